@@ -1,0 +1,76 @@
+"""Prometheus metrics of the worker, in one registry.
+
+Conventions (DESIGN.md): prefix ``claimwatch_``, base units, counters end in
+``_total``, and never a claim key or article id as a label value (unbounded
+cardinality would take Prometheus down long before it helped anyone).
+"""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+REGISTRY = CollectorRegistry(auto_describe=True)
+
+_LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3600)
+
+ARTICLES_CONSUMED = Counter(
+    "claimwatch_articles_consumed_total", "Articles read from the articles topic.", registry=REGISTRY
+)
+ARTICLES_DEADLETTERED = Counter(
+    "claimwatch_articles_deadlettered_total",
+    "Articles sent to articles.deadletter, by reason.",
+    ["reason"],
+    registry=REGISTRY,
+)
+CLAIMS_OBSERVED = Counter(
+    "claimwatch_claims_observed_total",
+    "ClaimObserved events emitted by extraction, by measure.",
+    ["measure"],
+    registry=REGISTRY,
+)
+CONSENSUS_UPDATES = Counter(
+    "claimwatch_consensus_updates_total", "ConsensusUpdated events emitted.", registry=REGISTRY
+)
+DUPLICATE_OBSERVATIONS = Counter(
+    "claimwatch_duplicate_observations_total",
+    "Observations that changed nothing (redelivered or copied).",
+    registry=REGISTRY,
+)
+CONTRADICTIONS = Counter(
+    "claimwatch_contradictions_total",
+    "ContradictionDetected alerts emitted, by kind and severity.",
+    ["kind", "severity"],
+    registry=REGISTRY,
+)
+WEBHOOK_DELIVERIES = Counter(
+    "claimwatch_webhook_deliveries_total",
+    "Webhook delivery attempts that ended, by outcome (delivered, failed, deadlettered).",
+    ["outcome"],
+    registry=REGISTRY,
+)
+WEBHOOK_RETRIES = Counter(
+    "claimwatch_webhook_retries_total", "Webhook attempts that were retried.", registry=REGISTRY
+)
+PROCESSING_SECONDS = Histogram(
+    "claimwatch_processing_seconds",
+    "Time spent in the core per event, by stage (extract, consensus, deliver).",
+    ["stage"],
+    buckets=_LATENCY_BUCKETS,
+    registry=REGISTRY,
+)
+END_TO_END_SECONDS = Histogram(
+    "claimwatch_end_to_end_seconds",
+    "Latency between pipeline points, by span (article_to_claim, claim_to_alert, alert_to_delivery).",
+    ["span"],
+    buckets=_LATENCY_BUCKETS,
+    registry=REGISTRY,
+)
+TRACKED_CLAIMS = Gauge(
+    "claimwatch_tracked_claims", "Claim keys held in this worker's consensus table.", registry=REGISTRY
+)
+CONSUMER_LAG = Gauge(
+    "claimwatch_consumer_lag_messages",
+    "Messages behind the end of each input topic, summed over this worker's partitions.",
+    ["topic"],
+    registry=REGISTRY,
+)
