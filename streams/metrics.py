@@ -14,7 +14,9 @@ REGISTRY = CollectorRegistry(auto_describe=True)
 _LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3600)
 
 ARTICLES_CONSUMED = Counter(
-    "claimwatch_articles_consumed_total", "Articles read from the articles topic.", registry=REGISTRY
+    "claimwatch_articles_consumed_total",
+    "Articles read from the articles topic.",
+    registry=REGISTRY,
 )
 ARTICLES_DEADLETTERED = Counter(
     "claimwatch_articles_deadlettered_total",
@@ -60,17 +62,25 @@ PROCESSING_SECONDS = Histogram(
 )
 END_TO_END_SECONDS = Histogram(
     "claimwatch_end_to_end_seconds",
-    "Latency between pipeline points, by span (article_to_claim, claim_to_alert, alert_to_delivery).",
+    "Latency between pipeline points, by span "
+    "(article_to_claim, claim_to_alert, alert_to_delivery).",
     ["span"],
     buckets=_LATENCY_BUCKETS,
     registry=REGISTRY,
 )
 TRACKED_CLAIMS = Gauge(
-    "claimwatch_tracked_claims", "Claim keys held in this worker's consensus table.", registry=REGISTRY
+    "claimwatch_tracked_claims",
+    "Claim keys held in this worker's consensus table.",
+    registry=REGISTRY,
 )
 CONSUMER_LAG = Gauge(
     "claimwatch_consumer_lag_messages",
     "Messages behind the end of each input topic, summed over this worker's partitions.",
     ["topic"],
+    registry=REGISTRY,
+)
+READMODEL_CLAIMS = Gauge(
+    "claimwatch_readmodel_claims",
+    "Claim keys in this worker's query read model (all partitions, not only its own).",
     registry=REGISTRY,
 )

@@ -1,0 +1,411 @@
+"""An in-memory read model of the three output topics, for the query API and dashboard.
+
+Why a separate model instead of querying the consensus Table: the Table is
+partitioned (each worker owns a subset of claims) and holds only the latest
+consensus, while the API must answer for *every* claim on *any* worker and show
+history. So each worker folds the whole of ``claims.observed``,
+``consensus.updated`` and ``alerts.contradictions`` into this model. It is pure
+(no Kafka, no clock): the same events in the same order give the same answers,
+which is what makes it unit-testable and lets "as of T" be answered from the
+event log alone.
+
+Memory is bounded: per claim only the newest ``max_history`` observations and
+consensus versions and ``max_claim_alerts`` alerts are kept; at most
+``max_alerts`` alerts overall; at most ``max_claims`` claims (the least recently
+touched is evicted). Answers say when history was truncated.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict, deque
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from schemas.events import ClaimObserved, ConsensusUpdated, ContradictionDetected
+
+JSON = dict[str, Any]
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _utc(t: datetime | None) -> datetime | None:
+    if t is not None and t.tzinfo is None:
+        return t.replace(tzinfo=UTC)
+    return t
+
+
+def _aware(t: datetime) -> datetime:
+    return t if t.tzinfo is not None else t.replace(tzinfo=UTC)
+
+
+def _iso(t: datetime | None) -> str | None:
+    t = _utc(t)
+    return t.isoformat().replace("+00:00", "Z") if t is not None else None
+
+
+@dataclass
+class _Claim:
+    """Everything kept about one claim_key."""
+
+    claim_key: str
+    subject: str | None = None
+    measure: str | None = None
+    location: str | None = None
+    parent_key: str | None = None
+    observations: deque[ClaimObserved] = field(default_factory=deque)
+    versions: deque[ConsensusUpdated] = field(default_factory=deque)
+    alerts: deque[ContradictionDetected] = field(default_factory=deque)
+    observation_ids: set[str] = field(default_factory=set)
+    latest: ConsensusUpdated | None = None
+    n_observations: int = 0
+    n_alerts: int = 0
+    dropped_observations: int = 0
+    dropped_versions: int = 0
+    sources: set[str] = field(default_factory=set)
+    first_seen: datetime = _EPOCH
+    last_seen: datetime = _EPOCH
+    #: Lower-cased text searched by ``q``: key, subject, location, sources, evidence.
+    search_text: str = ""
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of a listing, with the total before paging."""
+
+    total: int
+    items: list[JSON]
+
+
+class ReadModel:
+    """Claims, their consensus history and alerts, folded from the output topics."""
+
+    def __init__(
+        self,
+        *,
+        max_history: int = 500,
+        max_claim_alerts: int = 100,
+        max_alerts: int = 1000,
+        max_claims: int = 100_000,
+    ) -> None:
+        if min(max_history, max_claim_alerts, max_alerts, max_claims) < 1:
+            raise ValueError("every cap must be at least 1")
+        self.max_history = max_history
+        self.max_claim_alerts = max_claim_alerts
+        self.max_alerts = max_alerts
+        self.max_claims = max_claims
+        self._claims: OrderedDict[str, _Claim] = OrderedDict()
+        self._alerts: deque[ContradictionDetected] = deque()
+        self._alert_ids: set[str] = set()
+        self.events_seen = 0
+
+    # ---------------------------------------------------------------- feeding
+
+    def _claim(self, key: str) -> _Claim:
+        claim = self._claims.get(key)
+        if claim is None:
+            claim = _Claim(claim_key=key, search_text=key.lower())
+            self._claims[key] = claim
+            while len(self._claims) > self.max_claims:
+                self._claims.popitem(last=False)
+        else:
+            self._claims.move_to_end(key)
+        return claim
+
+    @staticmethod
+    def _describe(
+        claim: _Claim,
+        subject: str | None,
+        measure: str | None,
+        location: str | None,
+        parent_key: str | None,
+    ) -> None:
+        claim.subject = subject or claim.subject
+        claim.measure = measure or claim.measure
+        claim.location = location or claim.location
+        claim.parent_key = parent_key or claim.parent_key
+        for word in (subject, location, measure):
+            if word and word.lower() not in claim.search_text:
+                claim.search_text += "\n" + word.lower()
+
+    @staticmethod
+    def _touch(claim: _Claim, t: datetime | None) -> None:
+        t = _utc(t)
+        if t is None:
+            return
+        if claim.first_seen == _EPOCH or t < claim.first_seen:
+            claim.first_seen = t
+        claim.last_seen = max(claim.last_seen, t)
+
+    def observe_claim(self, event: ClaimObserved) -> bool:
+        """Fold one observation in; False when it was already seen (redelivery)."""
+        self.events_seen += 1
+        claim = self._claim(event.claim_key)
+        if event.event_id in claim.observation_ids:
+            return False
+        self._describe(claim, event.subject, event.measure, event.location, event.parent_key)
+        claim.observations.append(event)
+        claim.observation_ids.add(event.event_id)
+        claim.n_observations += 1
+        while len(claim.observations) > self.max_history:
+            old = claim.observations.popleft()
+            claim.observation_ids.discard(old.event_id)
+            claim.dropped_observations += 1
+        name = event.source.name
+        if name.lower() not in claim.search_text:
+            claim.search_text += "\n" + name.lower()
+        claim.sources.add(name)
+        if event.evidence.text and len(claim.search_text) < 20_000:
+            claim.search_text += "\n" + event.evidence.text.lower()
+        self._touch(claim, event.observed_at)
+        return True
+
+    def observe_consensus(self, event: ConsensusUpdated) -> bool:
+        """Fold one consensus version in; False for a version already held."""
+        self.events_seen += 1
+        claim = self._claim(event.claim_key)
+        if any(v.version == event.version for v in claim.versions) or (
+            claim.latest is not None and claim.latest.version == event.version
+        ):
+            return False
+        self._describe(claim, event.subject, event.measure, event.location, event.parent_key)
+        if claim.latest is None or event.version > claim.latest.version:
+            claim.latest = event
+        claim.versions.append(event)
+        if len(claim.versions) > 1 and claim.versions[-2].version > event.version:
+            # Out of order (e.g. a compacted topic read after a replay): keep sorted.
+            ordered = sorted(claim.versions, key=lambda v: v.version)
+            claim.versions = deque(ordered)
+        while len(claim.versions) > self.max_history:
+            claim.versions.popleft()
+            claim.dropped_versions += 1
+        self._touch(claim, event.updated_at)
+        return True
+
+    def observe_alert(self, event: ContradictionDetected) -> bool:
+        """Fold one alert in; False for an alert_id already held."""
+        self.events_seen += 1
+        if event.alert_id in self._alert_ids:
+            return False
+        self._alerts.append(event)
+        self._alert_ids.add(event.alert_id)
+        while len(self._alerts) > self.max_alerts:
+            self._alert_ids.discard(self._alerts.popleft().alert_id)
+        claim = self._claim(event.claim_key)
+        obs = event.observation
+        self._describe(claim, obs.subject, obs.measure, obs.location, obs.parent_key)
+        claim.alerts.append(event)
+        claim.n_alerts += 1
+        while len(claim.alerts) > self.max_claim_alerts:
+            claim.alerts.popleft()
+        self._touch(claim, event.detected_at)
+        return True
+
+    # ---------------------------------------------------------------- queries
+
+    def __len__(self) -> int:
+        return len(self._claims)
+
+    def __contains__(self, claim_key: object) -> bool:
+        return claim_key in self._claims
+
+    @property
+    def alert_count(self) -> int:
+        return len(self._alerts)
+
+    def list_claims(
+        self,
+        *,
+        subject: str | None = None,
+        location: str | None = None,
+        q: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> Page:
+        """Claims matching every given filter, most recently active first.
+
+        ``subject`` and ``location`` match case-insensitively as substrings of
+        the claim's subject / location; ``q`` must match every one of its words
+        somewhere in the key, subject, location, measure, source names or the
+        evidence sentences.
+        """
+        if limit < 0 or offset < 0:
+            raise ValueError("limit and offset must not be negative")
+        subj = subject.strip().lower() if subject else None
+        loc = location.strip().lower() if location else None
+        words = q.lower().split() if q else []
+        matches = [
+            c
+            for c in self._claims.values()
+            if (subj is None or subj in (c.subject or "").lower())
+            and (loc is None or loc in (c.location or "").lower())
+            and all(w in c.search_text for w in words)
+        ]
+        matches.sort(key=lambda c: (c.last_seen, c.claim_key), reverse=True)
+        page = matches[offset : offset + limit]
+        return Page(total=len(matches), items=[_summary(c) for c in page])
+
+    def claim(self, claim_key: str) -> JSON | None:
+        """One claim: what it is, its latest consensus and who supports it (None if unknown)."""
+        c = self._claims.get(claim_key)
+        if c is None:
+            return None
+        out = _summary(c)
+        out["consensus"] = _consensus(c.latest) if c.latest is not None else None
+        out["supporting"] = _supporters(c.latest) if c.latest is not None else []
+        out["recent_alerts"] = [_alert(a) for a in list(c.alerts)[-10:]][::-1]
+        return out
+
+    def history(self, claim_key: str) -> JSON | None:
+        """Observations, consensus versions and alerts of one claim, oldest first."""
+        c = self._claims.get(claim_key)
+        if c is None:
+            return None
+        return {
+            "claim_key": c.claim_key,
+            "subject": c.subject,
+            "measure": c.measure,
+            "location": c.location,
+            "observations": [_observation(o) for o in c.observations],
+            "consensus": [_consensus(v) for v in c.versions],
+            "alerts": [_alert(a) for a in c.alerts],
+            "truncated": c.dropped_observations > 0 or c.dropped_versions > 0,
+            "n_observations": c.n_observations,
+        }
+
+    def as_of(self, claim_key: str, t: datetime) -> JSON | None:
+        """The claim as it stood at ``t``, rebuilt from the event log.
+
+        The consensus is the last version whose ``updated_at`` is at or before
+        ``t``; the observations are those observed at or before ``t``. When the
+        history held here was truncated and ``t`` falls before the oldest
+        version kept, the answer says so (``complete`` is false) instead of
+        guessing.
+        """
+        c = self._claims.get(claim_key)
+        if c is None:
+            return None
+        t = _aware(t)
+        version: ConsensusUpdated | None = None
+        for v in c.versions:
+            if _aware(v.updated_at) <= t and (version is None or v.version > version.version):
+                version = v
+        seen = [o for o in c.observations if _aware(o.observed_at) <= t]
+        alerts = [a for a in c.alerts if _aware(a.detected_at) <= t]
+        oldest_kept = c.versions[0] if c.versions else None
+        complete = not (
+            c.dropped_versions > 0
+            and oldest_kept is not None
+            and t < _aware(oldest_kept.updated_at)
+        )
+        return {
+            "claim_key": c.claim_key,
+            "as_of": _iso(t),
+            "consensus": _consensus(version) if version is not None else None,
+            "supporting": _supporters(version) if version is not None else [],
+            "observations": [_observation(o) for o in seen],
+            "alerts": [_alert(a) for a in alerts],
+            "complete": complete,
+        }
+
+    def recent_alerts(self, limit: int = 50) -> list[JSON]:
+        """The newest alerts first."""
+        if limit < 0:
+            raise ValueError("limit must not be negative")
+        return [_alert(a) for a in list(self._alerts)[::-1][:limit]]
+
+
+# -------------------------------------------------------------- serialisation
+
+
+def _summary(c: _Claim) -> JSON:
+    latest = c.latest
+    return {
+        "claim_key": c.claim_key,
+        "subject": c.subject,
+        "measure": c.measure,
+        "location": c.location,
+        "parent_key": c.parent_key,
+        "estimate": latest.estimate.model_dump(mode="json", include={"low", "best", "high"})
+        if latest is not None and latest.estimate is not None
+        else None,
+        "presence": latest.presence.model_dump(mode="json", include={"probability"})
+        if latest is not None and latest.presence is not None
+        else None,
+        "version": latest.version if latest is not None else None,
+        "n_sources": latest.n_sources if latest is not None else len(c.sources),
+        "n_observations": c.n_observations,
+        "n_alerts": c.n_alerts,
+        "first_seen": _iso(c.first_seen) if c.first_seen != _EPOCH else None,
+        "last_seen": _iso(c.last_seen) if c.last_seen != _EPOCH else None,
+    }
+
+
+def _value(o: ClaimObserved) -> JSON | None:
+    if o.value is None:
+        return None
+    return {"low": o.value.low, "best": o.value.best, "high": o.value.high, "hedge": o.value.hedge}
+
+
+def _observation(o: ClaimObserved) -> JSON:
+    return {
+        "event_id": o.event_id,
+        "source": o.source.name,
+        "source_kind": o.source.kind,
+        "outlet": o.outlet,
+        "stance": o.stance,
+        "value": _value(o),
+        "confidence": o.confidence,
+        "article_id": o.article_id,
+        "url": o.url,
+        "published_at": _iso(o.published_at),
+        "as_of": _iso(o.as_of),
+        "observed_at": _iso(o.observed_at),
+        "evidence": o.evidence.text,
+    }
+
+
+def _supporters(v: ConsensusUpdated) -> list[JSON]:
+    return [
+        {
+            "source": s.source,
+            "stance": s.stance,
+            "weight": s.weight,
+            "value": s.value.model_dump(mode="json", include={"low", "best", "high", "hedge"})
+            if s.value is not None
+            else None,
+            "event_id": s.event_id,
+        }
+        for s in sorted(v.supporting, key=lambda s: (-s.weight, s.source))
+    ]
+
+
+def _consensus(v: ConsensusUpdated) -> JSON:
+    return {
+        "version": v.version,
+        "estimate": v.estimate.model_dump(mode="json", include={"low", "best", "high"})
+        if v.estimate is not None
+        else None,
+        "presence": v.presence.model_dump(mode="json", include={"probability"})
+        if v.presence is not None
+        else None,
+        "n_sources": v.n_sources,
+        "updated_at": _iso(v.updated_at),
+        "trigger_event_id": v.trigger_event_id,
+    }
+
+
+def _alert(a: ContradictionDetected) -> JSON:
+    return {
+        "alert_id": a.alert_id,
+        "claim_key": a.claim_key,
+        "kind": a.kind,
+        "severity": a.severity,
+        "reason": a.reason,
+        "detected_at": _iso(a.detected_at),
+        "source": a.observation.source.name,
+        "value": _value(a.observation),
+        "stance": a.observation.stance,
+        "observation_event_id": a.observation.event_id,
+        "consensus_version": a.consensus_before.version,
+    }

@@ -1,0 +1,257 @@
+"""HTTP endpoints of the worker: metrics, health, the read-only query API and the dashboard.
+
+Plain aiohttp handlers (Faust's web driver is aiohttp), so they are unit-tested
+with aiohttp's test client and mounted on Faust's own server by
+:func:`streams.web.register` without a second HTTP port. They only read: every
+answer comes from the :class:`~streams.readmodel.ReadModel` and the metrics
+registry, never from Kafka, so a slow broker cannot make the API hang.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+from aiohttp import web
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+
+from streams.metrics import REGISTRY
+from streams.readmodel import ReadModel
+from streams.web.feeder import ReadModelFeeder
+
+STATIC_DIR = Path(__file__).parent / "static"
+
+MAX_LIMIT = 500
+DEFAULT_LIMIT = 50
+
+
+class Readiness:
+    """Named checks that must all pass before ``/readyz`` answers 200.
+
+    The shell adds checks (joined the group, table recovery finished); the
+    check functions are plain callables so the view needs no Faust to test.
+    """
+
+    def __init__(self) -> None:
+        self._checks: dict[str, Callable[[], bool]] = {}
+        self._info: dict[str, Callable[[], Any]] = {}
+
+    def add_check(self, name: str, check: Callable[[], bool]) -> None:
+        self._checks[name] = check
+
+    def add_info(self, name: str, info: Callable[[], Any]) -> None:
+        """Extra facts shown in the ``/readyz`` body without gating readiness."""
+        self._info[name] = info
+
+    def status(self) -> tuple[bool, dict[str, Any]]:
+        results: dict[str, bool] = {}
+        for name, check in self._checks.items():
+            try:
+                results[name] = bool(check())
+            except Exception:  # a check that cannot answer is a failing check
+                results[name] = False
+        info: dict[str, Any] = {}
+        for name, fun in self._info.items():
+            try:
+                info[name] = fun()
+            except Exception as exc:
+                info[name] = f"unavailable: {type(exc).__name__}"
+        ready = bool(results) and all(results.values())
+        return ready, {"ready": ready, "checks": results, **info}
+
+
+@dataclass
+class WebState:
+    """What the handlers read: the read model, readiness checks and the metrics registry."""
+
+    model: ReadModel
+    readiness: Readiness = field(default_factory=Readiness)
+    registry: CollectorRegistry = REGISTRY
+    #: Called before each ``/metrics`` exposition to refresh gauges (lag, tracked claims).
+    refresh_metrics: Callable[[], None] | None = None
+    #: The background feeder when running inside a worker (None in standalone tests).
+    feeder: ReadModelFeeder | None = None
+
+
+STATE_KEY: web.AppKey[WebState] = web.AppKey("claimwatch_web_state", WebState)
+
+
+def _dumps(obj: Any) -> str:
+    return orjson.dumps(obj).decode()
+
+
+def json_response(data: Any, status: int = 200) -> web.Response:
+    return web.json_response(data, status=status, dumps=_dumps)
+
+
+def error(status: int, message: str) -> web.Response:
+    """A 4xx/5xx answer whose body says what was wrong."""
+    return json_response({"error": message, "status": status}, status=status)
+
+
+class BadParameter(ValueError):
+    """A query parameter that cannot be used; becomes a 400 with its message."""
+
+
+def _int_param(request: web.Request, name: str, default: int, lo: int, hi: int) -> int:
+    raw = request.query.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise BadParameter(f"{name} must be an integer, got {raw!r}") from None
+    if not lo <= value <= hi:
+        raise BadParameter(f"{name} must be between {lo} and {hi}, got {value}")
+    return value
+
+
+def _str_param(request: web.Request, name: str, max_len: int = 200) -> str | None:
+    raw = request.query.get(name)
+    if raw is None or not raw.strip():
+        return None
+    if len(raw) > max_len:
+        raise BadParameter(f"{name} must be at most {max_len} characters")
+    return raw
+
+
+def parse_time(raw: str) -> datetime:
+    """ISO 8601 (``Z`` allowed; no zone means UTC), or BadParameter."""
+    text = raw.strip()
+    try:
+        t = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text)
+    except ValueError:
+        raise BadParameter(f"t must be an ISO 8601 timestamp, got {raw!r}") from None
+    return t if t.tzinfo is not None else t.replace(tzinfo=UTC)
+
+
+def _state(request: web.Request) -> WebState:
+    return request.app[STATE_KEY]
+
+
+@web.middleware
+async def _errors(
+    request: web.Request, handler: Callable[[web.Request], Any]
+) -> web.StreamResponse:
+    try:
+        response: web.StreamResponse = await handler(request)
+        return response
+    except BadParameter as exc:
+        return error(400, str(exc))
+
+
+# ---------------------------------------------------------------- operations
+
+
+async def metrics(request: web.Request) -> web.Response:
+    state = _state(request)
+    if state.refresh_metrics is not None:
+        state.refresh_metrics()
+    body = generate_latest(state.registry)
+    return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
+
+
+async def healthz(request: web.Request) -> web.Response:
+    return json_response({"status": "ok"})
+
+
+async def readyz(request: web.Request) -> web.Response:
+    ready, body = _state(request).readiness.status()
+    return json_response(body, status=200 if ready else 503)
+
+
+# ---------------------------------------------------------------- query API
+
+
+async def list_claims(request: web.Request) -> web.Response:
+    limit = _int_param(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
+    offset = _int_param(request, "offset", 0, 0, 10**9)
+    page = _state(request).model.list_claims(
+        subject=_str_param(request, "subject"),
+        location=_str_param(request, "location"),
+        q=_str_param(request, "q"),
+        limit=limit,
+        offset=offset,
+    )
+    body = {"total": page.total, "limit": limit, "offset": offset, "items": page.items}
+    return json_response(body)
+
+
+def _unknown(key: str) -> web.Response:
+    return error(404, f"unknown claim_key {key!r}")
+
+
+async def get_claim(request: web.Request) -> web.Response:
+    key = request.match_info["claim_key"]
+    found = _state(request).model.claim(key)
+    return json_response(found) if found is not None else _unknown(key)
+
+
+async def claim_history(request: web.Request) -> web.Response:
+    key = request.match_info["claim_key"]
+    found = _state(request).model.history(key)
+    return json_response(found) if found is not None else _unknown(key)
+
+
+async def claim_as_of(request: web.Request) -> web.Response:
+    key = request.match_info["claim_key"]
+    raw = request.query.get("t")
+    if not raw:
+        raise BadParameter("t is required: an ISO 8601 timestamp, e.g. 2024-10-18T12:00:00Z")
+    t = parse_time(raw)
+    found = _state(request).model.as_of(key, t)
+    return json_response(found) if found is not None else _unknown(key)
+
+
+async def list_alerts(request: web.Request) -> web.Response:
+    limit = _int_param(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT)
+    return json_response({"items": _state(request).model.recent_alerts(limit)})
+
+
+# ---------------------------------------------------------------- dashboard
+
+
+async def dashboard(request: web.Request) -> web.FileResponse:
+    return web.FileResponse(STATIC_DIR / "dashboard.html")
+
+
+async def root(request: web.Request) -> web.Response:
+    raise web.HTTPFound("/dashboard")
+
+
+def routes(*, include_root: bool = False) -> list[web.AbstractRouteDef]:
+    """Every route; ``/`` is optional because Faust serves its own index there."""
+    table: list[web.AbstractRouteDef] = [
+        web.get("/metrics", metrics),
+        web.get("/healthz", healthz),
+        web.get("/readyz", readyz),
+        web.get("/api/claims", list_claims),
+        # Suffixed routes first: claim keys may contain ``/``, so the key pattern is ``.+``.
+        web.get("/api/claims/{claim_key:.+}/history", claim_history),
+        web.get("/api/claims/{claim_key:.+}/as-of", claim_as_of),
+        web.get("/api/claims/{claim_key:.+}", get_claim),
+        web.get("/api/alerts", list_alerts),
+        web.get("/dashboard", dashboard),
+        web.static("/dashboard/static", STATIC_DIR),
+    ]
+    if include_root:
+        table.append(web.get("/", root))
+    return table
+
+
+def mount(app: web.Application, state: WebState, *, include_root: bool = False) -> None:
+    """Add the routes, the error middleware and the state to an existing aiohttp app."""
+    app[STATE_KEY] = state
+    app.middlewares.append(_errors)
+    app.router.add_routes(routes(include_root=include_root))
+
+
+def make_app(state: WebState) -> web.Application:
+    """A standalone aiohttp app with every route (tests, or serving without Faust)."""
+    app = web.Application()
+    mount(app, state, include_root=True)
+    return app
