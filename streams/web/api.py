@@ -17,13 +17,16 @@ from typing import Any
 
 import orjson
 from aiohttp import web
-from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from prometheus_client import CollectorRegistry, generate_latest
 
 from streams.metrics import REGISTRY
 from streams.readmodel import ReadModel
 from streams.web.feeder import ReadModelFeeder
 
 STATIC_DIR = Path(__file__).parent / "static"
+
+#: The classic text format: every Prometheus 2.x server (Debian's 2.42 included) parses it.
+METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
 MAX_LIMIT = 500
 DEFAULT_LIMIT = 50
@@ -152,7 +155,7 @@ async def metrics(request: web.Request) -> web.Response:
     if state.refresh_metrics is not None:
         state.refresh_metrics()
     body = generate_latest(state.registry)
-    return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
+    return web.Response(body=body, headers={"Content-Type": METRICS_CONTENT_TYPE})
 
 
 async def healthz(request: web.Request) -> web.Response:

@@ -1,0 +1,11 @@
+"""Fixtures of the read model tests."""
+
+from __future__ import annotations
+
+import pytest
+from readmodel_events import Events
+
+
+@pytest.fixture
+def events() -> Events:
+    return Events()
