@@ -1,0 +1,182 @@
+"""Webhook agents: ``alerts.contradictions`` and ``alerts.retry`` → HTTP receivers.
+
+The thin Faust shell around :class:`streams.delivery.Dispatcher`:
+
+* ``claimwatch.deliver`` reads ``alerts.contradictions`` with manual acks
+  (``stream.noack()``) and acknowledges a record only when every endpoint has a
+  final outcome for its alert. Faust commits an offset only up to the first
+  unacknowledged record of a partition, so a crash or restart redelivers every
+  alert whose delivery had not finished: nothing is lost, and the redelivery
+  carries the same ``alert_id`` (receivers deduplicate on it).
+* A delivery that cannot finish within ``hold_seconds`` (a receiver down for
+  minutes) is written to ``alerts.retry`` as a ``PendingDelivery`` (attempt
+  count, first-attempt time, next due time) *before* its source record is
+  acknowledged; ``claimwatch.deliver_retry`` reads that topic the same way and
+  resumes the schedule. Undelivered alerts therefore survive restarts without
+  stalling commits on ``alerts.contradictions``.
+* Given up deliveries (attempts or age exhausted, or a permanent 4xx) go to
+  ``alerts.deadletter`` as ``DeadLetter`` records with the last error; the
+  source record is acknowledged only after the broker accepted that record.
+
+Topics used: ``alerts`` (alerts.contradictions), ``alerts_retry``
+(alerts.retry: same partition count, delete policy, keyed by alert_id) and
+``alerts_deadletter``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+
+from schemas import ContradictionDetected
+from schemas.codec import decode, dumps
+from streams import deadletter
+from streams.delivery import Dispatcher, Endpoint, FailedDelivery, PendingDelivery
+from streams.delivery.endpoints import FILE_ENV, SECRET_ENV, URLS_ENV, load_endpoints
+
+if TYPE_CHECKING:
+    import faust
+
+    from streams.config import Settings
+
+log = logging.getLogger(__name__)
+
+#: Seconds an undelivered alert may stay in memory before it is persisted to alerts.retry.
+HOLD_SECONDS = float(os.environ.get("CLAIMWATCH_WEBHOOK_HOLD_SECONDS", "30"))
+
+
+def endpoints_from_settings(settings: Settings | None) -> list[Endpoint]:
+    """The configured endpoints (settings first, the process environment otherwise)."""
+    if settings is None:
+        return load_endpoints()
+    env: Mapping[str, str] = {
+        URLS_ENV: settings.webhook_urls,
+        SECRET_ENV: settings.webhook_secret.get_secret_value(),
+        FILE_ENV: settings.webhooks_file,
+    }
+    return load_endpoints(env)
+
+
+class DeliveryService:
+    """One dispatcher shared by both agents, started by whichever runs first."""
+
+    def __init__(self, endpoints: Sequence[Endpoint], topics: Any, hold_seconds: float) -> None:
+        self.endpoints = list(endpoints)
+        self.topics = topics
+        self.hold_seconds = hold_seconds
+        #: Without an alerts.retry topic, undelivered alerts stay in memory (and unacked).
+        self.can_defer = getattr(topics, "alerts_retry", None) is not None
+        self._dispatcher: Dispatcher | None = None
+        self._users = 0
+        self._lock = asyncio.Lock()
+
+    async def _send(self, topic: Any, key: str, value: bytes) -> None:
+        """Send and wait for the broker's acknowledgement (not just the producer buffer)."""
+        fut = await topic.send(key=key.encode(), value=value)
+        await fut
+
+    async def deadletter(self, failed: FailedDelivery) -> None:
+        record = failed.as_deadletter(self.topics.alerts.get_topic_name())
+        await self._send(self.topics.alerts_deadletter, failed.alert.alert_id, dumps(record))
+
+    async def defer(self, pending: PendingDelivery) -> None:
+        await self._send(self.topics.alerts_retry, pending.alert.alert_id, dumps(pending))
+
+    async def acquire(self) -> Dispatcher:
+        async with self._lock:
+            if self._dispatcher is None:
+                self._dispatcher = Dispatcher(
+                    self.endpoints,
+                    on_deadletter=self.deadletter,
+                    on_defer=self.defer if self.can_defer else None,
+                    hold_seconds=self.hold_seconds,
+                )
+                await self._dispatcher.start()
+            self._users += 1
+            return self._dispatcher
+
+    async def release(self) -> None:
+        async with self._lock:
+            self._users -= 1
+            if self._users <= 0 and self._dispatcher is not None:
+                await self._dispatcher.close()
+                self._dispatcher = None
+
+    async def reject(self, topic: Any, event: Any, exc: Exception) -> None:
+        """Dead-letter an undecodable record (it can never be delivered as it is)."""
+        msg = event.message
+        reason = deadletter.reason_for_validation_error(exc)
+        log.warning("alert record dead-lettered (%s): %s", reason, exc)
+        rec = deadletter.record(
+            reason=reason,
+            message=str(exc),
+            raw=event.value,
+            topic=topic.get_topic_name(),
+            partition=msg.partition,
+            offset=msg.offset,
+            key=msg.key,
+        )
+        fut = await self.topics.alerts_deadletter.send(value=dumps(rec))
+        await fut
+
+
+def register(
+    app: faust.App,
+    topics: Any,
+    *,
+    settings: Settings | None = None,
+    endpoints: Sequence[Endpoint] | None = None,
+    hold_seconds: float | None = None,
+) -> DeliveryService:
+    """Add the delivery agents to ``app``; raises ``ConfigError`` on a bad webhook config.
+
+    A worker with no endpoint configured still consumes (and acknowledges) the
+    alerts, so that adding an endpoint later does not replay the whole history.
+    """
+    eps = list(endpoints) if endpoints is not None else endpoints_from_settings(settings)
+    service = DeliveryService(eps, topics, HOLD_SECONDS if hold_seconds is None else hold_seconds)
+    if not eps:
+        log.info("no webhook endpoints configured: alerts are only published to the topic")
+
+    @app.agent(topics.alerts, name="claimwatch.deliver")
+    async def deliver(stream: Any) -> None:
+        if not eps:
+            async for _ in stream:
+                pass
+            return
+        dispatcher = await service.acquire()
+        try:
+            async for event in stream.noack().events():
+                try:
+                    alert = decode(event.value, ContradictionDetected)
+                except (ValueError, ValidationError) as exc:
+                    await service.reject(topics.alerts, event, exc)
+                    event.ack()
+                    continue
+                await dispatcher.submit(alert, on_done=event.ack)
+        finally:
+            await service.release()
+
+    if service.can_defer:
+
+        @app.agent(topics.alerts_retry, name="claimwatch.deliver_retry")
+        async def deliver_retry(stream: Any) -> None:
+            dispatcher = await service.acquire()
+            try:
+                async for event in stream.noack().events():
+                    try:
+                        pending = decode(event.value, PendingDelivery)
+                    except (ValueError, ValidationError) as exc:
+                        await service.reject(topics.alerts_retry, event, exc)
+                        event.ack()
+                        continue
+                    await dispatcher.resume(pending, on_done=event.ack)
+            finally:
+                await service.release()
+
+    return service

@@ -1,0 +1,192 @@
+"""Webhook bodies for one ContradictionDetected: native, Alertmanager and Slack.
+
+Each endpoint chooses the shape its receiver already understands:
+
+``native``
+    The event exactly as it is on ``alerts.contradictions`` (the contract in
+    DESIGN.md and ``schemas/json/ContradictionDetected.schema.json``).
+``alertmanager``
+    The Prometheus Alertmanager webhook payload (``version: "4"``), so anything
+    that already takes Alertmanager notifications (an incident tool, a paging
+    bridge) can take claimwatch alerts unchanged. One alert per request,
+    ``status: "firing"``; the labels carry the claim key and the kind, so the
+    receiver's own grouping and silencing rules apply.
+``slack``
+    A Slack incoming-webhook message: ``text`` (the notification fallback) and
+    Block Kit ``blocks``. Also accepted by Mattermost and Rocket.Chat.
+
+Rendering is deterministic: the same alert gives the same bytes, so a retry or
+a redelivery carries the same body and the same signature.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any, Literal, get_args
+
+from schemas import ContradictionDetected
+from schemas.codec import dumps
+from schemas.events import Value
+
+Format = Literal["native", "alertmanager", "slack"]
+FORMATS: tuple[str, ...] = get_args(Format)
+
+#: Alertmanager's "zero time", used as ``endsAt`` of an alert that has not resolved.
+_ZERO_TIME = "0001-01-01T00:00:00Z"
+ALERT_NAME = "ClaimContradiction"
+
+
+def _iso(dt: Any) -> str:
+    text = dt.isoformat()
+    return text.replace("+00:00", "Z")
+
+
+def _number(x: float) -> str:
+    if float(x).is_integer():
+        return f"{int(x):,}"
+    return f"{x:,.4g}"
+
+
+def describe_value(value: Value | None, stance: str) -> str:
+    """A short human form of an observed value: ``11,000-12,000``, ``about 3,000``, ``denies``."""
+    if value is None:
+        return {"denies": "denies it", "asserts": "asserts it"}.get(stance, stance)
+    low, best, high = value.low, value.best, value.high
+    if low is not None and high is not None and low != high:
+        text = f"{_number(low)}-{_number(high)}"
+    else:
+        text = _number(best)
+    if value.hedge not in ("exact", "range"):
+        text = f"{text} ({value.hedge.replace('_', ' ')})"
+    return text if stance != "denies" else f"denies {text}"
+
+
+def native(alert: ContradictionDetected) -> dict[str, Any]:
+    """The event as on the topic."""
+    return alert.model_dump(mode="json")
+
+
+def labels(alert: ContradictionDetected) -> dict[str, str]:
+    """Alertmanager labels: what identifies and routes the alert (strings only)."""
+    obs = alert.observation
+    out = {
+        "alertname": ALERT_NAME,
+        "severity": alert.severity,
+        "kind": alert.kind,
+        "claim_key": alert.claim_key,
+        "measure": obs.measure,
+        "source": obs.source.name,
+    }
+    if obs.location:
+        out["location"] = obs.location
+    return out
+
+
+def alertmanager(alert: ContradictionDetected, *, receiver: str = "claimwatch") -> dict[str, Any]:
+    """An Alertmanager v4 webhook payload carrying this one alert."""
+    obs = alert.observation
+    before = alert.consensus_before
+    lbls = labels(alert)
+    annotations = {
+        "summary": f"{obs.subject}: {obs.source.name} contradicts the consensus",
+        "description": alert.reason,
+        "alert_id": alert.alert_id,
+        "observed_value": describe_value(obs.value, obs.stance),
+        "consensus_version": str(before.version),
+        "consensus_sources": str(before.n_sources),
+        "evidence": obs.evidence.text,
+    }
+    if before.estimate is not None:
+        est = before.estimate
+        annotations["consensus_estimate"] = (
+            f"{_number(est.best)} ({_number(est.low)}-{_number(est.high)})"
+        )
+    if before.presence is not None:
+        annotations["consensus_presence_probability"] = f"{before.presence.probability:.2f}"
+    if obs.url:
+        annotations["article_url"] = obs.url
+    group_labels = {"alertname": ALERT_NAME, "claim_key": alert.claim_key}
+    group_key = "{}:{" + ",".join(f'{k}="{v}"' for k, v in group_labels.items()) + "}"
+    return {
+        "version": "4",
+        "groupKey": group_key,
+        "truncatedAlerts": 0,
+        "status": "firing",
+        "receiver": receiver,
+        "groupLabels": group_labels,
+        "commonLabels": lbls,
+        "commonAnnotations": annotations,
+        "externalURL": obs.url or "",
+        "alerts": [
+            {
+                "status": "firing",
+                "labels": lbls,
+                "annotations": annotations,
+                "startsAt": _iso(alert.detected_at),
+                "endsAt": _ZERO_TIME,
+                "generatorURL": obs.url or "",
+                # Alertmanager's fingerprint is a hash of the label set; the alert id
+                # is already unique per alert, so derive it from that (16 hex digits).
+                "fingerprint": hashlib.sha256(alert.alert_id.encode()).hexdigest()[:16],
+            }
+        ],
+    }
+
+
+_SEVERITY_EMOJI = {"low": ":large_blue_circle:", "medium": ":warning:", "high": ":rotating_light:"}
+
+
+def _escape(text: str) -> str:
+    """Slack mrkdwn needs &, < and > escaped (they delimit links and mentions)."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def slack(alert: ContradictionDetected) -> dict[str, Any]:
+    """A Slack incoming-webhook message: fallback ``text`` plus Block Kit ``blocks``."""
+    obs = alert.observation
+    before = alert.consensus_before
+    title = f"{alert.severity.upper()} contradiction: {obs.subject}"
+    fields = [
+        f"*Source*\n{_escape(obs.source.name)}",
+        f"*Says*\n{_escape(describe_value(obs.value, obs.stance))}",
+        f"*Kind*\n{_escape(alert.kind)}",
+        f"*Consensus sources*\n{before.n_sources}",
+    ]
+    if before.estimate is not None:
+        est = before.estimate
+        fields.append(
+            f"*Consensus*\n{_number(est.best)} ({_number(est.low)}-{_number(est.high)})"
+        )
+    if obs.location:
+        fields.append(f"*Location*\n{_escape(obs.location)}")
+    context = f"claim `{_escape(alert.claim_key)}` · alert `{alert.alert_id}`"
+    if obs.url:
+        context += f" · <{obs.url}|article>"
+    blocks: list[dict[str, Any]] = [
+        {"type": "header", "text": {"type": "plain_text", "text": title[:150]}},
+        {
+            "type": "section",
+            "text": {
+                "type": "mrkdwn",
+                "text": f"{_SEVERITY_EMOJI.get(alert.severity, '')} {_escape(alert.reason)}",
+            },
+        },
+        {
+            "type": "section",
+            "fields": [{"type": "mrkdwn", "text": f} for f in fields[:10]],
+        },
+        {"type": "section", "text": {"type": "mrkdwn", "text": f"> {_escape(obs.evidence.text)}"}},
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": context}]},
+    ]
+    return {"text": f"[{alert.severity}] {alert.reason}", "blocks": blocks}
+
+
+def render(alert: ContradictionDetected, fmt: str, *, receiver: str = "claimwatch") -> bytes:
+    """The request body (UTF-8 JSON bytes) of ``alert`` in format ``fmt``."""
+    if fmt == "native":
+        return dumps(native(alert))
+    if fmt == "alertmanager":
+        return dumps(alertmanager(alert, receiver=receiver))
+    if fmt == "slack":
+        return dumps(slack(alert))
+    raise ValueError(f"unknown webhook format {fmt!r} (expected one of {', '.join(FORMATS)})")
