@@ -1,0 +1,1 @@
+"""The Faust shell: one module per agent, each moving events between topics and the core."""

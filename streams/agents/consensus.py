@@ -1,0 +1,130 @@
+"""Consensus agent: ``claims.observed`` → Table ``consensus`` → ``consensus.updated`` + alerts.
+
+``claims.observed`` is keyed by claim_key, so the stream and the Table are
+co-partitioned: each worker owns the claims of its partitions and nothing else.
+Source reliability is the one global piece of state; it travels through the
+compacted changelog of a GlobalTable that every worker reads in full, so two
+workers learn from each other's claims exactly as one worker would.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+
+from schemas import ClaimObserved
+from schemas.codec import decode, dumps
+from streams import deadletter, metrics
+
+if TYPE_CHECKING:
+    from streams.app import Context
+    from streams.consensus import ConsensusEngine
+
+log = logging.getLogger(__name__)
+
+TABLE_NAME = "consensus"
+RELIABILITY_TABLE = "reliability"
+
+
+def build_engine() -> ConsensusEngine:
+    from streams.consensus import ConsensusEngine, EngineSettings, ReliabilityBook
+
+    return ConsensusEngine(EngineSettings(), ReliabilityBook())
+
+
+def register(ctx: Context) -> None:
+    """Add the consensus agent, its tables and the settle timer to the app."""
+    from streams.consensus import ClaimState
+
+    app, topics, settings = ctx.app, ctx.topics, ctx.settings
+    engine = build_engine()
+    ctx.extras["engine"] = engine
+
+    table = app.Table(
+        TABLE_NAME,
+        default=None,
+        partitions=topics.partitions,
+        key_type=str,
+        help="ClaimState per claim_key (the consensus and what it was built from).",
+    )
+
+    async def on_reliability(event: Any) -> None:
+        key, value = event.key, event.value
+        if key is None:
+            return
+        if value is not None:
+            engine.reliability.ingest(str(key), value)
+
+    reliability = app.GlobalTable(
+        RELIABILITY_TABLE,
+        default=None,
+        partitions=1,
+        recovery_buffer_size=1,
+        key_type=str,
+        on_changelog_event=on_reliability,
+        help="Each (source, claim) contribution to the source's learned reliability.",
+    )
+    ctx.extras["consensus_table"] = table
+    ctx.extras["reliability_table"] = reliability
+
+    async def emit(step: Any) -> None:
+        if step.update is not None:
+            await topics.consensus.send(key=step.update.claim_key.encode(), value=dumps(step.update))
+            metrics.CONSENSUS_UPDATES.inc()
+        if step.alert is not None:
+            await topics.alerts.send(key=step.alert.claim_key.encode(), value=dumps(step.alert))
+            metrics.CONTRADICTIONS.labels(step.alert.kind, step.alert.severity).inc()
+            observed_at = step.alert.observation.observed_at
+            metrics.END_TO_END_SECONDS.labels("claim_to_alert").observe(
+                max(0.0, time.time() - observed_at.timestamp())
+            )
+
+    @app.agent(topics.claims, name="claimwatch.consensus")
+    async def consensus_agent(stream: Any) -> None:
+        async for event in stream.events():
+            raw, msg = event.value, event.message
+            try:
+                obs = decode(raw, ClaimObserved)
+            except (ValueError, ValidationError) as exc:
+                reason = deadletter.reason_for_validation_error(exc)
+                log.warning("claim dead-lettered (%s): %s", reason, exc)
+                rec = deadletter.record(
+                    reason=reason, message=str(exc), raw=raw, topic=topics.claims.get_topic_name(),
+                    partition=msg.partition, offset=msg.offset, key=msg.key,
+                )
+                await topics.claims_deadletter.send(value=dumps(rec))
+                continue
+            key = obs.claim_key
+            started = time.perf_counter()
+            stored = table.get(key)
+            state = ClaimState.from_dict(stored) if stored else None
+            step = engine.apply(state, obs)
+            metrics.PROCESSING_SECONDS.labels("consensus").observe(time.perf_counter() - started)
+            if step.update is None and step.alert is None and state is not None:
+                metrics.DUPLICATE_OBSERVATIONS.inc()
+            table[key] = step.state.to_dict()
+            for rkey, rvalue in step.reliability:
+                engine.reliability.ingest(rkey, rvalue)
+                reliability[rkey] = rvalue
+            await emit(step)
+
+    @app.timer(interval=settings.settle_interval, name="claimwatch.settle")
+    async def settle() -> None:
+        """Re-derive local claims whose sources' reliability moved since they were computed."""
+        recompute = getattr(engine, "recompute", None)
+        if recompute is None:
+            return
+        metrics.TRACKED_CLAIMS.set(len(table))
+        for key, stored in list(table.items()):
+            if not stored:
+                continue
+            state = ClaimState.from_dict(stored)
+            update = recompute(state)
+            if update is None:
+                continue
+            table[key] = state.to_dict()
+            await topics.consensus.send(key=key.encode(), value=dumps(update))
+            metrics.CONSENSUS_UPDATES.inc()

@@ -1,0 +1,123 @@
+"""Extract agent: ``articles`` → ``claims.observed`` (key = claim_key), bad input → dead letter.
+
+Extraction is CPU-bound (spaCy), so batches run in a worker thread: the event
+loop stays free for Kafka heartbeats and the web server, and a 1 MB article does
+not get the worker thrown out of its consumer group.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any
+
+from pydantic import ValidationError
+
+from schemas import Article, ClaimObserved
+from schemas.codec import decode, dumps
+from streams import deadletter, metrics
+
+if TYPE_CHECKING:
+    from streams.app import Context
+    from streams.extraction import Extractor
+
+log = logging.getLogger(__name__)
+
+BATCH_SIZE = 16
+BATCH_WITHIN_SECONDS = 0.2
+
+
+def parse_article(raw: Any) -> Article:
+    """Decode one ``articles`` record; raises ``ValueError`` with a readable reason."""
+    if raw is None:
+        raise ValueError("invalid JSON: empty record")
+    try:
+        return decode(raw, Article)
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or 'article'}: {err['msg']}"
+            for err in exc.errors()
+        )
+        raise ValueError(f"invalid Article: {problems}") from exc
+
+
+def register(ctx: Context) -> None:
+    """Add the extract agent to the app."""
+    app, topics = ctx.app, ctx.topics
+    executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="extract")
+    holder: dict[str, Extractor] = {}
+
+    def extractor() -> Extractor:
+        if "x" not in holder:
+            from streams.extraction import Extractor
+
+            holder["x"] = Extractor()
+        return holder["x"]
+
+    def run_batch(articles: list[Article]) -> list[tuple[Article, Any]]:
+        started = time.perf_counter()
+        out = list(extractor().extract_many(articles))
+        metrics.PROCESSING_SECONDS.labels("extract").observe(time.perf_counter() - started)
+        return out
+
+    async def dead_letter(reason: str, message: str, raw: Any, **where: Any) -> None:
+        metrics.ARTICLES_DEADLETTERED.labels(reason).inc()
+        log.warning("article dead-lettered (%s): %s", reason, message)
+        rec = deadletter.record(reason=reason, message=message, raw=raw, topic=topics.articles.get_topic_name(), **where)
+        await topics.articles_deadletter.send(value=dumps(rec))
+
+    async def publish(claim: ClaimObserved) -> None:
+        await topics.claims.send(key=claim.claim_key.encode(), value=dumps(claim))
+        metrics.CLAIMS_OBSERVED.labels(claim.measure).inc()
+        if claim.published_at is not None:
+            lag = time.time() - claim.published_at.timestamp()
+            if lag >= 0:
+                metrics.END_TO_END_SECONDS.labels("article_to_claim").observe(lag)
+
+    @app.agent(topics.articles, name="claimwatch.extract")
+    async def extract_agent(stream: Any) -> None:
+        from streams.extraction import RejectedArticle
+
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(executor, extractor)  # load spaCy off the loop, once
+        async for batch in stream.take_events(BATCH_SIZE, within=BATCH_WITHIN_SECONDS):
+            good: list[Article] = []
+            for event in batch:
+                metrics.ARTICLES_CONSUMED.inc()
+                raw, msg = event.value, event.message
+                try:
+                    good.append(parse_article(raw))
+                except ValueError as exc:
+                    await dead_letter(
+                        deadletter.reason_for_validation_error(exc),
+                        str(exc),
+                        raw,
+                        partition=msg.partition,
+                        offset=msg.offset,
+                        key=msg.key,
+                    )
+            if not good:
+                continue
+            try:
+                results = await loop.run_in_executor(executor, run_batch, good)
+            except Exception as exc:  # noqa: BLE001 - one bad batch must not kill the agent
+                log.exception("extraction failed for a batch; retrying one by one")
+                results = []
+                for article in good:
+                    try:
+                        results.extend(await loop.run_in_executor(executor, run_batch, [article]))
+                    except Exception as one_exc:  # noqa: BLE001
+                        results.append((article, one_exc))
+                del exc
+            for article, result in results:
+                if isinstance(result, RejectedArticle):
+                    await dead_letter(result.reason, result.message, dumps(article), article_id=article.id)
+                elif isinstance(result, Exception):
+                    await dead_letter(
+                        "extraction_error", f"{type(result).__name__}: {result}", dumps(article), article_id=article.id
+                    )
+                else:
+                    for claim in result:
+                        await publish(claim)

@@ -1,0 +1,50 @@
+"""Worker configuration from environment variables, with documented defaults.
+
+Operators and scripts rely on the names below (README "Configuration"); secrets
+are typed ``SecretStr`` so they never appear in logs or reprs.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything the worker reads from its environment."""
+
+    model_config = SettingsConfigDict(env_prefix="CLAIMWATCH_", extra="ignore")
+
+    kafka_bootstrap_servers: str = Field(default="", validation_alias="KAFKA_BOOTSTRAP_SERVERS")
+    #: Set by the launcher when it started the embedded broker: switches on its workarounds.
+    embedded_broker: bool = False
+    app_id: str = "claimwatch"
+    web_host: str = "0.0.0.0"
+    web_port: int = 6066
+    partitions: int = 4
+    topic_prefix: str = ""
+    replication_factor: int = 1
+    data_dir: str = ".claimwatch-data"
+    #: Seconds; small values make consumer-group joins fast on the embedded broker.
+    rebalance_timeout: float | None = None
+    session_timeout: float | None = None
+    webhook_urls: str = ""
+    webhook_secret: SecretStr = SecretStr("")
+    webhooks_file: str = ""
+    #: How often claims are re-settled after source reliability moved (seconds).
+    settle_interval: float = 10.0
+    log_level: str = "info"
+
+    @property
+    def group_timeouts(self) -> tuple[float, float]:
+        """(rebalance, session) timeouts: seconds on the embedded broker, Kafka's defaults else."""
+        if self.embedded_broker:
+            return (self.rebalance_timeout or 3.0, self.session_timeout or 6.0)
+        return (self.rebalance_timeout or 60.0, self.session_timeout or 60.0)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

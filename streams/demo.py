@@ -1,0 +1,236 @@
+"""``claimwatch demo``: the whole pipeline on one machine, narrated.
+
+Starts the embedded broker (unless ``KAFKA_BOOTSTRAP_SERVERS`` is set), a
+webhook receiver, and a worker process; feeds the bundled sample articles one
+at a time so the story unfolds in order; prints each claim, consensus change,
+alert and webhook as it happens. The worker runs as a child process exactly as
+``claimwatch worker`` would, so the demo exercises what an operator deploys.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from aiohttp import ClientSession, ClientTimeout, web
+
+from schemas import Article
+from schemas.codec import decode, dumps
+from streams import topics
+from streams.broker import EmbeddedBroker, free_port
+from streams.delivery.signing import ALERT_ID_HEADER, SIGNATURE_HEADER, verify
+from streams.kafka_io import send_all, tail, wait_for_topics
+
+DEMO_SECRET = "claimwatch-demo-secret"
+QUIET_SECONDS = 4.0
+PER_ARTICLE_WAIT = 20.0
+
+
+def sample_articles(path: str | None = None) -> list[Article]:
+    """The bundled sample articles (or those of ``path``), validated."""
+    if path:
+        text = Path(path).read_text(encoding="utf-8")
+    else:
+        text = resources.files("streams").joinpath("samples/articles.jsonl").read_text(encoding="utf-8")
+    return [decode(line, Article) for line in text.splitlines() if line.strip()]
+
+
+def _fmt_value(v: dict[str, Any] | None) -> str:
+    if not v:
+        return "-"
+    low, best, high = v.get("low"), v.get("best"), v.get("high")
+    s = f"{best:,.0f}"
+    if low is not None and high is not None and (low != best or high != best):
+        hi = "∞" if high is None or high >= 1e15 else f"{high:,.0f}"
+        s += f" ({low:,.0f}–{hi})"
+    return s
+
+
+class Narrator:
+    """Prints what flows, and notices when the pipeline has gone quiet."""
+
+    def __init__(self) -> None:
+        self.counts = {"claims": 0, "updates": 0, "alerts": 0, "webhooks": 0, "deadletters": 0}
+        self.last_activity = 0.0
+
+    def touch(self) -> None:
+        self.last_activity = asyncio.get_running_loop().time()
+
+    def say(self, tag: str, text: str) -> None:
+        print(f"{tag:<10} {text}", flush=True)
+        self.touch()
+
+    def on_event(self, topic: str, value: Any) -> None:
+        if not isinstance(value, dict):
+            return
+        if topic == topics.CLAIMS:
+            self.counts["claims"] += 1
+            stance = value.get("stance")
+            what = _fmt_value(value.get("value")) if value.get("value") else f"presence ({stance})"
+            hedge = (value.get("value") or {}).get("hedge")
+            self.say(
+                "claim",
+                f"{value['claim_key']}  {what}{f' [{hedge}]' if hedge and hedge != 'exact' else ''}"
+                f"  — {value['source']['name']} ({value.get('outlet') or 'unknown outlet'})",
+            )
+        elif topic == topics.CONSENSUS:
+            self.counts["updates"] += 1
+            est = value.get("estimate")
+            pres = value.get("presence")
+            what = _fmt_value(est) if est else (f"P(presence)={pres['probability']:.2f}" if pres else "-")
+            self.say("consensus", f"{value['claim_key']} v{value['version']}  {what}  from {value['n_sources']} source(s)")
+        elif topic == topics.ALERTS:
+            self.counts["alerts"] += 1
+            self.say("ALERT", f"[{value['severity']}] {value['kind']}: {value['reason']}")
+        elif topic in (topics.ARTICLES_DEADLETTER, topics.CLAIMS_DEADLETTER, topics.ALERTS_DEADLETTER):
+            self.counts["deadletters"] += 1
+            self.say("deadletter", f"{topic}: {value.get('reason')}: {value.get('message')}")
+
+
+async def _receiver(narrator: Narrator, port: int) -> web.AppRunner:
+    async def hook(request: web.Request) -> web.Response:
+        body = await request.read()
+        ok = verify(body, DEMO_SECRET, request.headers.get(SIGNATURE_HEADER))
+        narrator.counts["webhooks"] += 1
+        narrator.say(
+            "webhook",
+            f"received alert {request.headers.get(ALERT_ID_HEADER, '?')[:16]}… "
+            f"signature {'verified' if ok else 'INVALID'}",
+        )
+        return web.Response(status=200 if ok else 401)
+
+    app = web.Application()
+    app.router.add_post("/hook", hook)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    return runner
+
+
+async def _wait_ready(url: str, proc: subprocess.Popen[bytes], timeout: float) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    async with ClientSession(timeout=ClientTimeout(total=2)) as http:
+        while asyncio.get_running_loop().time() < deadline:
+            if proc.poll() is not None:
+                raise RuntimeError(f"worker exited with status {proc.returncode} during start")
+            with contextlib.suppress(Exception):
+                async with http.get(url) as resp:
+                    if resp.status == 200:
+                        return
+            await asyncio.sleep(0.5)
+    raise TimeoutError(f"worker not ready at {url} after {timeout:.0f}s")
+
+
+async def _wait_quiet(narrator: Narrator, quiet: float, cap: float) -> None:
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    while loop.time() - start < cap:
+        if loop.time() - max(narrator.last_activity, start) >= quiet:
+            return
+        await asyncio.sleep(0.2)
+
+
+async def _main(servers: str, embedded: bool, once: bool, articles: list[Article], timeout: float) -> int:
+    narrator = Narrator()
+    hook_port = free_port()
+    runner = await _receiver(narrator, hook_port)
+    web_port = int(os.environ.get("CLAIMWATCH_WEB_PORT") or 0) or _port_or_free(6066)
+    env = {
+        **os.environ,
+        "KAFKA_BOOTSTRAP_SERVERS": servers,
+        "CLAIMWATCH_EMBEDDED_BROKER": "1" if embedded else "",
+        "CLAIMWATCH_WEB_PORT": str(web_port),
+        "CLAIMWATCH_WEBHOOK_URLS": f"http://127.0.0.1:{hook_port}/hook",
+        "CLAIMWATCH_WEBHOOK_SECRET": DEMO_SECRET,
+        "CLAIMWATCH_SETTLE_INTERVAL": "3",
+    }
+    print(f"demo: broker {servers} ({'embedded' if embedded else 'external'}); webhook receiver :{hook_port}")
+    with _child([sys.executable, "-m", "streams.cli", "worker", "--loglevel", "warning"], env) as proc:
+        base = f"http://127.0.0.1:{web_port}"
+        await _wait_ready(f"{base}/readyz", proc, timeout=120)
+        await wait_for_topics(servers, topics.ALL_TOPIC_NAMES)
+        print(f"demo: worker ready — dashboard {base}/  metrics {base}/metrics  API {base}/api/claims")
+        watched = [topics.CLAIMS, topics.CONSENSUS, topics.ALERTS, topics.ARTICLES_DEADLETTER, topics.ALERTS_DEADLETTER]
+
+        async def follow() -> None:
+            async for topic, _key, value in tail(servers, watched):
+                narrator.on_event(topic, value)
+
+        follower = asyncio.create_task(follow())
+        try:
+            for article in articles:
+                print(f"\n=== article {article.id} ({article.outlet or 'unknown'}, {article.published_at}) ===", flush=True)
+                narrator.touch()
+                await send_all(servers, topics.ARTICLES, [(article.id.encode(), dumps(article))], embedded=embedded)
+                await _wait_quiet(narrator, QUIET_SECONDS, PER_ARTICLE_WAIT)
+            await _wait_quiet(narrator, QUIET_SECONDS, timeout)
+            c = narrator.counts
+            print(
+                f"\ndemo: {len(articles)} articles → {c['claims']} claims, {c['updates']} consensus updates, "
+                f"{c['alerts']} alerts, {c['webhooks']} webhooks received, {c['deadletters']} dead letters"
+            )
+            if not once:
+                print(f"demo: the worker keeps running — dashboard {base}/ — press Ctrl-C to stop")
+                await _forever(proc)
+        finally:
+            follower.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await follower
+            await runner.cleanup()
+    return 0 if narrator.counts["claims"] else 1
+
+
+async def _forever(proc: subprocess.Popen[bytes]) -> None:
+    while proc.poll() is None:
+        await asyncio.sleep(0.5)
+    print(f"demo: worker exited with status {proc.returncode}", file=sys.stderr)
+
+
+def _port_or_free(preferred: int) -> int:
+    import socket
+
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", preferred))
+        except OSError:
+            return free_port()
+    return preferred
+
+
+@contextlib.contextmanager
+def _child(cmd: list[str], env: dict[str, str]) -> Iterator[subprocess.Popen[bytes]]:
+    with tempfile.TemporaryDirectory(prefix="claimwatch-demo-") as tmp:
+        env = {**env, "CLAIMWATCH_DATA_DIR": tmp}
+        proc = subprocess.Popen(cmd, env=env, start_new_session=True)  # noqa: S603
+        try:
+            yield proc
+        finally:
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGINT)
+                try:
+                    proc.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
+
+
+def run_demo(once: bool = False, articles: str | None = None, timeout: float = 180.0) -> int:
+    loaded = sample_articles(articles)
+    configured = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "").strip()
+    try:
+        if configured:
+            return asyncio.run(_main(configured, False, once, loaded, timeout))
+        with EmbeddedBroker() as broker:
+            return asyncio.run(_main(broker.bootstrap_servers, True, once, loaded, timeout))
+    except KeyboardInterrupt:
+        print("\ndemo: stopped", file=sys.stderr)
+        return 0

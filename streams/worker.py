@@ -1,0 +1,41 @@
+"""Run one worker: the embedded broker when no cluster is configured, then the Faust app."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+
+from streams.broker import bootstrap_servers
+from streams.config import get_settings
+
+log = logging.getLogger(__name__)
+
+
+def run_worker(loglevel: str = "info") -> int:
+    """Block running a worker until SIGINT/SIGTERM; stop the embedded broker on the way out."""
+    with bootstrap_servers() as (servers, embedded):
+        os.environ["KAFKA_BOOTSTRAP_SERVERS"] = servers
+        if embedded:
+            os.environ["CLAIMWATCH_EMBEDDED_BROKER"] = "1"
+            print(f"claimwatch: embedded broker on {servers}", file=sys.stderr, flush=True)
+        get_settings.cache_clear()
+        settings = get_settings()
+        from faust import Worker
+
+        from streams.app import create_app
+
+        ctx = create_app(settings)
+        print(
+            f"claimwatch: worker on {servers}; web on http://127.0.0.1:{settings.web_port}/",
+            file=sys.stderr,
+            flush=True,
+        )
+        asyncio.set_event_loop(asyncio.new_event_loop())
+        worker = Worker(ctx.app, loglevel=loglevel, redirect_stdouts=False, override_logging=True)
+        try:
+            worker.execute_from_commandline()
+        except SystemExit as exc:
+            return int(exc.code or 0)
+    return 0
