@@ -1,0 +1,255 @@
+"""The consensus engine: one ClaimObserved in, the claim's next state out.
+
+``apply`` is a pure function of (state, event, reliability book): no clocks,
+no randomness, no Kafka. Every timestamp it writes comes from the event, every
+id is a hash of event content, so replaying ``claims.observed`` rebuilds the
+same states and emits the same updates and alerts. The Faust agent and the
+``claimwatch replay`` command both drive this class.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from schemas.events import (
+    ClaimObserved,
+    ConsensusUpdated,
+    ContradictionDetected,
+    Estimate,
+    Presence,
+    Supporter,
+    Value,
+)
+from streams.consensus import aggregate
+from streams.consensus.fingerprint import jaccard, sketch, text_hash, words
+from streams.consensus.intervals import hedge_interval
+from streams.consensus.reliability import ReliabilityBook, record_key
+from streams.consensus.settings import EngineSettings
+from streams.consensus.state import ClaimState, Obs, Snapshot, from_us, to_us
+from streams.contradiction import Context, alert_id, cooling_down, detect
+
+#: what happened to an event, for metrics and tests
+NEW = "new"
+SUPERSEDED = "superseded"
+REPEAT = "repeat"
+DUPLICATE = "duplicate"
+COPY = "copy"
+STALE = "stale"
+
+
+@dataclass(slots=True)
+class Step:
+    """The result of applying one event to a claim."""
+
+    state: ClaimState
+    update: ConsensusUpdated | None = None
+    alert: ContradictionDetected | None = None
+    #: (key, value) records for the compacted topic ``sources.reliability``
+    reliability: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    #: new | superseded | repeat | duplicate | copy | stale
+    outcome: str = NEW
+
+
+class ConsensusEngine:
+    """Running consensus per claim; see the module docstring."""
+
+    def __init__(self, settings: EngineSettings | None = None, book: ReliabilityBook | None = None):
+        self.settings = settings or EngineSettings()
+        self.reliability = book if book is not None else ReliabilityBook()
+
+    # -- events --------------------------------------------------------------
+
+    def apply(self, state: ClaimState | None, obs: ClaimObserved) -> Step:
+        """The claim's next state after ``obs``; ``state`` itself is not modified."""
+        if state is None:
+            state = ClaimState(
+                claim_key=obs.claim_key, subject=obs.subject, measure=obs.measure,
+                location=obs.location, parent_key=obs.parent_key,
+            )
+        elif self._seen(state, obs.event_id):
+            return Step(state=state, outcome=DUPLICATE)
+        new = self._to_obs(obs)
+        prev = state.observations.get(new.source)
+        nxt = state.copy()
+        self._remember(nxt, obs.event_id)
+        if prev is not None and prev.t > new.t:
+            return Step(state=nxt, outcome=STALE)  # an older statement arrived late
+        if prev is not None and prev.t == new.t and prev.same_statement(new):
+            return Step(state=nxt, outcome=REPEAT)
+        if prev is None and self._is_copy(state, new):
+            return Step(state=nxt, outcome=COPY)
+        outcome = NEW if prev is None else (REPEAT if prev.same_statement(new) else SUPERSEDED)
+        nxt.observations[new.source] = new
+        nxt.event_at = to_us(obs.observed_at)
+        nxt.event_id = obs.event_id
+        records = [(record_key(new.source, state.claim_key), self._record(state.claim_key, new))]
+        before = state.last
+        snap = self._consensus(nxt, before)
+        step = Step(state=nxt, reliability=records, outcome=outcome)
+        if snap is None:
+            return step
+        nxt.last = snap
+        step.update = self._update_event(nxt, snap)
+        if before is not None and outcome != REPEAT:
+            step.alert = self._alert(nxt, obs, new, prev, before, snap)
+        return step
+
+    def recompute(self, state: ClaimState) -> ConsensusUpdated | None:
+        """Re-derive the consensus with the current reliability; mutates ``state``.
+
+        Source weights move as other claims are seen (here or on other workers),
+        so a claim's consensus can go stale without a new event on it. The
+        shell calls this on a timer; ``Replayer.final`` calls it once the book
+        has seen everything. Returns the update to publish, or None when the
+        consensus did not change.
+        """
+        self.reliability.refresh()
+        if not state.observations:
+            return None
+        snap = self._consensus(state, state.last)
+        if snap is None:
+            return None
+        state.last = snap
+        return self._update_event(state, snap)
+
+    def records(self, state: ClaimState) -> list[tuple[str, dict[str, Any]]]:
+        """All reliability records of a claim (to re-publish after a topic loss)."""
+        return [
+            (record_key(o.source, state.claim_key), self._record(state.claim_key, o))
+            for o in sorted(state.observations.values(), key=lambda o: o.source)
+        ]
+
+    # -- internals -----------------------------------------------------------
+
+    @staticmethod
+    def _seen(state: ClaimState, event_id: str) -> bool:
+        if event_id in state.seen:
+            return True
+        return any(o.event_id == event_id for o in state.observations.values())
+
+    def _remember(self, state: ClaimState, event_id: str) -> None:
+        state.seen.append(event_id)
+        overflow = len(state.seen) - self.settings.seen_capacity
+        if overflow > 0:
+            del state.seen[:overflow]
+
+    def _to_obs(self, obs: ClaimObserved) -> Obs:
+        s = self.settings
+        v = obs.value
+        lo = point = hi = None
+        raw: tuple[float | None, float, float | None, str] | None = None
+        if v is not None:
+            raw = (v.low, v.best, v.high, v.hedge)
+            if obs.stance != "denies":
+                lo, point, hi = hedge_interval(v.best, v.low, v.high, v.hedge, s.approx_tolerance)
+        when = obs.as_of or obs.published_at or obs.observed_at
+        toks = words(obs.evidence.text)
+        return Obs(
+            event_id=obs.event_id,
+            source=obs.source.name,
+            stance=obs.stance,
+            lo=lo, point=point, hi=hi, raw=raw,
+            t=to_us(when),
+            conf=max(obs.confidence, s.min_confidence),
+            fp=text_hash(toks),
+            sk=sketch(toks, s.sketch_size) if len(toks) >= s.copy_min_words else (),
+            nwords=len(toks),
+        )
+
+    def _is_copy(self, state: ClaimState, new: Obs) -> bool:
+        """The same statement, in (nearly) the same words, already counted for another name."""
+        s = self.settings
+        for o in state.observations.values():
+            if not o.same_statement(new):
+                continue
+            if o.fp == new.fp and new.nwords > 0:
+                return True
+            if o.sk and new.sk and jaccard(o.sk, new.sk, s.sketch_size) >= s.copy_jaccard:
+                return True
+        return False
+
+    @staticmethod
+    def _record(claim_key: str, o: Obs) -> dict[str, Any]:
+        q = None
+        if o.point is not None:
+            q = [o.lo, o.point, None if o.hi is None or o.hi == float("inf") else o.hi]
+        return {"s": o.source, "c": claim_key, "st": o.stance, "q": q, "t": o.t, "cf": o.conf}
+
+    def _consensus(self, state: ClaimState, before: Snapshot | None) -> Snapshot | None:
+        """The new snapshot, or None when it would say nothing new."""
+        s = self.settings
+        book = self.reliability
+        weighted = aggregate.statement_weights(state.observations.values(), book.weight, s)
+        est = aggregate.estimate(weighted)
+        p = aggregate.presence(weighted, s.presence_prior_weight * book.default_weight())
+        if p is not None:
+            p = round(p, s.weight_digits)
+        snap = Snapshot(
+            version=(before.version if before is not None else 0) + 1,
+            estimate=est,
+            presence=p,
+            supporters=aggregate.supporters(weighted, s.weight_digits),
+            at=state.event_at,
+            trigger=state.event_id,
+        )
+        if snap.same_content(before):
+            return None
+        return snap
+
+    def _update_event(self, state: ClaimState, snap: Snapshot) -> ConsensusUpdated:
+        est = snap.estimate
+        return ConsensusUpdated.model_construct(
+            claim_key=state.claim_key,
+            version=snap.version,
+            estimate=Estimate.model_construct(low=est[0], best=est[1], high=est[2])
+            if est is not None else None,
+            presence=Presence.model_construct(probability=snap.presence)
+            if snap.presence is not None else None,
+            supporting=[
+                Supporter.model_construct(
+                    source=sup.source,
+                    value=Value.model_construct(
+                        low=sup.raw[0], best=sup.raw[1], high=sup.raw[2], hedge=sup.raw[3]
+                    ) if sup.raw is not None else None,
+                    stance=sup.stance,  # type: ignore[arg-type]
+                    weight=sup.weight,
+                    event_id=sup.event_id,
+                )
+                for sup in snap.supporters
+            ],
+            n_sources=len(snap.supporters),
+            updated_at=from_us(snap.at),
+            trigger_event_id=snap.trigger,
+            subject=state.subject,
+            measure=state.measure,
+            location=state.location,
+            parent_key=state.parent_key,
+        )
+
+    def _alert(
+        self, state: ClaimState, obs: ClaimObserved, new: Obs, prev: Obs | None,
+        before: Snapshot, after: Snapshot,
+    ) -> ContradictionDetected | None:
+        a = self.settings.alerts
+        now = to_us(obs.observed_at)
+        if cooling_down(state.cooldown.get(new.source), now, a.cooldown_s):
+            return None
+        finding = detect(
+            a, new=new, prev=prev, before=before, after=after,
+            trust=self.reliability.trust(new.source),
+            ctx=Context(state.subject, state.measure, state.location, obs.location),
+        )
+        if finding is None:
+            return None
+        state.cooldown[new.source] = now
+        return ContradictionDetected(
+            alert_id=alert_id(state.claim_key, obs.event_id, finding.kind),
+            claim_key=state.claim_key,
+            kind=finding.kind,
+            severity=finding.severity,  # type: ignore[arg-type]
+            reason=finding.reason,
+            observation=obs,
+            consensus_before=self._update_event(state, before),
+            detected_at=obs.observed_at,
+        )

@@ -1,0 +1,120 @@
+"""Hedged values as intervals, and the robust weighted statistics over them.
+
+An "at least 214" is not the number 214: it is the interval [214, ∞). Every
+quantity the engine sees is first turned into ``(low, point, high)`` here, so the
+aggregation and the contradiction rules reason about intervals, never about a
+bare number with a word attached.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+INF = math.inf
+
+_APPROX = {"approximately", "about", "around", "roughly", "estimated", "some", "vague"}
+_LOWER = {"at_least", "more_than", "over", "above", "greater_than", "upwards_of"}
+_UPPER = {"at_most", "less_than", "up_to", "under", "below", "fewer_than"}
+_NEARLY = {"nearly", "almost", "just_under"}
+
+
+def hedge_interval(
+    best: float, low: float | None, high: float | None, hedge: str, approx_tolerance: float
+) -> tuple[float, float, float]:
+    """``(low, point, high)`` for a value as stated; ``high`` may be ``inf``.
+
+    Explicit low/high from the extractor win; the hedge only fills what is
+    missing. ``point`` is the single number used for the weighted median: the
+    stated best for most hedges, the bound itself for one-sided ones.
+    """
+    h = (hedge or "exact").lower().replace("-", "_").replace(" ", "_")
+    if h == "range":
+        lo = low if low is not None else best
+        hi = high if high is not None else best
+    elif h in _LOWER:
+        lo = low if low is not None else best
+        hi = high if high is not None and high > lo else INF
+    elif h in _UPPER:
+        hi = high if high is not None else best
+        lo = low if low is not None and low < hi else (0.0 if hi >= 0 else -INF)
+    elif h in _NEARLY:
+        lo = low if low is not None else best * (1.0 - approx_tolerance)
+        hi = high if high is not None else best
+    elif h in _APPROX:
+        span = abs(best) * approx_tolerance
+        lo = low if low is not None else best - span
+        hi = high if high is not None else best + span
+    else:  # exact and any hedge we do not know: trust explicit bounds only
+        lo = low if low is not None else best
+        hi = high if high is not None else best
+    if lo > hi:
+        lo, hi = hi, lo
+    point = min(max(best, lo), hi)
+    return lo, point, hi
+
+
+def weighted_median(values: Sequence[float], weights: Sequence[float]) -> float:
+    """The weighted median of ``values`` (need not be sorted).
+
+    When the cumulative weight lands exactly on one half between two values
+    (two equally trusted sources), the midpoint is returned, like the ordinary
+    median. Infinite values are allowed; zero total weight gives ``nan``.
+    """
+    pairs = sorted(zip(values, weights, strict=True))
+    total = math.fsum(w for _, w in pairs)
+    if total <= 0.0:
+        return math.nan
+    half = total / 2.0
+    acc = 0.0
+    n = len(pairs)
+    for i, (v, w) in enumerate(pairs):
+        acc += w
+        if acc > half * (1.0 + 1e-12):
+            return v
+        if acc >= half * (1.0 - 1e-12):
+            # exactly half: the median sits between this value and the next
+            j = i + 1
+            while j < n and pairs[j][1] <= 0.0:
+                j += 1
+            if j >= n:
+                return v
+            nxt = pairs[j][0]
+            if math.isinf(v) or math.isinf(nxt):
+                return v if not math.isinf(v) else nxt
+            return (v + nxt) / 2.0
+    return pairs[-1][0]
+
+
+def interval_gap(lo1: float, hi1: float, lo2: float, hi2: float) -> float:
+    """Distance between two intervals; 0 when they overlap."""
+    if hi1 < lo2:
+        return lo2 - hi1
+    if hi2 < lo1:
+        return lo1 - hi2
+    return 0.0
+
+
+def fmt_number(x: float) -> str:
+    """A number as a person would write it in a sentence: 10,000 / 2.5 / ≥ ∞."""
+    if math.isinf(x):
+        return "∞" if x > 0 else "-∞"
+    if abs(x - round(x)) < 1e-9 and abs(x) < 1e15:
+        return f"{round(x):,}"
+    return f"{x:,.3g}" if abs(x) < 1000 else f"{x:,.0f}"
+
+
+def fmt_interval(lo: float, point: float, hi: float, hedge: str | None = None) -> str:
+    """``10,000``, ``11,000-12,000``, ``at least 214``, ``about 3,000`` for reasons."""
+    h = (hedge or "").lower()
+    if math.isinf(hi) and not math.isinf(lo):
+        return f"at least {fmt_number(lo)}"
+    if h in _UPPER and lo <= 0.0:
+        return f"at most {fmt_number(hi)}"
+    if lo == hi:
+        return fmt_number(point)
+    if h in _APPROX:
+        return f"about {fmt_number(point)}"
+    if h == "range" or point in (lo, hi):
+        return f"{fmt_number(lo)}-{fmt_number(hi)}"
+    return f"{fmt_number(point)} ({fmt_number(lo)}-{fmt_number(hi)})"

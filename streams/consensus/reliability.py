@@ -1,0 +1,314 @@
+"""Global source reliability, learned from agreement across claims (CRH/CATD style).
+
+Why the book holds statements, not scores: with several workers each owning a
+subset of claims, reliability must come out the same on every worker and the
+same as with one worker. So every worker publishes, per (source, claim), the
+source's current statement on that claim (a *record*, on the compacted topic
+``sources.reliability``), and every worker's book runs the same batch truth
+discovery over the same set of records, sorted the same way. The result is a
+pure function of the set of records, independent of arrival order, of which
+worker saw what first, and of restarts. Records are replaced by key, so
+ingesting one twice or re-reading the topic changes nothing.
+
+The batch is iterative truth discovery over each claim's kept statements:
+
+1. the truth of each claim with two or more sources is the reliability-weighted
+   median of their points (quantities) or the weighted share of assertions
+   (presence), recent statements weighing more;
+2. each source's loss on a claim is its normalised distance to that truth,
+   bounded in [0, 1) so a vandal's 1000x error counts as one clear miss;
+3. each source's weight is CATD's ``chi2(alpha/2, n) / (sum of losses)``,
+   the cautious upper bound that keeps a source seen once from outvoting one
+   seen a hundred times; a configured prior adds pseudo-claims;
+4. repeat from 1 with the new weights, a fixed number of rounds.
+
+Claims a source states alone carry no evidence about it and are left out.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from streams.consensus.chi2 import chi2_lower_quantile
+
+RECORD_SEP = "\x1f"
+
+
+def record_key(source: str, claim_key: str) -> str:
+    """Key of a reliability record on ``sources.reliability``."""
+    return f"{source}{RECORD_SEP}{claim_key}"
+
+
+@dataclass(frozen=True, slots=True)
+class BookSettings:
+    """Knobs of the truth-discovery batch (defaults from the CATD paper where it has one)."""
+
+    #: CATD's significance level: weights use the alpha/2 chi-squared quantile.
+    alpha: float = 0.05
+    #: relative distance at which a source's loss on a claim is 1/2.
+    loss_scale: float = 0.05
+    #: pseudo-loss added to every source's total, so a perfect record is not infinite.
+    loss_floor: float = 0.1
+    #: pseudo-claims that a configured prior is worth.
+    prior_strength: float = 5.0
+    #: pseudo-claims at trust 0.5 shrinking the human-readable trust score.
+    trust_shrinkage: float = 2.0
+    #: rounds of the truth ↔ reliability iteration.
+    iterations: int = 12
+    #: half-life of a statement's weight within its claim (seconds), as in the engine.
+    recency_half_life_s: float = 7 * 24 * 3600.0
+    #: refresh the weights once this many records changed since the last refresh...
+    refresh_min: int = 64
+    #: ...or this fraction of all records, whichever is larger (amortised O(1)).
+    refresh_fraction: float = 0.5
+
+
+class ReliabilityBook:
+    """Source weights for the consensus, derived from reliability records.
+
+    ``priors`` maps a source name to a prior reliability in (0, 1): how often
+    you expect it to be right before the data says anything.
+    """
+
+    def __init__(
+        self, priors: dict[str, float] | None = None, settings: BookSettings | None = None
+    ) -> None:
+        self.settings = settings or BookSettings()
+        self.priors = {k: min(max(float(v), 1e-3), 1.0 - 1e-3) for k, v in (priors or {}).items()}
+        self._records: dict[str, tuple[Any, ...]] = {}
+        self._weights: dict[str, float] = {}
+        self._trust: dict[str, float] = {}
+        self._pending = 0
+        self._generation = 0
+        self._default = self._weight_of(0.0, 0.0, None)
+
+    # -- records -------------------------------------------------------------
+
+    def ingest(self, key: str, value: dict[str, Any] | None) -> None:
+        """Apply one record from ``sources.reliability``; ``None`` deletes (tombstone).
+
+        Idempotent: the same key replaces its earlier value, and a value equal
+        to the stored one is not even counted as a change.
+        """
+        if value is None:
+            if self._records.pop(key, None) is not None:
+                self._pending += 1
+            return
+        rec = _parse_record(value)
+        if self._records.get(key) == rec:
+            return
+        self._records[key] = rec
+        self._pending += 1
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    @property
+    def generation(self) -> int:
+        """Increments each time the weights are recomputed with new records."""
+        return self._generation
+
+    @property
+    def dirty(self) -> bool:
+        return self._pending > 0
+
+    # -- weights -------------------------------------------------------------
+
+    def weight(self, source: str) -> float:
+        """Aggregation weight of ``source`` (CATD scale; only ratios matter)."""
+        self._maybe_refresh()
+        w = self._weights.get(source)
+        if w is None:
+            prior = self.priors.get(source)
+            return self._default if prior is None else self._weight_of(0.0, 0.0, prior)
+        return w
+
+    def trust(self, source: str) -> float:
+        """Human-readable reliability in [0, 1]: shrunk share of agreement."""
+        self._maybe_refresh()
+        t = self._trust.get(source)
+        if t is None:
+            return self.priors.get(source, 0.5)
+        return t
+
+    def default_weight(self) -> float:
+        """Weight of a source never seen in any shared claim."""
+        return self._default
+
+    def snapshot(self) -> dict[str, float]:
+        """Current weights of all sources with evidence (sorted), for inspection."""
+        self._maybe_refresh()
+        return dict(sorted(self._weights.items()))
+
+    def _maybe_refresh(self) -> None:
+        s = self.settings
+        if self._pending and self._pending >= max(
+            s.refresh_min, s.refresh_fraction * len(self._records)
+        ):
+            self.refresh()
+
+    def refresh(self) -> bool:
+        """Recompute the weights now if any record changed; True when it did."""
+        if not self._pending:
+            return False
+        self._pending = 0
+        self._weights, self._trust = self._solve()
+        self._generation += 1
+        return True
+
+    def _weight_of(self, n: float, loss: float, prior: float | None) -> float:
+        s = self.settings
+        floor = s.loss_floor
+        if prior is not None:
+            n += s.prior_strength
+            loss += s.prior_strength * (1.0 - prior)
+        # one pseudo-claim at the floor loss keeps an unseen source above zero
+        return chi2_lower_quantile(s.alpha / 2.0, n + 1.0) / (loss + floor)
+
+    # -- the batch -----------------------------------------------------------
+
+    def _solve(self) -> tuple[dict[str, float], dict[str, float]]:
+        s = self.settings
+        keys = sorted(self._records)
+        recs = [self._records[k] for k in keys]
+        # records: (source, claim, stance, lo, point, hi, t, conf)
+        sources = sorted({r[0] for r in recs})
+        sidx = {name: i for i, name in enumerate(sources)}
+        n_src = len(sources)
+        quant = _Part.build(
+            [r for r in recs if r[4] is not None and r[2] != "denies"], sidx, s, numeric=True
+        )
+        claims_with_presence = {r[1] for r in recs if r[4] is None and r[2] != "neutral"}
+        pres = _Part.build(
+            [r for r in recs if r[1] in claims_with_presence and r[2] != "neutral"],
+            sidx, s, numeric=False,
+        )
+        n_eff = np.zeros(n_src)
+        for part in (quant, pres):
+            if part is not None:
+                np.add.at(n_eff, part.src, part.rec)
+        prior_arr = np.array([self.priors.get(name, -1.0) for name in sources])
+        has_prior = prior_arr >= 0.0
+        chi = np.array([
+            chi2_lower_quantile(s.alpha / 2.0, float(n) + 1.0 + (s.prior_strength if hp else 0.0))
+            for n, hp in zip(n_eff, has_prior, strict=True)
+        ])
+        prior_loss = np.where(has_prior, s.prior_strength * (1.0 - prior_arr), 0.0)
+        w = np.where(has_prior, chi / (prior_loss + s.loss_floor), 1.0)
+        loss = np.zeros(n_src)
+        for _ in range(max(1, s.iterations)):
+            loss = np.zeros(n_src)
+            for part in (quant, pres):
+                if part is not None:
+                    np.add.at(loss, part.src, part.losses(w))
+            w = chi / (loss + prior_loss + s.loss_floor)
+        weights = {name: float(w[i]) for i, name in enumerate(sources)}
+        trust_num = n_eff - loss + s.trust_shrinkage * np.where(has_prior, prior_arr, 0.5)
+        trust = trust_num / (n_eff + s.trust_shrinkage)
+        trusts = {name: float(min(1.0, max(0.0, trust[i]))) for i, name in enumerate(sources)}
+        return weights, trusts
+
+
+class _Part:
+    """The quantity or presence statements of claims with two or more sources,
+    sorted by (claim, value) so each round's weighted medians are vectorised."""
+
+    def __init__(
+        self, src: np.ndarray, claim: np.ndarray, lo: np.ndarray, pt: np.ndarray, hi: np.ndarray,
+        rec: np.ndarray, conf: np.ndarray, starts: np.ndarray, numeric: bool, loss_scale: float,
+    ) -> None:
+        self.src, self.claim, self.lo, self.pt, self.hi = src, claim, lo, pt, hi
+        self.rec, self.conf, self.starts = rec, conf, starts
+        self.numeric, self.loss_scale = numeric, loss_scale
+        self.ends = np.append(starts[1:], len(src))
+
+    @classmethod
+    def build(
+        cls, recs: list[tuple[Any, ...]], sidx: dict[str, int], s: BookSettings, numeric: bool
+    ) -> _Part | None:
+        by_claim: dict[str, list[tuple[Any, ...]]] = {}
+        for r in recs:
+            by_claim.setdefault(r[1], []).append(r)
+        rows: list[tuple[int, int, float, float, float, int, float]] = []
+        ci = 0
+        for claim in sorted(by_claim):
+            group = by_claim[claim]
+            if len({r[0] for r in group}) < 2:
+                continue  # a source alone on a claim tells nothing about it
+            for r in group:
+                if numeric:
+                    lo, pt, hi = r[3], r[4], r[5]
+                else:
+                    lo = pt = hi = 1.0 if r[2] == "asserts" else 0.0
+                rows.append((ci, sidx[r[0]], lo, pt, hi, r[6], r[7]))
+            ci += 1
+        if not rows:
+            return None
+        rows.sort(key=lambda x: (x[0], x[3], x[1]))
+        arr_claim = np.array([x[0] for x in rows], dtype=np.int64)
+        t = np.array([x[5] for x in rows], dtype=np.float64)
+        starts = np.flatnonzero(np.r_[True, arr_claim[1:] != arr_claim[:-1]])
+        tmax = np.maximum.reduceat(t, starts)[arr_claim]
+        half_life_us = s.recency_half_life_s * 1e6
+        rec = np.power(0.5, (tmax - t) / half_life_us) if half_life_us > 0 else np.ones_like(t)
+        return cls(
+            src=np.array([x[1] for x in rows], dtype=np.int64),
+            claim=arr_claim,
+            lo=np.array([x[2] for x in rows], dtype=np.float64),
+            pt=np.array([x[3] for x in rows], dtype=np.float64),
+            hi=np.array([x[4] for x in rows], dtype=np.float64),
+            rec=rec,
+            conf=np.array([x[6] for x in rows], dtype=np.float64),
+            starts=starts,
+            numeric=numeric,
+            loss_scale=s.loss_scale,
+        )
+
+    def truth(self, w: np.ndarray) -> np.ndarray:
+        """Per-row truth of the row's claim under source weights ``w``."""
+        ww = w[self.src] * self.rec * self.conf
+        if not self.numeric:
+            tot = np.add.reduceat(ww, self.starts)
+            yes = np.add.reduceat(ww * self.pt, self.starts)
+            return (yes / np.where(tot > 0, tot, 1.0))[self.claim]
+        cs = np.cumsum(ww)
+        before = np.r_[0.0, cs][self.starts]
+        total = cs[self.ends - 1] - before
+        target = before + total / 2.0
+        idx = np.searchsorted(cs, target * (1.0 - 1e-12), side="left")
+        idx = np.minimum(idx, self.ends - 1)
+        med = self.pt[idx].copy()
+        # exactly half the weight below: midpoint with the next value, as the engine does
+        tie = (np.abs(cs[idx] - target) <= 1e-12 * np.abs(target)) & (idx + 1 < self.ends)
+        nxt = np.minimum(idx + 1, len(self.pt) - 1)
+        med = np.where(tie, (med + self.pt[nxt]) / 2.0, med)
+        return med[self.claim]
+
+    def losses(self, w: np.ndarray) -> np.ndarray:
+        """Per-row loss in [0, 1), weighted by the row's recency."""
+        truth = self.truth(w)
+        if self.numeric:
+            gap = np.maximum(self.lo - truth, 0.0) + np.maximum(truth - self.hi, 0.0)
+            z = gap / (self.loss_scale * np.maximum(np.abs(truth), 1.0))
+            loss = z / (1.0 + z)
+        else:
+            loss = np.abs(self.pt - truth)
+        return loss * self.rec
+
+
+def _parse_record(v: dict[str, Any]) -> tuple[Any, ...]:
+    """Record value (JSON) → the tuple the batch works on."""
+    q = v.get("q")
+    if q is None:
+        lo = pt = hi = None
+    else:
+        lo, pt = float(q[0]), float(q[1])
+        hi = math.inf if q[2] is None else float(q[2])
+    return (
+        str(v["s"]), str(v["c"]), str(v.get("st", "asserts")), lo, pt, hi,
+        int(v.get("t", 0)), float(v.get("cf", 1.0)),
+    )

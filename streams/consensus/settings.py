@@ -1,0 +1,65 @@
+"""Tunable knobs of the consensus engine and the contradiction rules.
+
+Every number the engine and the rules depend on lives here, with a default that
+is meant for news claims (counts of people, casualties, presence of forces).
+None of them is fitted to an evaluation file; they are plain statements of
+taste ("approximately" means about ±5%, a week-old statement weighs half).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class EngineSettings:
+    """Configuration of :class:`streams.consensus.ConsensusEngine`."""
+
+    #: relative half-width given to "approximately 10,000" when the extractor
+    #: did not give low/high (10,000 → 9,500-10,500).
+    approx_tolerance: float = 0.05
+    #: half-life of a statement's weight, in seconds of statement time (as_of),
+    #: measured back from the claim's newest statement. Truth that moves
+    #: (1,500 → 3,000 → 10,000) is followed because old figures fade.
+    recency_half_life_s: float = 7 * 24 * 3600.0
+    #: weight of a ``neutral`` statement's number relative to an assertion.
+    neutral_weight: float = 0.5
+    #: lower bound on the extractor confidence used as a weight factor.
+    min_confidence: float = 0.05
+    #: how many event_ids per claim are remembered to drop redeliveries.
+    seen_capacity: int = 512
+    #: two evidence texts with at least this estimated Jaccard similarity of
+    #: word 3-shingles (and the same value) are one statement copied.
+    copy_jaccard: float = 0.8
+    #: texts shorter than this (in words) are only matched exactly.
+    copy_min_words: int = 6
+    #: size of the bottom-k shingle sketch kept per observation.
+    sketch_size: int = 24
+    #: pseudo-weight (in units of an unknown source's weight) pulling the
+    #: presence probability towards 0.5 so that one voice never gives 0 or 1.
+    presence_prior_weight: float = 0.25
+    #: rounding of published supporter weights, so that tiny reliability moves
+    #: do not produce a stream of meaningless updates.
+    weight_digits: int = 4
+    #: settings of the contradiction rules.
+    alerts: AlertSettings = field(default_factory=lambda: AlertSettings())
+
+
+@dataclass(frozen=True, slots=True)
+class AlertSettings:
+    """Configuration of :mod:`streams.contradiction`."""
+
+    #: the consensus interval is widened by this fraction of its best value on
+    #: each side before checking overlap: disagreements inside it are noise.
+    tolerance: float = 0.02
+    #: a denial alerts when the presence probability before was at least this.
+    presence_high: float = 0.7
+    #: an assertion alerts when the presence probability before was at most this.
+    presence_low: float = 0.3
+    #: the consensus moved by more than this fraction of its best value (and
+    #: the new interval misses the old one): a ``revision``.
+    revision_threshold: float = 0.10
+    #: a revision alert needs a source at least this reliable (0..1 trust).
+    revision_min_trust: float = 0.3
+    #: one alert per (claim, source) within this many seconds of event time.
+    cooldown_s: float = 3600.0

@@ -1,0 +1,219 @@
+"""What the engine keeps per claim, and its JSON form for the changelog Table.
+
+A :class:`ClaimState` is everything needed to continue a claim's consensus:
+each source's current statement (so a consensus can be recomputed when source
+reliability moves), the recently seen event_ids (so a redelivery changes
+nothing), the last published consensus (so an alert can quote it) and the
+per-source alert cooldowns. Times are integer microseconds since the epoch:
+integers survive a JSON round trip exactly, which keeps an interrupted and
+resumed replay bit-for-bit equal to an uninterrupted one.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from typing import Any
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def to_us(dt: datetime) -> int:
+    """A datetime as integer microseconds since the epoch (naive means UTC)."""
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=UTC)
+    delta = dt - _EPOCH
+    return (delta.days * 86400 + delta.seconds) * 1_000_000 + delta.microseconds
+
+
+def from_us(us: int) -> datetime:
+    from datetime import timedelta
+
+    return _EPOCH + timedelta(microseconds=us)
+
+
+def _f(x: float | None) -> float | None:
+    """JSON has no infinity: an open upper bound is stored as ``None``."""
+    return None if x is None or math.isinf(x) else x
+
+
+def _inf(x: float | None) -> float:
+    return math.inf if x is None else x
+
+
+@dataclass(frozen=True, slots=True)
+class Obs:
+    """One source's current statement on a claim, as the engine uses it.
+
+    ``lo/point/hi`` is the hedge-aware interval (``hi`` may be ``inf``); all
+    three are ``None`` when the statement carries no number or is a denial
+    (denials never enter numeric estimates). ``raw`` is the value as stated,
+    for the ``supporting`` list. ``t`` is the statement time (as_of, else
+    published_at, else observed_at); ``fp``/``sk`` fingerprint the evidence.
+    """
+
+    event_id: str
+    source: str
+    stance: str
+    lo: float | None
+    point: float | None
+    hi: float | None
+    raw: tuple[float | None, float, float | None, str] | None
+    t: int
+    conf: float
+    fp: str
+    sk: tuple[int, ...]
+    nwords: int
+
+    def same_statement(self, other: Obs) -> bool:
+        """Same stance and same interval: a repetition, whatever the wording."""
+        return (
+            self.stance == other.stance
+            and self.lo == other.lo
+            and self.point == other.point
+            and self.hi == other.hi
+        )
+
+    def to_list(self) -> list[Any]:
+        return [
+            self.event_id, self.source, self.stance, self.lo, self.point, _f(self.hi),
+            list(self.raw) if self.raw is not None else None,
+            self.t, self.conf, self.fp, list(self.sk), self.nwords,
+        ]
+
+    @classmethod
+    def from_list(cls, v: list[Any]) -> Obs:
+        point = v[4]
+        raw = v[6]
+        return cls(
+            event_id=v[0], source=v[1], stance=v[2], lo=v[3], point=point,
+            hi=_inf(v[5]) if point is not None else None,
+            raw=(raw[0], raw[1], raw[2], raw[3]) if raw is not None else None,
+            t=v[7], conf=v[8], fp=v[9], sk=tuple(v[10]), nwords=v[11],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Sup:
+    """One supporter in a published consensus (mirrors ``schemas.Supporter``)."""
+
+    source: str
+    raw: tuple[float | None, float, float | None, str] | None
+    stance: str
+    weight: float
+    event_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """A published consensus, compactly: enough to rebuild its ConsensusUpdated."""
+
+    version: int
+    estimate: tuple[float, float, float] | None
+    presence: float | None
+    supporters: tuple[Sup, ...]
+    at: int
+    trigger: str
+
+    def same_content(self, other: Snapshot | None) -> bool:
+        """Whether publishing ``self`` after ``other`` would tell anyone anything new."""
+        return (
+            other is not None
+            and self.estimate == other.estimate
+            and self.presence == other.presence
+            and self.supporters == other.supporters
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "v": self.version,
+            "est": list(self.estimate) if self.estimate is not None else None,
+            "p": self.presence,
+            "sup": [
+                [s.source, list(s.raw) if s.raw is not None else None, s.stance, s.weight,
+                 s.event_id]
+                for s in self.supporters
+            ],
+            "at": self.at,
+            "trig": self.trigger,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Snapshot:
+        est = d["est"]
+        return cls(
+            version=d["v"],
+            estimate=(est[0], est[1], est[2]) if est is not None else None,
+            presence=d["p"],
+            supporters=tuple(
+                Sup(s[0], (s[1][0], s[1][1], s[1][2], s[1][3]) if s[1] is not None else None,
+                    s[2], s[3], s[4])
+                for s in d["sup"]
+            ),
+            at=d["at"],
+            trigger=d["trig"],
+        )
+
+
+@dataclass(slots=True)
+class ClaimState:
+    """Everything the engine keeps about one claim_key (see module docstring)."""
+
+    claim_key: str
+    subject: str
+    measure: str
+    location: str | None
+    parent_key: str | None
+    observations: dict[str, Obs] = field(default_factory=dict)
+    seen: list[str] = field(default_factory=list)
+    last: Snapshot | None = None
+    cooldown: dict[str, int] = field(default_factory=dict)
+    event_at: int = 0
+    event_id: str = ""
+
+    @property
+    def version(self) -> int:
+        return self.last.version if self.last is not None else 0
+
+    def copy(self) -> ClaimState:
+        """A copy whose containers can be changed without touching ``self``."""
+        return replace(
+            self,
+            observations=dict(self.observations),
+            seen=list(self.seen),
+            cooldown=dict(self.cooldown),
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able form (what the changelog Table stores)."""
+        return {
+            "claim_key": self.claim_key,
+            "subject": self.subject,
+            "measure": self.measure,
+            "location": self.location,
+            "parent_key": self.parent_key,
+            "obs": [o.to_list() for o in self.observations.values()],
+            "seen": list(self.seen),
+            "last": self.last.to_dict() if self.last is not None else None,
+            "cooldown": dict(self.cooldown),
+            "event_at": self.event_at,
+            "event_id": self.event_id,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> ClaimState:
+        obs = [Obs.from_list(v) for v in d["obs"]]
+        return cls(
+            claim_key=d["claim_key"],
+            subject=d["subject"],
+            measure=d["measure"],
+            location=d["location"],
+            parent_key=d["parent_key"],
+            observations={o.source: o for o in obs},
+            seen=list(d["seen"]),
+            last=Snapshot.from_dict(d["last"]) if d["last"] is not None else None,
+            cooldown=dict(d["cooldown"]),
+            event_at=d["event_at"],
+            event_id=d["event_id"],
+        )

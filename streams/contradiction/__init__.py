@@ -1,0 +1,34 @@
+"""Contradiction rules: when a new statement deserves an alert, and how severe it is.
+
+The rules are pure functions over consensus snapshots; the consensus engine
+calls :func:`detect` inside ``apply`` and wraps a :class:`Finding` into a
+``ContradictionDetected`` event (deterministic alert_id, event-time cooldown).
+"""
+
+from streams.contradiction.cooldown import cooling_down
+from streams.contradiction.ids import alert_id
+from streams.contradiction.places import is_inside
+from streams.contradiction.rules import (
+    PRESENCE_ASSERTED,
+    PRESENCE_DENIED,
+    REVISION,
+    VALUE_CONFLICT,
+    Context,
+    Finding,
+    detect,
+    severity,
+)
+
+__all__ = [
+    "PRESENCE_ASSERTED",
+    "PRESENCE_DENIED",
+    "REVISION",
+    "VALUE_CONFLICT",
+    "Context",
+    "Finding",
+    "alert_id",
+    "cooling_down",
+    "detect",
+    "is_inside",
+    "severity",
+]

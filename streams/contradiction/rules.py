@@ -1,0 +1,193 @@
+"""When a new statement contradicts a claim's consensus, and how badly.
+
+Called by the consensus engine inside ``apply`` with the consensus before and
+after the statement, so the rules see exactly what a reader of
+``consensus.updated`` saw. The rules are deliberately quiet: an alert pages
+someone, so it needs a real disagreement between different sources.
+
+Never an alert for: the first statement on a claim (no consensus yet), a
+source repeating itself, a statement the engine dropped as a duplicate or
+copy (the engine does not call the rules then), a consensus built only by the
+same source (it is revising itself), or a statement about a place inside the
+consensus location (a part is not a contradiction of the whole). Sub-scopes
+have their own claim_key, so they never meet their parent's consensus here.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from streams.consensus.intervals import fmt_interval, fmt_number, interval_gap
+from streams.consensus.settings import AlertSettings
+from streams.consensus.state import Obs, Snapshot
+from streams.contradiction.places import is_inside
+
+VALUE_CONFLICT = "value_conflict"
+PRESENCE_DENIED = "presence_denied"
+PRESENCE_ASSERTED = "presence_asserted"
+REVISION = "revision"
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """What the rules found: the alert's kind, severity and reason sentence."""
+
+    kind: str
+    severity: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """The claim as the reason sentence names it."""
+
+    subject: str
+    measure: str
+    claim_location: str | None
+    obs_location: str | None
+
+
+def detect(
+    settings: AlertSettings,
+    *,
+    new: Obs,
+    prev: Obs | None,
+    before: Snapshot | None,
+    after: Snapshot,
+    trust: float,
+    ctx: Context,
+) -> Finding | None:
+    """The contradiction ``new`` makes against ``before``, if any."""
+    if before is None:
+        return None  # first statement on the claim
+    if prev is not None and prev.same_statement(new):
+        return None  # a source repeating itself
+    others = [s for s in before.supporters if s.source != new.source]
+    if not others:
+        return None  # the consensus was this source's own figure
+    if ctx.obs_location and ctx.claim_location and is_inside(ctx.obs_location, ctx.claim_location):
+        return None  # a part of the place, not the place
+    n_before = len(before.supporters)
+    support = min(1.0, len(others) / 3.0)
+
+    if new.stance == "denies":
+        p = before.presence
+        if p is not None and p >= settings.presence_high:
+            distance = (p - 0.5) * 2.0
+            reason = (
+                f"{new.source} denies that {_what(ctx)}; consensus gave it a "
+                f"{p:.0%} probability from {_n_sources(n_before)}"
+            )
+            return Finding(PRESENCE_DENIED, severity(distance, trust, support), reason)
+        return None
+
+    if new.stance == "asserts" and before.presence is not None and new.point is None:
+        p = before.presence
+        if p <= settings.presence_low:
+            distance = (0.5 - p) * 2.0
+            reason = (
+                f"{new.source} asserts that {_what(ctx)}; consensus gave it only a "
+                f"{p:.0%} probability from {_n_sources(n_before)}"
+            )
+            return Finding(PRESENCE_ASSERTED, severity(distance, trust, support), reason)
+        return None
+
+    if new.point is None or before.estimate is None:
+        if new.stance == "asserts" and before.presence is not None:
+            return _presence_asserted_with_number(settings, new, before, trust, support, ctx)
+        return None
+    assert new.lo is not None and new.hi is not None
+    lo, best, hi = before.estimate
+    tol = settings.tolerance * abs(best)
+    if interval_gap(new.lo, new.hi, lo - tol, hi + tol) <= 0.0:
+        return None
+    rel = interval_gap(new.lo, new.hi, lo, hi) / max(abs(best), 1.0)
+    distance = min(1.0, rel / 0.5)
+    said = _said(new, prev)
+    was = f"{_fmt_estimate(before.estimate)} from {_n_sources(n_before)}"
+    if after.estimate is not None and _revised(settings, before.estimate, after.estimate, trust):
+        reason = (
+            f"{new.source} {said} {_fmt_obs(new)} {_for(ctx)}; consensus revised from {was} "
+            f"to {_fmt_estimate(after.estimate)}"
+        )
+        return Finding(REVISION, severity(distance, trust, support), reason)
+    reason = f"{new.source} {said} {_fmt_obs(new)} {_for(ctx)}; consensus was {was}"
+    return Finding(VALUE_CONFLICT, severity(distance, trust, support), reason)
+
+
+def _presence_asserted_with_number(
+    settings: AlertSettings, new: Obs, before: Snapshot, trust: float, support: float,
+    ctx: Context,
+) -> Finding | None:
+    p = before.presence
+    if p is None or p > settings.presence_low:
+        return None
+    reason = (
+        f"{new.source} says {_fmt_obs(new)} {_for(ctx)}; consensus gave it only a "
+        f"{p:.0%} probability from {_n_sources(len(before.supporters))}"
+    )
+    return Finding(PRESENCE_ASSERTED, severity((0.5 - p) * 2.0, trust, support), reason)
+
+
+def _revised(
+    settings: AlertSettings, before: tuple[float, float, float], after: tuple[float, float, float],
+    trust: float,
+) -> bool:
+    """The consensus itself moved, clearly, on the word of a credible source."""
+    if trust < settings.revision_min_trust:
+        return False
+    moved = abs(after[1] - before[1]) > settings.revision_threshold * max(abs(before[1]), 1.0)
+    return moved and interval_gap(after[0], after[2], before[0], before[2]) > 0.0
+
+
+def severity(distance: float, trust: float, support: float) -> str:
+    """low / medium / high from how far apart (0..1), how reliable the new source
+    is (0..1) and how well supported the consensus was (0..1).
+
+    Distance weighs most: a wild figure matters even from an unknown source,
+    but only a trusted source against a well-supported consensus is "high".
+    """
+    score = (
+        0.45 * min(1.0, max(0.0, distance))
+        + 0.35 * min(1.0, max(0.0, trust))
+        + 0.20 * min(1.0, max(0.0, support))
+    )
+    if score >= 0.7:
+        return "high"
+    if score >= 0.45:
+        return "medium"
+    return "low"
+
+
+def _what(ctx: Context) -> str:
+    where = f" in {ctx.claim_location}" if ctx.claim_location else ""
+    return f"{ctx.subject} ({ctx.measure}){where} is real" if ctx.measure != "presence" else (
+        f"{ctx.subject} {'are' if ctx.subject.endswith('s') else 'is'} present{where}"
+    )
+
+
+def _for(ctx: Context) -> str:
+    where = f" in {ctx.claim_location}" if ctx.claim_location else ""
+    return f"for {ctx.subject} ({ctx.measure}){where}"
+
+
+def _said(new: Obs, prev: Obs | None) -> str:
+    return "now says" if prev is not None else "says"
+
+
+def _fmt_obs(o: Obs) -> str:
+    assert o.lo is not None and o.point is not None and o.hi is not None
+    hedge = o.raw[3] if o.raw is not None else None
+    return fmt_interval(o.lo, o.point, o.hi, hedge)
+
+
+def _fmt_estimate(e: tuple[float, float, float]) -> str:
+    lo, best, hi = e
+    if lo == hi == best or math.isclose(lo, hi):
+        return fmt_number(best)
+    return f"{fmt_number(best)} ({fmt_number(lo)}-{fmt_number(hi)})"
+
+
+def _n_sources(n: int) -> str:
+    return f"{n} source" if n == 1 else f"{n} sources"

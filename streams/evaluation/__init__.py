@@ -1,0 +1,1 @@
+"""Evaluations of the product against the data sets in ../shared/data (``make eval``)."""

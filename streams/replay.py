@@ -1,0 +1,61 @@
+"""Offline replay: ClaimObserved events in, consensus updates and alerts out.
+
+The same engine as the stream, with the whole keyspace in one process: states
+live in a dict, and reliability records go straight into the engine's own
+book instead of through ``sources.reliability``. ``final()`` settles every
+claim against the reliability learned from all events, which is also what the
+stream converges to once every worker has read every record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from schemas.events import ClaimObserved, ConsensusUpdated, ContradictionDetected
+from streams.consensus import ClaimState, ConsensusEngine
+
+
+class Replayer:
+    """Drives a :class:`ConsensusEngine` over a sequence of events, in order."""
+
+    def __init__(self, engine: ConsensusEngine, states: dict[str, ClaimState] | None = None):
+        self.engine = engine
+        self.states: dict[str, ClaimState] = states if states is not None else {}
+        self._last: dict[str, ConsensusUpdated] = {}
+        for key, st in self.states.items():
+            for rkey, rvalue in engine.records(st):
+                engine.reliability.ingest(rkey, rvalue)
+            if st.last is not None:
+                self._last[key] = engine._update_event(st, st.last)
+
+    def feed(
+        self, events: Iterable[ClaimObserved]
+    ) -> Iterator[ConsensusUpdated | ContradictionDetected]:
+        """Apply each event; yield its alert (if any) and then its update (if any)."""
+        engine, states, book = self.engine, self.states, self.engine.reliability
+        for obs in events:
+            step = engine.apply(states.get(obs.claim_key), obs)
+            states[obs.claim_key] = step.state
+            for rkey, rvalue in step.reliability:
+                book.ingest(rkey, rvalue)
+            if step.alert is not None:
+                yield step.alert
+            if step.update is not None:
+                self._last[obs.claim_key] = step.update
+                yield step.update
+
+    def final(self) -> list[ConsensusUpdated]:
+        """The settled consensus of every claim, in order of first appearance."""
+        self.engine.reliability.refresh()
+        out = []
+        for key, st in self.states.items():
+            update = self.engine.recompute(st)
+            if update is not None:
+                self._last[key] = update
+            if key in self._last:
+                out.append(self._last[key])
+        return out
+
+    def dump(self) -> dict[str, dict[str, object]]:
+        """Every claim's state as JSON-able dicts (what the changelog would hold)."""
+        return {key: st.to_dict() for key, st in self.states.items()}
