@@ -65,6 +65,7 @@ def make_alert(i: int = 0, *, detected_at: datetime | None = None) -> Contradict
         url=f"https://news.example.org/story/{i}",
         evidence=Evidence(text=sentence, start=0, end=len(sentence)),
         confidence=0.8,
+        observed_at=when - timedelta(seconds=2),
     )
     before = ConsensusUpdated(
         claim_key=key,

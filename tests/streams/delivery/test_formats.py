@@ -1,0 +1,112 @@
+"""The three body formats, checked against the shapes their consumers expect."""
+
+from __future__ import annotations
+
+import orjson
+import pytest
+
+from schemas import ContradictionDetected
+from schemas.codec import decode
+from schemas.events import Value
+from streams.delivery import formats
+from streams.delivery.formats import describe_value
+
+
+def test_native_is_the_event_as_on_the_topic(alert: ContradictionDetected) -> None:
+    body = formats.render(alert, "native")
+    assert decode(body, ContradictionDetected) == alert
+    parsed = orjson.loads(body)
+    assert parsed["type"] == "ContradictionDetected" and parsed["schema_version"] == 1
+    assert parsed["detected_at"].startswith("2026-03-01T08:01:00")
+
+
+def test_rendering_is_deterministic(make_alert) -> None:
+    for fmt in formats.FORMATS:
+        a, b = make_alert(5), make_alert(5)
+        assert formats.render(a, fmt) == formats.render(b, fmt)
+
+
+def test_alertmanager_v4_webhook_shape(alert: ContradictionDetected) -> None:
+    body = orjson.loads(formats.render(alert, "alertmanager", receiver="bridge"))
+    assert set(body) >= {
+        "version",
+        "groupKey",
+        "truncatedAlerts",
+        "status",
+        "receiver",
+        "groupLabels",
+        "commonLabels",
+        "commonAnnotations",
+        "externalURL",
+        "alerts",
+    }
+    assert body["version"] == "4" and body["status"] == "firing" and body["receiver"] == "bridge"
+    [am] = body["alerts"]
+    assert set(am) == {
+        "status",
+        "labels",
+        "annotations",
+        "startsAt",
+        "endsAt",
+        "generatorURL",
+        "fingerprint",
+    }
+    assert am["labels"]["alertname"] == "ClaimContradiction"
+    assert am["labels"]["severity"] == alert.severity
+    assert am["labels"]["claim_key"] == alert.claim_key
+    assert all(isinstance(v, str) for v in am["labels"].values())
+    assert all(isinstance(v, str) for v in am["annotations"].values())
+    assert am["annotations"]["description"] == alert.reason
+    assert am["annotations"]["alert_id"] == alert.alert_id
+    assert am["startsAt"] == "2026-03-01T08:01:00Z"
+    assert am["endsAt"] == "0001-01-01T00:00:00Z"
+    assert len(am["fingerprint"]) == 16
+    assert alert.claim_key in body["groupKey"]
+    assert body["groupLabels"]["claim_key"] == alert.claim_key
+
+
+def test_alertmanager_fingerprint_differs_between_alerts(make_alert) -> None:
+    prints = {
+        orjson.loads(formats.render(make_alert(i), "alertmanager"))["alerts"][0]["fingerprint"]
+        for i in range(20)
+    }
+    assert len(prints) == 20
+
+
+def test_slack_message_has_fallback_text_and_blocks(alert: ContradictionDetected) -> None:
+    body = orjson.loads(formats.render(alert, "slack"))
+    assert set(body) == {"text", "blocks"}
+    assert alert.reason in body["text"]
+    assert all("type" in block for block in body["blocks"])
+    assert body["blocks"][0]["type"] == "header"
+    assert len(body["blocks"][0]["text"]["text"]) <= 150  # Slack's header limit
+    flat = orjson.dumps(body["blocks"]).decode()
+    assert alert.alert_id in flat and alert.observation.source.name in flat
+
+
+def test_slack_escapes_markup_in_untrusted_text(make_alert) -> None:
+    a = make_alert(2)
+    a = a.model_copy(update={"reason": "values <10 & >5 disagree <!channel>"})
+    body = orjson.loads(formats.render(a, "slack"))
+    section = body["blocks"][1]["text"]["text"]
+    assert "<!channel>" not in section and "&lt;!channel&gt;" in section
+    assert "&amp;" in section
+
+
+def test_unknown_format_is_refused(alert: ContradictionDetected) -> None:
+    with pytest.raises(ValueError, match="unknown webhook format"):
+        formats.render(alert, "xml")
+
+
+@pytest.mark.parametrize(
+    ("value", "stance", "text"),
+    [
+        (Value(low=11000, best=11500, high=12000, hedge="range"), "asserts", "11,000-12,000"),
+        (Value(best=3000, hedge="approximately"), "asserts", "3,000 (approximately)"),
+        (Value(best=40, hedge="exact"), "denies", "denies 40"),
+        (None, "denies", "denies it"),
+        (Value(best=2.5, hedge="at_least"), "asserts", "2.5 (at least)"),
+    ],
+)
+def test_describe_value(value: Value | None, stance: str, text: str) -> None:
+    assert describe_value(value, stance) == text
