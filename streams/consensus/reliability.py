@@ -47,6 +47,16 @@ def record_key(source: str, claim_key: str) -> str:
 class BookSettings:
     """Knobs of the truth-discovery batch (defaults from the CATD paper where it has one)."""
 
+    #: how a source's record becomes its vote: ``"log_odds"`` (weight = log-odds
+    #: of its estimated accuracy, the optimal vote weight for independent
+    #: sources) or ``"catd"`` (chi2(alpha/2, n) / total loss, Li et al. 2015).
+    method: str = "log_odds"
+    #: Beta prior of a source's accuracy, in pseudo-claims right / wrong: an
+    #: unknown source is assumed right more often than not, but only a little.
+    prior_right: float = 2.0
+    prior_wrong: float = 1.0
+    #: floor of a log-odds weight (a source worse than a coin still counts a hair).
+    min_weight: float = 0.01
     #: CATD's significance level: weights use the alpha/2 chi-squared quantile.
     alpha: float = 0.05
     #: relative distance at which a source's loss on a claim is 1/2.
@@ -55,8 +65,6 @@ class BookSettings:
     loss_floor: float = 0.1
     #: pseudo-claims that a configured prior is worth.
     prior_strength: float = 5.0
-    #: pseudo-claims at trust 0.5 shrinking the human-readable trust score.
-    trust_shrinkage: float = 2.0
     #: rounds of the truth ↔ reliability iteration.
     iterations: int = 12
     #: half-life of a statement's weight within its claim (seconds), as in the engine.
@@ -131,9 +139,15 @@ class ReliabilityBook:
         """Human-readable reliability in [0, 1]: shrunk share of agreement."""
         self._maybe_refresh()
         t = self._trust.get(source)
-        if t is None:
-            return self.priors.get(source, 0.5)
-        return t
+        if t is not None:
+            return t
+        s = self.settings
+        prior = self.priors.get(source)
+        right, total = s.prior_right, s.prior_right + s.prior_wrong
+        if prior is not None:
+            right += s.prior_strength * prior
+            total += s.prior_strength
+        return right / total
 
     def default_weight(self) -> float:
         """Weight of a source never seen in any shared claim."""
@@ -161,13 +175,17 @@ class ReliabilityBook:
         return True
 
     def _weight_of(self, n: float, loss: float, prior: float | None) -> float:
+        """Weight of a source with ``n`` (recency-weighted) shared claims and total ``loss``."""
         s = self.settings
-        floor = s.loss_floor
         if prior is not None:
             n += s.prior_strength
             loss += s.prior_strength * (1.0 - prior)
-        # one pseudo-claim at the floor loss keeps an unseen source above zero
-        return chi2_lower_quantile(s.alpha / 2.0, n + 1.0) / (loss + floor)
+        if s.method == "catd":
+            # one pseudo-claim at the floor loss keeps an unseen source above zero
+            return chi2_lower_quantile(s.alpha / 2.0, n + 1.0) / (loss + s.loss_floor)
+        right = s.prior_right + n - loss
+        wrong = s.prior_wrong + loss
+        return max(s.min_weight, math.log(right / wrong))
 
     # -- the batch -----------------------------------------------------------
 
@@ -193,22 +211,36 @@ class ReliabilityBook:
                 np.add.at(n_eff, part.src, part.rec)
         prior_arr = np.array([self.priors.get(name, -1.0) for name in sources])
         has_prior = prior_arr >= 0.0
-        chi = np.array([
-            chi2_lower_quantile(s.alpha / 2.0, float(n) + 1.0 + (s.prior_strength if hp else 0.0))
-            for n, hp in zip(n_eff, has_prior, strict=True)
-        ])
+        prior_n = np.where(has_prior, s.prior_strength, 0.0)
         prior_loss = np.where(has_prior, s.prior_strength * (1.0 - prior_arr), 0.0)
-        w = np.where(has_prior, chi / (prior_loss + s.loss_floor), 1.0)
+        if s.method == "catd":
+            chi = np.array([
+                chi2_lower_quantile(s.alpha / 2.0, float(n) + 1.0) for n in n_eff + prior_n
+            ])
+
+            def weigh(loss: np.ndarray) -> np.ndarray:
+                return chi / (loss + prior_loss + s.loss_floor)
+        else:
+
+            def weigh(loss: np.ndarray) -> np.ndarray:
+                right = s.prior_right + n_eff + prior_n - loss - prior_loss
+                wrong = s.prior_wrong + loss + prior_loss
+                return np.maximum(s.min_weight, np.log(right / wrong))
+
         loss = np.zeros(n_src)
+        # first round: what is known before any agreement is measured (priors only)
+        w = np.array([self._weight_of(0.0, 0.0, self.priors.get(name)) for name in sources])
         for _ in range(max(1, s.iterations)):
             loss = np.zeros(n_src)
             for part in (quant, pres):
                 if part is not None:
                     np.add.at(loss, part.src, part.losses(w))
-            w = chi / (loss + prior_loss + s.loss_floor)
+            w = weigh(loss)
         weights = {name: float(w[i]) for i, name in enumerate(sources)}
-        trust_num = n_eff - loss + s.trust_shrinkage * np.where(has_prior, prior_arr, 0.5)
-        trust = trust_num / (n_eff + s.trust_shrinkage)
+        # posterior mean accuracy under the same Beta prior the weights use
+        trust = (s.prior_right + n_eff + prior_n - loss - prior_loss) / (
+            s.prior_right + s.prior_wrong + n_eff + prior_n
+        )
         trusts = {name: float(min(1.0, max(0.0, trust[i]))) for i, name in enumerate(sources)}
         return weights, trusts
 

@@ -134,11 +134,16 @@ def median_baseline(rows: Iterable[Row]) -> dict[str, float]:
 
 
 def voting_baseline(rows: Iterable[Row]) -> dict[str, float]:
-    """The most frequent value per object (ties: the first seen)."""
+    """The most frequent value per object (a tie: the median of the tied values)."""
     by: dict[str, list[float]] = {}
     for r in rows:
         by.setdefault(r.obj, []).append(r.value)
-    return {k: Counter(v).most_common(1)[0][0] for k, v in by.items()}
+    out = {}
+    for k, values in by.items():
+        counts = Counter(values)
+        top = max(counts.values())
+        out[k] = statistics.median(sorted(v for v, c in counts.items() if c == top))
+    return out
 
 
 def score(name: str, est: dict[str, float], truth: dict[str, float], keys: list[str]) -> Score:
