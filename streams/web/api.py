@@ -222,13 +222,24 @@ async def dashboard(request: web.Request) -> web.FileResponse:
     return web.FileResponse(STATIC_DIR / "dashboard.html")
 
 
-async def root(request: web.Request) -> web.Response:
-    raise web.HTTPFound("/dashboard")
+@web.middleware
+async def _root_to_dashboard(
+    request: web.Request, handler: Callable[[web.Request], Any]
+) -> web.StreamResponse:
+    """``GET /`` opens the dashboard.
+
+    A middleware rather than a route because Faust registers its own index view
+    at ``/`` after ours, and aiohttp refuses two GET handlers for one path.
+    """
+    if request.path == "/" and request.method in ("GET", "HEAD"):
+        raise web.HTTPFound("/dashboard")
+    response: web.StreamResponse = await handler(request)
+    return response
 
 
-def routes(*, include_root: bool = False) -> list[web.AbstractRouteDef]:
-    """Every route; ``/`` is optional because Faust serves its own index there."""
-    table: list[web.AbstractRouteDef] = [
+def routes() -> list[web.AbstractRouteDef]:
+    """Every route of the worker's HTTP surface."""
+    return [
         web.get("/metrics", metrics),
         web.get("/healthz", healthz),
         web.get("/readyz", readyz),
@@ -241,20 +252,18 @@ def routes(*, include_root: bool = False) -> list[web.AbstractRouteDef]:
         web.get("/dashboard", dashboard),
         web.static("/dashboard/static", STATIC_DIR),
     ]
-    if include_root:
-        table.append(web.get("/", root))
-    return table
 
 
-def mount(app: web.Application, state: WebState, *, include_root: bool = False) -> None:
-    """Add the routes, the error middleware and the state to an existing aiohttp app."""
+def mount(app: web.Application, state: WebState) -> None:
+    """Add the routes, the middlewares and the state to an existing aiohttp app."""
     app[STATE_KEY] = state
+    app.middlewares.append(_root_to_dashboard)
     app.middlewares.append(_errors)
-    app.router.add_routes(routes(include_root=include_root))
+    app.router.add_routes(routes())
 
 
 def make_app(state: WebState) -> web.Application:
     """A standalone aiohttp app with every route (tests, or serving without Faust)."""
     app = web.Application()
-    mount(app, state, include_root=True)
+    mount(app, state)
     return app
