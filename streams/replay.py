@@ -10,6 +10,7 @@ stream converges to once every worker has read every record.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from schemas.events import ClaimObserved, ConsensusUpdated, ContradictionDetected
 from streams.consensus import ClaimState, ConsensusEngine
@@ -18,15 +19,23 @@ from streams.consensus import ClaimState, ConsensusEngine
 class Replayer:
     """Drives a :class:`ConsensusEngine` over a sequence of events, in order."""
 
-    def __init__(self, engine: ConsensusEngine, states: dict[str, ClaimState] | None = None):
+    def __init__(
+        self, engine: ConsensusEngine, states: dict[str, ClaimState] | None = None,
+        *, rebuild_book: bool = True,
+    ) -> None:
+        """``states`` continues from earlier claim states; their reliability
+        records are re-ingested unless ``rebuild_book`` is False (the book was
+        restored separately, as :meth:`resume` does)."""
         self.engine = engine
         self.states: dict[str, ClaimState] = states if states is not None else {}
         self._last: dict[str, ConsensusUpdated] = {}
         for key, st in self.states.items():
-            for rkey, rvalue in engine.records(st):
-                engine.reliability.ingest(rkey, rvalue)
-            if st.last is not None:
-                self._last[key] = engine._update_event(st, st.last)
+            if rebuild_book:
+                for rkey, rvalue in engine.records(st):
+                    engine.reliability.ingest(rkey, rvalue)
+            published = engine.published(st)
+            if published is not None:
+                self._last[key] = published
 
     def feed(
         self, events: Iterable[ClaimObserved]
@@ -59,3 +68,14 @@ class Replayer:
     def dump(self) -> dict[str, dict[str, object]]:
         """Every claim's state as JSON-able dicts (what the changelog would hold)."""
         return {key: st.to_dict() for key, st in self.states.items()}
+
+    def checkpoint(self) -> dict[str, Any]:
+        """Claim states and the reliability book, JSON-able: resume with :meth:`resume`."""
+        return {"states": self.dump(), "book": self.engine.reliability.to_dict()}
+
+    @classmethod
+    def resume(cls, engine: ConsensusEngine, checkpoint: dict[str, Any]) -> Replayer:
+        """A replayer that continues exactly where the checkpointed one stopped."""
+        engine.reliability.load(checkpoint["book"])
+        states = {k: ClaimState.from_dict(v) for k, v in checkpoint["states"].items()}
+        return cls(engine, states, rebuild_book=False)

@@ -37,16 +37,23 @@ def statement_weights(
     return out
 
 
-def estimate(weighted: list[tuple[Obs, float]]) -> tuple[float, float, float] | None:
-    """(low, best, high) from the numeric statements, or None when there are none."""
+def estimate(
+    weighted: list[tuple[Obs, float]],
+) -> tuple[tuple[float, float, float] | None, bool]:
+    """((low, best, high), open_high) from the numeric statements; (None, False) without any.
+
+    ``open_high`` says the weighted majority gave only lower bounds; ``high``
+    is then closed at the largest figure anyone gave, for publication.
+    """
     nums = [(o, w) for o, w in weighted if o.point is not None and o.stance != "denies" and w > 0]
     if not nums:
-        return None
+        return None, False
     ws = [w for _, w in nums]
     best = weighted_median([o.point for o, _ in nums], ws)  # type: ignore[misc]
     low = weighted_median([o.lo for o, _ in nums], ws)  # type: ignore[misc]
     high = weighted_median([o.hi for o, _ in nums], ws)  # type: ignore[misc]
-    if math.isinf(high):
+    open_high = math.isinf(high)
+    if open_high:
         # the weighted majority only gives lower bounds: the interval closes at
         # the largest finite figure anyone gave, never below the best value
         finite = [
@@ -55,7 +62,7 @@ def estimate(weighted: list[tuple[Obs, float]]) -> tuple[float, float, float] | 
         high = max([best, *finite])
     low = min(low, best)
     high = max(high, best)
-    return (low, best, high)
+    return (low, best, high), open_high
 
 
 def presence(

@@ -113,6 +113,10 @@ class ConsensusEngine:
         state.last = snap
         return self._update_event(state, snap)
 
+    def published(self, state: ClaimState) -> ConsensusUpdated | None:
+        """The ConsensusUpdated last published for ``state`` (None before the first)."""
+        return self._update_event(state, state.last) if state.last is not None else None
+
     def records(self, state: ClaimState) -> list[tuple[str, dict[str, Any]]]:
         """All reliability records of a claim (to re-publish after a topic loss)."""
         return [
@@ -181,7 +185,7 @@ class ConsensusEngine:
         s = self.settings
         book = self.reliability
         weighted = aggregate.statement_weights(state.observations.values(), book.weight, s)
-        est = aggregate.estimate(weighted)
+        est, open_high = aggregate.estimate(weighted)
         p = aggregate.presence(weighted, s.presence_prior_weight * book.default_weight())
         if p is not None:
             p = round(p, s.weight_digits)
@@ -192,6 +196,7 @@ class ConsensusEngine:
             supporters=aggregate.supporters(weighted, s.weight_digits),
             at=state.event_at,
             trigger=state.event_id,
+            open_high=open_high,
         )
         if snap.same_content(before):
             return None

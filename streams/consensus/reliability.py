@@ -115,6 +115,33 @@ class ReliabilityBook:
     def __len__(self) -> int:
         return len(self._records)
 
+    def records(self) -> dict[str, dict[str, Any]]:
+        """Every record as ingested (key → JSON-able value), sorted by key."""
+        return {k: _record_value(self._records[k]) for k in sorted(self._records)}
+
+    def to_dict(self) -> dict[str, Any]:
+        """A checkpoint: the records *and* the weights computed so far.
+
+        Rebuilding a book from records alone gives the same weights after the
+        next ``refresh``; restoring this checkpoint also gives the same weights
+        *before* it, so a resumed replay continues bit for bit.
+        """
+        return {
+            "records": [[k, _record_value(self._records[k])] for k in sorted(self._records)],
+            "weights": sorted(self._weights.items()),
+            "trust": sorted(self._trust.items()),
+            "pending": self._pending,
+            "generation": self._generation,
+        }
+
+    def load(self, d: dict[str, Any]) -> None:
+        """Restore a :meth:`to_dict` checkpoint into this book (replacing its contents)."""
+        self._records = {k: _parse_record(v) for k, v in d["records"]}
+        self._weights = {k: float(v) for k, v in d["weights"]}
+        self._trust = {k: float(v) for k, v in d["trust"]}
+        self._pending = int(d["pending"])
+        self._generation = int(d["generation"])
+
     @property
     def generation(self) -> int:
         """Increments each time the weights are recomputed with new records."""
@@ -330,6 +357,14 @@ class _Part:
         else:
             loss = np.abs(self.pt - truth)
         return loss * self.rec
+
+
+def _record_value(rec: tuple[Any, ...]) -> dict[str, Any]:
+    """The tuple form back to the JSON record value (inverse of :func:`_parse_record`)."""
+    q = None
+    if rec[4] is not None:
+        q = [rec[3], rec[4], None if math.isinf(rec[5]) else rec[5]]
+    return {"s": rec[0], "c": rec[1], "st": rec[2], "q": q, "t": rec[6], "cf": rec[7]}
 
 
 def _parse_record(v: dict[str, Any]) -> tuple[Any, ...]:

@@ -115,12 +115,16 @@ class Snapshot:
     supporters: tuple[Sup, ...]
     at: int
     trigger: str
+    #: the weighted majority gave only lower bounds ("at least 214"): the
+    #: published high is the largest figure given, but the rules treat it as open
+    open_high: bool = False
 
     def same_content(self, other: Snapshot | None) -> bool:
         """Whether publishing ``self`` after ``other`` would tell anyone anything new."""
         return (
             other is not None
             and self.estimate == other.estimate
+            and self.open_high == other.open_high
             and self.presence == other.presence
             and self.supporters == other.supporters
         )
@@ -137,6 +141,7 @@ class Snapshot:
             ],
             "at": self.at,
             "trig": self.trigger,
+            "oh": self.open_high,
         }
 
     @classmethod
@@ -153,6 +158,7 @@ class Snapshot:
             ),
             at=d["at"],
             trigger=d["trig"],
+            open_high=bool(d.get("oh", False)),
         )
 
 

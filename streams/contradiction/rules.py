@@ -99,6 +99,8 @@ def detect(
         return None
     assert new.lo is not None and new.hi is not None
     lo, best, hi = before.estimate
+    if before.open_high:
+        hi = math.inf
     tol = settings.tolerance * abs(best)
     if interval_gap(new.lo, new.hi, lo - tol, hi + tol) <= 0.0:
         return None

@@ -1,0 +1,124 @@
+"""Source reliability: learned from agreement, cautious with few claims,
+order-independent, idempotent, and the same on every worker."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+from schemas.events import ClaimObserved
+from streams.consensus import BookSettings, ConsensusEngine, EngineSettings, ReliabilityBook
+from streams.replay import Replayer
+
+
+def record(source: str, claim: str, best: float | None, stance: str = "asserts") -> dict[str, Any]:
+    q = None if best is None else [best, best, best]
+    return {"s": source, "c": claim, "st": stance, "q": q, "t": 0, "cf": 1.0}
+
+
+def agreeing_world(n_claims: int = 12) -> list[tuple[str, dict[str, Any]]]:
+    """Two careful sources agree on every claim; a sloppy one is always far off."""
+    out = []
+    for i in range(n_claims):
+        claim = f"claim-{i}"
+        truth = 1000.0 + 37 * i
+        out += [
+            (f"careful-a\x1f{claim}", record("careful-a", claim, truth)),
+            (f"careful-b\x1f{claim}", record("careful-b", claim, truth)),
+            (f"sloppy\x1f{claim}", record("sloppy", claim, truth * 3)),
+        ]
+    return out
+
+
+def book_of(records: list[tuple[str, dict[str, Any]]], **settings: Any) -> ReliabilityBook:
+    book = ReliabilityBook(settings=BookSettings(**settings))
+    for key, value in records:
+        book.ingest(key, value)
+    book.refresh()
+    return book
+
+
+def test_agreement_earns_weight() -> None:
+    book = book_of(agreeing_world())
+    assert book.weight("careful-a") > 5 * book.weight("sloppy")
+    assert book.trust("careful-a") > 0.8 > 0.3 > book.trust("sloppy")
+
+
+def test_few_claims_get_a_cautious_weight() -> None:
+    recs = agreeing_world(12)
+    recs += [("newcomer\x1fclaim-0", record("newcomer", "claim-0", 1000.0))]
+    book = book_of(recs)
+    # the newcomer agreed once; the careful sources agreed twelve times
+    assert book.default_weight() < book.weight("newcomer") < book.weight("careful-a")
+
+
+def test_catd_weighting_ranks_sources_the_same_way() -> None:
+    book = book_of(agreeing_world(), method="catd")
+    assert book.weight("careful-a") > 5 * book.weight("sloppy")
+
+
+def test_a_prior_counts_before_any_evidence() -> None:
+    book = ReliabilityBook(priors={"Reuters": 0.95, "Rumour mill": 0.2})
+    assert book.weight("Reuters") > book.default_weight() > book.weight("Rumour mill")
+    assert book.trust("Reuters") > 0.8
+
+
+def test_solitary_claims_say_nothing_about_a_source() -> None:
+    recs = [(f"loner\x1fc{i}", record("loner", f"c{i}", float(i))) for i in range(30)]
+    book = book_of(recs)
+    assert book.weight("loner") == book.default_weight()
+
+
+def test_ingest_is_idempotent_and_order_independent() -> None:
+    recs = agreeing_world()
+    first = book_of(recs).snapshot()
+    shuffled = recs[:]
+    random.Random(3).shuffle(shuffled)
+    twice = book_of(shuffled + shuffled).snapshot()
+    assert first == twice  # bit for bit, not approximately
+
+
+def test_a_replaced_record_counts_once() -> None:
+    recs = agreeing_world()
+    book = book_of(recs)
+    before = book.trust("sloppy")
+    # sloppy corrects itself on one claim, then the correction is redelivered
+    fix = ("sloppy\x1fclaim-3", record("sloppy", "claim-3", 1111.0))
+    book.ingest(*fix)
+    book.ingest(*fix)
+    book.refresh()
+    assert book.trust("sloppy") > before
+    assert len(book) == len(recs)
+
+
+def test_tombstone_removes_a_record() -> None:
+    book = book_of(agreeing_world())
+    n = len(book)
+    book.ingest("sloppy\x1fclaim-0", None)
+    assert len(book) == n - 1
+
+
+def test_book_checkpoint_round_trips() -> None:
+    import orjson
+
+    book = book_of(agreeing_world())
+    copy = ReliabilityBook()
+    copy.load(orjson.loads(orjson.dumps(book.to_dict())))
+    assert copy.snapshot() == book.snapshot()
+    assert copy.records() == book.records()
+
+
+def test_learned_reliability_settles_a_two_source_dispute(make: Any) -> None:
+    """A vandal alone against a source that agreed with others many times loses,
+    although the two are one against one on the disputed claim."""
+    events: list[ClaimObserved] = []
+    for i in range(10):
+        key = f"town-{i}:population"
+        events.append(make(f"a{i}", "census bot", 5000 + i, key=key))
+        events.append(make(f"b{i}", f"editor {i}", 5000 + i, key=key, day=0.1))
+    events.append(make("v1", "census bot", 8200, key="village:population"))
+    events.append(make("v2", "vandal", 8_200_000, key="village:population", day=0.1))
+    replayer = Replayer(ConsensusEngine())
+    list(replayer.feed(events))
+    final = {u.claim_key: u for u in replayer.final()}
+    assert final["village:population"].estimate.best == 8200.0
