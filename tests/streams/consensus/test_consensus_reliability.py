@@ -7,7 +7,7 @@ import random
 from typing import Any
 
 from schemas.events import ClaimObserved
-from streams.consensus import BookSettings, ConsensusEngine, EngineSettings, ReliabilityBook
+from streams.consensus import BookSettings, ConsensusEngine, ReliabilityBook
 from streams.replay import Replayer
 
 
