@@ -1,0 +1,339 @@
+"""Who makes a statement: the source, not the outlet that published it.
+
+Found on the dependency parse: the subject of a reporting verb that governs
+the claim ("X said", "X told reporters", "X's spy agency said", "the U.S.
+confirmed"), an "according to X" phrase, the publisher of footage ("footage
+published by X appears to show"), or, for a sentence with none of these that
+continues a quote or uses "the agency" / "he", the source carried over from
+earlier sentences. Coordinated sources are split: "South Korean and Ukrainian
+officials said" is two sources.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Span, Token
+
+SAY_LEMMAS = frozenset({
+    "say", "tell", "add", "state", "report", "claim", "estimate", "announce", "confirm",
+    "deny", "note", "warn", "insist", "reveal", "believe", "assess", "put", "allege",
+    "acknowledge", "admit", "write", "post", "tweet", "indicate", "suggest",
+    "disclose", "brief", "testify", "explain", "declare", "stress", "emphasize",
+    "emphasise", "dismiss", "reject", "call", "describe", "accuse", "conclude", "count",
+    "record", "quote", "cite", "tally", "say", "told", "inform", "publish", "calculate",
+    "refute", "dispute", "rebut", "label", "brand", "predict", "expect", "fear", "put",
+    "give", "raise", "revise", "update", "verify", "corroborate", "tell", "argue",
+    "assert", "maintain", "contend", "mention", "observe", "remark", "recount",
+})  # fmt: skip
+EVIDENCE_NOUNS = frozenset({"footage", "video", "image", "photo", "photograph", "picture",
+                            "document", "imagery", "satellite", "recording"})  # fmt: skip
+GENERIC_HEADS = frozenset({
+    "agency", "ministry", "official", "spokesperson", "spokesman", "spokeswoman",
+    "service", "department", "office", "government", "source", "minister", "army",
+    "military", "police", "authority", "authorities", "organizer", "organiser", "group",
+    "statement", "report", "president", "secretary", "chief", "commander", "governor",
+    "mayor", "he", "she", "they", "it", "we", "i",
+})  # fmt: skip
+PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i"})
+_INTEL = ("intelligence", "spy")
+_KIND_WORDS: list[tuple[tuple[str, ...], str]] = [
+    (("intelligence", "spy", "nis", "cia", "mi6", "gur", "sbu", "fsb", "mossad"), "intelligence"),
+    (("police", "constabulary", "sheriff"), "police"),
+    (("organizer", "organiser", "organizers", "organisers", "union", "activists"), "organizers"),
+    (("media", "newspaper", "agency news", "news", "broadcaster", "tv", "television",
+      "reporter", "journalist", "outlet", "press", "footage", "video", "sources"), "media"),
+    (("military", "army", "defense", "defence", "armed", "general", "commander", "navy",
+      "forces", "command", "staff"), "military"),
+    (("ministry", "minister", "government", "kremlin", "official", "officials",
+      "spokesperson", "spokesman", "spokeswoman", "secretary", "president", "white house",
+      "embassy", "ambassador", "representative", "department", "authorities", "mayor",
+      "governor", "state", "u.s.", "us"), "government"),
+    (("un", "united nations", "red cross", "who", "unicef", "unhcr", "ngo", "agency",
+      "organization", "organisation", "committee", "institute"), "organization"),
+]
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """A source as found: a display name, a kind, and the head token's lemma."""
+
+    name: str
+    kind: str | None
+    head_lemma: str
+    explicit: bool = True
+
+
+@dataclass
+class SourceMemory:
+    """Sources seen so far in an article, for "the agency added", "he said" and quotes."""
+
+    recent: list[SourceRef] = field(default_factory=list)
+
+    def remember(self, refs: list[SourceRef]) -> None:
+        for r in refs:
+            self.recent = [x for x in self.recent if x.name != r.name]
+            self.recent.append(r)
+        self.recent = self.recent[-12:]
+
+    def last(self) -> list[SourceRef]:
+        return self.recent[-1:] if self.recent else []
+
+    def matching(self, head_lemma: str) -> list[SourceRef]:
+        """The latest source whose head noun is the same kind of thing."""
+        for r in reversed(self.recent):
+            if r.head_lemma == head_lemma:
+                return [r]
+        if head_lemma in ("he", "she"):
+            for r in reversed(self.recent):
+                if r.kind == "person":
+                    return [r]
+        if head_lemma in ("agency", "service"):
+            for r in reversed(self.recent):
+                if r.kind == "intelligence" or r.head_lemma in ("agency", "service"):
+                    return [r]
+        return []
+
+
+def source_kind(name: str, head: Token | None = None) -> str | None:
+    """A coarse kind for a source name (person, government, intelligence, ...)."""
+    low = " " + name.lower() + " "
+    for words, kind in _KIND_WORDS:
+        for w in words:
+            if f" {w} " in low or low.strip().endswith(" " + w) or low.strip() == w:
+                return kind
+    if head is not None and head.ent_type_ == "PERSON":
+        return "person"
+    if head is not None and head.ent_type_ == "ORG":
+        return "organization"
+    return None
+
+
+def _span_text(doc: Doc, idxs: list[int]) -> str:
+    idxs = sorted(set(idxs))
+    if not idxs:
+        return ""
+    out = []
+    for n, i in enumerate(idxs):
+        t = doc[i]
+        out.append(t.text)
+        nxt = idxs[n + 1] if n + 1 < len(idxs) else None
+        if nxt is not None and (t.whitespace_ or nxt != i + 1):
+            out.append(" ")
+    text = "".join(out).strip(" ,")
+    return " ".join(text.split())
+
+
+_NAME_DEPS = frozenset({"compound", "amod", "poss", "nmod", "case", "nummod", "npadvmod"})
+
+
+def _modifier_tokens(tok: Token, exclude: set[int]) -> list[int]:
+    """Indices of ``tok`` and its left name-forming modifiers (subtrees), right preps to/of/for."""
+    idxs = [tok.i]
+    for c in tok.lefts:
+        if c.dep_ in _NAME_DEPS and c.i not in exclude:
+            idxs.extend(x.i for x in c.subtree if x.i not in exclude and not x.is_punct or x.tag_ == "POS")
+    for c in tok.rights:
+        if c.dep_ == "prep" and c.lower_ in ("to", "of", "for", "at", "in") and c.i not in exclude:
+            sub = list(c.subtree)
+            if any(x.pos_ == "PROPN" for x in sub) and len(sub) <= 6:
+                idxs.extend(x.i for x in sub if x.dep_ not in ("relcl", "acl"))
+        if c.dep_ == "case":
+            idxs.append(c.i)
+    return idxs
+
+
+def names_of(head: Token, memory: SourceMemory, doc: Doc) -> list[SourceRef]:
+    """The source(s) a noun phrase names, split on coordination, resolved when generic."""
+    heads = [head, *[c for c in head.conjuncts if c.i > head.i and c.pos_ in ("NOUN", "PROPN")]]
+    out: list[SourceRef] = []
+    for h in heads:
+        # Footage published by X: the source is X.
+        if h.lemma_.lower() in EVIDENCE_NOUNS:
+            agent = _agent_of(h)
+            if agent is not None:
+                out.extend(names_of(agent, memory, doc))
+                continue
+        if h.lower_ in PRONOUNS or h.pos_ == "PRON":
+            out.extend(memory.matching(h.lower_) or memory.last())
+            continue
+        # "South Korean and Ukrainian officials": one name per coordinated modifier.
+        split_mods = [c for c in h.lefts if c.dep_ in ("amod", "compound") and list(c.conjuncts)]
+        if split_mods:
+            m0 = split_mods[0]
+            whole = {x.i for x in m0.subtree}
+            conj_parts = {x.i for cj in m0.conjuncts for x in cj.subtree}
+            conj_parts |= {x.i for x in m0.subtree if x.dep_ in ("cc", "punct")}
+            base = [i for i in _modifier_tokens(h, whole) if i not in whole]
+            for v in [m0, *m0.conjuncts]:
+                mine = whole - conj_parts if v == m0 else {x.i for x in v.subtree if x.dep_ != "cc"}
+                name = _clean_name(_span_text(doc, base + sorted(mine)))
+                if name:
+                    out.append(SourceRef(name, source_kind(name, h), h.lemma_.lower()))
+            continue
+        idxs = _modifier_tokens(h, set())
+        # Appositive person: "Germany's defense minister, Boris Pistorius, said".
+        for c in h.rights:
+            if c.dep_ == "appos" and c.ent_type_ == "PERSON":
+                idxs = [*idxs, *[x.i for x in c.subtree if x.ent_type_ == "PERSON"]]
+        name = _clean_name(_span_text(doc, idxs))
+        if not name:
+            continue
+        ref = SourceRef(name, source_kind(name, h), h.lemma_.lower())
+        ref = _resolve(ref, h, memory, doc)
+        out.append(ref)
+    return out
+
+
+def _agent_of(tok: Token) -> Token | None:
+    for c in tok.children:
+        if c.dep_ == "acl":
+            for a in c.children:
+                if a.dep_ == "agent":
+                    for p in a.children:
+                        if p.dep_ == "pobj":
+                            return p
+    return None
+
+
+def _clean_name(name: str) -> str:
+    words = name.split()
+    while words and words[0].lower() in ("the", "a", "an", "its", "their", "his", "her"):
+        words = words[1:]
+    name = " ".join(words).strip(" ,;:“”\"'")
+    if name.endswith(".") and not (len(words[-1]) <= 4 and words[-1].count(".") >= 2):
+        name = name[:-1]
+    return name
+
+
+def _resolve(ref: SourceRef, head: Token, memory: SourceMemory, doc: Doc) -> SourceRef:
+    """Expand a surname to the full name; resolve "the agency" to the agency named earlier."""
+    words = ref.name.split()
+    if len(words) == 1 and head.pos_ == "PROPN":
+        for ent in doc.ents:
+            if ent.label_ == "PERSON" and ent.text.split()[-1] == words[0] and len(ent) > 1:
+                return SourceRef(" ".join(ent.text.split()), "person", ref.head_lemma)
+    if head.ent_type_ == "PERSON":
+        return SourceRef(ref.name, "person", ref.head_lemma)
+    low = ref.name.lower()
+    has_proper = any(t.pos_ == "PROPN" or t.ent_type_ in ("NORP", "GPE") for t in head.subtree)
+    if not has_proper and ref.head_lemma in GENERIC_HEADS:
+        hits = memory.matching(ref.head_lemma)
+        if hits:
+            return hits[0]
+    if any(w in low for w in _INTEL) and ref.head_lemma in ("agency", "service"):
+        # "South Korea's spy agency": name it by the intelligence body the article names.
+        body = _named_intelligence_body(doc)
+        if body:
+            prefix = ""
+            for c in head.lefts:
+                if c.dep_ == "poss":
+                    prefix = _span_text(doc, [x.i for x in c.subtree]) + " "
+            return SourceRef(_clean_name(prefix + body), "intelligence", ref.head_lemma)
+    return ref
+
+
+def _named_intelligence_body(doc: Doc) -> str | None:
+    """The proper name of an intelligence service the article mentions ("National Intelligence Service")."""
+    for t in doc:
+        if t.lower_ == "intelligence" and t.pos_ == "PROPN":
+            head = t.head if t.dep_ == "compound" and t.head.pos_ == "PROPN" else t
+            idxs = [x.i for x in head.lefts if x.dep_ == "compound" and x.pos_ == "PROPN"] + [head.i]
+            return _span_text(doc, idxs)
+    return None
+
+
+def reporting_verb(tok: Token) -> Token | None:
+    """The nearest reporting verb governing ``tok`` that has a subject (or is carried by one)."""
+    cur: Token | None = tok
+    steps = 0
+    while cur is not None and steps < 12:
+        if cur.pos_ in ("VERB", "AUX") and _subject_of(cur) is not None:
+            lem = cur.lemma_.lower()
+            if lem in SAY_LEMMAS:
+                return cur
+            subj = _subject_of(cur)
+            if lem == "show" and subj is not None and subj.lemma_.lower() in EVIDENCE_NOUNS:
+                return cur
+        if cur.head == cur:
+            break
+        cur = cur.head
+        steps += 1
+    return None
+
+
+def _subject_of(verb: Token) -> Token | None:
+    for c in verb.children:
+        if c.dep_ in ("nsubj", "nsubjpass"):
+            if c.dep_ == "nsubjpass":
+                for a in verb.children:
+                    if a.dep_ == "agent":
+                        for p in a.children:
+                            if p.dep_ == "pobj":
+                                return p
+                return None
+            return c
+    # "appears to show": the subject sits on the governing verb.
+    if verb.dep_ in ("xcomp",) and verb.head != verb:
+        for c in verb.head.children:
+            if c.dep_ == "nsubj":
+                return c
+    return None
+
+
+def according_to(sent: Span) -> Token | None:
+    """The noun after "according to" in a sentence, if any."""
+    for t in sent:
+        if t.lower_ == "according":
+            for c in t.children:
+                if c.lower_ == "to":
+                    for p in c.children:
+                        if p.dep_ == "pobj":
+                            return p
+            nxt = t.nbor(1) if t.i + 1 < len(t.doc) else None
+            if nxt is not None and nxt.lower_ == "to":
+                for p in nxt.children:
+                    if p.dep_ == "pobj":
+                        return p
+    return None
+
+
+def trailing_reporting_verb(sent: Span) -> Token | None:
+    """A reporting verb anywhere in the sentence with a subject ("..., Healey said.")."""
+    best = None
+    for t in sent:
+        if t.pos_ == "VERB" and t.lemma_.lower() in ("say", "tell", "add", "state", "report", "write", "note", "claim", "confirm", "estimate"):
+            if _subject_of(t) is not None:
+                best = t
+                if t.dep_ == "ROOT":
+                    return t
+    return best
+
+
+def sources_for(tok: Token, sent: Span, memory: SourceMemory) -> tuple[list[SourceRef], Token | None]:
+    """The sources of a claim anchored at ``tok``, and the reporting verb used (if any)."""
+    doc = sent.doc
+    verb = reporting_verb(tok)
+    if verb is not None:
+        subj = _subject_of(verb)
+        if subj is not None:
+            refs = names_of(subj, memory, doc)
+            if refs:
+                return refs, verb
+    acc = according_to(sent)
+    if acc is not None:
+        refs = names_of(acc, memory, doc)
+        if refs:
+            return refs, None
+    verb = trailing_reporting_verb(sent)
+    if verb is not None:
+        subj = _subject_of(verb)
+        if subj is not None:
+            refs = names_of(subj, memory, doc)
+            if refs:
+                return refs, verb
+    # A quote with no attribution of its own continues the last speaker.
+    stripped = sent.text.lstrip()
+    if stripped[:1] in ("“", '"', "‘") and memory.recent:
+        return [SourceRef(r.name, r.kind, r.head_lemma, explicit=False) for r in memory.last()], None
+    return [], None

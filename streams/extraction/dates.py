@@ -1,0 +1,120 @@
+"""``as_of``: the date a statement is about, resolved against the publication date.
+
+Handles what news prose uses: weekdays ("on Wednesday" = the latest Wednesday
+on or before publication), relative phrases ("last week", "earlier this
+month", "yesterday"), explicit dates and day ranges ("October 23, 2024",
+"between October 8-13": the end of the range, the state as of then) and
+horizons ("by the end of the year"). Anything else gives None and the caller
+falls back to the publication date.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import datetime, timedelta, timezone
+
+_WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
+_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
+_MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
+_MONTHS["sept"] = 9
+_MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_MD = re.compile(
+    rf"\b({_MONTH_RE})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:\s*(?:-|–|to|and)\s*(\d{{1,2}})(?:st|nd|rd|th)?)?(?:,?\s+(\d{{4}}))?",
+    re.I,
+)
+_DM = re.compile(
+    rf"\b(\d{{1,2}})(?:st|nd|rd|th)?(?:\s*(?:-|–|to|and)\s*(\d{{1,2}})(?:st|nd|rd|th)?)?\s+(?:of\s+)?({_MONTH_RE})\.?(?:,?\s+(\d{{4}}))?",
+    re.I,
+)
+_MONTH_YEAR = re.compile(rf"\b({_MONTH_RE})\.?\s+(\d{{4}})\b", re.I)
+_ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def _day(y: int, m: int, d: int) -> datetime | None:
+    try:
+        return datetime(y, m, d, tzinfo=timezone.utc)
+    except ValueError:
+        return None
+
+
+def _month_end(y: int, m: int) -> datetime:
+    return datetime(y, m, calendar.monthrange(y, m)[1], tzinfo=timezone.utc)
+
+
+def _past_year(month: int, day: int, pub: datetime) -> int:
+    """The year of a month/day without a year: the latest one not after publication."""
+    y = pub.year
+    cand = _day(y, month, day)
+    if cand is not None and cand.date() > pub.date() + timedelta(days=31):
+        return y - 1
+    return y
+
+
+def resolve_date(phrase: str, published_at: datetime | None) -> datetime | None:
+    """The date a DATE phrase points at, or None when it does not point at one."""
+    p = phrase.lower().strip()
+    iso = _ISO.search(p)
+    if iso:
+        return _day(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
+    m = _MD.search(p)
+    if m:
+        month = _MONTHS[m.group(1).lower()]
+        day = int(m.group(3) or m.group(2))
+        year = int(m.group(4)) if m.group(4) else (_past_year(month, day, published_at) if published_at else None)
+        return _day(year, month, day) if year else None
+    m = _DM.search(p)
+    if m:
+        month = _MONTHS[m.group(3).lower()]
+        day = int(m.group(2) or m.group(1))
+        year = int(m.group(4)) if m.group(4) else (_past_year(month, day, published_at) if published_at else None)
+        return _day(year, month, day) if year else None
+    m = _MONTH_YEAR.search(p)
+    if m:
+        return _month_end(int(m.group(2)), _MONTHS[m.group(1).lower()])
+    if published_at is None:
+        return None
+    pub = published_at.astimezone(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
+    for name, idx in _WEEKDAYS.items():
+        if re.search(rf"\b{name}\b", p):
+            delta = (pub.weekday() - idx) % 7
+            if "next" in p:
+                return pub + timedelta(days=(idx - pub.weekday()) % 7 or 7)
+            if "last" in p and delta == 0:
+                delta = 7
+            return pub - timedelta(days=delta)
+    if re.search(r"\b(today|tonight|this morning|this afternoon|this evening|now)\b", p):
+        return pub
+    if "yesterday" in p or "last night" in p:
+        return pub - timedelta(days=1)
+    if "tomorrow" in p:
+        return pub + timedelta(days=1)
+    if re.search(r"\bend of (the|this) year\b|\byear[- ]end\b|\bend of \d{4}", p):
+        return _day(pub.year, 12, 31)
+    if re.search(r"\bend of (the|this) month\b", p):
+        return _month_end(pub.year, pub.month)
+    if re.search(r"\bend of next month\b", p):
+        y, mth = (pub.year + 1, 1) if pub.month == 12 else (pub.year, pub.month + 1)
+        return _month_end(y, mth)
+    if re.search(r"\b(earlier|early) this month\b", p):
+        first = pub.replace(day=1)
+        return first + (pub - first) / 2
+    if re.search(r"\blast month\b", p):
+        prev = pub.replace(day=1) - timedelta(days=1)
+        return prev.replace(day=15) if prev.day >= 15 else prev
+    if re.search(r"\blast week\b", p):
+        return pub - timedelta(days=7)
+    if re.search(r"\b(this week|recent days|past few days|past days|in recent weeks)\b", p):
+        return pub
+    if re.search(r"\bnext week\b", p):
+        return pub + timedelta(days=7)
+    if re.search(r"\b(earlier|early) this year\b", p):
+        first = pub.replace(month=1, day=1)
+        return first + (pub - first) / 2
+    m = re.search(r"\b(\d+|a|one|two|three|four|five|six|seven) (day|week|month)s? ago\b", p)
+    if m:
+        words = {"a": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7}
+        n = int(m.group(1)) if m.group(1).isdigit() else words[m.group(1)]
+        days = {"day": 1, "week": 7, "month": 30}[m.group(2)] * n
+        return pub - timedelta(days=days)
+    return None

@@ -1,0 +1,126 @@
+"""Stance: does the source assert, deny, or stay non-committal?
+
+Denials come as denial verbs ("denied the reports as fake news"), as a
+judgement on the reports ("called the reports groundless"), or as negated
+existence ("there are no troops", "troops are not in Russia"). Non-committal
+statements ("stopped short of confirming", "did not explicitly deny", "the
+reports were contradictory") are neutral. Everything else asserts; hedges such
+as "highly likely" or "appears to" keep the assertion and lower confidence.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Span, Token
+
+DENY_VERBS = frozenset({"deny", "dismiss", "reject", "refute", "rebut", "debunk", "disprove"})
+JUDGE_VERBS = frozenset({"call", "describe", "label", "brand", "term", "characterize", "characterise", "dismiss", "deny", "reject"})
+DENY_WORDS = frozenset({
+    "groundless", "baseless", "false", "fake", "untrue", "fabricated", "unfounded", "absurd",
+    "nonsense", "lie", "lies", "propaganda", "fiction", "ridiculous", "fabrication",
+    "disinformation", "misinformation", "hoax", "invented", "inaccurate", "wrong",
+})  # fmt: skip
+NEUTRAL_WORDS = frozenset({"contradictory", "unconfirmed", "unverified", "unclear", "speculative"})
+REPORT_NOUNS = frozenset({
+    "report", "claim", "allegation", "rumor", "rumour", "story", "account", "speculation",
+    "assertion", "information", "figure", "estimate", "accusation", "suggestion",
+})  # fmt: skip
+_NEUTRAL_RE = re.compile(
+    r"stopped short of (confirming|denying)|declined to (confirm|comment|deny)|"
+    r"(could|would|did|can|cannot|could not|would not)\s*(not|n['’]t)?\s*(immediately |independently )?(confirm|verify)\b|"
+    r"unable to (confirm|verify)|neither confirm\w* nor den\w*|not explicitly den\w*|"
+    r"refused to (confirm|comment)|no immediate comment",
+    re.I,
+)
+HEDGE_WORDS = frozenset({
+    "likely", "probably", "possibly", "appear", "seem", "reportedly", "may", "might",
+    "could", "believe", "suspect", "allegedly", "apparently", "presumably", "perhaps",
+})  # fmt: skip
+
+
+def is_noncommittal(sent: Span) -> bool:
+    """The sentence explicitly withholds confirmation or denial."""
+    return _NEUTRAL_RE.search(sent.text) is not None
+
+
+def _negated(tok: Token) -> bool:
+    return any(c.dep_ == "neg" for c in tok.children)
+
+
+def path_to(tok: Token, stop: Token | None) -> list[Token]:
+    """``tok`` and its ancestors up to and including ``stop`` (or the root)."""
+    out = [tok]
+    cur = tok
+    while cur.head != cur and cur != stop and len(out) < 15:
+        cur = cur.head
+        out.append(cur)
+    return out
+
+
+def stance_of(anchor: Token, predicate: Token, verb: Token | None, sent: Span) -> str:
+    """The stance towards the claim anchored at ``anchor`` whose predicate is ``predicate``.
+
+    ``verb`` is the reporting verb (or None). Checks, in order: an explicit
+    non-committal phrase, a denial verb or a "called ... groundless" judgement
+    on the path to the reporting verb, a negated predicate or a "no" subject.
+    """
+    path = path_to(predicate, verb)
+    for t in path:
+        lem = t.lemma_.lower()
+        if lem in DENY_VERBS:
+            if _negated(t):
+                return "neutral"
+            return "denies"
+        if lem in JUDGE_VERBS and _judged_false(t):
+            return "denies"
+    if is_noncommittal(sent):
+        return "neutral"
+    if predicate.pos_ in ("VERB", "AUX") and _negated(predicate):
+        return "denies"
+    if any(c.dep_ == "det" and c.lower_ == "no" for c in anchor.children):
+        return "denies"
+    for t in path:
+        if t.lemma_.lower() == "be" and _negated(t) and t != verb:
+            return "denies"
+    return "asserts"
+
+
+def _judged_false(verb: Token) -> bool:
+    """"called the reports groundless", "dismissed them as fake news"."""
+    for c in verb.subtree:
+        if c.lower_ in DENY_WORDS and c.i != verb.i:
+            return True
+    return False
+
+
+def judgement_on_reports(sent: Span) -> tuple[str, Token] | None:
+    """A verdict on "the reports" with no subject of its own: (stance, verb).
+
+    "called the reports groundless" -> denies; "said the reports were
+    contradictory" -> neutral. The caller ties it to the article's topic.
+    """
+    for t in sent:
+        lem = t.lemma_.lower()
+        if t.pos_ == "VERB" and lem in JUDGE_VERBS:
+            objs = [c for c in t.children if c.dep_ in ("dobj", "nsubjpass") and c.lemma_.lower() in REPORT_NOUNS]
+            if objs and (lem in DENY_VERBS and not _negated(t) or _judged_false(t)):
+                return "denies", t
+        if t.lemma_.lower() in REPORT_NOUNS and t.dep_ == "nsubj" and t.head.lemma_ == "be":
+            for c in t.head.children:
+                if c.dep_ in ("acomp", "attr") and c.lower_ in NEUTRAL_WORDS:
+                    return "neutral", t.head
+                if c.dep_ in ("acomp", "attr") and c.lower_ in DENY_WORDS:
+                    return "denies", t.head
+    return None
+
+
+def hedged(path: list[Token]) -> bool:
+    """A hedge on the way from the claim to its reporting verb ("highly likely", "appears to")."""
+    for t in path:
+        if t.lemma_.lower() in HEDGE_WORDS:
+            return True
+        for c in t.children:
+            if c.dep_ in ("acomp", "advmod", "aux") and c.lemma_.lower() in HEDGE_WORDS:
+                return True
+    return False

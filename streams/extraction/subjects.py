@@ -1,0 +1,153 @@
+"""What is being counted: canonical subjects, measures, sub-scopes and claim keys.
+
+A claim key must be the same for every article and wording that estimates the
+same thing ("North Korean troops / soldiers / personnel / fighters",
+"Pyongyang's troops", "DPRK forces" -> ``north-korean-troops``) and different
+for anything that is only a part of it ("the 3,000 that have arrived" ->
+``north-korean-troops/arrived``), so consensus never averages a part with a
+whole. Key shape: ``subject[/scope]:measure[@location]``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from streams.extraction.places import slugify
+
+# Noun lemmas -> canonical subject noun.
+TROOP_NOUNS = frozenset({
+    "troop", "troops", "soldier", "personnel", "fighter", "force", "forces", "serviceman",
+    "servicemen", "servicemember", "mercenary", "commando", "marine", "paratrooper",
+    "conscript", "recruit", "combatant", "infantryman", "militant", "sailor", "airman",
+    "reservist", "guardsman", "special forces",
+})  # fmt: skip
+PEOPLE_NOUNS = frozenset({
+    "people", "person", "resident", "individual", "victim", "body", "villager",
+    "inhabitant", "passenger", "citizen", "life", "soul",
+})  # fmt: skip
+PROTEST_NOUNS = frozenset({
+    "protester", "protestor", "demonstrator", "marcher", "crowd", "participant",
+    "rallygoer", "striker", "supporter", "activist",
+})  # fmt: skip
+# Other countable nouns that news stories put figures on; each is its own subject.
+OTHER_NOUNS = frozenset({
+    "civilian", "child", "student", "worker", "migrant", "refugee", "prisoner", "hostage",
+    "journalist", "officer", "policeman", "police", "patient", "doctor", "tourist",
+    "miner", "farmer", "woman", "man", "family", "household", "building", "home", "house",
+    "structure", "school", "hospital", "village", "vehicle", "tank", "aircraft", "drone",
+    "missile", "rocket", "shell", "evacuee", "survivor", "casualty", "death", "fatality",
+    "injury", "arrest", "detainee", "voter", "member", "employee", "animal",
+})  # fmt: skip
+# Nouns whose number is a measure of people: "a death toll of 300", "2,000 casualties".
+MEASURE_NOUNS = {
+    "death": "deaths", "dead": "deaths", "fatality": "deaths", "toll": "deaths",
+    "casualty": "casualties", "injury": "injured", "injured": "injured", "wounded": "injured",
+    "missing": "missing", "arrest": "arrested", "detention": "arrested", "detainee": "arrested",
+    "evacuee": "displaced", "displaced": "displaced", "homeless": "displaced",
+    "survivor": "survivors",
+}  # fmt: skip
+# Verb (or participle) lemmas that make the counted thing a measure.
+MEASURE_VERBS = {
+    "kill": "deaths", "die": "deaths", "perish": "deaths", "drown": "deaths",
+    "dead": "deaths", "execute": "deaths", "massacre": "deaths", "murder": "deaths",
+    "injure": "injured", "wound": "injured", "hurt": "injured", "injured": "injured",
+    "wounded": "injured", "hospitalize": "injured", "hospitalise": "injured",
+    "miss": "missing", "missing": "missing", "displace": "displaced",
+    "evacuate": "displaced", "flee": "displaced", "homeless": "displaced",
+    "displaced": "displaced", "arrest": "arrested", "detain": "arrested",
+    "capture": "captured", "rescue": "rescued",
+}  # fmt: skip
+# Verbs whose grammatical subject is the counted thing only when intransitive.
+INTRANSITIVE_MEASURES = frozenset({"die", "perish", "drown", "flee", "miss", "missing", "dead"})
+PROTEST_VERBS = frozenset({
+    "march", "rally", "protest", "demonstrate", "gather", "join", "turn", "attend",
+    "fill", "flood", "throng", "take", "assemble", "strike", "converge",
+})  # fmt: skip
+CONTAINER_NOUNS = frozenset({
+    "batch", "group", "contingent", "wave", "unit", "detachment", "tranche", "deployment",
+    "battalion", "brigade", "division", "regiment", "company", "squad", "convoy",
+})  # fmt: skip
+COUNT_HEADS = frozenset({"number", "total", "figure", "tally", "count", "estimate", "crowd"})
+SCOPE_ADJECTIVES = frozenset({
+    "initial", "first", "second", "third", "fourth", "remaining", "additional", "further",
+    "latest", "new", "special", "elite", "advance", "final", "last", "next",
+})  # fmt: skip
+SCOPE_VERBS = {"arrive": "arrived", "reach": "arrived", "land": "arrived",
+               "return": "returned", "withdraw": "withdrawn", "remain": "remaining"}  # fmt: skip
+# Head nouns that are never the thing a claim counts (units, time spans, money).
+NOT_SUBJECTS = frozenset({
+    "year", "month", "week", "day", "hour", "minute", "second", "time", "percent", "%",
+    "km", "kilometre", "kilometer", "mile", "metre", "meter", "foot", "feet", "ton", "tonne",
+    "dollar", "euro", "pound", "yuan", "rouble", "ruble", "won", "magnitude", "point",
+    "degree", "kg", "kilogram", "acre", "hectare", "page", "round", "mph", "age", "times",
+    "decade", "century", "centimetre", "centimeter", "inch", "litre", "liter", "gallon",
+    "barrel", "share", "vote", "seat", "term", "mm", "cm", "m", "ft", "billion", "million",
+})  # fmt: skip
+
+
+def subject_class(lemma: str) -> str | None:
+    """The canonical noun for a head lemma, or None when it is not a countable subject."""
+    lem = lemma.lower()
+    if lem in TROOP_NOUNS:
+        return "troops"
+    if lem in PEOPLE_NOUNS:
+        return "people"
+    if lem in PROTEST_NOUNS:
+        return "protesters"
+    if lem in OTHER_NOUNS:
+        return _plural(lem)
+    return None
+
+
+def _plural(lemma: str) -> str:
+    irregular = {"child": "children", "woman": "women", "man": "men", "police": "police",
+                 "aircraft": "aircraft", "family": "families", "casualty": "casualties",
+                 "fatality": "fatalities", "injury": "injuries", "policeman": "policemen"}  # fmt: skip
+    if lemma in irregular:
+        return irregular[lemma]
+    return lemma if lemma.endswith("s") else lemma + "s"
+
+
+@dataclass(frozen=True)
+class SubjectRef:
+    """A canonical subject: ``noun`` ("troops"), ``nationality`` demonym or None, scope words."""
+
+    noun: str
+    nationality: str | None = None
+    scope: tuple[str, ...] = ()
+
+    @property
+    def base_name(self) -> str:
+        return f"{self.nationality} {self.noun}" if self.nationality else self.noun
+
+    @property
+    def name(self) -> str:
+        if self.scope:
+            return f"{self.base_name} ({' '.join(self.scope)})"
+        return self.base_name
+
+    @property
+    def base_slug(self) -> str:
+        return slugify(self.base_name)
+
+    @property
+    def slug(self) -> str:
+        if self.scope:
+            return f"{self.base_slug}/{slugify(' '.join(self.scope))}"
+        return self.base_slug
+
+    def without_scope(self) -> SubjectRef:
+        return SubjectRef(self.noun, self.nationality, ())
+
+
+def claim_key(subject: SubjectRef, measure: str, location_slug: str | None) -> str:
+    """``north-korean-troops/arrived:count@russia``."""
+    key = f"{subject.slug}:{measure}"
+    return f"{key}@{location_slug}" if location_slug else key
+
+
+def parent_key(subject: SubjectRef, measure: str, location_slug: str | None) -> str | None:
+    """The key of the whole a sub-scope is part of (None for a whole)."""
+    if not subject.scope:
+        return None
+    return claim_key(subject.without_scope(), measure, location_slug)
