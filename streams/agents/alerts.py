@@ -28,7 +28,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from pydantic import ValidationError
@@ -125,6 +125,24 @@ class DeliveryService:
         await fut
 
 
+def acker(app: faust.App, event: Any) -> Callable[[], None]:
+    """An ``on_done`` that acknowledges ``event`` unless a rebalance happened meanwhile.
+
+    After a rebalance Faust seeks every assigned partition back to its committed
+    offset and reads the unacknowledged records again (they are delivered again,
+    with the same alert ids). Acknowledging a record of the previous generation
+    could let the commit skip records of the new one, so such late acks are
+    dropped.
+    """
+    generation = getattr(event.message, "generation_id", None)
+
+    def ack() -> None:
+        if generation is None or generation == app.consumer_generation_id:
+            event.ack()
+
+    return ack
+
+
 def register(
     app: faust.App,
     topics: Any,
@@ -158,7 +176,7 @@ def register(
                     await service.reject(topics.alerts, event, exc)
                     event.ack()
                     continue
-                await dispatcher.submit(alert, on_done=event.ack)
+                await dispatcher.submit(alert, on_done=acker(app, event))
         finally:
             await service.release()
 
@@ -175,7 +193,7 @@ def register(
                         await service.reject(topics.alerts_retry, event, exc)
                         event.ack()
                         continue
-                    await dispatcher.resume(pending, on_done=event.ack)
+                    await dispatcher.resume(pending, on_done=acker(app, event))
             finally:
                 await service.release()
 
