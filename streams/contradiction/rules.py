@@ -76,7 +76,7 @@ def detect(
         if p is not None and p >= settings.presence_high:
             distance = (p - 0.5) * 2.0
             reason = (
-                f"{new.source} denies that {_what(ctx)}; consensus gave it a "
+                f"{new.source} denies {_what(ctx)}; consensus gave it a "
                 f"{p:.0%} probability from {_n_sources(n_before)}"
             )
             return Finding(PRESENCE_DENIED, severity(distance, trust, support), reason)
@@ -87,7 +87,7 @@ def detect(
         if p <= settings.presence_low:
             distance = (0.5 - p) * 2.0
             reason = (
-                f"{new.source} asserts that {_what(ctx)}; consensus gave it only a "
+                f"{new.source} asserts {_what(ctx)}; consensus gave it only a "
                 f"{p:.0%} probability from {_n_sources(n_before)}"
             )
             return Finding(PRESENCE_ASSERTED, severity(distance, trust, support), reason)
@@ -107,8 +107,9 @@ def detect(
     rel = interval_gap(new.lo, new.hi, lo, hi) / max(abs(best), 1.0)
     distance = min(1.0, rel / 0.5)
     said = _said(new, prev)
-    was = f"{_fmt_estimate(before.estimate)} from {_n_sources(n_before)}"
-    if after.estimate is not None and _revised(settings, before.estimate, after.estimate, trust):
+    n_numbers = sum(1 for x in before.supporters if x.raw is not None and x.stance != "denies")
+    was = f"{_fmt_estimate(before.estimate)} from {_n_sources(n_numbers)}"
+    if after.estimate is not None and _revised(settings, before.estimate, after.estimate, trust, new):
         reason = (
             f"{new.source} {said} {_fmt_obs(new)} {_for(ctx)}; consensus revised from {was} "
             f"to {_fmt_estimate(after.estimate)}"
@@ -134,28 +135,36 @@ def _presence_asserted_with_number(
 
 def _revised(
     settings: AlertSettings, before: tuple[float, float, float], after: tuple[float, float, float],
-    trust: float,
+    trust: float, new: Obs,
 ) -> bool:
-    """The consensus itself moved, clearly, on the word of a credible source."""
+    """The consensus itself moved, clearly, to what a credible new source says.
+
+    Moving somewhere else (the new figure only tipped a median towards a third
+    one) is a conflict, not this source's revision.
+    """
+    assert new.lo is not None and new.hi is not None
     if trust < settings.revision_min_trust:
         return False
     moved = abs(after[1] - before[1]) > settings.revision_threshold * max(abs(before[1]), 1.0)
-    return moved and interval_gap(after[0], after[2], before[0], before[2]) > 0.0
+    tol = settings.tolerance * abs(after[1])
+    towards_new = interval_gap(new.lo, new.hi, after[0] - tol, after[2] + tol) <= 0.0
+    return moved and towards_new and interval_gap(after[0], after[2], before[0], before[2]) > 0.0
 
 
 def severity(distance: float, trust: float, support: float) -> str:
     """low / medium / high from how far apart (0..1), how reliable the new source
-    is (0..1) and how well supported the consensus was (0..1).
+    is (0..1, a coin-flip source at 0.5 adds nothing) and how well supported the
+    consensus was (0..1).
 
-    Distance weighs most: a wild figure matters even from an unknown source,
-    but only a trusted source against a well-supported consensus is "high".
+    Only a far-off figure from a source with a good record against a
+    well-supported consensus is "high"; a wild figure from an unknown source is
+    "medium", a slight one "low".
     """
-    score = (
-        0.45 * min(1.0, max(0.0, distance))
-        + 0.35 * min(1.0, max(0.0, trust))
-        + 0.20 * min(1.0, max(0.0, support))
-    )
-    if score >= 0.7:
+    d = min(1.0, max(0.0, distance))
+    t = min(1.0, max(0.0, (trust - 0.5) / 0.5))
+    s = min(1.0, max(0.0, support))
+    score = 0.4 * d + 0.4 * t + 0.2 * s
+    if score >= 0.75:
         return "high"
     if score >= 0.45:
         return "medium"
@@ -163,10 +172,12 @@ def severity(distance: float, trust: float, support: float) -> str:
 
 
 def _what(ctx: Context) -> str:
+    """The claim as the object of "denies" / "asserts"."""
     where = f" in {ctx.claim_location}" if ctx.claim_location else ""
-    return f"{ctx.subject} ({ctx.measure}){where} is real" if ctx.measure != "presence" else (
-        f"{ctx.subject} {'are' if ctx.subject.endswith('s') else 'is'} present{where}"
-    )
+    if ctx.measure == "presence":
+        verb = "are" if ctx.subject.endswith("s") else "is"
+        return f"that {ctx.subject} {verb} present{where}"
+    return f"the claim about {ctx.subject} ({ctx.measure}{where})"
 
 
 def _for(ctx: Context) -> str:
