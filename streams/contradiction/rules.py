@@ -109,10 +109,11 @@ def detect(
     said = _said(new, prev)
     n_numbers = sum(1 for x in before.supporters if x.raw is not None and x.stance != "denies")
     was = f"{_fmt_estimate(before.estimate)} from {_n_sources(n_numbers)}"
-    if after.estimate is not None and _revised(settings, before.estimate, after.estimate, trust, new):
+    after_est = after.estimate
+    if after_est is not None and _revised(settings, before.estimate, after_est, trust, new):
         reason = (
             f"{new.source} {said} {_fmt_obs(new)} {_for(ctx)}; consensus revised from {was} "
-            f"to {_fmt_estimate(after.estimate)}"
+            f"to {_fmt_estimate(after_est)}"
         )
         return Finding(REVISION, severity(distance, trust, support), reason)
     reason = f"{new.source} {said} {_fmt_obs(new)} {_for(ctx)}; consensus was {was}"
