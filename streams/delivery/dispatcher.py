@@ -213,6 +213,11 @@ class _Lane:
 
     async def _process(self, job: _Job) -> None:
         now = self.owner.clock()
+        if self.policy.would_expire(now - job.first_attempt_at):
+            # too old even before this attempt (e.g. it kept waiting behind a slow lane)
+            job.last_error = job.last_error or "expired before an attempt could be made"
+            await self._deadletter(job, "too_old")
+            return
         due = job.next_attempt_at <= now + _TIMER_SLACK
         if self.owner.can_defer and (not due or now >= job.hold_until):
             # not due within the hold window, or queued past it: persist and let go

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 from typing import Any
 
 from aiohttp import web
@@ -25,6 +26,7 @@ async def test_delivers_native_body_signed_with_idempotency_key(
 ) -> None:
     hook = await hooks()
     ep = endpoint("primary", hook.url, secret="correct horse battery")
+    e2e_before = counter("claimwatch_end_to_end_seconds_count", span="alert_to_delivery")
     async with Dispatcher([ep], on_deadletter=sink.deadletter) as d:
         report = await d.deliver(alert)
     assert report.outcomes == {"primary": "delivered"}
@@ -35,6 +37,12 @@ async def test_delivers_native_body_signed_with_idempotency_key(
     assert headers["X-Claimwatch-Alert-Id"] == alert.alert_id
     assert headers["X-Claimwatch-Attempt"] == "1"
     assert int(headers["X-Claimwatch-Timestamp"]) > 1_700_000_000
+    assert (
+        metrics.REGISTRY.get_sample_value(
+            "claimwatch_end_to_end_seconds_count", {"span": "alert_to_delivery"}
+        )
+        == e2e_before + 1
+    )
     receiver = example_receiver
     assert receiver.verify(body, "correct horse battery", headers["X-Claimwatch-Signature"])
     assert not receiver.verify(body, "wrong secret", headers["X-Claimwatch-Signature"])
@@ -189,12 +197,14 @@ async def test_slow_receiver_does_not_hold_up_a_fast_one(hooks, sink, endpoint, 
     ]
     alerts = [make_alert(i) for i in range(30)]
     delivered_fast: list[str] = []
+    acked: list[str] = []
     async with Dispatcher(eps, on_deadletter=sink.deadletter) as d:
-        futures = [await d.submit(a) for a in alerts]
+        futures = [await d.submit(a, on_done=lambda a=a: acked.append(a.alert_id)) for a in alerts]
         await fast.wait_for(len(alerts))
         delivered_fast = list(fast.alert_ids)
         # every alert reached the fast receiver while the slow one had answered none
         assert not any(f.done() for f in futures)
+        assert acked == []  # and none may be acknowledged while the slow lane still owes it
         assert len(slow.requests) == 2  # its two connections are stuck
         release.set()
         reports = await asyncio.gather(*futures)
@@ -274,7 +284,7 @@ async def test_resumed_delivery_keeps_its_attempt_budget(hooks, sink, alert, end
 
     hook = await hooks(broken)
     ep = endpoint("budget", hook.url, max_attempts=5)
-    now = alert.detected_at
+    now = datetime.now(UTC)
     pending = PendingDelivery(
         alert=alert, endpoint="budget", attempts=4, first_attempt_at=now, next_attempt_at=now
     )
@@ -367,3 +377,55 @@ async def test_backpressure_submit_waits_when_too_much_is_pending(
         release.set()
         report = await (await fourth)
     assert report.outcomes == {"tiny": "delivered"}
+
+
+async def test_jobs_queued_past_the_hold_window_are_deferred_unattempted(
+    hooks, sink, endpoint, make_alert
+) -> None:
+    release = asyncio.Event()
+
+    async def stall(hook: Hook, request: web.Request) -> web.StreamResponse:
+        await release.wait()
+        return web.Response()
+
+    hook = await hooks(stall)
+    now = [1_000.0]
+    ep = endpoint("one-at-a-time", hook.url, concurrency=1, timeout_seconds=60)
+    async with Dispatcher(
+        [ep],
+        on_deadletter=sink.deadletter,
+        on_defer=sink.defer,
+        hold_seconds=30,
+        clock=lambda: now[0],
+    ) as d:
+        futures = [await d.submit(make_alert(i)) for i in range(3)]
+        await hook.wait_for(1)
+        now[0] += 31  # the two queued behind the stuck request outstay the hold window
+        release.set()
+        reports = await asyncio.gather(*futures)
+    assert [r.outcomes["one-at-a-time"] for r in reports] == ["delivered", "deferred", "deferred"]
+    assert len(hook.requests) == 1
+    assert [p.attempts for p in sink.deferred] == [0, 0]
+    assert all(p.first_attempt_at.timestamp() == 1_000.0 for p in sink.deferred)
+
+
+async def test_expired_pending_delivery_is_dead_lettered_without_a_request(
+    hooks, sink, endpoint, alert
+) -> None:
+    hook = await hooks()
+    ep = endpoint("patient", hook.url, max_age_seconds=600)
+    long_ago = alert.detected_at
+    pending = PendingDelivery(
+        alert=alert,
+        endpoint="patient",
+        attempts=0,
+        first_attempt_at=long_ago,
+        next_attempt_at=long_ago,
+        last_error="HTTP 503: busy",
+    )
+    async with Dispatcher([ep], on_deadletter=sink.deadletter, on_defer=sink.defer) as d:
+        report = await (await d.resume(pending))
+    assert report.outcomes == {"patient": "deadlettered"}
+    assert hook.requests == []
+    [failed] = sink.dead
+    assert failed.reason == "too_old" and failed.last_error == "HTTP 503: busy"
