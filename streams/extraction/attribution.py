@@ -82,7 +82,7 @@ class SourceMemory:
     def matching(self, head_lemma: str) -> list[SourceRef]:
         """The latest source whose head noun is the same kind of thing."""
         for r in reversed(self.recent):
-            if r.head_lemma == head_lemma:
+            if r.head_lemma == head_lemma or head_lemma in r.name.lower().split():
                 return [r]
         if head_lemma in ("he", "she"):
             for r in reversed(self.recent):
@@ -314,6 +314,11 @@ def sources_for(tok: Token, sent: Span, memory: SourceMemory) -> tuple[list[Sour
     """The sources of a claim anchored at ``tok``, and the reporting verb used (if any)."""
     doc = sent.doc
     verb = reporting_verb(tok)
+    if verb is not None and verb.i > tok.i and any(t.text == ";" for t in sent.doc[tok.i : verb.i]):
+        # "X claimed A; Y counted B": a bad parse can hang A under Y's verb.
+        left = [t for t in sent.doc[sent.start : tok.i] if t.pos_ == "VERB" and t.lemma_.lower() in SAY_LEMMAS]
+        if left and _subject_of(left[-1]) is not None:
+            verb = left[-1]
     if verb is not None:
         subj = _subject_of(verb)
         if subj is not None:

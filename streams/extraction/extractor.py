@@ -94,6 +94,7 @@ class _Context:
     topic: tuple[SubjectRef, _Loc] | None = None
     last_loc: dict[str, _Loc] = field(default_factory=dict)
     doc_loc: _Loc | None = None
+    last_quantity: _Draft | None = None
 
 
 class Extractor:
@@ -188,6 +189,9 @@ class Extractor:
             if has_subject or not sent_drafts:
                 sent_drafts.extend(self._presence_drafts(sent, ctx, bool(sent_drafts)))
             drafts.extend(sent_drafts)
+            for d in sent_drafts:
+                if d.quantity is not None and d.stance == "asserts":
+                    ctx.last_quantity = d
             self._remember_sources(sent, ctx)
         return self._finish(article, doc, drafts)
 
@@ -210,6 +214,8 @@ class Extractor:
             root = root.head
             hops += 1
         noun = _counted_noun(group, root, gset)
+        if noun is None:
+            noun = _argument_count_head(root, gset)
         scope: list[str] = []
         measure: str | None = None
         if noun is not None:
@@ -251,7 +257,7 @@ class Extractor:
             inherited = True
         else:
             return None
-        if cls in MEASURE_NOUNS or cls in ("casualties", "deaths", "fatalities", "injuries"):
+        if noun is not None and noun.lemma_.lower() in MEASURE_NOUNS and cls not in ("troops",):
             cls = "people"
         if cls == "people" and verb is not None and verb.lemma_.lower() in PROTEST_VERBS and measure is None:
             cls = "protesters"
@@ -270,9 +276,17 @@ class Extractor:
         for c in [*(noun.children if noun is not None else []), *root.children]:
             if c.dep_ in ("amod", "advmod") and c.lower_ in SCOPE_ADJECTIVES and c.lower_ not in scope:
                 scope.append(c.lower_)
-        if noun is not None:
+        counted_as_measure = noun is not None and (
+            noun.lemma_.lower() in MEASURE_NOUNS or noun.lemma_.lower() in COUNT_HEADS
+        )
+        if noun is not None and not counted_as_measure:
             scope += _compound_scope(noun)
-        if verb is not None and role in ("nsubj", "nsubjpass") and verb.lemma_.lower() in SCOPE_VERBS:
+        if (
+            verb is not None
+            and not counted_as_measure
+            and role in ("nsubj", "nsubjpass")
+            and verb.lemma_.lower() in SCOPE_VERBS
+        ):
             scope.append(SCOPE_VERBS[verb.lemma_.lower()])
         if inherited and earlier:
             scope = list(earlier[-1].subject.scope[:0]) + scope
@@ -290,7 +304,7 @@ class Extractor:
         if loc is None:
             loc = _location_in_sentence(sent, exclude, self._gaz, anchor)
         if loc is None:
-            loc = ctx.last_loc.get(subject.base_slug) or ctx.doc_loc
+            loc = ctx.doc_loc or ctx.last_loc.get(subject.base_slug)
             conf -= 0.1
         if loc is not None:
             ctx.last_loc[subject.base_slug] = loc
@@ -338,15 +352,19 @@ class Extractor:
             as_of = _as_of(sent, pred if pred.pos_ in ("VERB", "AUX") else None, say, ctx.article.published_at)
             out.append(_Draft(subj, "presence", loc, None, st, sources, sent, as_of, conf))
             break
-        if not mentioned and not has_counts and ctx.topic is not None:
+        if not mentioned and not has_counts and (ctx.topic is not None or ctx.last_quantity is not None):
             verdict = stance.judgement_on_reports(sent)
             if verdict is not None:
-                st, verb = verdict
+                st, verb, obj = verdict
                 sources, say = attribution.sources_for(verb, sent, ctx.memory)
-                subj_ref, loc = ctx.topic
-                if sources:
-                    as_of = _as_of(sent, verb, say or verb, ctx.article.published_at)
-                    conf = 0.55 if st == "neutral" else 0.65
+                as_of = _as_of(sent, verb, say or verb, ctx.article.published_at)
+                conf = 0.55 if st == "neutral" else 0.65
+                figure = obj in stance.FIGURE_NOUNS
+                if sources and figure and ctx.last_quantity is not None:
+                    lq = ctx.last_quantity
+                    out.append(_Draft(lq.subject, lq.measure, lq.loc, lq.quantity, st, sources, sent, as_of, conf))
+                elif sources and ctx.topic is not None:
+                    subj_ref, loc = ctx.topic
                     out.append(_Draft(subj_ref, "presence", loc, None, st, sources, sent, as_of, conf))
         return out
 
@@ -508,6 +526,19 @@ def _counted_noun(group: list[Token], root: Token, gset: set[int]) -> Token | No
     return None
 
 
+def _argument_count_head(root: Token, gset: set[int]) -> Token | None:
+    """"the death toll rose to 2,300", "police put the number of demonstrators at 48,000"."""
+    verb, role = _clause_head(root)
+    if verb is None or role not in ("prep", "dobj", "attr", "oprd", "npadvmod"):
+        return None
+    for c in verb.children:
+        if c.dep_ in ("nsubj", "nsubjpass", "dobj") and c.i != root.i and c.i not in gset:
+            lem = c.lemma_.lower()
+            if lem in COUNT_HEADS or lem in MEASURE_NOUNS:
+                return c
+    return None
+
+
 def _container_of(noun: Token) -> Token | None:
     """"an initial batch of 1,500 fighters": the batch."""
     if noun.dep_ == "pobj" and noun.head.lower_ == "of":
@@ -527,6 +558,8 @@ def _clause_head(tok: Token) -> tuple[Token | None, str]:
         role = cur.dep_
         cur = cur.head
         if cur.pos_ in ("VERB", "AUX"):
+            if cur.dep_ in ("aux", "auxpass") and cur.head.pos_ in ("VERB", "AUX", "ADJ"):
+                cur = cur.head
             return cur, role
     return None, role
 
@@ -553,7 +586,7 @@ def _measure_from_verb(verb: Token | None, role: str) -> str | None:
     m = MEASURE_VERBS.get(lem)
     if m and (role in ("dobj", "nsubjpass", "attr", "oprd") or lem in INTRANSITIVE_MEASURES):
         return m
-    if lem in ("leave", "render") or lem == "be":
+    if role in ("nsubj", "nsubjpass", "dobj"):
         for c in verb.children:
             if c.dep_ in ("oprd", "acomp", "ccomp", "xcomp"):
                 m = MEASURE_VERBS.get(c.lemma_.lower()) or MEASURE_VERBS.get(c.lower_)

@@ -24,7 +24,8 @@ DENY_WORDS = frozenset({
 NEUTRAL_WORDS = frozenset({"contradictory", "unconfirmed", "unverified", "unclear", "speculative"})
 REPORT_NOUNS = frozenset({
     "report", "claim", "allegation", "rumor", "rumour", "story", "account", "speculation",
-    "assertion", "information", "figure", "estimate", "accusation", "suggestion",
+    "assertion", "information", "figure", "estimate", "accusation", "suggestion", "toll",
+    "number", "count", "tally", "total",
 })  # fmt: skip
 _NEUTRAL_RE = re.compile(
     r"stopped short of (confirming|denying)|declined to (confirm|comment|deny)|"
@@ -33,6 +34,7 @@ _NEUTRAL_RE = re.compile(
     r"refused to (confirm|comment)|no immediate comment",
     re.I,
 )
+FIGURE_NOUNS = frozenset({"figure", "estimate", "toll", "number", "count", "tally", "total"})
 HEDGE_WORDS = frozenset({
     "likely", "probably", "possibly", "appear", "seem", "reportedly", "may", "might",
     "could", "believe", "suspect", "allegedly", "apparently", "presumably", "perhaps",
@@ -94,7 +96,7 @@ def _judged_false(verb: Token) -> bool:
     return False
 
 
-def judgement_on_reports(sent: Span) -> tuple[str, Token] | None:
+def judgement_on_reports(sent: Span) -> tuple[str, Token, str] | None:
     """A verdict on "the reports" with no subject of its own: (stance, verb).
 
     "called the reports groundless" -> denies; "said the reports were
@@ -104,14 +106,14 @@ def judgement_on_reports(sent: Span) -> tuple[str, Token] | None:
         lem = t.lemma_.lower()
         if t.pos_ == "VERB" and lem in JUDGE_VERBS:
             objs = [c for c in t.children if c.dep_ in ("dobj", "nsubjpass") and c.lemma_.lower() in REPORT_NOUNS]
-            if objs and (lem in DENY_VERBS and not _negated(t) or _judged_false(t)):
-                return "denies", t
+            if objs and ((lem in DENY_VERBS and not _negated(t)) or _judged_false(t)):
+                return "denies", t, objs[0].lemma_.lower()
         if t.lemma_.lower() in REPORT_NOUNS and t.dep_ == "nsubj" and t.head.lemma_ == "be":
             for c in t.head.children:
                 if c.dep_ in ("acomp", "attr") and c.lower_ in NEUTRAL_WORDS:
-                    return "neutral", t.head
+                    return "neutral", t.head, t.lemma_.lower()
                 if c.dep_ in ("acomp", "attr") and c.lower_ in DENY_WORDS:
-                    return "denies", t.head
+                    return "denies", t.head, t.lemma_.lower()
     return None
 
 

@@ -55,7 +55,7 @@ MEASURE_VERBS = {
     "miss": "missing", "missing": "missing", "displace": "displaced",
     "evacuate": "displaced", "flee": "displaced", "homeless": "displaced",
     "displaced": "displaced", "arrest": "arrested", "detain": "arrested",
-    "capture": "captured", "rescue": "rescued",
+    "capture": "captured", "rescue": "rescued", "lose": "deaths",
 }  # fmt: skip
 # Verbs whose grammatical subject is the counted thing only when intransitive.
 INTRANSITIVE_MEASURES = frozenset({"die", "perish", "drown", "flee", "miss", "missing", "dead"})
@@ -72,8 +72,8 @@ SCOPE_ADJECTIVES = frozenset({
     "initial", "first", "second", "third", "fourth", "remaining", "additional", "further",
     "latest", "new", "special", "elite", "advance", "final", "last", "next",
 })  # fmt: skip
-SCOPE_VERBS = {"arrive": "arrived", "reach": "arrived", "land": "arrived",
-               "return": "returned", "withdraw": "withdrawn", "remain": "remaining"}  # fmt: skip
+SCOPE_VERBS = {"arrive": "arrived", "land": "arrived",
+               "return": "returned", "withdraw": "withdrawn"}  # fmt: skip
 # Head nouns that are never the thing a claim counts (units, time spans, money).
 NOT_SUBJECTS = frozenset({
     "year", "month", "week", "day", "hour", "minute", "second", "time", "percent", "%",
