@@ -163,11 +163,12 @@ class Hook:
             await self._runner.cleanup()
             self._runner = None
 
-    async def wait_for(self, n: int) -> None:
-        """Until at least ``n`` requests arrived (the test's pytest timeout bounds it)."""
-        while len(self.requests) < n:
-            self.arrived.clear()
-            await self.arrived.wait()
+    async def wait_for(self, n: int, hang_guard: float = 60.0) -> None:
+        """Until at least ``n`` requests arrived; a broken dispatcher fails instead of hanging."""
+        async with asyncio.timeout(hang_guard):
+            while len(self.requests) < n:
+                self.arrived.clear()
+                await self.arrived.wait()
 
 
 @pytest.fixture
