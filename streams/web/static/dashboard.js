@@ -11,16 +11,17 @@
   const state = {
     selected: decodeHash(),
     q: "",
-    xMode: "time",
+    xMode: ["time", "order"].includes(decodeHash("x")) ? decodeHash("x") : "auto",  // "time", "order", or "auto": time unless the events share too few instants
     claims: [],
     sourceColours: new Map(),
-    lastHistoryKey: null,
+    yScale: decodeHash("y") === "log" ? "log" : "linear",
+    asOf: decodeHash("asof") ? Date.parse(decodeHash("asof")) : null,  // ms since epoch, or null
   };
 
   // ------------------------------------------------------------------ helpers
 
-  function decodeHash() {
-    const m = /(?:^#|&)claim=([^&]+)/.exec(window.location.hash);
+  function decodeHash(name) {
+    const m = new RegExp(`(?:^#|&)${name || "claim"}=([^&]+)`).exec(window.location.hash);
     return m ? decodeURIComponent(m[1]) : null;
   }
 
@@ -72,6 +73,39 @@
     return d.toISOString().replace("T", " ").replace(/\.\d+Z$/, "Z");
   }
 
+  // About n "nice" tick values (1, 2, 5 × 10^k steps) covering [lo, hi].
+  function niceTicks(lo, hi, n) {
+    const span = hi - lo;
+    if (!(span > 0)) return [lo];
+    const raw = span / Math.max(1, n);
+    const mag = Math.pow(10, Math.floor(Math.log10(raw)));
+    const step = [1, 2, 5, 10].map((m) => m * mag).find((st) => st >= raw) || raw;
+    const ticks = [];
+    for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) ticks.push(Number(v.toPrecision(12)));
+    return ticks;
+  }
+
+  // 1-2-5 ticks per decade on a log axis, thinned to at most about 8.
+  function logTicks(lo, hi) {
+    const ticks = [];
+    for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) {
+      for (const m of [1, 2, 5]) {
+        const v = m * Math.pow(10, e);
+        if (v >= lo && v <= hi) ticks.push(v);
+      }
+    }
+    return ticks.length > 8 ? ticks.filter((v) => Math.abs(Math.log10(v) % 1) < 1e-9) : ticks;
+  }
+
+  // Time tick labels: the date when the chart spans days, the time of day otherwise.
+  function fmtTick(ms, spanMs) {
+    const iso = new Date(ms).toISOString();
+    if (spanMs > 3 * 86400e3) return iso.slice(0, 10);
+    if (spanMs > 86400e3) return iso.slice(5, 10) + " " + iso.slice(11, 16);
+    if (spanMs > 120e3) return iso.slice(11, 16);
+    return iso.slice(11, 19);
+  }
+
   function colourFor(source) {
     if (!state.sourceColours.has(source)) {
       state.sourceColours.set(source, PALETTE[state.sourceColours.size % PALETTE.length]);
@@ -118,6 +152,7 @@
   }
 
   function select(key) {
+    if (key !== state.selected) state.asOf = null;
     state.selected = key;
     history.replaceState(null, "", "#claim=" + encodeURIComponent(key));
     for (const li of document.querySelectorAll(".claim-item")) {
@@ -184,8 +219,21 @@
     for (const o of hist.observations) events.push({ kind: "obs", t: Date.parse(o.observed_at), d: o });
     for (const v of hist.consensus) events.push({ kind: "cons", t: Date.parse(v.updated_at), d: v });
     for (const a of hist.alerts) events.push({ kind: "alert", t: Date.parse(a.detected_at), d: a });
-    events.sort((a, b) => a.t - b.t || (a.kind === "obs" ? -1 : 1));
-    events.forEach((e, i) => { e.x = state.xMode === "order" ? i : e.t; });
+    // Ties (one article, one instant) in stream order: each observation, then the alert it
+    // raised, then the consensus it triggered.
+    const obsIndex = new Map(hist.observations.map((o, i) => [o.event_id, i]));
+    const after = (id, offset, fallback) => (obsIndex.has(id) ? 3 * obsIndex.get(id) + offset : fallback);
+    const big = 3 * hist.observations.length;
+    for (const e of events) {
+      e.seq = e.kind === "obs" ? 3 * obsIndex.get(e.d.event_id)
+        : e.kind === "alert" ? after(e.d.observation_event_id, 1, big)
+        : after(e.d.trigger_event_id, 2, big + e.d.version);
+    }
+    events.sort((a, b) => a.t - b.t || a.seq - b.seq);
+    const instants = new Set(events.map((e) => e.t)).size;
+    const mode = state.xMode !== "auto" ? state.xMode
+      : instants >= Math.min(3, hist.observations.length) ? "time" : "order";
+    events.forEach((e, i) => { e.x = mode === "order" ? i : e.t; });
     const xs = events.map((e) => e.x);
     let x0 = Math.min(...xs), x1 = Math.max(...xs);
     if (!isFinite(x0)) { x0 = 0; x1 = 1; }
@@ -202,27 +250,37 @@
     if (!isFinite(y0)) { y0 = 0; y1 = 1; }
     if (y1 === y0) { y0 = y0 * 0.9 - 1; y1 = y1 * 1.1 + 1; }
     const ypad = (y1 - y0) * 0.08;
-    y0 = Math.max(y0 >= 0 ? 0 : -Infinity, y0 - ypad); y1 += ypad;
+    const logY = state.yScale === "log" && !isPresence && y0 > 0;
+    if (isPresence) { y0 = -0.06; y1 = 1.06; }
+    else if (logY) { y0 = y0 / 1.3; y1 = y1 * 1.3; }
+    else { y0 = Math.max(y0 >= 0 ? 0 : -Infinity, y0 - ypad); y1 += ypad; }
+    const fy = logY ? Math.log10 : (v) => v;
 
     const sx = (x) => M.l + (x - x0) / (x1 - x0) * (W - M.l - M.r);
-    const sy = (y) => H - M.b - (y - y0) / (y1 - y0) * (H - M.t - M.b);
+    const sy = (y) => H - M.b - (fy(y) - fy(y0)) / (fy(y1) - fy(y0)) * (H - M.t - M.b);
     const root = svg("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", "aria-label": "Claim timeline", class: "timeline" });
 
     // Axes and grid.
+    const grid = svg("g", { class: "grid" });
     const axis = svg("g", { class: "axis" });
-    for (let i = 0; i <= 5; i++) {
-      const y = y0 + (y1 - y0) * i / 5;
-      axis.append(svg("line", { class: "gridline", x1: M.l, x2: W - M.r, y1: sy(y), y2: sy(y) }));
+    const yTicks = isPresence ? [0, 0.25, 0.5, 0.75, 1] : logY ? logTicks(y0, y1) : niceTicks(y0, y1, 5);
+    for (const y of yTicks) {
+      grid.append(svg("line", { class: "gridline", x1: M.l, x2: W - M.r, y1: sy(y), y2: sy(y) }));
       axis.append(svg("text", { x: M.l - 6, y: sy(y) + 4, "text-anchor": "end", text: isPresence ? y.toFixed(1) : fmt(y) }));
     }
-    for (let i = 0; i <= 4; i++) {
-      const x = x0 + (x1 - x0) * i / 4;
-      const label = state.xMode === "order" ? `#${Math.round(x)}` : fmtTime(x).slice(11, 20);
-      axis.append(svg("text", { x: sx(x), y: H - M.b + 16, "text-anchor": "middle", text: label }));
+    if (mode === "order") {
+      for (const x of niceTicks(Math.max(0, x0), x1, 6).filter((v) => Number.isInteger(v))) {
+        axis.append(svg("text", { x: sx(x), y: H - M.b + 16, "text-anchor": "middle", text: `#${x + 1}` }));
+      }
+    } else {
+      for (let i = 0; i <= 4; i++) {
+        const x = x0 + (x1 - x0) * i / 4;
+        axis.append(svg("text", { x: sx(x), y: H - M.b + 16, "text-anchor": "middle", text: fmtTick(x, x1 - x0) }));
+      }
     }
     axis.append(svg("path", { d: `M${M.l},${M.t}V${H - M.b}H${W - M.r}`, fill: "none" }));
-    axis.append(svg("text", { x: M.l, y: H - 6, text: state.xMode === "order" ? "event order" : "time observed (UTC)" }));
-    root.append(axis);
+    axis.append(svg("text", { x: M.l, y: H - 6, text: mode === "order" ? "event order" : "event time (UTC)" }));
+    root.append(grid, axis);
 
     // Consensus band: a step area from each version to the next (the last extends to the edge).
     const versions = events.filter((e) => e.kind === "cons");
@@ -265,16 +323,23 @@
 
     // Observations: a whisker for the interval and a point for the best value, coloured by source.
     const obsLayer = svg("g", { class: "observations" });
-    for (const e of events.filter((e) => e.kind === "obs")) {
-      const o = e.d, x = sx(e.x), colour = colourFor(o.source);
+    const obsEvents = events.filter((e) => e.kind === "obs");
+    const sameX = new Map();  // observations at one instant are spread a few pixels apart
+    for (const e of obsEvents) sameX.set(e.x, (sameX.get(e.x) || 0) + 1);
+    const seenX = new Map();
+    for (const e of obsEvents) {
+      const n = sameX.get(e.x), i = seenX.get(e.x) || 0;
+      seenX.set(e.x, i + 1);
+      const o = e.d, x = sx(e.x) + (i - (n - 1) / 2) * Math.min(9, 60 / n), colour = colourFor(o.source);
       let best, lo, hi;
       if (o.value) { best = o.value.best; lo = o.value.low ?? best; hi = o.value.high ?? best; }
-      else if (isPresence) { best = lo = hi = o.stance === "denies" ? 0 : 1; }
+      else if (isPresence) { best = lo = hi = o.stance === "denies" ? 0 : o.stance === "neutral" ? 0.5 : 1; }
       else continue;  // a presence statement on a quantity claim has no y position
       const g = svg("g", { class: "obs", "data-source": o.source, "data-event-id": o.event_id });
       if (hi !== lo) g.append(svg("line", { class: "obs-whisker", x1: x, x2: x, y1: sy(lo), y2: sy(hi), stroke: colour }));
       g.append(svg("circle", {
-        class: "obs-point " + o.stance, cx: x, cy: sy(best), r: 5, fill: colour, stroke: colour,
+        class: "obs-point " + o.stance, cx: x, cy: sy(best), r: 5,
+        style: o.stance === "denies" ? `fill:#fff;stroke:${colour}` : `fill:${colour}`,
         "data-best": best, "data-source": o.source,
       }, [title(`${o.source} (${o.stance}): ${o.value ? fmtEstimate(o.value) + " " + o.value.hedge : o.stance}` +
                 `${o.outlet ? " — " + o.outlet : ""}\n${o.evidence}`)]));
@@ -282,16 +347,63 @@
     }
     root.append(obsLayer);
 
+    if (state.asOf !== null) {
+      const nearest = events.reduce((best, e) => (best === null || Math.abs(e.t - state.asOf) < Math.abs(best.t - state.asOf) ? e : best), null);
+      const xa = mode === "order" ? (nearest ? nearest.x : x0) : state.asOf;
+      if (xa >= x0 && xa <= x1) {
+        root.append(svg("line", { class: "asof-line", x1: sx(xa), x2: sx(xa), y1: M.t, y2: H - M.b }));
+      }
+    }
+    root.addEventListener("click", (ev) => {
+      const pt = root.createSVGPoint();
+      pt.x = ev.clientX; pt.y = ev.clientY;
+      const local = pt.matrixTransform(root.getScreenCTM().inverse());
+      const x = x0 + (local.x - M.l) / (W - M.l - M.r) * (x1 - x0);
+      if (mode === "order") {
+        const e = events.reduce((best, e) => (best === null || Math.abs(e.x - x) < Math.abs(best.x - x) ? e : best), null);
+        if (e) setAsOf(e.t);
+      } else {
+        setAsOf(x);
+      }
+    });
+
     const chart = document.getElementById("chart");
     chart.replaceChildren(root);
     chart.dataset.points = String(obsLayer.childElementCount);
     chart.dataset.versions = String(bandPts.length);
+    chart.dataset.xMode = mode;
 
     const sources = [...new Set(hist.observations.map((o) => o.source))];
     document.getElementById("legend").replaceChildren(...sources.map((s) =>
       el("span", { class: "legend-item", "data-source": s }, [
         el("span", { class: "swatch", style: `background:${colourFor(s)}` }), s,
       ])));
+  }
+
+  // ------------------------------------------------------------------ as of
+
+  function setAsOf(ms) {
+    state.asOf = ms === null ? null : Math.round(ms);
+    refreshClaim();
+  }
+
+  async function refreshAsOf(key) {
+    const box = document.getElementById("asof");
+    if (state.asOf === null) { box.hidden = true; return; }
+    const t = new Date(state.asOf).toISOString();
+    const snap = await getJSON(`/api/claims/${encodeURIComponent(key)}/as-of?t=${encodeURIComponent(t)}`);
+    const c = snap.consensus;
+    const what = c && c.estimate ? `consensus ${fmtEstimate(c.estimate)} (version ${c.version}, ${c.n_sources} sources)`
+      : c && c.presence ? `presence probability ${c.presence.probability.toFixed(2)} (version ${c.version})`
+      : "no consensus yet";
+    const clear = el("button", { type: "button", text: "clear" });
+    clear.addEventListener("click", () => setAsOf(null));
+    box.replaceChildren(
+      el("strong", { text: `As of ${fmtTime(state.asOf)}: ` }), what,
+      `; ${snap.observations.length} observations and ${snap.alerts.length} alerts so far` +
+      (snap.complete ? "" : " (older history was trimmed)"), clear);
+    box.dataset.asOf = snap.as_of;
+    box.hidden = false;
   }
 
   // ------------------------------------------------------------------ polling
@@ -304,7 +416,10 @@
       const [claim, hist] = await Promise.all([
         getJSON(`/api/claims/${enc}`), getJSON(`/api/claims/${enc}/history`),
       ]);
-      if (key === state.selected) renderClaim(claim, hist);
+      if (key === state.selected) {
+        renderClaim(claim, hist);
+        await refreshAsOf(key);
+      }
     } catch (err) {
       setStatus(String(err.message || err), true);
     }
@@ -343,6 +458,12 @@
   document.getElementById("filter-q").addEventListener("input", (ev) => {
     state.q = ev.target.value.trim();
     refresh();
+  });
+  document.getElementById("x-mode").value = state.xMode;
+  document.getElementById("y-scale").value = state.yScale;
+  document.getElementById("y-scale").addEventListener("change", (ev) => {
+    state.yScale = ev.target.value;
+    refreshClaim();
   });
   document.getElementById("x-mode").addEventListener("change", (ev) => {
     state.xMode = ev.target.value;
