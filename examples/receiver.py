@@ -150,10 +150,10 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8099)
     args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     secret = os.environ.get("CLAIMWATCH_WEBHOOK_SECRET", "")
     if not secret:
         log.warning("CLAIMWATCH_WEBHOOK_SECRET is unset: signatures are not checked")
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     asyncio.run(_serve(args.host, args.port, secret))
 
 

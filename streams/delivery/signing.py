@@ -28,6 +28,10 @@ How a receiver verifies (see ``examples/receiver.py`` for a runnable one)::
         return 200                                     # acknowledge, do nothing
     seen.add(alert_id); handle(json.loads(body)); return 200
 
+From a shell (to check a captured request by hand)::
+
+    printf '%s' "$BODY" | openssl dgst -sha256 -hmac "$SECRET"   # compare with the header's hex
+
 Any 2xx response acknowledges the alert; anything else (or no answer within the
 endpoint's timeout) makes claimwatch retry with backoff. Compare signatures with
 a constant-time function (``hmac.compare_digest``), never with ``==``.
