@@ -21,6 +21,10 @@ CONSENSUS = "consensus.updated"
 ALERTS = "alerts.contradictions"
 ALERTS_DEADLETTER = "alerts.deadletter"
 ALERTS_RETRY = "alerts.retry"
+#: Internal ticks, co-partitioned with claims.observed, that make each worker
+#: re-settle the claims of one partition inside stream iteration (where Faust
+#: allows Table writes and knows the changelog partition).
+CONSENSUS_SETTLE = "consensus.settle"
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,7 @@ class Topics:
     alerts: TopicT
     alerts_deadletter: TopicT
     alerts_retry: TopicT
+    consensus_settle: TopicT
     partitions: int
 
 
@@ -70,6 +75,7 @@ def declare(app: faust.App, partitions: int, replicas: int = 1, prefix: str = ""
         alerts=topic(ALERTS),
         alerts_deadletter=topic(ALERTS_DEADLETTER, parts=1),
         alerts_retry=topic(ALERTS_RETRY),
+        consensus_settle=topic(CONSENSUS_SETTLE),
         partitions=partitions,
     )
 
@@ -83,4 +89,5 @@ ALL_TOPIC_NAMES = (
     ALERTS,
     ALERTS_DEADLETTER,
     ALERTS_RETRY,
+    CONSENSUS_SETTLE,
 )

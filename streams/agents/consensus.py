@@ -13,6 +13,8 @@ import logging
 import time
 from typing import TYPE_CHECKING, Any
 
+from aiokafka.partitioner import murmur2
+from faust.tables.globaltable import GlobalTable
 from pydantic import ValidationError
 
 from schemas import ClaimObserved
@@ -27,6 +29,18 @@ log = logging.getLogger(__name__)
 
 TABLE_NAME = "consensus"
 RELIABILITY_TABLE = "reliability"
+
+
+class SinglePartitionGlobalTable(GlobalTable):
+    """A GlobalTable whose writes always go to partition 0 of its one-partition changelog.
+
+    Faust would write to the partition of the event being processed (4 here),
+    or ask the producer's metadata for the changelog topic before it has any
+    (a crash on first use); neither fits a table every worker reads in full.
+    """
+
+    def partition_for_key(self, key: Any) -> int | None:
+        return 0
 
 
 def build_engine() -> ConsensusEngine:
@@ -58,14 +72,20 @@ def register(ctx: Context) -> None:
         if value is not None:
             engine.reliability.ingest(str(key), value)
 
-    reliability = app.GlobalTable(
-        RELIABILITY_TABLE,
-        default=None,
-        partitions=1,
-        recovery_buffer_size=1,
-        key_type=str,
-        on_changelog_event=on_reliability,
-        help="Each (source, claim) contribution to the source's learned reliability.",
+    reliability = app.tables.add(
+        SinglePartitionGlobalTable(
+            app,
+            name=RELIABILITY_TABLE,
+            default=None,
+            beacon=app.tables.beacon,
+            partitions=1,
+            recovery_buffer_size=1,  # faust's advice for GlobalTables with several workers
+            standby_buffer_size=1,
+            is_global=True,
+            key_type=str,
+            on_changelog_event=on_reliability,
+            help="Each (source, claim) contribution to the source's learned reliability.",
+        )
     )
     ctx.extras["consensus_table"] = table
     ctx.extras["reliability_table"] = reliability
@@ -111,20 +131,37 @@ def register(ctx: Context) -> None:
                 reliability[rkey] = rvalue
             await emit(step)
 
-    @app.timer(interval=settings.settle_interval, name="claimwatch.settle")
-    async def settle() -> None:
-        """Re-derive local claims whose sources' reliability moved since they were computed."""
-        recompute = getattr(engine, "recompute", None)
-        if recompute is None:
-            return
-        metrics.TRACKED_CLAIMS.set(len(table))
-        for key, stored in list(table.items()):
-            if not stored:
-                continue
-            state = ClaimState.from_dict(stored)
-            update = recompute(state)
-            if update is None:
-                continue
-            table[key] = state.to_dict()
-            await topics.consensus.send(key=key.encode(), value=dumps(update))
-            metrics.CONSENSUS_UPDATES.inc()
+    @app.timer(interval=settings.settle_interval, name="claimwatch.settle_tick")
+    async def settle_tick() -> None:
+        """Ask the owner of every partition to re-settle its claims (see :func:`settle_agent`)."""
+        for partition in range(topics.partitions):
+            await topics.consensus_settle.send(value=dumps({"type": "SettleTick"}), partition=partition)
+
+    @app.agent(topics.consensus_settle, name="claimwatch.settle")
+    async def settle_agent(stream: Any) -> None:
+        """Re-derive the claims of one partition whose sources' reliability moved.
+
+        Reliability is learned from every claim on every worker, so a claim's
+        consensus can go stale without a new observation of its own. Running
+        this as an agent on a topic co-partitioned with ``claims.observed``
+        (instead of in the timer) keeps Table writes inside stream iteration,
+        on the changelog partition of the claims they belong to.
+        """
+        async for event in stream.events():
+            partition = event.message.partition
+            for key in sorted(k for k in table.keys() if partition_of(k, topics.partitions) == partition):
+                stored = table.get(key)
+                if not stored:
+                    continue
+                state = ClaimState.from_dict(stored)
+                update = engine.recompute(state)
+                if update is None:
+                    continue
+                table[key] = state.to_dict()
+                await topics.consensus.send(key=key.encode(), value=dumps(update))
+                metrics.CONSENSUS_UPDATES.inc()
+
+
+def partition_of(claim_key: str, partitions: int) -> int:
+    """The partition Kafka's default partitioner gives ``claim_key`` (murmur2, as producers use)."""
+    return (murmur2(claim_key.encode()) & 0x7FFFFFFF) % partitions

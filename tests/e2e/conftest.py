@@ -19,14 +19,21 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="module")
-def cluster() -> Iterator[Cluster]:
-    """A fresh embedded broker per module, or a prefix on ``KAFKA_BOOTSTRAP_SERVERS``."""
+def broker() -> Iterator[tuple[str, bool]]:
+    """``(bootstrap, embedded)``: a fresh embedded broker per module, or ``KAFKA_BOOTSTRAP_SERVERS``."""
     configured = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "").strip()
     if configured:
-        yield Cluster(configured, embedded=False, prefix=unique_id("t") + ".")
+        yield configured, False
         return
-    with EmbeddedBroker() as broker:
-        yield Cluster(broker.bootstrap_servers, embedded=True)
+    with EmbeddedBroker() as embedded:
+        yield embedded.bootstrap_servers, True
+
+
+@pytest.fixture
+def cluster(broker: tuple[str, bool]) -> Cluster:
+    """The broker, with topics namespaced per test so tests never read each other's records."""
+    bootstrap, embedded = broker
+    return Cluster(bootstrap, embedded=embedded, prefix=unique_id("t") + ".")
 
 
 @pytest.fixture

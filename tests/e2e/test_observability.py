@@ -246,8 +246,9 @@ def flowed(
     """One ready worker (for the module) that has turned the sample articles into claims."""
     from streams.demo import sample_articles
 
-    articles = sample_articles()
-    assert articles, "no bundled sample articles"
+    # CLAIMWATCH_SAMPLE_ARTICLES: run these checks on another article file.
+    articles = sample_articles(os.environ.get("CLAIMWATCH_SAMPLE_ARTICLES") or None)
+    assert articles, "no sample articles"
     logs = Path(os.environ.get("CLAIMWATCH_TEST_ARTIFACTS") or tmp_path_factory.mktemp("worker"))
     logs.mkdir(parents=True, exist_ok=True)
     worker = WorkerProcess(cluster, unique_id("obs"), logs).start()
@@ -307,6 +308,17 @@ async def test_prometheus_scrapes_the_worker(
 
             await eventually("the articles lag gauge to reach 0", no_lag, timeout=60)
 
+            # Every expression of the Grafana dashboard is valid PromQL on a real server.
+            board = json.loads((REPO / "deploy/grafana/claimwatch-dashboard.json").read_text())
+            for panel in board["panels"]:
+                for target in panel.get("targets", []):
+                    expr = (target["expr"].replace("$__rate_interval", "1m")
+                            .replace('job=~"$job"', 'job=~".+"'))
+                    await prom.query(http, expr)  # asserts status == success
+            articles_rate = await prom.query(
+                http, 'sum(rate(claimwatch_articles_consumed_total{job=~".+"}[1m]))')
+            assert articles_rate, "the dashboard's throughput query returned nothing"
+
 
 async def test_dashboard_draws_points_band_and_alerts(
     flowed: tuple[WorkerProcess, dict[str, Any]], tmp_path: Path
@@ -332,6 +344,8 @@ async def test_dashboard_draws_points_band_and_alerts(
     async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as http:
         history = await get_json(
             http, f"{worker.base_url}/api/claims/{quote(claim['claim_key'], safe='')}/history")
+        async with http.get(f"{worker.base_url}/", allow_redirects=False) as resp:
+            assert resp.status == 302 and resp.headers["Location"] == "/dashboard"
     quantities = [o for o in history["observations"] if o["value"] is not None]
     points = dom.with_class("obs-point")
     assert len(points) == len(quantities) >= 2
