@@ -25,11 +25,7 @@ log = logging.getLogger("claimwatch")
 
 def read_lines(path: str) -> Iterator[tuple[int, str]]:
     """``(line number, text)`` for every non-blank line of a file or ``-`` (stdin)."""
-    stream: IO[str]
-    if path == "-":
-        stream = sys.stdin
-    else:
-        stream = open(path, encoding="utf-8", errors="replace")  # noqa: SIM115 - closed below
+    stream: IO[str] = sys.stdin if path == "-" else open(path, encoding="utf-8", errors="replace")  # noqa: SIM115
     try:
         for lineno, line in enumerate(stream, 1):
             if line.strip():

@@ -87,7 +87,8 @@ class Narrator:
             est = value.get("estimate")
             pres = value.get("presence")
             what = _fmt_value(est) if est else (f"P(presence)={pres['probability']:.2f}" if pres else "-")
-            self.say("consensus", f"{value['claim_key']} v{value['version']}  {what}  from {value['n_sources']} source(s)")
+            n = value["n_sources"]
+            self.say("consensus", f"{value['claim_key']} v{value['version']}  {what}  from {n} source(s)")
         elif topic == topics.ALERTS:
             self.counts["alerts"] += 1
             self.say("ALERT", f"[{value['severity']}] {value['kind']}: {value['reason']}")
@@ -168,7 +169,8 @@ async def _main(servers: str, embedded: bool, once: bool, articles: list[Article
         follower = asyncio.create_task(follow())
         try:
             for article in articles:
-                print(f"\n=== article {article.id} ({article.outlet or 'unknown'}, {article.published_at}) ===", flush=True)
+                outlet = article.outlet or "unknown outlet"
+                print(f"\n=== article {article.id} ({outlet}, {article.published_at}) ===", flush=True)
                 narrator.touch()
                 await send_all(servers, topics.ARTICLES, [(article.id.encode(), dumps(article))], embedded=embedded)
                 await _wait_quiet(narrator, QUIET_SECONDS, PER_ARTICLE_WAIT)
@@ -210,7 +212,7 @@ def _port_or_free(preferred: int) -> int:
 def _child(cmd: list[str], env: dict[str, str]) -> Iterator[subprocess.Popen[bytes]]:
     with tempfile.TemporaryDirectory(prefix="claimwatch-demo-") as tmp:
         env = {**env, "CLAIMWATCH_DATA_DIR": tmp}
-        proc = subprocess.Popen(cmd, env=env, start_new_session=True)  # noqa: S603
+        proc = subprocess.Popen(cmd, env=env, start_new_session=True)
         try:
             yield proc
         finally:

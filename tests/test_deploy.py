@@ -47,7 +47,9 @@ def test_prometheus_scrapes_the_worker_metrics_endpoint() -> None:
         for t in sc["targets"]
     ]
     assert f"worker:{port}" in targets
-    job = next(j for j in config["scrape_configs"] if any(f"worker:{port}" in sc["targets"] for sc in j["static_configs"]))
+    job = next(
+        j for j in config["scrape_configs"] if any(f"worker:{port}" in sc["targets"] for sc in j["static_configs"])
+    )
     assert job.get("metrics_path", "/metrics") == "/metrics"
 
 

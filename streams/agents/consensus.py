@@ -72,7 +72,7 @@ def register(ctx: Context) -> None:
         if value is not None:
             engine.reliability.ingest(str(key), value)
 
-    reliability = app.tables.add(
+    reliability: Any = app.tables.add(
         SinglePartitionGlobalTable(
             app,
             name=RELIABILITY_TABLE,
@@ -149,7 +149,7 @@ def register(ctx: Context) -> None:
         """
         async for event in stream.events():
             partition = event.message.partition
-            for key in sorted(k for k in table.keys() if partition_of(k, topics.partitions) == partition):
+            for key in sorted(k for k in list(table) if partition_of(k, topics.partitions) == partition):
                 stored = table.get(key)
                 if not stored:
                     continue

@@ -65,7 +65,9 @@ def register(ctx: Context) -> None:
     async def dead_letter(reason: str, message: str, raw: Any, **where: Any) -> None:
         metrics.ARTICLES_DEADLETTERED.labels(reason).inc()
         log.warning("article dead-lettered (%s): %s", reason, message)
-        rec = deadletter.record(reason=reason, message=message, raw=raw, topic=topics.articles.get_topic_name(), **where)
+        rec = deadletter.record(
+            reason=reason, message=message, raw=raw, topic=topics.articles.get_topic_name(), **where
+        )
         await topics.articles_deadletter.send(value=dumps(rec))
 
     async def publish(claim: ClaimObserved) -> None:
@@ -102,13 +104,13 @@ def register(ctx: Context) -> None:
                 continue
             try:
                 results = await loop.run_in_executor(executor, run_batch, good)
-            except Exception as exc:  # noqa: BLE001 - one bad batch must not kill the agent
+            except Exception as exc:
                 log.exception("extraction failed for a batch; retrying one by one")
                 results = []
                 for article in good:
                     try:
                         results.extend(await loop.run_in_executor(executor, run_batch, [article]))
-                    except Exception as one_exc:  # noqa: BLE001
+                    except Exception as one_exc:
                         results.append((article, one_exc))
                 del exc
             for article, result in results:

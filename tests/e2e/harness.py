@@ -41,7 +41,9 @@ class Cluster:
     def topic(self, name: str) -> str:
         return self.prefix + name
 
-    async def produce(self, topic: str, values: Iterable[Any], key: Callable[[Any], bytes | None] | None = None) -> None:
+    async def produce(
+        self, topic: str, values: Iterable[Any], key: Callable[[Any], bytes | None] | None = None
+    ) -> None:
         records = []
         for v in values:
             raw = v if isinstance(v, bytes) else dumps(v)
@@ -85,7 +87,7 @@ class WorkerProcess:
             **self.env_extra,
         }
         log = open(self.log_path, "wb")  # noqa: SIM115 - owned by the child process
-        self.proc = subprocess.Popen(  # noqa: S603
+        self.proc = subprocess.Popen(
             [sys.executable, "-m", "streams.cli", "worker", "--loglevel", "info"],
             cwd=REPO,
             env=env,

@@ -173,8 +173,6 @@ def _observation(i: int, key: str) -> ClaimObserved:
 
 async def test_feeder_folds_every_partition_of_the_output_topics(cluster: Cluster) -> None:
     """Without a consumer group the feeder sees all claims, including ones written later."""
-    # Own topic names, so the worker tests of this module never see these events.
-    cluster = Cluster(cluster.bootstrap, cluster.embedded, prefix=cluster.prefix + "feedtest.")
     keys = [f"families-{k}:count@riverside" for k in range(8)]
     observations = [_observation(i, keys[i % len(keys)]) for i in range(24)]
     versions = [
@@ -241,7 +239,7 @@ async def _flow(worker: WorkerProcess, n_articles: int, articles: list[Any]) -> 
 
 @pytest.fixture(scope="module")
 def flowed(
-    cluster: Cluster, tmp_path_factory: pytest.TempPathFactory
+    broker: tuple[str, bool], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[WorkerProcess, dict[str, Any]]]:
     """One ready worker (for the module) that has turned the sample articles into claims."""
     from streams.demo import sample_articles
@@ -251,6 +249,7 @@ def flowed(
     assert articles, "no sample articles"
     logs = Path(os.environ.get("CLAIMWATCH_TEST_ARTIFACTS") or tmp_path_factory.mktemp("worker"))
     logs.mkdir(parents=True, exist_ok=True)
+    cluster = Cluster(broker[0], embedded=broker[1], prefix=unique_id("t") + ".")
     worker = WorkerProcess(cluster, unique_id("obs"), logs).start()
     try:
         try:
