@@ -210,9 +210,9 @@ def _resolve(ref: SourceRef, head: Token, memory: SourceMemory, doc: Doc) -> Sou
     """Expand a surname to the full name; resolve "the agency" to the agency named earlier."""
     words = ref.name.split()
     if len(words) == 1 and head.pos_ == "PROPN":
-        for ent in doc.ents:
-            if ent.label_ == "PERSON" and ent.text.split()[-1] == words[0] and len(ent) > 1:
-                return SourceRef(" ".join(ent.text.split()), "person", ref.head_lemma)
+        for full in _person_names(doc):
+            if full.split()[-1] == words[0]:
+                return SourceRef(full, "person", ref.head_lemma)
     if head.ent_type_ == "PERSON":
         return SourceRef(ref.name, "person", ref.head_lemma)
     low = ref.name.lower()
@@ -233,8 +233,27 @@ def _resolve(ref: SourceRef, head: Token, memory: SourceMemory, doc: Doc) -> Sou
     return ref
 
 
+def _person_names(doc: Doc) -> list[str]:
+    """Multi-word PERSON names in the document (cached on the doc)."""
+    cached = doc.user_data.get("cw_persons")
+    if cached is None:
+        cached = [" ".join(e.text.split()) for e in doc.ents if e.label_ == "PERSON" and len(e) > 1]
+        doc.user_data["cw_persons"] = cached
+    return list(cached)
+
+
 def _named_intelligence_body(doc: Doc) -> str | None:
-    """The proper name of an intelligence service the article mentions ("National Intelligence Service")."""
+    """The proper name of an intelligence service the article mentions (cached on the doc)."""
+    if "cw_intel" not in doc.user_data:
+        doc.user_data["cw_intel"] = _find_intelligence_body(doc)
+    found = doc.user_data["cw_intel"]
+    return str(found) if found else None
+
+
+def _find_intelligence_body(doc: Doc) -> str | None:
+    text = doc.user_data.get("cw_text")
+    if isinstance(text, str) and "ntelligence" not in text:
+        return None
     for t in doc:
         if t.lower_ == "intelligence" and t.pos_ == "PROPN":
             head = t.head if t.dep_ == "compound" and t.head.pos_ == "PROPN" else t
@@ -248,11 +267,11 @@ def reporting_verb(tok: Token) -> Token | None:
     cur: Token | None = tok
     steps = 0
     while cur is not None and steps < 12:
-        if cur.pos_ in ("VERB", "AUX") and _subject_of(cur) is not None:
+        if cur.pos_ in ("VERB", "AUX") and subject_of(cur) is not None:
             lem = cur.lemma_.lower()
             if lem in SAY_LEMMAS:
                 return cur
-            subj = _subject_of(cur)
+            subj = subject_of(cur)
             if lem == "show" and subj is not None and subj.lemma_.lower() in EVIDENCE_NOUNS:
                 return cur
         if cur.head == cur:
@@ -262,7 +281,7 @@ def reporting_verb(tok: Token) -> Token | None:
     return None
 
 
-def _subject_of(verb: Token) -> Token | None:
+def subject_of(verb: Token) -> Token | None:
     for c in verb.children:
         if c.dep_ in ("nsubj", "nsubjpass"):
             if c.dep_ == "nsubjpass":
@@ -303,7 +322,7 @@ def trailing_reporting_verb(sent: Span) -> Token | None:
     best = None
     for t in sent:
         if t.pos_ == "VERB" and t.lemma_.lower() in ("say", "tell", "add", "state", "report", "write", "note", "claim", "confirm", "estimate"):
-            if _subject_of(t) is not None:
+            if subject_of(t) is not None:
                 best = t
                 if t.dep_ == "ROOT":
                     return t
@@ -317,10 +336,10 @@ def sources_for(tok: Token, sent: Span, memory: SourceMemory) -> tuple[list[Sour
     if verb is not None and verb.i > tok.i and any(t.text == ";" for t in sent.doc[tok.i : verb.i]):
         # "X claimed A; Y counted B": a bad parse can hang A under Y's verb.
         left = [t for t in sent.doc[sent.start : tok.i] if t.pos_ == "VERB" and t.lemma_.lower() in SAY_LEMMAS]
-        if left and _subject_of(left[-1]) is not None:
+        if left and subject_of(left[-1]) is not None:
             verb = left[-1]
     if verb is not None:
-        subj = _subject_of(verb)
+        subj = subject_of(verb)
         if subj is not None:
             refs = names_of(subj, memory, doc)
             if refs:
@@ -332,7 +351,7 @@ def sources_for(tok: Token, sent: Span, memory: SourceMemory) -> tuple[list[Sour
             return refs, None
     verb = trailing_reporting_verb(sent)
     if verb is not None:
-        subj = _subject_of(verb)
+        subj = subject_of(verb)
         if subj is not None:
             refs = names_of(subj, memory, doc)
             if refs:

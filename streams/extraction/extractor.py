@@ -37,6 +37,7 @@ from streams.extraction.subjects import (
     PROTEST_VERBS,
     SCOPE_ADJECTIVES,
     SCOPE_VERBS,
+    TROOP_NOUNS,
     SubjectRef,
     claim_key,
     parent_key,
@@ -63,6 +64,7 @@ _PRESENCE_VERBS = frozenset({"deploy", "arrive", "send", "station", "be", "opera
                              "cross", "reach", "land", "report", "observe"})  # fmt: skip
 _OBSERVING_VERBS = frozenset({"show", "confirm", "report", "see", "observe", "spot"})
 _TROOPS = "troops"
+_TROOP_LEMMAS = frozenset(TROOP_NOUNS)
 
 
 @dataclass
@@ -119,7 +121,7 @@ class Extractor:
     # -- public API -------------------------------------------------------------
     def extract(self, article: Article) -> list[ClaimObserved]:
         text = self._prepare(article)
-        return self._claims(article, self.nlp(text))
+        return self._claims(article, self.nlp(text), text)
 
     def extract_many(
         self, articles: Iterable[Article], batch_size: int = 32
@@ -151,7 +153,7 @@ class Extractor:
                 continue
             doc = next(docs)
             try:
-                yield a, self._claims(a, doc)
+                yield a, self._claims(a, doc, p)
             except RejectedArticle as e:
                 yield a, e
 
@@ -172,28 +174,37 @@ class Extractor:
             raise RejectedArticle(NOT_ENGLISH, "The text does not read as English.")
         return text
 
-    def _claims(self, article: Article, doc: Doc) -> list[ClaimObserved]:
+    def _claims(self, article: Article, doc: Doc, text: str) -> list[ClaimObserved]:
+        # ``doc.text`` is rebuilt token by token on every access: keep the string.
+        doc.user_data["cw_text"] = text
         ctx = _Context(article, doc)
         ctx.doc_loc = self._doc_location(doc)
         drafts: list[_Draft] = []
         for sent in doc.sents:
-            has_num = has_subject = False
+            has_num = has_subject = has_verdict = False
+            says: list[Token] = []
             for t in sent:
+                lem = t.lemma_
                 if t.like_num or t.lower_ in VAGUE:
                     has_num = True
-                elif subject_class(t.lemma_) == _TROOPS:
+                elif lem in _TROOP_LEMMAS:
                     has_subject = True
+                elif lem in stance.REPORT_NOUNS:
+                    has_verdict = True
+                if t.pos_ == "VERB" and lem in attribution.SAY_LEMMAS:
+                    says.append(t)
             sent_drafts: list[_Draft] = []
             if has_num:
                 sent_drafts.extend(self._quantity_drafts(sent, ctx))
-            if has_subject or not sent_drafts:
+            if has_subject or (has_verdict and not sent_drafts):
                 sent_drafts.extend(self._presence_drafts(sent, ctx, bool(sent_drafts)))
             drafts.extend(sent_drafts)
             for d in sent_drafts:
                 if d.quantity is not None and d.stance == "asserts":
                     ctx.last_quantity = d
-            self._remember_sources(sent, ctx)
-        return self._finish(article, doc, drafts)
+            if says:
+                self._remember_sources(says, ctx)
+        return self._finish(article, text, drafts)
 
     # -- quantities ---------------------------------------------------------------
     def _quantity_drafts(self, sent: Span, ctx: _Context) -> list[_Draft]:
@@ -369,15 +380,14 @@ class Extractor:
         return out
 
     # -- bookkeeping ----------------------------------------------------------------
-    def _remember_sources(self, sent: Span, ctx: _Context) -> None:
+    def _remember_sources(self, says: list[Token], ctx: _Context) -> None:
         """Every explicit attribution in a sentence becomes a candidate for "the agency added"."""
-        for t in sent:
-            if t.pos_ == "VERB" and t.lemma_.lower() in attribution.SAY_LEMMAS:
-                subj = attribution._subject_of(t)
-                if subj is None or subj.pos_ == "PRON":
-                    continue
-                refs = attribution.names_of(subj, ctx.memory, sent.doc)
-                ctx.memory.remember([r for r in refs if r.explicit])
+        for t in says:
+            subj = attribution.subject_of(t)
+            if subj is None or subj.pos_ == "PRON":
+                continue
+            refs = attribution.names_of(subj, ctx.memory, t.doc)
+            ctx.memory.remember([r for r in refs if r.explicit])
 
     def _doc_location(self, doc: Doc) -> _Loc | None:
         counts: Counter[str] = Counter()
@@ -393,7 +403,7 @@ class Extractor:
         p = places[counts.most_common(1)[0][0]]
         return _Loc(p.name, p.slug, p)
 
-    def _finish(self, article: Article, doc: Doc, drafts: list[_Draft]) -> list[ClaimObserved]:
+    def _finish(self, article: Article, text: str, drafts: list[_Draft]) -> list[ClaimObserved]:
         out: list[ClaimObserved] = []
         seen: set[tuple[str, str, str, str]] = set()
         published = article.published_at
@@ -402,8 +412,8 @@ class Extractor:
             loc_slug = d.loc.slug if d.loc else None
             key = claim_key(d.subject, d.measure, loc_slug)
             pkey = parent_key(d.subject, d.measure, loc_slug)
-            start, end = _trimmed(d.sent)
-            evidence = Evidence(text=doc.text[start:end], start=start, end=end)
+            start, end = _trimmed(d.sent, text)
+            evidence = Evidence(text=text[start:end], start=start, end=end)
             value = None
             if d.quantity is not None:
                 q = d.quantity
@@ -595,11 +605,21 @@ def _measure_from_verb(verb: Token | None, role: str) -> str | None:
     return None
 
 
+def _ent_span(tok: Token) -> Span:
+    """The entity a token belongs to, found from IOB tags (cheaper than ``doc.ents``)."""
+    doc = tok.doc
+    start = tok.i
+    while start > 0 and doc[start].ent_iob_ == "I":
+        start -= 1
+    end = tok.i + 1
+    while end < len(doc) and doc[end].ent_iob_ == "I":
+        end += 1
+    return doc[start:end]
+
+
 def _ent_text(tok: Token) -> str:
     if tok.ent_type_:
-        for ent in tok.doc.ents:
-            if ent.start <= tok.i < ent.end:
-                return ent.text
+        return _ent_span(tok).text
     return tok.text
 
 
@@ -647,7 +667,7 @@ def _source_tokens(sent: Span, say: Token | None) -> set[int]:
     """Tokens naming sources, which must never be read as the claim's location."""
     out: set[int] = set()
     if say is not None:
-        subj = attribution._subject_of(say)
+        subj = attribution.subject_of(say)
         if subj is not None:
             out |= {t.i for t in subj.subtree}
     acc = attribution.according_to(sent)
@@ -806,9 +826,10 @@ def _as_of(sent: Span, verb: Token | None, say: Token | None, published: datetim
     ranked: list[tuple[int, str]] = []
     top = verb if verb is not None else say
     scope = {t.i for t in top.subtree} if top is not None else set()
-    for ent in sent.ents:
-        if ent.label_ != "DATE":
+    for t in sent:
+        if t.ent_iob_ != "B" or t.ent_type_ != "DATE":
             continue
+        ent = _ent_span(t)
         v = _nearest_verb(ent.root)
         if verb is not None and v == verb:
             ranked.append((0, ent.text))
@@ -823,8 +844,9 @@ def _as_of(sent: Span, verb: Token | None, say: Token | None, published: datetim
     return published
 
 
-def _trimmed(sent: Span) -> tuple[int, int]:
-    text = sent.text
+def _trimmed(sent: Span, doc_text: str) -> tuple[int, int]:
+    """The sentence's character span without surrounding whitespace."""
+    text = doc_text[sent.start_char : sent.end_char]
     start = sent.start_char + (len(text) - len(text.lstrip()))
     end = sent.end_char - (len(text) - len(text.rstrip()))
     return start, max(start, end)
