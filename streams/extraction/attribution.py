@@ -217,7 +217,8 @@ def _resolve(ref: SourceRef, head: Token, memory: SourceMemory, doc: Doc) -> Sou
         return SourceRef(ref.name, "person", ref.head_lemma)
     low = ref.name.lower()
     has_proper = any(t.pos_ == "PROPN" or t.ent_type_ in ("NORP", "GPE") for t in head.subtree)
-    if not has_proper and ref.head_lemma in GENERIC_HEADS:
+    definite = any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in head.children)
+    if not has_proper and definite and ref.head_lemma in GENERIC_HEADS:
         hits = memory.matching(ref.head_lemma)
         if hits:
             return hits[0]

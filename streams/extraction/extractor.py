@@ -63,6 +63,7 @@ _PRESENCE_VERBS = frozenset({"deploy", "arrive", "send", "station", "be", "opera
                              "train", "see", "spot", "locate", "gather", "mass", "enter",
                              "cross", "reach", "land", "report", "observe"})  # fmt: skip
 _OBSERVING_VERBS = frozenset({"show", "confirm", "report", "see", "observe", "spot"})
+_SHELTER_NOUNS = frozenset({"shelter", "camp", "tent", "evacuation"})
 _TROOPS = "troops"
 _TROOP_LEMMAS = frozenset(TROOP_NOUNS)
 
@@ -97,6 +98,7 @@ class _Context:
     last_loc: dict[str, _Loc] = field(default_factory=dict)
     doc_loc: _Loc | None = None
     last_quantity: _Draft | None = None
+    quantities: list[_Draft] = field(default_factory=list)
 
 
 class Extractor:
@@ -202,6 +204,9 @@ class Extractor:
             for d in sent_drafts:
                 if d.quantity is not None and d.stance == "asserts":
                     ctx.last_quantity = d
+                    ctx.quantities.append(d)
+                    if d.subject.noun == _TROOPS and d.loc is not None and not d.subject.scope:
+                        _set_topic(ctx, d.subject, d.loc)
             if says:
                 self._remember_sources(says, ctx)
         return self._finish(article, text, drafts)
@@ -226,7 +231,12 @@ class Extractor:
             hops += 1
         noun = _counted_noun(group, root, gset)
         if noun is None:
+            noun = _noun_after(group)
+        if noun is None:
             noun = _argument_count_head(root, gset)
+        pronoun = noun is not None and noun.pos_ == "PRON"
+        if pronoun:
+            noun = None  # "300 of them": whatever the article was counting
         scope: list[str] = []
         measure: str | None = None
         if noun is not None:
@@ -253,7 +263,12 @@ class Extractor:
         verb, role = _clause_head(anchor)
         if noun is not None:
             measure = MEASURE_NOUNS.get(noun.lemma_.lower()) or MEASURE_NOUNS.get(noun.lower_)
-        measure = measure or _measure_from_modifiers(anchor, group) or _measure_from_verb(verb, role)
+        measure = (
+            measure
+            or _measure_from_modifiers(anchor, group)
+            or (_measure_from_modifiers(root, group) if root != anchor else None)
+            or _measure_from_verb(verb, role)
+        )
         inherited = False
         if noun is not None:
             cls = subject_class(noun.lemma_) or subject_class(noun.lower_)
@@ -261,10 +276,18 @@ class Extractor:
                 if measure is None or noun.pos_ not in ("NOUN", "ADJ"):
                     return None
                 cls = "people"
+        elif pronoun and ctx.last_quantity is not None:
+            earlier = [*earlier, ctx.last_quantity]
+            cls = ctx.last_quantity.subject.noun
+            inherited = True
         elif measure is not None:
             cls = "people"
         elif earlier:
             cls = earlier[-1].subject.noun
+            inherited = True
+        elif pronoun and ctx.last_quantity is not None:
+            earlier = [ctx.last_quantity]
+            cls = ctx.last_quantity.subject.noun
             inherited = True
         else:
             return None
@@ -313,6 +336,10 @@ class Extractor:
             loc = earlier[-1].loc
             conf -= 0.05
         if loc is None:
+            if say is not None:
+                for c in say.rights:
+                    if c.dep_ == "prep":
+                        exclude |= {t.i for t in c.subtree}
             loc = _location_in_sentence(sent, exclude, self._gaz, anchor)
         if loc is None:
             loc = ctx.doc_loc or ctx.last_loc.get(subject.base_slug)
@@ -344,7 +371,7 @@ class Extractor:
             if found is None:
                 continue
             pred, loc, wrapper = found
-            ctx.topic = (subj, loc)
+            _set_topic(ctx, subj, loc)
             ctx.topic_nat[_TROOPS] = nat
             if has_counts:
                 continue
@@ -371,8 +398,8 @@ class Extractor:
                 as_of = _as_of(sent, verb, say or verb, ctx.article.published_at)
                 conf = 0.55 if st == "neutral" else 0.65
                 figure = obj in stance.FIGURE_NOUNS
-                if sources and figure and ctx.last_quantity is not None:
-                    lq = ctx.last_quantity
+                lq = _pick_denied(ctx, _verdict_object(verb), sources) if figure else None
+                if sources and lq is not None:
                     out.append(_Draft(lq.subject, lq.measure, lq.loc, lq.quantity, st, sources, sent, as_of, conf))
                 elif sources and ctx.topic is not None:
                     subj_ref, loc = ctx.topic
@@ -451,6 +478,42 @@ class Extractor:
         return out
 
 
+def _verdict_object(verb: Token) -> Token | None:
+    for c in verb.children:
+        if c.dep_ in ("dobj", "nsubjpass", "nsubj") and c.lemma_.lower() in stance.REPORT_NOUNS:
+            return c
+    return None
+
+
+def _set_topic(ctx: _Context, subject: SubjectRef, loc: _Loc) -> None:
+    """What "the reports" refer to: the latest subject placed somewhere; a place inside
+    the current topic's place (Kursk inside Russia) does not narrow it."""
+    if ctx.topic is not None:
+        old_subj, old_loc = ctx.topic
+        if (
+            old_subj.slug == subject.slug
+            and old_loc.place is not None
+            and loc.place is not None
+            and gazetteer().contains(old_loc.place, loc.place)
+        ):
+            return
+    ctx.topic = (subject, loc)
+
+
+def _pick_denied(ctx: _Context, obj: Token | None, deniers: list[SourceRef]) -> _Draft | None:
+    """Which earlier figure "the police figure" / "the estimate" refers to."""
+    names = {r.name.lower() for r in deniers}
+    candidates = [d for d in reversed(ctx.quantities) if not ({s.name.lower() for s in d.sources} & names)]
+    if obj is not None:
+        mods = {c.lower_ for c in obj.lefts if c.dep_ in ("compound", "amod", "poss")}
+        mods.discard("official")
+        for d in candidates:
+            words = {w.lower() for s in d.sources for w in s.name.split()}
+            if mods & words:
+                return d
+    return candidates[0] if candidates else ctx.last_quantity
+
+
 # ---------------------------------------------------------------------------------
 # Parse helpers (module-level: pure functions of tokens).
 
@@ -496,7 +559,7 @@ def _quantity_groups(sent: Span) -> Iterator[tuple[list[Token], Quantity]]:
         if len(group) == 1 and last.text.isdigit() and 1800 <= int(last.text) <= 2100:
             continue  # a year
         after = last.nbor(1) if last.i + 1 < len(last.doc) else None
-        if after is not None and after.lower_ in ("%", "percent", "per", "pc", "years", "year-old", "km"):
+        if after is not None and after.lower_ in ("%", "percent", "per", "pc", "years", "year-old", "km", "times", "fold"):
             continue
         start = group[0].i
         context = [sent.doc[k].lower_ for k in range(max(sent.start, start - 4), start)]
@@ -533,6 +596,22 @@ def _counted_noun(group: list[Token], root: Token, gset: set[int]) -> Token | No
             return h
     if root.dep_ == "pobj" and h.lower_ == "of" and h.head.pos_ == "NOUN":
         return h.head
+    return None
+
+
+def _noun_after(group: list[Token]) -> Token | None:
+    """The noun right after a number ("between 11,000 and 12,000 North Korean troops"),
+    for parses that hang the number somewhere else."""
+    doc = group[-1].doc
+    for k in range(group[-1].i + 1, min(len(doc), group[-1].i + 5)):
+        t = doc[k]
+        if t.pos_ == "NOUN":
+            lem = t.lemma_.lower()
+            if subject_class(lem) or lem in MEASURE_NOUNS:
+                return t
+            return None
+        if t.pos_ not in ("ADJ", "PROPN") and t.dep_ != "compound":
+            return None
     return None
 
 
@@ -580,6 +659,11 @@ def _measure_from_modifiers(anchor: Token, group: list[Token]) -> str | None:
             m = MEASURE_VERBS.get(c.lemma_.lower()) or MEASURE_VERBS.get(c.lower_)
             if m:
                 return m
+            for x in c.children:
+                if x.dep_ in ("xcomp", "acomp", "oprd"):
+                    m = MEASURE_VERBS.get(x.lemma_.lower()) or MEASURE_VERBS.get(x.lower_)
+                    if m:
+                        return m
     last = group[-1]
     nxt = last.nbor(1) if last.i + 1 < len(last.doc) else None
     if nxt is not None:
@@ -595,7 +679,18 @@ def _measure_from_verb(verb: Token | None, role: str) -> str | None:
     lem = verb.lemma_.lower()
     m = MEASURE_VERBS.get(lem)
     if m and (role in ("dobj", "nsubjpass", "attr", "oprd") or lem in INTRANSITIVE_MEASURES):
+        # "killed or wounded": a casualty count, not a death toll.
+        for c in verb.children:
+            if c.dep_ == "conj" and MEASURE_VERBS.get(c.lemma_.lower()) not in (None, m):
+                own = [x for x in c.children if x.dep_ in ("nsubj", "nsubjpass", "dobj")]
+                if not own and not any(x.like_num for x in c.subtree):
+                    return "casualties"
         return m
+    if any(
+        c.dep_ == "prep" and any(p.lemma_.lower() in _SHELTER_NOUNS for p in c.children)
+        for c in verb.children
+    ) and role in ("nsubjpass", "dobj"):
+        return "displaced"
     if role in ("nsubj", "nsubjpass", "dobj"):
         for c in verb.children:
             if c.dep_ in ("oprd", "acomp", "ccomp", "xcomp"):
@@ -678,6 +773,10 @@ def _source_tokens(sent: Span, say: Token | None) -> set[int]:
 
 
 def _loc_candidate(tok: Token, gaz: Any) -> tuple[Place | None, str] | None:
+    if tok.pos_ == "PROPN" and tok.dep_ == "compound" and tok.head.lemma_.lower() in _PLACE_NOUNS:
+        p = resolve_place(f"{tok.text} {tok.head.text}")
+        if p is not None:
+            return p, f"{tok.text} {tok.head.text}"
     if tok.ent_type_ in ("GPE", "LOC", "FAC") and tok.ent_iob_ == "B" or (
         tok.ent_type_ in ("GPE", "LOC") and tok.dep_ in ("pobj", "poss", "compound")
     ):
@@ -830,6 +929,8 @@ def _as_of(sent: Span, verb: Token | None, say: Token | None, published: datetim
         if t.ent_iob_ != "B" or t.ent_type_ != "DATE":
             continue
         ent = _ent_span(t)
+        if ent.root.dep_ == "poss":
+            continue  # "Monday's earthquake" names an event, not the date of the figure
         v = _nearest_verb(ent.root)
         if verb is not None and v == verb:
             ranked.append((0, ent.text))

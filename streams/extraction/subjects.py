@@ -55,7 +55,8 @@ MEASURE_VERBS = {
     "miss": "missing", "missing": "missing", "displace": "displaced",
     "evacuate": "displaced", "flee": "displaced", "homeless": "displaced",
     "displaced": "displaced", "arrest": "arrested", "detain": "arrested",
-    "capture": "captured", "rescue": "rescued", "lose": "deaths",
+    "capture": "captured", "rescue": "rescued", "lose": "deaths", "trap": "trapped",
+    "trapped": "trapped", "relocate": "displaced", "shelter": "displaced",
 }  # fmt: skip
 # Verbs whose grammatical subject is the counted thing only when intransitive.
 INTRANSITIVE_MEASURES = frozenset({"die", "perish", "drown", "flee", "miss", "missing", "dead"})
