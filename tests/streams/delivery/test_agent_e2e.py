@@ -47,14 +47,14 @@ def webhooks_file(tmp_path: Path, entries: list[dict[str, Any]]) -> str:
     return str(path)
 
 
-def worker(cluster: Cluster, tmp_path: Path, app_id: str, hooks_file: str) -> WorkerProcess:
+def worker(cluster: Cluster, tmp_path: Path, app_id: str, hooks_file: str, hold: float = 1) -> WorkerProcess:
     return WorkerProcess(
         cluster,
         app_id,
         tmp_path,
         {
             "CLAIMWATCH_WEBHOOKS_FILE": hooks_file,
-            "CLAIMWATCH_WEBHOOK_HOLD_SECONDS": "1",
+            "CLAIMWATCH_WEBHOOK_HOLD_SECONDS": str(hold),
             "CLAIMWATCH_WEBHOOK_URLS": "",
         },
     )
@@ -93,9 +93,7 @@ async def test_receiver_down_across_a_worker_crash_loses_nothing(
     try:
         await w.wait_ready()
         async with TopicReader(cluster, ["alerts.retry", "alerts.deadletter"]) as topics:
-            await cluster.produce(
-                "alerts.contradictions", alerts, key=lambda a: a.claim_key.encode()
-            )
+            await cluster.produce("alerts.contradictions", alerts, key=lambda a: a.claim_key.encode())
 
             # the receiver is down: every alert fails, then waits on alerts.retry
             def all_deferred() -> bool:
@@ -157,9 +155,7 @@ async def test_exhausted_attempts_land_on_the_deadletter_topic_with_the_last_err
                 "alerts.contradictions",
                 [dumps(a) for a in alerts] + [b'{"alert_id": "half an alert"}'],
             )
-            await topics.wait_for(
-                "alerts.deadletter", lambda recs: len(recs) >= 4, what="dead letters"
-            )
+            await topics.wait_for("alerts.deadletter", lambda recs: len(recs) >= 4, what="dead letters")
             records = topics.records["alerts.deadletter"]
     finally:
         w.stop()
@@ -173,3 +169,43 @@ async def test_exhausted_attempts_land_on_the_deadletter_topic_with_the_last_err
     malformed = [r for r in records if not r.get("endpoint")]
     assert len(malformed) == 1 and malformed[0]["reason"] == "missing_field"
     assert len(hook.requests) == 3 * len(alerts)
+
+
+async def test_crash_with_requests_in_flight_redelivers_them_with_the_same_ids(
+    cluster: Cluster, tmp_path: Path, hooks, make_alert, example_receiver
+) -> None:
+    receiver = example_receiver.Receiver("in-flight")
+    answering = asyncio.Event()
+
+    async def stalls_until_restart(hook: Any, request: web.Request) -> web.StreamResponse:
+        body = await request.read()
+        await answering.wait()  # the first worker dies before any answer comes
+        status, text = receiver.handle(body, request.headers)
+        return web.Response(status=status, text=text)
+
+    hook = await hooks(stalls_until_restart)
+    hooks_file = webhooks_file(
+        tmp_path,
+        [{"name": "ledger", "url": hook.url, "secret": "in-flight", "concurrency": 16, "timeout_seconds": 120}],
+    )
+    run = unique_id("inflight")
+    alerts = [make_alert(i).model_copy(update={"alert_id": f"{run}-{i}"}) for i in range(6)]
+    ids = {a.alert_id for a in alerts}
+    w = worker(cluster, tmp_path, unique_id("inflight"), hooks_file, hold=600)
+    w.start()
+    try:
+        await w.wait_ready()
+        await cluster.produce("alerts.contradictions", alerts, key=lambda a: a.claim_key.encode())
+        await until(lambda: set(hook.alert_ids) >= ids, "every request in flight", w)
+        w.stop(sig=signal.SIGKILL)
+        # the receiver now acts on the six requests, but the answers reach a dead worker
+        answering.set()
+        w.start()
+        await until(lambda: len(hook.requests) >= 2 * len(ids), "redelivery", w)
+    finally:
+        w.stop()
+    # uncommitted, so every alert was sent again after the crash, with its id ...
+    assert sorted(hook.alert_ids) == sorted(list(ids) * 2)
+    # ... and the receiver acted on each once, recognising the second copy by its id
+    assert sorted(p["alert_id"] for p in receiver.alerts) == sorted(ids)
+    assert receiver.duplicates == len(ids) and receiver.rejected == 0
