@@ -62,6 +62,7 @@ class WorkerProcess:
     web_port: int = field(default_factory=free_port)
     proc: subprocess.Popen[bytes] | None = None
     starts: int = 0
+    instance: str = field(default_factory=lambda: uuid.uuid4().hex[:4])
 
     @property
     def base_url(self) -> str:
@@ -69,7 +70,7 @@ class WorkerProcess:
 
     @property
     def log_path(self) -> Path:
-        return self.log_dir / f"{self.app_id}-{self.starts}.log"
+        return self.log_dir / f"{self.app_id}-{self.instance}-{self.starts}.log"
 
     def start(self) -> WorkerProcess:
         self.starts += 1
@@ -81,7 +82,7 @@ class WorkerProcess:
             "CLAIMWATCH_TOPIC_PREFIX": self.cluster.prefix,
             "CLAIMWATCH_WEB_PORT": str(self.web_port),
             "CLAIMWATCH_WEB_HOST": "127.0.0.1",
-            "CLAIMWATCH_DATA_DIR": str(self.log_dir / f"data-{self.app_id}"),
+            "CLAIMWATCH_DATA_DIR": str(self.log_dir / f"data-{self.app_id}-{self.instance}"),
             "CLAIMWATCH_SETTLE_INTERVAL": "2",
             "PYTHONUNBUFFERED": "1",
             **self.env_extra,
