@@ -74,6 +74,19 @@ def create_app(settings: Settings | None = None) -> Context:
         app, settings.partitions, settings.replication_factor, settings.topic_prefix
     )
     ctx = Context(app=app, topics=topics, settings=settings)
+
+    @app.task
+    async def declare_topics() -> None:
+        """Create output-only topics (dead letters, consensus.updated) at start, with their settings.
+
+        Faust declares the topics agents read; a topic that is only written to
+        would otherwise appear with the broker's defaults on its first record.
+        """
+        for field_name in topic_names.Topics.__dataclass_fields__:
+            topic = getattr(topics, field_name)
+            if hasattr(topic, "maybe_declare"):
+                await topic.maybe_declare()
+
     extract.register(ctx)
     consensus.register(ctx)
     alerts.register(app, topics)

@@ -17,7 +17,6 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +29,7 @@ from streams.broker import EmbeddedBroker, free_port
 from streams.delivery.signing import ALERT_ID_HEADER, SIGNATURE_HEADER, verify
 from streams.kafka_io import send_all, tail, wait_for_topics
 
+SAMPLES = Path(__file__).parent / "samples" / "articles.jsonl"
 DEMO_SECRET = "claimwatch-demo-secret"
 QUIET_SECONDS = 4.0
 PER_ARTICLE_WAIT = 20.0
@@ -40,7 +40,7 @@ def sample_articles(path: str | None = None) -> list[Article]:
     if path:
         text = Path(path).read_text(encoding="utf-8")
     else:
-        text = resources.files("streams").joinpath("samples/articles.jsonl").read_text(encoding="utf-8")
+        text = SAMPLES.read_text(encoding="utf-8")
     return [decode(line, Article) for line in text.splitlines() if line.strip()]
 
 

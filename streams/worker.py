@@ -33,7 +33,9 @@ def run_worker(loglevel: str = "info") -> int:
             flush=True,
         )
         asyncio.set_event_loop(asyncio.new_event_loop())
-        worker = Worker(ctx.app, loglevel=loglevel, redirect_stdouts=False, override_logging=True)
+        worker = Worker(
+            ctx.app, loglevel=loglevel, redirect_stdouts=False, override_logging=True, quiet=not sys.stdout.isatty()
+        )
         try:
             worker.execute_from_commandline()
         except SystemExit as exc:
