@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     webhook_urls: str = ""
     webhook_secret: SecretStr = SecretStr("")
     webhooks_file: str = ""
+    #: JSON file mapping source name to a prior reliability in (0, 1), e.g. {"Reuters": 0.9}.
+    source_priors_file: str = ""
     #: How often claims are re-settled after source reliability moved (seconds).
     settle_interval: float = 10.0
     log_level: str = "info"

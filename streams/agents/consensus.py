@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import logging
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import orjson
 from aiokafka.partitioner import murmur2
 from faust.tables.globaltable import GlobalTable
 from pydantic import ValidationError
@@ -20,6 +22,7 @@ from pydantic import ValidationError
 from schemas import ClaimObserved
 from schemas.codec import decode, dumps
 from streams import deadletter, metrics
+from streams.config import Settings, get_settings
 
 if TYPE_CHECKING:
     from streams.app import Context
@@ -43,10 +46,29 @@ class SinglePartitionGlobalTable(GlobalTable):
         return 0
 
 
-def build_engine() -> ConsensusEngine:
+def load_priors(path: str) -> dict[str, float]:
+    """Source → prior reliability from a JSON object file; a clear error when it is malformed."""
+    if not path:
+        return {}
+    try:
+        data = orjson.loads(Path(path).read_bytes())
+    except (OSError, orjson.JSONDecodeError) as exc:
+        raise ValueError(f"CLAIMWATCH_SOURCE_PRIORS_FILE {path!r}: {exc}") from exc
+    if not isinstance(data, dict) or not all(
+        isinstance(v, int | float) and 0.0 < float(v) < 1.0 for v in data.values()
+    ):
+        raise ValueError(
+            f"CLAIMWATCH_SOURCE_PRIORS_FILE {path!r} must be a JSON object of source name to a number in (0, 1)"
+        )
+    return {str(k): float(v) for k, v in data.items()}
+
+
+def build_engine(settings: Settings | None = None) -> ConsensusEngine:
+    """The consensus engine the worker and ``claimwatch replay`` share, with configured priors."""
     from streams.consensus import ConsensusEngine, EngineSettings, ReliabilityBook
 
-    return ConsensusEngine(EngineSettings(), ReliabilityBook())
+    settings = settings or get_settings()
+    return ConsensusEngine(EngineSettings(), ReliabilityBook(priors=load_priors(settings.source_priors_file)))
 
 
 def register(ctx: Context) -> None:
@@ -54,7 +76,7 @@ def register(ctx: Context) -> None:
     from streams.consensus import ClaimState
 
     app, topics, settings = ctx.app, ctx.topics, ctx.settings
-    engine = build_engine()
+    engine = build_engine(settings)
     ctx.extras["engine"] = engine
 
     table = app.Table(
