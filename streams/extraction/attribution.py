@@ -176,6 +176,8 @@ def names_of(head: Token, memory: SourceMemory, doc: Doc) -> list[SourceRef]:
         for c in h.rights:
             if c.dep_ == "appos" and c.ent_type_ == "PERSON":
                 idxs = [*idxs, *[x.i for x in c.subtree if x.ent_type_ == "PERSON"]]
+            elif c.dep_ == "appos" and c.pos_ == "PROPN" and c.i <= h.i + 2:
+                idxs = [*idxs, *[x.i for x in c.subtree if x.pos_ == "PROPN"]]
         name = _clean_name(_span_text(doc, idxs))
         if not name:
             continue

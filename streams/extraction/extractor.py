@@ -53,7 +53,7 @@ _LOC_PREPS = frozenset({"in", "to", "at", "on", "into", "inside", "across", "nea
 _PLACE_NOUNS = frozenset({"soil", "territory", "base", "bases", "border", "region", "city",
                           "ground", "port", "coast", "town", "village", "province", "capital",
                           "land", "front", "frontline", "area", "side", "street", "streets",
-                          "district", "state", "country", "camp", "facility"})  # fmt: skip
+                          "district", "state", "country", "camp", "facility", "basis"})  # fmt: skip
 _MAGNITUDE_WORDS = frozenset({"dozen", "hundred", "thousand", "million", "billion"})
 _WRAPPER_NOUNS = frozenset({"report", "evidence", "presence", "deployment", "arrival", "sign",
                             "indication", "claim", "allegation", "rumor", "rumour", "news",
@@ -253,7 +253,8 @@ class Extractor:
                 inner = _of_object(noun)
                 scope += [c.lower_ for c in noun.lefts if c.dep_ == "amod" and c.lower_ in SCOPE_ADJECTIVES]
                 scope.append(noun.lemma_.lower())
-                noun = inner
+                # "a first batch of about 1,500": the batch of whatever was being counted.
+                noun = None if inner is None or inner.i in gset else inner
         if noun is not None:
             container = _container_of(noun)
             if container is not None:
@@ -420,7 +421,7 @@ class Extractor:
         counts: Counter[str] = Counter()
         places: dict[str, Place] = {}
         for ent in doc.ents:
-            if ent.label_ in ("GPE", "LOC"):
+            if ent.label_ in ("GPE", "LOC") and not _in_source_phrase(ent.root):
                 p = resolve_place(ent.text)
                 if p is not None:
                     counts[p.code] += 1
@@ -483,6 +484,20 @@ def _verdict_object(verb: Token) -> Token | None:
         if c.dep_ in ("dobj", "nsubjpass", "nsubj") and c.lemma_.lower() in stance.REPORT_NOUNS:
             return c
     return None
+
+
+def _in_source_phrase(tok: Token) -> bool:
+    """"Officials in Seoul said": a place that only locates the speaker."""
+    cur = tok
+    for _ in range(5):
+        if cur.head == cur:
+            return False
+        if cur.dep_ in ("nsubj", "nsubjpass") and cur.head.lemma_.lower() in attribution.SAY_LEMMAS:
+            return True
+        if cur.lemma_ == "according":
+            return True
+        cur = cur.head
+    return False
 
 
 def _set_topic(ctx: _Context, subject: SubjectRef, loc: _Loc) -> None:
@@ -786,6 +801,11 @@ def _loc_candidate(tok: Token, gaz: Any) -> tuple[Place | None, str] | None:
         p = resolve_place(f"{tok.text} {tok.head.text}")
         if p is not None:
             return p, f"{tok.text} {tok.head.text}"
+    if tok.pos_ == "PROPN" and tok.dep_ == "pobj" and tok.ent_type_ not in ("DATE", "NORP"):
+        text = _ent_text(tok) if tok.ent_type_ else tok.text
+        p = resolve_place(text)
+        if p is not None:
+            return p, text
     if tok.ent_type_ == "NORP" and tok.head.lemma_.lower() in _PLACE_NOUNS:
         text = _ent_text(tok)
         p = resolve_place(text)

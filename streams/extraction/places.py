@@ -148,15 +148,26 @@ class Gazetteer:
         for code, st in gc.get_us_states().items():
             p = Place(st["name"], f"US-{code}", "US", "region")
             self._regions.setdefault(_stem(st["name"]), []).insert(0, p)
-        # Cities: the most populous city of each name wins.
+        # Cities: the most populous city of each name wins; ASCII alternate spellings
+        # ("Avdiivka" for "Avdiyivka", "Kiev" for "Kyiv") only fill names not taken.
         self._cities: dict[str, Place] = {}
         best_pop: dict[str, int] = {}
+        alternates: dict[str, tuple[int, Place]] = {}
         for gid, city in gc.get_cities().items():
             key = city["name"].lower()
             pop = int(city.get("population") or 0)
+            place = Place(city["name"], f"gn:{gid}", city["countrycode"], "city")
             if pop > best_pop.get(key, -1):
                 best_pop[key] = pop
-                self._cities[key] = Place(city["name"], f"gn:{gid}", city["countrycode"], "city")
+                self._cities[key] = place
+            for alt in city.get("alternatenames") or ():
+                if alt[:1].isupper() and alt.isascii() and " " not in alt.strip() and len(alt) > 3:
+                    ak = alt.lower()
+                    if pop > alternates.get(ak, (-1, place))[0]:
+                        alternates[ak] = (pop, place)
+        for ak, (_, place) in alternates.items():
+            if ak not in self._cities and ak not in self._by_name:
+                self._cities[ak] = place
 
     _capitals: dict[str, str]
 

@@ -1,0 +1,318 @@
+"""End-to-end behaviour of the Extractor on short texts written for these tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from schemas.events import Article, ClaimObserved
+from streams.extraction import Extractor, RejectedArticle
+
+Extract = Callable[..., list[ClaimObserved]]
+
+
+def one(claims: list[ClaimObserved], **where: object) -> ClaimObserved:
+    hits = [c for c in claims if all(_get(c, k) == v for k, v in where.items())]
+    assert len(hits) == 1, f"{where}: {[(c.claim_key, c.source.name, c.stance) for c in claims]}"
+    return hits[0]
+
+
+def _get(c: ClaimObserved, key: str) -> object:
+    if key == "source":
+        return c.source.name
+    if key == "best":
+        return c.value.best if c.value else None
+    return getattr(c, key)
+
+
+# -- attribution -----------------------------------------------------------------------
+
+
+def test_two_sources_in_one_sentence(extract: Extract) -> None:
+    cs = extract("Polish and Lithuanian officials said about 2,000 Belarusian troops were moved to Grodno.")
+    names = sorted(c.source.name for c in cs)
+    assert names == ["Lithuanian officials", "Polish officials"]
+    # Places take their gazetteer spelling, so "Grodno" and "Hrodna" give one key.
+    assert {c.claim_key for c in cs} == {"belarusian-troops:count@hrodna"}
+
+
+def test_according_to(extract: Extract) -> None:
+    cs = extract("At least 73 people died in the landslide, according to the Red Cross.")
+    c = one(cs, measure="deaths")
+    assert c.source.name == "Red Cross"
+    assert c.value is not None and c.value.hedge == "at_least" and c.value.low == 73
+
+
+def test_told_reporters_and_possessive_agency(extract: Extract) -> None:
+    cs = extract(
+        "Japan's coast guard told reporters on Monday that 14 fishermen were missing off Hokkaido."
+    )
+    c = one(cs, measure="missing")
+    assert c.source.name == "Japan's coast guard"
+    assert c.value is not None and c.value.best == 14
+
+
+def test_source_carried_over_to_the_agency_added(extract: Extract) -> None:
+    cs = extract(
+        "The national disaster agency BNPB said 120 people had been killed by the floods in Sumatra. "
+        "Around 9,000 residents have been evacuated, the agency added."
+    )
+    displaced = one(cs, measure="displaced")
+    assert "BNPB" in displaced.source.name
+    assert one(cs, measure="deaths").source.name == displaced.source.name
+
+
+def test_quote_attribution(extract: Extract) -> None:
+    cs = extract('"We have counted 312 bodies so far," the governor of Kherson said.')
+    c = one(cs, best=312)
+    assert "governor" in c.source.name
+
+
+def test_unattributed_claim_falls_back_to_outlet(extract: Extract) -> None:
+    cs = extract("The storm killed 18 people in Manila on Tuesday.")
+    c = one(cs, measure="deaths")
+    assert c.source.name == "Test Outlet" and c.source.kind == "outlet"
+    assert c.confidence < 0.7
+
+
+# -- stance ----------------------------------------------------------------------------
+
+
+def test_denial_as_fake_news(extract: Extract) -> None:
+    cs = extract(
+        "Western officials said Iranian troops were operating in Syria. "
+        "A Tehran spokesman denied the reports of Iranian soldiers in Syria as fake news."
+    )
+    d = one(cs, stance="denies")
+    assert d.claim_key == one(cs, stance="asserts").claim_key == "iranian-troops:presence@syria"
+    assert d.source.name == "Tehran spokesman"
+
+
+def test_called_the_reports_groundless(extract: Extract) -> None:
+    cs = extract(
+        "U.S. officials said there was evidence of Chinese troops in Venezuela. "
+        "A Chinese foreign ministry spokesperson called the reports groundless."
+    )
+    asserted = one(cs, stance="asserts")
+    denied = one(cs, stance="denies")
+    assert asserted.claim_key == denied.claim_key == "chinese-troops:presence@venezuela"
+    assert "spokesperson" in denied.source.name
+
+
+def test_there_are_no_troops(extract: Extract) -> None:
+    cs = extract('"There are no Belarusian soldiers in Ukraine," the defence ministry in Minsk said.')
+    c = one(cs, stance="denies")
+    assert c.claim_key == "belarusian-troops:presence@ukraine"
+    assert c.value is None and c.measure == "presence"
+
+
+def test_noncommittal_is_neutral(extract: Extract) -> None:
+    cs = extract(
+        "The ministers said they were alarmed by reports of North Korean troops in Russia, "
+        "but stopped short of confirming them."
+    )
+    assert cs and all(c.stance == "neutral" for c in cs)
+
+
+def test_hedged_presence_still_asserts_with_lower_confidence(extract: Extract) -> None:
+    sure = one(extract("It is certain that Russian fighters are in Mali, the French minister said."), measure="presence")
+    hedged = one(extract("It is highly likely that Russian fighters are in Mali, the French minister said."), measure="presence")
+    assert sure.stance == hedged.stance == "asserts"
+    assert hedged.confidence < sure.confidence
+
+
+def test_denied_figure(extract: Extract) -> None:
+    cs = extract(
+        "Ukraine's general staff said 950 Russian soldiers were killed near Avdiivka on Sunday. "
+        "Russia's defence ministry rejected the figure as propaganda."
+    )
+    a = one(cs, stance="asserts")
+    d = one(cs, stance="denies")
+    assert a.claim_key == d.claim_key == "russian-troops:deaths@avdiyivka"
+
+
+# -- scope -----------------------------------------------------------------------------
+
+
+def test_sub_scopes_get_their_own_keys(extract: Extract) -> None:
+    cs = extract(
+        "Officials in Seoul said roughly 10,000 North Korean soldiers were being sent to Russia, "
+        "including a first batch of about 1,500. The spy agency said 3,000 troops had arrived, "
+        "with the remaining 7,000 to follow by December."
+    )
+    keys = {c.claim_key: c for c in cs}
+    assert "north-korean-troops:count@russia" in keys
+    arrived = one(cs, best=3000)
+    remaining = one(cs, best=7000)
+    assert arrived.claim_key == "north-korean-troops/arrived:count@russia"
+    assert remaining.claim_key == "north-korean-troops/remaining:count@russia"
+    assert arrived.parent_key == remaining.parent_key == "north-korean-troops:count@russia"
+    assert one(cs, best=1500).parent_key == "north-korean-troops:count@russia"
+
+
+def test_killed_is_a_different_measure(extract: Extract) -> None:
+    cs = extract("Kyiv said 300 North Korean soldiers had been killed in the Kursk region.")
+    c = one(cs, best=300)
+    assert c.measure == "deaths" and c.claim_key.startswith("north-korean-troops:deaths@")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The 54-year-old minister, in office since 2019, said the war was in its third year.",
+        "The conflict, which began in February 2022, has lasted more than two and a half years.",
+        "The earthquake had a magnitude of 7.8 and struck at a depth of 10 km at 04:17.",
+        "Inflation rose 4.5% in March, and the central bank raised rates by 50 basis points.",
+    ],
+)
+def test_numbers_that_are_not_claims(extract: Extract, text: str) -> None:
+    assert extract(text) == []
+
+
+# -- canonical subjects and locations ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Officials said about 10,000 North Korean troops were in Russia.",
+        "Officials said about 10,000 North Korean soldiers were in Russia.",
+        "Officials said about 10,000 North Korean personnel had been sent to Russian bases.",
+        "Officials said about 10,000 Pyongyang's fighters were deployed on Russian soil.",
+        "Officials said about 10,000 DPRK forces were deployed to Russia.",
+    ],
+)
+def test_same_subject_and_location_across_wordings(extract: Extract, text: str) -> None:
+    c = one(extract(text), best=10000)
+    assert c.claim_key == "north-korean-troops:count@russia"
+    assert c.subject == "North Korean troops" and c.location == "Russia"
+
+
+def test_city_is_kept_specific(extract: Extract) -> None:
+    c = one(extract("The spy agency said 1,500 North Korean soldiers were sent to Vladivostok."), best=1500)
+    assert c.location == "Vladivostok"
+
+
+# -- dates -----------------------------------------------------------------------------
+
+
+def test_as_of_prefers_the_date_of_the_event(extract: Extract) -> None:
+    cs = extract(
+        "Seoul's spy agency said last week that 1,500 North Korean soldiers were sent to "
+        "Vladivostok between October 8-13."
+    )
+    c = one(cs, best=1500)
+    assert c.as_of is not None and c.as_of.date().isoformat() == "2024-10-13"
+
+
+def test_as_of_from_the_reporting_verb(extract: Extract) -> None:
+    c = one(extract("Police said on Monday that 41 protesters were arrested in Tbilisi."), best=41)
+    assert c.as_of is not None and c.as_of.date().isoformat() == "2024-10-21"
+
+
+def test_as_of_defaults_to_publication(extract: Extract) -> None:
+    c = one(extract("Police said 41 protesters were arrested in Tbilisi."), best=41)
+    assert c.as_of == c.published_at
+
+
+# -- other stories ------------------------------------------------------------------------
+
+
+def test_earthquake_story(extract: Extract) -> None:
+    cs = extract(
+        "A powerful earthquake struck central Afghanistan overnight. The Taliban government said "
+        "at least 2,053 people were killed and more than 9,000 were injured in Herat province. "
+        "The death toll rose to 2,445 on Monday, according to the UN.",
+        published_at="2023-10-10T08:00:00Z",
+    )
+    deaths = [c for c in cs if c.measure == "deaths"]
+    assert sorted(c.value.best for c in deaths if c.value) == [2053, 2445]
+    assert one(cs, measure="injured").value.hedge == "more_than"  # type: ignore[union-attr]
+    un = one(cs, best=2445)
+    assert un.source.name == "UN"
+
+
+def test_protest_crowd_disputed(extract: Extract) -> None:
+    cs = extract(
+        "Police put the number of demonstrators in Belgrade at 35,000, while organisers said "
+        "more than 100,000 people had marched."
+    )
+    police = one(cs, best=35000)
+    organisers = one(cs, best=100000)
+    assert police.claim_key == organisers.claim_key == "protesters:count@belgrade"
+    assert police.source.kind == "police" and organisers.source.kind == "organizers"
+
+
+# -- evidence, ids, rejections ------------------------------------------------------------
+
+
+def test_evidence_offsets_point_at_the_sentence(extract: Extract) -> None:
+    text = "Flooding hit the region.\n\nOfficials said 64 people died in Valencia. Rain continues."
+    cs = extract(text)
+    c = one(cs, best=64)
+    assert text[c.evidence.start : c.evidence.end] == c.evidence.text
+    assert c.evidence.text == "Officials said 64 people died in Valencia."
+
+
+def test_event_ids_are_deterministic(extractor: Extractor) -> None:
+    art = Article(id="det-1", text="Officials said 64 people died in Valencia.", published_at="2024-10-30T00:00:00Z")
+    a = extractor.extract(art)
+    b = extractor.extract(art)
+    assert [c.event_id for c in a] == [c.event_id for c in b]
+    assert [c.observed_at for c in a] == [c.observed_at for c in b]
+    other = extractor.extract(art.model_copy(update={"id": "det-2"}))
+    assert a[0].event_id != other[0].event_id
+
+
+def test_html_is_stripped_and_offsets_index_the_raw_text(extractor: Extractor) -> None:
+    raw = "<html><body><p>Officials said <b>64</b> people died in Valencia.</p><p>More rain is due.</p></body></html>"
+    cs = extractor.extract(Article(id="h", text=raw))
+    c = one(cs, best=64)
+    assert raw[c.evidence.start : c.evidence.end].startswith("Officials said <b>64</b>")
+    assert "<" not in c.evidence.text
+
+
+def test_rejections(extractor: Extractor) -> None:
+    with pytest.raises(RejectedArticle) as e:
+        extractor.extract(Article(id="e", text="   \n "))
+    assert e.value.reason == "empty_text"
+    with pytest.raises(RejectedArticle) as e:
+        extractor.extract(Article(id="h", text="<div><p> </p></div>"))
+    assert e.value.reason == "empty_text"
+    with pytest.raises(RejectedArticle) as e:
+        extractor.extract(
+            Article(id="fr", text="Le ministère a déclaré mercredi que environ dix mille soldats "
+                    "avaient été envoyés en Russie, selon les services de renseignement du pays.")
+        )
+    assert e.value.reason == "not_english"
+    with pytest.raises(RejectedArticle) as e:
+        extractor.extract(Article(id="lang", text="Officials said 5 people died.", language="de"))
+    assert e.value.reason == "not_english"
+
+
+def test_one_megabyte_is_rejected_quickly(extractor: Extractor) -> None:
+    text = "Officials said 64 people died in Valencia. " * 25_000  # ~1 MB
+    with pytest.raises(RejectedArticle) as e:
+        extractor.extract(Article(id="big", text=text))
+    assert e.value.reason == "too_long" and e.value.message
+
+
+def test_long_article_under_the_limit_is_processed() -> None:
+    ex = Extractor(max_chars=2_000_000)
+    para = "Officials said 64 people died in Valencia.\n\n" + "The rain went on. " * 50 + "\n\n"
+    cs = ex.extract(Article(id="long", text=para * 40))
+    assert len(cs) == 1  # the same statement repeated is one claim
+
+
+def test_extract_many_survives_bad_articles(extractor: Extractor) -> None:
+    arts = [
+        Article(id="a", text="Officials said 64 people died in Valencia."),
+        Article(id="b", text=""),
+        Article(id="c", text="Police said 12 protesters were arrested in Lima."),
+    ]
+    out = list(extractor.extract_many(arts, batch_size=2))
+    assert [a.id for a, _ in out] == ["a", "b", "c"]
+    assert isinstance(out[1][1], RejectedArticle) and out[1][1].reason == "empty_text"
+    assert isinstance(out[0][1], list) and out[0][1][0].value is not None
+    assert isinstance(out[2][1], list) and out[2][1][0].measure == "arrested"

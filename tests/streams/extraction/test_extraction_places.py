@@ -1,0 +1,47 @@
+"""Gazetteer resolution and containment."""
+
+from __future__ import annotations
+
+import pytest
+
+from streams.extraction.places import gazetteer, location_contains, resolve_place
+
+
+@pytest.mark.parametrize("name", ["Russia", "Russian", "Russian soil", "the Russian Federation"])
+def test_russia_spellings_resolve_to_one_country(name: str) -> None:
+    assert location_contains("Russia", name)
+    assert location_contains(name, "Russia")
+
+
+@pytest.mark.parametrize("inner", ["Vladivostok", "Kursk", "Kursk region", "Primorsky region"])
+def test_places_inside_russia(inner: str) -> None:
+    assert location_contains("Russia", inner)
+    assert not location_contains(inner, "Russia")
+
+
+def test_places_outside_russia() -> None:
+    assert not location_contains("Russia", "Kyiv")
+    assert not location_contains("Ukraine", "Vladivostok")
+    assert location_contains("Ukraine", "Kharkiv")
+    assert location_contains("Turkey", "Hatay province")
+
+
+def test_region_transliterations() -> None:
+    a, b = resolve_place("Primorsky region"), resolve_place("Primorskiy Krai")
+    assert a is not None and b is not None and a.code == b.code == "RU-PRI"
+
+
+def test_nationalities_and_capitals() -> None:
+    g = gazetteer()
+    assert g.nationality("North Korean") == "KP"
+    assert g.nationality("DPRK") == "KP"
+    assert g.nationality("Pyongyang") == "KP"
+    assert g.nationality("Seoul") == "KR"
+    assert g.demonym("KP") == "North Korean"
+    assert g.demonym("UA") == "Ukrainian"
+
+
+def test_unknown_places_compare_by_name() -> None:
+    assert location_contains("Smallville Creek", "smallville creek")
+    assert not location_contains("Smallville Creek", "Russia")
+    assert not location_contains(None, "Russia")
