@@ -89,7 +89,7 @@ def create_app(settings: Settings | None = None) -> Context:
 
     extract.register(ctx)
     consensus.register(ctx)
-    alerts.register(app, topics)
+    alerts.register(app, topics, settings=settings)
     _register_web(ctx)
     return ctx
 
