@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from readmodel_events import Events
+from tests.streams.readmodel.readmodel_events import Events
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from readmodel_events import T0, Events
+from tests.streams.readmodel.readmodel_events import T0, Events
 
 from streams.readmodel import ReadModel
 
