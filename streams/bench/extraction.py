@@ -42,7 +42,7 @@ def _articles() -> list[Article]:
     raw = resources.files("streams").joinpath("samples/articles.jsonl").read_text(encoding="utf-8")
     base = [Article.model_validate(json.loads(line)) for line in raw.splitlines() if line.strip()]
     base += [Article(id=f"bench-{i}", text=t) for i, t in enumerate(_EXTRA)]
-    out = []
+    out: list[Article] = []
     while len(out) < N_ARTICLES:
         for a in base:
             out.append(a.model_copy(update={"id": f"{a.id}#{len(out)}"}))

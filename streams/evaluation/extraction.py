@@ -169,13 +169,17 @@ def evaluate(directory: Path | None = None) -> dict[str, Any]:
 
 def main() -> int:
     res = evaluate()
-    print(f"extraction: {res['n_articles']} articles, {res['n_gold']} gold claims, "
-          f"{res['n_extracted']} extracted ({res['rejected']} articles rejected) "
-          f"in {res['seconds']:.2f}s")
+    print(
+        f"extraction: {res['n_articles']} articles, {res['n_gold']} gold claims, "
+        f"{res['n_extracted']} extracted ({res['rejected']} articles rejected) "
+        f"in {res['seconds']:.2f}s"
+    )
     print(f"  precision {res['precision']:.3f}  recall {res['recall']:.3f}  f1 {res['f1']:.3f}")
     for g in res["missed"]:
-        print(f"  MISSED  {g['subject']} / {g['measure']} = {g.get('value')} {g['stance']} "
-              f"@ {g.get('location')} by {g['source']}: {g['evidence'][:90]}")
+        print(
+            f"  MISSED  {g['subject']} / {g['measure']} = {g.get('value')} {g['stance']} "
+            f"@ {g.get('location')} by {g['source']}: {g['evidence'][:90]}"
+        )
     for c in res["false_positives"]:
         v = c.value.best if c.value else None
         print(f"  EXTRA   {c.claim_key} = {v} {c.stance} by {c.source.name}: {c.evidence.text[:90]}")

@@ -21,9 +21,9 @@ SAY_LEMMAS = frozenset({
     "acknowledge", "admit", "write", "post", "tweet", "indicate", "suggest",
     "disclose", "brief", "testify", "explain", "declare", "stress", "emphasize",
     "emphasise", "dismiss", "reject", "call", "describe", "accuse", "conclude", "count",
-    "record", "quote", "cite", "tally", "say", "told", "inform", "publish", "calculate",
-    "refute", "dispute", "rebut", "label", "brand", "predict", "expect", "fear", "put",
-    "give", "raise", "revise", "update", "verify", "corroborate", "tell", "argue",
+    "record", "quote", "cite", "tally", "told", "inform", "publish", "calculate",
+    "refute", "dispute", "rebut", "label", "brand", "predict", "expect", "fear", "give",
+    "raise", "revise", "update", "verify", "corroborate", "argue",
     "assert", "maintain", "contend", "mention", "observe", "remark", "recount",
 })  # fmt: skip
 EVIDENCE_NOUNS = frozenset({"footage", "video", "image", "photo", "photograph", "picture",
@@ -41,16 +41,85 @@ _KIND_WORDS: list[tuple[tuple[str, ...], str]] = [
     (("intelligence", "spy", "nis", "cia", "mi6", "gur", "sbu", "fsb", "mossad"), "intelligence"),
     (("police", "constabulary", "sheriff"), "police"),
     (("organizer", "organiser", "organizers", "organisers", "union", "activists"), "organizers"),
-    (("media", "newspaper", "agency news", "news", "broadcaster", "tv", "television",
-      "reporter", "journalist", "outlet", "press", "footage", "video", "sources"), "media"),
-    (("military", "army", "defense", "defence", "armed", "general", "commander", "navy",
-      "forces", "command", "staff"), "military"),
-    (("ministry", "minister", "government", "kremlin", "official", "officials",
-      "spokesperson", "spokesman", "spokeswoman", "secretary", "president", "white house",
-      "embassy", "ambassador", "representative", "department", "authorities", "mayor",
-      "governor", "state", "u.s.", "us"), "government"),
-    (("un", "united nations", "red cross", "who", "unicef", "unhcr", "ngo", "agency",
-      "organization", "organisation", "committee", "institute"), "organization"),
+    (
+        (
+            "media",
+            "newspaper",
+            "agency news",
+            "news",
+            "broadcaster",
+            "tv",
+            "television",
+            "reporter",
+            "journalist",
+            "outlet",
+            "press",
+            "footage",
+            "video",
+            "sources",
+        ),
+        "media",
+    ),
+    (
+        (
+            "military",
+            "army",
+            "defense",
+            "defence",
+            "armed",
+            "general",
+            "commander",
+            "navy",
+            "forces",
+            "command",
+            "staff",
+        ),
+        "military",
+    ),
+    (
+        (
+            "ministry",
+            "minister",
+            "government",
+            "kremlin",
+            "official",
+            "officials",
+            "spokesperson",
+            "spokesman",
+            "spokeswoman",
+            "secretary",
+            "president",
+            "white house",
+            "embassy",
+            "ambassador",
+            "representative",
+            "department",
+            "authorities",
+            "mayor",
+            "governor",
+            "state",
+            "u.s.",
+            "us",
+        ),
+        "government",
+    ),
+    (
+        (
+            "un",
+            "united nations",
+            "red cross",
+            "who",
+            "unicef",
+            "unhcr",
+            "ngo",
+            "agency",
+            "organization",
+            "organisation",
+            "committee",
+            "institute",
+        ),
+        "organization",
+    ),
 ]
 
 
@@ -132,7 +201,7 @@ def _modifier_tokens(tok: Token, exclude: set[int]) -> list[int]:
     idxs = [tok.i]
     for c in tok.lefts:
         if c.dep_ in _NAME_DEPS and c.i not in exclude:
-            idxs.extend(x.i for x in c.subtree if x.i not in exclude and not x.is_punct or x.tag_ == "POS")
+            idxs.extend(x.i for x in c.subtree if (x.i not in exclude and not x.is_punct) or x.tag_ == "POS")
     for c in tok.rights:
         if c.dep_ == "prep" and c.lower_ in ("to", "of", "for", "at", "in") and c.i not in exclude:
             sub = list(c.subtree)
@@ -320,15 +389,17 @@ def according_to(sent: Span) -> Token | None:
     return None
 
 
+_TRAILING_SAY = frozenset({"say", "tell", "add", "state", "report", "write", "note", "claim", "confirm", "estimate"})
+
+
 def trailing_reporting_verb(sent: Span) -> Token | None:
     """A reporting verb anywhere in the sentence with a subject ("..., Healey said.")."""
     best = None
     for t in sent:
-        if t.pos_ == "VERB" and t.lemma_.lower() in ("say", "tell", "add", "state", "report", "write", "note", "claim", "confirm", "estimate"):
-            if subject_of(t) is not None:
-                best = t
-                if t.dep_ == "ROOT":
-                    return t
+        if t.pos_ == "VERB" and t.lemma_.lower() in _TRAILING_SAY and subject_of(t) is not None:
+            best = t
+            if t.dep_ == "ROOT":
+                return t
     return best
 
 

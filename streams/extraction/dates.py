@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 _WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
 _MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
@@ -33,13 +33,13 @@ _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 
 def _day(y: int, m: int, d: int) -> datetime | None:
     try:
-        return datetime(y, m, d, tzinfo=timezone.utc)
+        return datetime(y, m, d, tzinfo=UTC)
     except ValueError:
         return None
 
 
 def _month_end(y: int, m: int) -> datetime:
-    return datetime(y, m, calendar.monthrange(y, m)[1], tzinfo=timezone.utc)
+    return datetime(y, m, calendar.monthrange(y, m)[1], tzinfo=UTC)
 
 
 def _past_year(month: int, day: int, pub: datetime) -> int:
@@ -74,7 +74,7 @@ def resolve_date(phrase: str, published_at: datetime | None) -> datetime | None:
         return _month_end(int(m.group(2)), _MONTHS[m.group(1).lower()])
     if published_at is None:
         return None
-    pub = published_at.astimezone(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
+    pub = published_at.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     for name, idx in _WEEKDAYS.items():
         if re.search(rf"\b{name}\b", p):
             delta = (pub.weekday() - idx) % 7

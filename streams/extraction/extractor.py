@@ -15,7 +15,7 @@ import hashlib
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from spacy.tokens import Doc, Span, Token
@@ -435,7 +435,7 @@ class Extractor:
         out: list[ClaimObserved] = []
         seen: set[tuple[str, str, str, str]] = set()
         published = article.published_at
-        observed = published or datetime.now(timezone.utc)
+        observed = published or datetime.now(UTC)
         for d in drafts:
             loc_slug = d.loc.slug if d.loc else None
             key = claim_key(d.subject, d.measure, loc_slug)
@@ -471,7 +471,9 @@ class Extractor:
                         published_at=published,
                         as_of=d.as_of or published,
                         evidence=evidence,
-                        confidence=round(min(1.0, d.confidence if s.explicit or not d.sources else d.confidence - 0.1), 3),
+                        confidence=round(
+                            min(1.0, d.confidence if s.explicit or not d.sources else d.confidence - 0.1), 3
+                        ),
                         parent_key=pkey,
                         observed_at=observed,
                     )
@@ -487,7 +489,7 @@ def _verdict_object(verb: Token) -> Token | None:
 
 
 def _in_source_phrase(tok: Token) -> bool:
-    """"Officials in Seoul said": a place that only locates the speaker."""
+    """ "Officials in Seoul said": a place that only locates the speaker."""
     cur = tok
     for _ in range(5):
         if cur.head == cur:
@@ -545,7 +547,12 @@ def _quantity_groups(sent: Span) -> Iterator[tuple[list[Token], Quantity]]:
     i = 0
     while i < n:
         t = toks[i]
-        starts_vague = t.lower_ in ("tens", "hundreds") and i + 2 < n and toks[i + 1].lower_ == "of" and toks[i + 2].lower_ in ("thousands", "millions")
+        starts_vague = (
+            t.lower_ in ("tens", "hundreds")
+            and i + 2 < n
+            and toks[i + 1].lower_ == "of"
+            and toks[i + 2].lower_ in ("thousands", "millions")
+        )
         if not (_num_like(t) or starts_vague) or t.ent_type_ in _SKIP_ENTS:
             i += 1
             continue
@@ -557,7 +564,11 @@ def _quantity_groups(sent: Span) -> Iterator[tuple[list[Token], Quantity]]:
             elif nxt.lower_ in ("-", "–", "to", "and", "of") and j + 2 < n and _num_like(toks[j + 2]):
                 if nxt.lower_ == "of" and toks[j].lower_ not in ("tens", "hundreds"):
                     break
-                if nxt.lower_ == "and" and not (i > 0 and toks[i - 1].lower_ == "between") and toks[j].lower_ not in _MAGNITUDE_WORDS:
+                if (
+                    nxt.lower_ == "and"
+                    and not (i > 0 and toks[i - 1].lower_ == "between")
+                    and toks[j].lower_ not in _MAGNITUDE_WORDS
+                ):
                     break
                 j += 2
             else:
@@ -574,7 +585,17 @@ def _quantity_groups(sent: Span) -> Iterator[tuple[list[Token], Quantity]]:
         if len(group) == 1 and last.text.isdigit() and 1800 <= int(last.text) <= 2100:
             continue  # a year
         after = last.nbor(1) if last.i + 1 < len(last.doc) else None
-        if after is not None and after.lower_ in ("%", "percent", "per", "pc", "years", "year-old", "km", "times", "fold"):
+        if after is not None and after.lower_ in (
+            "%",
+            "percent",
+            "per",
+            "pc",
+            "years",
+            "year-old",
+            "km",
+            "times",
+            "fold",
+        ):
             continue
         start = group[0].i
         context = [sent.doc[k].lower_ for k in range(max(sent.start, start - 4), start)]
@@ -606,9 +627,13 @@ def _counted_noun(group: list[Token], root: Token, gset: set[int]) -> Token | No
                         if inner is not None:
                             return inner
     h = root.head
-    if root.dep_ in ("nummod", "quantmod", "compound", "amod", "nmod", "npadvmod") and h != root:
-        if h.pos_ in ("NOUN", "PROPN", "ADJ") and h.i not in gset:
-            return h
+    if (
+        root.dep_ in ("nummod", "quantmod", "compound", "amod", "nmod", "npadvmod")
+        and h != root
+        and h.pos_ in ("NOUN", "PROPN", "ADJ")
+        and h.i not in gset
+    ):
+        return h
     if root.dep_ == "pobj" and h.lower_ == "of" and h.head.pos_ == "NOUN":
         return h.head
     return None
@@ -631,7 +656,7 @@ def _noun_after(group: list[Token]) -> Token | None:
 
 
 def _argument_count_head(root: Token, gset: set[int]) -> Token | None:
-    """"the death toll rose to 2,300", "police put the number of demonstrators at 48,000"."""
+    """ "the death toll rose to 2,300", "police put the number of demonstrators at 48,000"."""
     verb, role = _clause_head(root)
     if verb is None or role not in ("prep", "dobj", "attr", "oprd", "npadvmod"):
         return None
@@ -644,7 +669,7 @@ def _argument_count_head(root: Token, gset: set[int]) -> Token | None:
 
 
 def _container_of(noun: Token) -> Token | None:
-    """"an initial batch of 1,500 fighters": the batch."""
+    """ "an initial batch of 1,500 fighters": the batch."""
     if noun.dep_ == "pobj" and noun.head.lower_ == "of":
         c = noun.head.head
         if c.lemma_.lower() in CONTAINER_NOUNS:
@@ -702,8 +727,7 @@ def _measure_from_verb(verb: Token | None, role: str) -> str | None:
                     return "casualties"
         return m
     if any(
-        c.dep_ == "prep" and any(p.lemma_.lower() in _SHELTER_NOUNS for p in c.children)
-        for c in verb.children
+        c.dep_ == "prep" and any(p.lemma_.lower() in _SHELTER_NOUNS for p in c.children) for c in verb.children
     ) and role in ("nsubjpass", "dobj"):
         return "displaced"
     if role in ("nsubj", "nsubjpass", "dobj"):
@@ -734,7 +758,7 @@ def _ent_text(tok: Token) -> str:
 
 
 def _nationality(noun: Token, gaz: Any) -> str | None:
-    """"North Korean troops", "Pyongyang's troops", "DPRK forces", "troops from North Korea"."""
+    """ "North Korean troops", "Pyongyang's troops", "DPRK forces", "troops from North Korea"."""
     for c in noun.children:
         if c.i < noun.i and c.dep_ in ("amod", "compound", "poss", "nmod"):
             for t in c.subtree:
@@ -752,7 +776,7 @@ def _nationality(noun: Token, gaz: Any) -> str | None:
 
 
 def _sender_nationality(verb: Token | None, role: str, gaz: Any) -> str | None:
-    """"North Korea had sent 1,500 soldiers": the sender's nationality."""
+    """ "North Korea had sent 1,500 soldiers": the sender's nationality."""
     if verb is None or role != "dobj":
         return None
     for c in verb.children:
@@ -764,7 +788,7 @@ def _sender_nationality(verb: Token | None, role: str, gaz: Any) -> str | None:
 
 
 def _compound_scope(noun: Token) -> list[str]:
-    """"special forces soldiers" -> ["special", "forces"]."""
+    """ "special forces soldiers" -> ["special", "forces"]."""
     out: list[str] = []
     for c in noun.lefts:
         if c.dep_ == "compound" and c.pos_ == "NOUN" and not c.ent_type_:
@@ -792,7 +816,7 @@ def _loc_candidate(tok: Token, gaz: Any) -> tuple[Place | None, str] | None:
         p = resolve_place(f"{tok.text} {tok.head.text}")
         if p is not None:
             return p, f"{tok.text} {tok.head.text}"
-    if tok.ent_type_ in ("GPE", "LOC", "FAC") and tok.ent_iob_ == "B" or (
+    if (tok.ent_type_ in ("GPE", "LOC", "FAC") and tok.ent_iob_ == "B") or (
         tok.ent_type_ in ("GPE", "LOC") and tok.dep_ in ("pobj", "poss", "compound")
     ):
         text = _ent_text(tok)
@@ -924,9 +948,7 @@ def _is_asserted(wrapper: Token) -> bool:
     head = wrapper.head
     if dep in ("nsubj", "nsubjpass"):
         return head.lemma_.lower() in _PRESENCE_VERBS - _OBSERVING_VERBS
-    if dep == "pobj":
-        return False
-    return True
+    return dep != "pobj"
 
 
 def _nearest_verb(tok: Token) -> Token | None:

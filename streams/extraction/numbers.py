@@ -98,7 +98,7 @@ def is_number_word(word: str) -> bool:
         bool(_NUMERIC.match(w))
         or bool(_NUM_WITH_SUFFIX.match(w))
         or (w in _UNITS and w not in ("a", "an"))
-        or w in _MAGNITUDES and w not in ("k", "m", "mn", "bn")
+        or (w in _MAGNITUDES and w not in ("k", "m", "mn", "bn"))
         or w in _DOZEN
         or _is_hyphenated_words(w)
     )
@@ -182,13 +182,13 @@ def interval(best: float, hedge: str) -> Quantity:
 
 
 def range_quantity(a: float, b: float) -> Quantity:
-    """"between 10,000 and 12,000" / "11,000-12,000"."""
+    """ "between 10,000 and 12,000" / "11,000-12,000"."""
     lo, hi = min(a, b), max(a, b)
     return Quantity(lo, (lo + hi) / 2, hi, "range")
 
 
 def vague_quantity(words: list[str]) -> Quantity | None:
-    """"dozens", "hundreds", "tens of thousands", "several hundred", "a few thousand"."""
+    """ "dozens", "hundreds", "tens of thousands", "several hundred", "a few thousand"."""
     ws = [w.lower() for w in words]
     if ws[-3:] == ["tens", "of", "thousands"]:
         return Quantity(20_000, 30_000, 99_999, "vague")
@@ -231,12 +231,7 @@ def quantity_from_words(words: list[str]) -> Quantity | None:
     start = end
     while start > 0 and (
         is_number_word(ws[start - 1])
-        or (
-            ws[start - 1] == "and"
-            and start >= 2
-            and ws[start - 2] in _MAGNITUDES
-            and ws[start] in _UNITS
-        )
+        or (ws[start - 1] == "and" and start >= 2 and ws[start - 2] in _MAGNITUDES and ws[start] in _UNITS)
     ):
         start -= 1
     if start == end:

@@ -233,9 +233,9 @@ class Gazetteer:
             return hits[0]
         # Transliteration variants: "Kharkiv" ~ "Kharkivska", "Primorsky" ~ "Primorskiy".
         for key, places in self._regions.items():
-            if (key.startswith(st) or st.startswith(key)) and abs(len(key) - len(st)) <= 2:
-                if min(len(key), len(st)) >= 5:
-                    return places[0]
+            close = abs(len(key) - len(st)) <= 2 and min(len(key), len(st)) >= 5
+            if close and (key.startswith(st) or st.startswith(key)):
+                return places[0]
         return None
 
     def contains(self, outer: Place, inner: Place) -> bool:

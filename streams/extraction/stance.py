@@ -15,7 +15,9 @@ import re
 from spacy.tokens import Span, Token
 
 DENY_VERBS = frozenset({"deny", "dismiss", "reject", "refute", "rebut", "debunk", "disprove"})
-JUDGE_VERBS = frozenset({"call", "describe", "label", "brand", "term", "characterize", "characterise", "dismiss", "deny", "reject"})
+JUDGE_VERBS = frozenset(
+    {"call", "describe", "label", "brand", "term", "characterize", "characterise", "dismiss", "deny", "reject"}
+)
 DENY_WORDS = frozenset({
     "groundless", "baseless", "false", "fake", "untrue", "fabricated", "unfounded", "absurd",
     "nonsense", "lie", "lies", "propaganda", "fiction", "ridiculous", "fabrication",
@@ -29,7 +31,8 @@ REPORT_NOUNS = frozenset({
 })  # fmt: skip
 _NEUTRAL_RE = re.compile(
     r"stopped short of (confirming|denying)|declined to (confirm|comment|deny)|"
-    r"(could|would|did|can|cannot|could not|would not)\s*(not|n['’]t)?\s*(immediately |independently )?(confirm|verify)\b|"
+    r"(?:(?:could|would|did|does|do|can)\s*(?:not|n['’]t)|cannot)\s+"
+    r"(?:immediately |independently )?(?:confirm|verify)\b|"
     r"unable to (confirm|verify)|neither confirm\w* nor den\w*|not explicitly den\w*|"
     r"refused to (confirm|comment)|no immediate comment",
     re.I,
@@ -41,9 +44,27 @@ HEDGE_WORDS = frozenset({
 })  # fmt: skip
 
 
-def is_noncommittal(sent: Span) -> bool:
-    """The sentence explicitly withholds confirmation or denial."""
-    return _NEUTRAL_RE.search(sent.text) is not None
+def is_noncommittal(sent: Span, within: Token | None = None) -> bool:
+    """The sentence explicitly withholds confirmation or denial.
+
+    With ``within``, only a non-committal phrase inside that token's subtree
+    counts: "Police said 300 were held; the ministry did not confirm it" keeps
+    the police claim asserted.
+    """
+    text = sent.text
+    for m in _NEUTRAL_RE.finditer(text):
+        if within is None:
+            return True
+        char = sent.start_char + m.start()
+        tok = sent.doc[sent.start]
+        for t in sent:
+            if t.idx <= char:
+                tok = t
+            else:
+                break
+        if any(a.i == within.i for a in (tok, *tok.ancestors)):
+            return True
+    return False
 
 
 def _negated(tok: Token) -> bool:
@@ -76,7 +97,7 @@ def stance_of(anchor: Token, predicate: Token, verb: Token | None, sent: Span) -
             return "denies"
         if lem in JUDGE_VERBS and _judged_false(t):
             return "denies"
-    if is_noncommittal(sent):
+    if is_noncommittal(sent, verb if verb is not None else path[-1]):
         return "neutral"
     if predicate.pos_ in ("VERB", "AUX") and _negated(predicate):
         return "denies"
@@ -89,11 +110,8 @@ def stance_of(anchor: Token, predicate: Token, verb: Token | None, sent: Span) -
 
 
 def _judged_false(verb: Token) -> bool:
-    """"called the reports groundless", "dismissed them as fake news"."""
-    for c in verb.subtree:
-        if c.lower_ in DENY_WORDS and c.i != verb.i:
-            return True
-    return False
+    """ "called the reports groundless", "dismissed them as fake news"."""
+    return any(c.lower_ in DENY_WORDS and c.i != verb.i for c in verb.subtree)
 
 
 def judgement_on_reports(sent: Span) -> tuple[str, Token, str] | None:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
 from streams.extraction.dates import resolve_date
 
-PUB = datetime(2024, 10, 23, 18, 0, tzinfo=timezone.utc)  # a Wednesday
+PUB = datetime(2024, 10, 23, 18, 0, tzinfo=UTC)  # a Wednesday
 
 
 @pytest.mark.parametrize(

@@ -6,7 +6,7 @@ from streams.extraction.text import is_english, strip_html
 
 
 def test_strip_html_keeps_length_and_positions() -> None:
-    raw = '<div><p>Officials said <b>300</b> people died &amp; 40 were hurt.</p><script>x=1</script></div>'
+    raw = "<div><p>Officials said <b>300</b> people died &amp; 40 were hurt.</p><script>x=1</script></div>"
     clean = strip_html(raw)
     assert len(clean) == len(raw)
     i = raw.index("300")
