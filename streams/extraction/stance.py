@@ -62,8 +62,14 @@ def is_noncommittal(sent: Span, within: Token | None = None) -> bool:
                 tok = t
             else:
                 break
-        if any(a.i == within.i for a in (tok, *tok.ancestors)):
-            return True
+        path = []
+        for a in (tok, *tok.ancestors):
+            if a.i == within.i:
+                # A coordinated clause with a subject of its own is someone else speaking.
+                if not any(p.dep_ == "conj" and any(c.dep_ == "nsubj" for c in p.children) for p in path):
+                    return True
+                break
+            path.append(a)
     return False
 
 
