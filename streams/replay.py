@@ -53,12 +53,32 @@ class Replayer:
                 self._last[obs.claim_key] = step.update
                 yield step.update
 
+    def consume(self, events: Iterable[ClaimObserved]) -> int:
+        """Apply events without building their output events (for ``replay --final``).
+
+        The states and the book end exactly as after :meth:`feed`; returns the
+        number of events applied.
+        """
+        engine, states, book = self.engine, self.states, self.engine.reliability
+        n = 0
+        for obs in events:
+            step = engine.apply(states.get(obs.claim_key), obs)
+            states[obs.claim_key] = step.state
+            for rkey, rvalue in step.reliability:
+                book.ingest(rkey, rvalue)
+            if step.changed:
+                self._last.pop(obs.claim_key, None)  # rebuilt from the state by final()
+            n += 1
+        return n
+
     def final(self) -> list[ConsensusUpdated]:
         """The settled consensus of every claim, in order of first appearance."""
         self.engine.reliability.refresh()
         out = []
         for key, st in self.states.items():
             update = self.engine.recompute(st)
+            if update is None and key not in self._last:
+                update = self.engine.published(st)
             if update is not None:
                 self._last[key] = update
             if key in self._last:

@@ -6,90 +6,112 @@ it. Weights multiply the source's learned reliability, the statement's
 recency within the claim (truth that moves is followed) and the extractor's
 confidence. Denials never enter the numbers; they only lower the presence
 probability.
+
+This runs once per event, so it is one pass over the statements with the
+common cases (one statement, exact figures, one date) short-cut; sums run in
+source-name order so the result does not depend on arrival order.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
+from functools import partial
+from operator import attrgetter
 
 from streams.consensus.intervals import weighted_median
 from streams.consensus.settings import EngineSettings
 from streams.consensus.state import Obs, Sup
 
+_BY_SOURCE = attrgetter("source")
+#: NamedTuple's generated __new__ is Python code; tuple.__new__ is not (hot path)
+_sup: Callable[[tuple[object, ...]], Sup] = partial(tuple.__new__, Sup)  # type: ignore[assignment]
 
-def statement_weights(
-    observations: Iterable[Obs], weight_of: Callable[[str], float], settings: EngineSettings
-) -> list[tuple[Obs, float]]:
-    """Each kept statement with its aggregation weight, sorted by source name."""
-    obs = sorted(observations, key=lambda o: o.source)
+Estimate = tuple[float, float, float]
+
+
+def consensus(
+    observations: Iterable[Obs],
+    weight_of: Callable[[str], float],
+    settings: EngineSettings,
+    presence_prior_weight: float,
+) -> tuple[Estimate | None, bool, float | None, tuple[Sup, ...]]:
+    """(estimate, open_high, presence probability, supporters) of one claim.
+
+    * estimate: weighted medians of the lows, points and highs of the numeric
+      statements (denials excluded), or None without any;
+    * open_high: the weighted majority gave only lower bounds ("at least"),
+      so the published high (the largest figure given) is really open;
+    * presence: weighted share of assertions among assertions and denials,
+      pulled towards 1/2 by ``presence_prior_weight`` so that one voice never
+      gives certainty; None when nobody asserted or denied anything;
+    * supporters: each statement with its share of the total weight.
+    """
+    obs = sorted(observations, key=_BY_SOURCE)
     if not obs:
-        return []
+        return None, False, None, ()
+    s = settings
     newest = max(o.t for o in obs)
-    half_life_us = settings.recency_half_life_s * 1e6
-    out = []
+    half_life_us = s.recency_half_life_s * 1e6
+    min_conf = s.min_confidence
+    neutral = s.neutral_weight
+    weights: list[float] = []
+    yes = no = 0.0
+    num_obs: list[Obs] = []
+    num_w: list[float] = []
     for o in obs:
-        rec = 0.5 ** ((newest - o.t) / half_life_us) if half_life_us > 0 else 1.0
-        w = weight_of(o.source) * rec * max(o.conf, settings.min_confidence)
-        if o.stance == "neutral":
-            w *= settings.neutral_weight
-        out.append((o, w))
-    return out
+        w = weight_of(o.source) * (o.conf if o.conf > min_conf else min_conf)
+        if o.t != newest and half_life_us > 0:
+            w *= 0.5 ** ((newest - o.t) / half_life_us)
+        stance = o.stance
+        if stance == "asserts":
+            yes += w
+        elif stance == "denies":
+            no += w
+        else:
+            w *= neutral
+        weights.append(w)
+        if o.point is not None and stance != "denies" and w > 0:
+            num_obs.append(o)
+            num_w.append(w)
+
+    est: Estimate | None = None
+    open_high = False
+    if num_obs:
+        est, open_high = _estimate(num_obs, num_w)
+
+    presence = None
+    if yes + no > 0.0:
+        presence = (yes + presence_prior_weight / 2.0) / (yes + no + presence_prior_weight)
+
+    total = sum(weights)
+    digits = s.weight_digits
+    inv = 1.0 / total if total > 0 else 0.0
+    sups = tuple([
+        _sup((o.source, o.raw, o.stance, round(w * inv, digits), o.event_id))
+        for o, w in zip(obs, weights, strict=True)
+    ])
+    return est, open_high, presence, sups
 
 
-def estimate(
-    weighted: list[tuple[Obs, float]],
-) -> tuple[tuple[float, float, float] | None, bool]:
-    """((low, best, high), open_high) from the numeric statements; (None, False) without any.
-
-    ``open_high`` says the weighted majority gave only lower bounds; ``high``
-    is then closed at the largest figure anyone gave, for publication.
-    """
-    nums = [(o, w) for o, w in weighted if o.point is not None and o.stance != "denies" and w > 0]
-    if not nums:
-        return None, False
-    ws = [w for _, w in nums]
-    best = weighted_median([o.point for o, _ in nums], ws)  # type: ignore[misc]
-    low = weighted_median([o.lo for o, _ in nums], ws)  # type: ignore[misc]
-    high = weighted_median([o.hi for o, _ in nums], ws)  # type: ignore[misc]
-    open_high = math.isinf(high)
+def _estimate(nums: list[Obs], ws: list[float]) -> tuple[Estimate, bool]:
+    if len(nums) == 1:
+        o = nums[0]
+        lo, best, hi = o.lo, o.point, o.hi
+        assert lo is not None and best is not None and hi is not None
+    else:
+        points = [o.point for o in nums]
+        best = weighted_median(points, ws)  # type: ignore[arg-type]
+        lows = [o.lo for o in nums]
+        lo = best if lows == points else weighted_median(lows, ws)  # type: ignore[arg-type]
+        highs = [o.hi for o in nums]
+        hi = best if highs == points else weighted_median(highs, ws)  # type: ignore[arg-type]
+    open_high = math.isinf(hi)
     if open_high:
-        # the weighted majority only gives lower bounds: the interval closes at
-        # the largest finite figure anyone gave, never below the best value
+        # only lower bounds in the weighted majority: close the published
+        # interval at the largest finite figure anyone gave, never below best
         finite = [
-            x for o, _ in nums for x in (o.point, o.hi) if x is not None and not math.isinf(x)
+            x for o in nums for x in (o.point, o.hi) if x is not None and not math.isinf(x)
         ]
-        high = max([best, *finite])
-    low = min(low, best)
-    high = max(high, best)
-    return (low, best, high), open_high
-
-
-def presence(
-    weighted: list[tuple[Obs, float]], prior_weight: float
-) -> float | None:
-    """Probability that the claimed thing is real: weighted share of assertions.
-
-    ``prior_weight`` of pseudo-evidence at 1/2 keeps one voice from giving
-    certainty. None when nobody asserted or denied anything.
-    """
-    yes = math.fsum(w for o, w in weighted if o.stance == "asserts")
-    no = math.fsum(w for o, w in weighted if o.stance == "denies")
-    if yes + no <= 0.0:
-        return None
-    return (yes + prior_weight / 2.0) / (yes + no + prior_weight)
-
-
-def supporters(weighted: list[tuple[Obs, float]], digits: int) -> tuple[Sup, ...]:
-    """The ``supporting`` list: each source's statement and its share of the weight."""
-    total = math.fsum(w for _, w in weighted)
-    return tuple(
-        Sup(
-            source=o.source,
-            raw=o.raw,
-            stance=o.stance,
-            weight=round(w / total, digits) if total > 0 else 0.0,
-            event_id=o.event_id,
-        )
-        for o, w in weighted
-    )
+        hi = max([best, *finite])
+    return (min(lo, best), best, max(hi, best)), open_high

@@ -9,25 +9,16 @@ same states and emits the same updates and alerts. The Faust agent and the
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
-from schemas.events import (
-    ClaimObserved,
-    ConsensusUpdated,
-    ContradictionDetected,
-    Estimate,
-    Presence,
-    Supporter,
-    Value,
-)
+from schemas.events import ClaimObserved, ConsensusUpdated, ContradictionDetected
 from streams.consensus import aggregate
 from streams.consensus.fingerprint import jaccard, sketch, text_hash, words
 from streams.consensus.intervals import hedge_interval
 from streams.consensus.reliability import ReliabilityBook, record_key
 from streams.consensus.settings import EngineSettings
 from streams.consensus.state import ClaimState, Obs, Snapshot, from_us, to_us
-from streams.contradiction import Context, alert_id, cooling_down, detect
+from streams.contradiction import Context, Finding, alert_id, cooling_down, detect
 
 #: what happened to an event, for metrics and tests
 NEW = "new"
@@ -38,17 +29,54 @@ COPY = "copy"
 STALE = "stale"
 
 
-@dataclass(slots=True)
 class Step:
-    """The result of applying one event to a claim."""
+    """The result of applying one event to a claim.
 
-    state: ClaimState
-    update: ConsensusUpdated | None = None
-    alert: ContradictionDetected | None = None
-    #: (key, value) records for the compacted topic ``sources.reliability``
-    reliability: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
-    #: new | superseded | repeat | duplicate | copy | stale
-    outcome: str = NEW
+    ``update`` and ``alert`` are built on first access: the decision (is there
+    a change, is there a contradiction, the cooldown) is taken inside
+    ``apply``, but turning it into pydantic events costs more than the rest of
+    the engine together, and a replay that only wants the final consensus
+    never needs them.
+    """
+
+    __slots__ = ("_alert", "_build", "_finding", "_snap", "_update", "outcome", "reliability",
+                 "state")
+
+    def __init__(
+        self,
+        state: ClaimState,
+        reliability: list[tuple[str, dict[str, Any]]] | None = None,
+        outcome: str = NEW,
+    ) -> None:
+        self.state = state
+        #: (key, value) records for the compacted topic ``sources.reliability``
+        self.reliability: list[tuple[str, dict[str, Any]]] = reliability or []
+        #: new | superseded | repeat | duplicate | copy | stale
+        self.outcome = outcome
+        self._snap: Snapshot | None = None
+        self._finding: tuple[Any, ...] | None = None
+        self._build: ConsensusEngine | None = None
+        self._update: ConsensusUpdated | None = None
+        self._alert: ContradictionDetected | None = None
+
+    @property
+    def changed(self) -> bool:
+        """Whether the consensus changed (``update`` is not None), without building it."""
+        return self._snap is not None
+
+    @property
+    def update(self) -> ConsensusUpdated | None:
+        """The ConsensusUpdated to publish, or None when the event changed nothing."""
+        if self._update is None and self._snap is not None and self._build is not None:
+            self._update = self._build._update_event(self.state, self._snap)
+        return self._update
+
+    @property
+    def alert(self) -> ContradictionDetected | None:
+        """The ContradictionDetected to publish, or None."""
+        if self._alert is None and self._finding is not None and self._build is not None:
+            self._alert = self._build._alert_event(self.state, *self._finding)
+        return self._alert
 
 
 class ConsensusEngine:
@@ -90,9 +118,11 @@ class ConsensusEngine:
         if snap is None:
             return step
         nxt.last = snap
-        step.update = self._update_event(nxt, snap)
+        step._snap, step._build = snap, self
         if before is not None and outcome != REPEAT:
-            step.alert = self._alert(nxt, obs, new, prev, before, snap)
+            finding = self._contradiction(nxt, obs, new, prev, before, snap)
+            if finding is not None:
+                step._finding = (obs, finding, before)
         return step
 
     def recompute(self, state: ClaimState) -> ConsensusUpdated | None:
@@ -184,16 +214,17 @@ class ConsensusEngine:
         """The new snapshot, or None when it would say nothing new."""
         s = self.settings
         book = self.reliability
-        weighted = aggregate.statement_weights(state.observations.values(), book.weight, s)
-        est, open_high = aggregate.estimate(weighted)
-        p = aggregate.presence(weighted, s.presence_prior_weight * book.default_weight())
+        est, open_high, p, sups = aggregate.consensus(
+            state.observations.values(), book.weigher(), s,
+            s.presence_prior_weight * book.default_weight(),
+        )
         if p is not None:
             p = round(p, s.weight_digits)
         snap = Snapshot(
             version=(before.version if before is not None else 0) + 1,
             estimate=est,
             presence=p,
-            supporters=aggregate.supporters(weighted, s.weight_digits),
+            supporters=sups,
             at=state.event_at,
             trigger=state.event_id,
             open_high=open_high,
@@ -203,39 +234,42 @@ class ConsensusEngine:
         return snap
 
     def _update_event(self, state: ClaimState, snap: Snapshot) -> ConsensusUpdated:
+        # a plain dict validated in pydantic-core is ~3x faster than nested
+        # model_construct calls, and it checks the contract on the way out
         est = snap.estimate
-        return ConsensusUpdated.model_construct(
-            claim_key=state.claim_key,
-            version=snap.version,
-            estimate=Estimate.model_construct(low=est[0], best=est[1], high=est[2])
+        return ConsensusUpdated.model_validate({
+            "claim_key": state.claim_key,
+            "version": snap.version,
+            "estimate": {"low": est[0], "best": est[1], "high": est[2]}
             if est is not None else None,
-            presence=Presence.model_construct(probability=snap.presence)
-            if snap.presence is not None else None,
-            supporting=[
-                Supporter.model_construct(
-                    source=sup.source,
-                    value=Value.model_construct(
-                        low=sup.raw[0], best=sup.raw[1], high=sup.raw[2], hedge=sup.raw[3]
-                    ) if sup.raw is not None else None,
-                    stance=sup.stance,  # type: ignore[arg-type]
-                    weight=sup.weight,
-                    event_id=sup.event_id,
-                )
+            "presence": {"probability": snap.presence} if snap.presence is not None else None,
+            "supporting": [
+                {
+                    "source": sup.source,
+                    "value": {
+                        "low": sup.raw[0], "best": sup.raw[1], "high": sup.raw[2],
+                        "hedge": sup.raw[3],
+                    } if sup.raw is not None else None,
+                    "stance": sup.stance,
+                    "weight": sup.weight,
+                    "event_id": sup.event_id,
+                }
                 for sup in snap.supporters
             ],
-            n_sources=len(snap.supporters),
-            updated_at=from_us(snap.at),
-            trigger_event_id=snap.trigger,
-            subject=state.subject,
-            measure=state.measure,
-            location=state.location,
-            parent_key=state.parent_key,
-        )
+            "n_sources": len(snap.supporters),
+            "updated_at": from_us(snap.at),
+            "trigger_event_id": snap.trigger,
+            "subject": state.subject,
+            "measure": state.measure,
+            "location": state.location,
+            "parent_key": state.parent_key,
+        })
 
-    def _alert(
+    def _contradiction(
         self, state: ClaimState, obs: ClaimObserved, new: Obs, prev: Obs | None,
         before: Snapshot, after: Snapshot,
-    ) -> ContradictionDetected | None:
+    ) -> Finding | None:
+        """The rules' verdict, with the cooldown applied (and armed) in ``state``."""
         a = self.settings.alerts
         now = to_us(obs.observed_at)
         if cooling_down(state.cooldown.get(new.source), now, a.cooldown_s):
@@ -245,9 +279,13 @@ class ConsensusEngine:
             trust=self.reliability.trust(new.source),
             ctx=Context(state.subject, state.measure, state.location, obs.location),
         )
-        if finding is None:
-            return None
-        state.cooldown[new.source] = now
+        if finding is not None:
+            state.cooldown[new.source] = now
+        return finding
+
+    def _alert_event(
+        self, state: ClaimState, obs: ClaimObserved, finding: Finding, before: Snapshot
+    ) -> ContradictionDetected:
         return ContradictionDetected(
             alert_id=alert_id(state.claim_key, obs.event_id, finding.kind),
             claim_key=state.claim_key,

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 import zlib
+from collections.abc import Iterable
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
@@ -33,10 +34,10 @@ def text_hash(tokens: list[str]) -> str:
 def sketch(tokens: list[str], k: int) -> tuple[int, ...]:
     """The ``k`` smallest CRC32 values of the text's word 3-shingles, sorted."""
     if len(tokens) < 3:
-        shingles = {" ".join(tokens)}
+        shingles: Iterable[str] = (" ".join(tokens),)
     else:
-        shingles = {" ".join(tokens[i : i + 3]) for i in range(len(tokens) - 2)}
-    hashes = sorted({zlib.crc32(s.encode()) for s in shingles})
+        shingles = map(" ".join, zip(tokens, tokens[1:], tokens[2:], strict=False))
+    hashes = sorted(set(map(zlib.crc32, map(str.encode, shingles))))
     return tuple(hashes[:k])
 
 

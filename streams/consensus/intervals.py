@@ -60,19 +60,24 @@ def weighted_median(values: Sequence[float], weights: Sequence[float]) -> float:
     When the cumulative weight lands exactly on one half between two values
     (two equally trusted sources), the midpoint is returned, like the ordinary
     median. Infinite values are allowed; zero total weight gives ``nan``.
+    Weights are summed in the order given, so equal inputs give equal bits.
     """
+    if len(values) == 1:
+        return values[0] if weights[0] > 0.0 else math.nan
     pairs = sorted(zip(values, weights, strict=True))
-    total = math.fsum(w for _, w in pairs)
+    total = sum(weights)
     if total <= 0.0:
         return math.nan
-    half = total / 2.0
+    upper = total / 2.0 * (1.0 + 1e-12)
+    lower = total / 2.0 * (1.0 - 1e-12)
     acc = 0.0
     n = len(pairs)
-    for i, (v, w) in enumerate(pairs):
+    for i in range(n):
+        v, w = pairs[i]
         acc += w
-        if acc > half * (1.0 + 1e-12):
+        if acc > upper:
             return v
-        if acc >= half * (1.0 - 1e-12):
+        if acc >= lower:
             # exactly half: the median sits between this value and the next
             j = i + 1
             while j < n and pairs[j][1] <= 0.0:

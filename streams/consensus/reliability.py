@@ -28,6 +28,7 @@ Claims a source states alone carry no evidence about it and are left out.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -91,6 +92,7 @@ class ReliabilityBook:
         self._weights: dict[str, float] = {}
         self._trust: dict[str, float] = {}
         self._pending = 0
+        self._refresh_at = max(1, self.settings.refresh_min)
         self._generation = 0
         self._default = self._weight_of(0.0, 0.0, None)
 
@@ -131,6 +133,7 @@ class ReliabilityBook:
             "weights": sorted(self._weights.items()),
             "trust": sorted(self._trust.items()),
             "pending": self._pending,
+            "refresh_at": self._refresh_at,
             "generation": self._generation,
         }
 
@@ -140,6 +143,7 @@ class ReliabilityBook:
         self._weights = {k: float(v) for k, v in d["weights"]}
         self._trust = {k: float(v) for k, v in d["trust"]}
         self._pending = int(d["pending"])
+        self._refresh_at = int(d.get("refresh_at", self._refresh_at))
         self._generation = int(d["generation"])
 
     @property
@@ -161,6 +165,22 @@ class ReliabilityBook:
             prior = self.priors.get(source)
             return self._default if prior is None else self._weight_of(0.0, 0.0, prior)
         return w
+
+    def weigher(self) -> Callable[[str], float]:
+        """A fast ``weight`` for many lookups in a row (refreshes at most once, now)."""
+        self._maybe_refresh()
+        weights, priors, default = self._weights, self.priors, self._default
+        if not priors:
+            return lambda source: weights.get(source, default)
+
+        def lookup(source: str) -> float:
+            w = weights.get(source)
+            if w is None:
+                prior = priors.get(source)
+                return default if prior is None else self._weight_of(0.0, 0.0, prior)
+            return w
+
+        return lookup
 
     def trust(self, source: str) -> float:
         """Human-readable reliability in [0, 1]: shrunk share of agreement."""
@@ -186,10 +206,7 @@ class ReliabilityBook:
         return dict(sorted(self._weights.items()))
 
     def _maybe_refresh(self) -> None:
-        s = self.settings
-        if self._pending and self._pending >= max(
-            s.refresh_min, s.refresh_fraction * len(self._records)
-        ):
+        if self._pending >= self._refresh_at:
             self.refresh()
 
     def refresh(self) -> bool:
@@ -198,6 +215,8 @@ class ReliabilityBook:
             return False
         self._pending = 0
         self._weights, self._trust = self._solve()
+        self._refresh_at = max(1, self.settings.refresh_min,
+                               int(self.settings.refresh_fraction * len(self._records)))
         self._generation += 1
         return True
 
@@ -218,25 +237,38 @@ class ReliabilityBook:
 
     def _solve(self) -> tuple[dict[str, float], dict[str, float]]:
         s = self.settings
-        keys = sorted(self._records)
-        recs = [self._records[k] for k in keys]
-        # records: (source, claim, stance, lo, point, hi, t, conf)
-        sources = sorted({r[0] for r in recs})
-        sidx = {name: i for i, name in enumerate(sources)}
-        n_src = len(sources)
-        quant = _Part.build(
-            [r for r in recs if r[4] is not None and r[2] != "denies"], sidx, s, numeric=True
+        if not self._records:
+            return {}, {}
+        # columns of all records; np.unique and lexsort give every worker the
+        # same canonical row order whatever order the records arrived in
+        col_s, col_c, col_st, col_lo, col_pt, col_hi, col_t, col_cf = zip(
+            *self._records.values(), strict=True
         )
-        claims_with_presence = {r[1] for r in recs if r[4] is None and r[2] != "neutral"}
-        pres = _Part.build(
-            [r for r in recs if r[1] in claims_with_presence and r[2] != "neutral"],
-            sidx, s, numeric=False,
-        )
+        sources, src = np.unique(np.array(col_s), return_inverse=True)
+        claims, claim = np.unique(np.array(col_c), return_inverse=True)
+        stance = np.array(col_st)
+        lo = np.array(col_lo, dtype=np.float64)
+        pt = np.array(col_pt, dtype=np.float64)
+        hi = np.array(col_hi, dtype=np.float64)
+        t = np.array(col_t, dtype=np.float64)
+        conf = np.array(col_cf, dtype=np.float64)
+        n_src, n_claims = len(sources), len(claims)
+        has_number = ~np.isnan(pt)
+        quant_rows = has_number & (stance != "denies")
+        # presence is learned on claims where someone denied or spoke without a number
+        pres_claims = np.zeros(n_claims, dtype=bool)
+        pres_claims[claim[~has_number & (stance != "neutral")]] = True
+        pres_rows = pres_claims[claim] & (stance != "neutral")
+        yes = np.where(stance == "asserts", 1.0, 0.0)
+        cols = (src, claim, t, conf, n_claims, s)
+        quant = _Part.build(quant_rows, lo, pt, hi, *cols, numeric=True)
+        pres = _Part.build(pres_rows, yes, yes, yes, *cols, numeric=False)
+        parts = [p for p in (quant, pres) if p is not None]
         n_eff = np.zeros(n_src)
-        for part in (quant, pres):
-            if part is not None:
-                np.add.at(n_eff, part.src, part.rec)
-        prior_arr = np.array([self.priors.get(name, -1.0) for name in sources])
+        for part in parts:
+            n_eff += np.bincount(part.src, weights=part.rec, minlength=n_src)
+        names = sources.tolist()
+        prior_arr = np.array([self.priors.get(name, -1.0) for name in names])
         has_prior = prior_arr >= 0.0
         prior_n = np.where(has_prior, s.prior_strength, 0.0)
         prior_loss = np.where(has_prior, s.prior_strength * (1.0 - prior_arr), 0.0)
@@ -256,25 +288,25 @@ class ReliabilityBook:
 
         loss = np.zeros(n_src)
         # first round: what is known before any agreement is measured (priors only)
-        w = np.array([self._weight_of(0.0, 0.0, self.priors.get(name)) for name in sources])
-        for _ in range(max(1, s.iterations)):
+        w = np.array([self._weight_of(0.0, 0.0, self.priors.get(name)) for name in names])
+        for _ in range(max(1, s.iterations) if parts else 0):
             loss = np.zeros(n_src)
-            for part in (quant, pres):
-                if part is not None:
-                    np.add.at(loss, part.src, part.losses(w))
+            for part in parts:
+                loss += np.bincount(part.src, weights=part.losses(w), minlength=n_src)
             w = weigh(loss)
-        weights = {name: float(w[i]) for i, name in enumerate(sources)}
         # posterior mean accuracy under the same Beta prior the weights use
         trust = (s.prior_right + n_eff + prior_n - loss - prior_loss) / (
             s.prior_right + s.prior_wrong + n_eff + prior_n
         )
-        trusts = {name: float(min(1.0, max(0.0, trust[i]))) for i, name in enumerate(sources)}
-        return weights, trusts
+        trust = np.clip(trust, 0.0, 1.0)
+        return dict(zip(names, w.tolist(), strict=True)), dict(
+            zip(names, trust.tolist(), strict=True)
+        )
 
 
 class _Part:
     """The quantity or presence statements of claims with two or more sources,
-    sorted by (claim, value) so each round's weighted medians are vectorised."""
+    sorted by (claim, value, source) so each round's weighted medians are vectorised."""
 
     def __init__(
         self, src: np.ndarray, claim: np.ndarray, lo: np.ndarray, pt: np.ndarray, hi: np.ndarray,
@@ -287,44 +319,28 @@ class _Part:
 
     @classmethod
     def build(
-        cls, recs: list[tuple[Any, ...]], sidx: dict[str, int], s: BookSettings, numeric: bool
+        cls, rows: np.ndarray, lo: np.ndarray, pt: np.ndarray, hi: np.ndarray,
+        src: np.ndarray, claim: np.ndarray, t: np.ndarray, conf: np.ndarray, n_claims: int,
+        s: BookSettings, *, numeric: bool,
     ) -> _Part | None:
-        by_claim: dict[str, list[tuple[Any, ...]]] = {}
-        for r in recs:
-            by_claim.setdefault(r[1], []).append(r)
-        rows: list[tuple[int, int, float, float, float, int, float]] = []
-        ci = 0
-        for claim in sorted(by_claim):
-            group = by_claim[claim]
-            if len({r[0] for r in group}) < 2:
-                continue  # a source alone on a claim tells nothing about it
-            for r in group:
-                if numeric:
-                    lo, pt, hi = r[3], r[4], r[5]
-                else:
-                    lo = pt = hi = 1.0 if r[2] == "asserts" else 0.0
-                rows.append((ci, sidx[r[0]], lo, pt, hi, r[6], r[7]))
-            ci += 1
-        if not rows:
+        """The part made of the selected ``rows`` of claims with at least two of them."""
+        counts = np.bincount(claim[rows], minlength=n_claims)
+        # records are per (source, claim), so two rows are two distinct sources;
+        # a source alone on a claim tells nothing about it
+        sel = np.flatnonzero(rows & (counts[claim] >= 2))
+        if sel.size == 0:
             return None
-        rows.sort(key=lambda x: (x[0], x[3], x[1]))
-        arr_claim = np.array([x[0] for x in rows], dtype=np.int64)
-        t = np.array([x[5] for x in rows], dtype=np.float64)
-        starts = np.flatnonzero(np.r_[True, arr_claim[1:] != arr_claim[:-1]])
-        tmax = np.maximum.reduceat(t, starts)[arr_claim]
+        order = sel[np.lexsort((src[sel], pt[sel], claim[sel]))]
+        c = claim[order]
+        starts = np.flatnonzero(np.r_[True, c[1:] != c[:-1]])
+        group = np.cumsum(np.r_[0, (c[1:] != c[:-1]).astype(np.int64)])
+        tt = t[order]
+        tmax = np.maximum.reduceat(tt, starts)[group]
         half_life_us = s.recency_half_life_s * 1e6
-        rec = np.power(0.5, (tmax - t) / half_life_us) if half_life_us > 0 else np.ones_like(t)
+        rec = np.power(0.5, (tmax - tt) / half_life_us) if half_life_us > 0 else np.ones_like(tt)
         return cls(
-            src=np.array([x[1] for x in rows], dtype=np.int64),
-            claim=arr_claim,
-            lo=np.array([x[2] for x in rows], dtype=np.float64),
-            pt=np.array([x[3] for x in rows], dtype=np.float64),
-            hi=np.array([x[4] for x in rows], dtype=np.float64),
-            rec=rec,
-            conf=np.array([x[6] for x in rows], dtype=np.float64),
-            starts=starts,
-            numeric=numeric,
-            loss_scale=s.loss_scale,
+            src=src[order], claim=group, lo=lo[order], pt=pt[order], hi=hi[order], rec=rec,
+            conf=conf[order], starts=starts, numeric=numeric, loss_scale=s.loss_scale,
         )
 
     def truth(self, w: np.ndarray) -> np.ndarray:
@@ -359,10 +375,13 @@ class _Part:
         return loss * self.rec
 
 
+_NAN = math.nan  # one object, so equal records compare equal (tuple identity check)
+
+
 def _record_value(rec: tuple[Any, ...]) -> dict[str, Any]:
     """The tuple form back to the JSON record value (inverse of :func:`_parse_record`)."""
     q = None
-    if rec[4] is not None:
+    if not math.isnan(rec[4]):
         q = [rec[3], rec[4], None if math.isinf(rec[5]) else rec[5]]
     return {"s": rec[0], "c": rec[1], "st": rec[2], "q": q, "t": rec[6], "cf": rec[7]}
 
@@ -371,7 +390,7 @@ def _parse_record(v: dict[str, Any]) -> tuple[Any, ...]:
     """Record value (JSON) → the tuple the batch works on."""
     q = v.get("q")
     if q is None:
-        lo = pt = hi = None
+        lo = pt = hi = _NAN
     else:
         lo, pt = float(q[0]), float(q[1])
         hi = math.inf if q[2] is None else float(q[2])

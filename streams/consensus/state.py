@@ -12,9 +12,9 @@ resumed replay bit-for-bit equal to an uninterrupted one.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -42,8 +42,7 @@ def _inf(x: float | None) -> float:
     return math.inf if x is None else x
 
 
-@dataclass(frozen=True, slots=True)
-class Obs:
+class Obs(NamedTuple):
     """One source's current statement on a claim, as the engine uses it.
 
     ``lo/point/hi`` is the hedge-aware interval (``hi`` may be ``inf``); all
@@ -94,8 +93,7 @@ class Obs:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Sup:
+class Sup(NamedTuple):
     """One supporter in a published consensus (mirrors ``schemas.Supporter``)."""
 
     source: str
@@ -105,8 +103,7 @@ class Sup:
     event_id: str
 
 
-@dataclass(frozen=True, slots=True)
-class Snapshot:
+class Snapshot(NamedTuple):
     """A published consensus, compactly: enough to rebuild its ConsensusUpdated."""
 
     version: int
@@ -184,11 +181,10 @@ class ClaimState:
 
     def copy(self) -> ClaimState:
         """A copy whose containers can be changed without touching ``self``."""
-        return replace(
-            self,
-            observations=dict(self.observations),
-            seen=list(self.seen),
-            cooldown=dict(self.cooldown),
+        return ClaimState(
+            self.claim_key, self.subject, self.measure, self.location, self.parent_key,
+            dict(self.observations), list(self.seen), self.last, dict(self.cooldown),
+            self.event_at, self.event_id,
         )
 
     def to_dict(self) -> dict[str, Any]:

@@ -59,6 +59,27 @@ def detect(
     ctx: Context,
 ) -> Finding | None:
     """The contradiction ``new`` makes against ``before``, if any."""
+    finding = _detect(settings, new=new, prev=prev, before=before, after=after, trust=trust,
+                      ctx=ctx)
+    if finding is None:
+        return None
+    if ctx.obs_location and ctx.claim_location and ctx.obs_location != ctx.claim_location \
+            and is_inside(ctx.obs_location, ctx.claim_location):
+        return None  # a part of the place, not the place (checked last: it is the dearest)
+    return finding
+
+
+def _detect(
+    settings: AlertSettings,
+    *,
+    new: Obs,
+    prev: Obs | None,
+    before: Snapshot | None,
+    after: Snapshot,
+    trust: float,
+    ctx: Context,
+) -> Finding | None:
+    """The rules proper, before the (costlier) place check."""
     if before is None:
         return None  # first statement on the claim
     if prev is not None and prev.same_statement(new):
@@ -66,8 +87,6 @@ def detect(
     others = [s for s in before.supporters if s.source != new.source]
     if not others:
         return None  # the consensus was this source's own figure
-    if ctx.obs_location and ctx.claim_location and is_inside(ctx.obs_location, ctx.claim_location):
-        return None  # a part of the place, not the place
     n_before = len(before.supporters)
     support = min(1.0, len(others) / 3.0)
 

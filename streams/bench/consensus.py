@@ -1,0 +1,166 @@
+"""Replay throughput of the consensus core: ClaimObserved events per second, one core.
+
+What is measured is what ``claimwatch replay`` and the consensus agent run per
+event: ``ConsensusEngine.apply`` (supersede, duplicate and copy checks,
+fingerprints, weighted medians, presence, contradiction rules, update and
+alert events) plus the reliability book's ingestion and its periodic batch
+truth discovery, then ``final()`` settling every claim.
+
+Baseline, same process, same events: a plain per-claim running median (append
+the value, take ``statistics.median`` of the claim's values) — the cheapest
+thing that could be called a consensus. ``ratio`` = engine rate / baseline rate.
+
+A second pair measures the command-line path: JSON line → validated
+ClaimObserved → engine → JSON lines out, against decoding and re-encoding the
+same lines without the engine.
+
+The stream is synthetic and seeded: 8,000 claims (7.5 events each), 300 sources of mixed
+quality, hedged figures, denials, later revisions, copies and redeliveries.
+"""
+
+from __future__ import annotations
+
+import random
+import statistics
+import time
+from datetime import UTC, datetime, timedelta
+
+from schemas.codec import decode, dumps
+from schemas.events import ClaimObserved
+from streams.consensus import ConsensusEngine, EngineSettings, ReliabilityBook
+from streams.replay import Replayer
+
+N_EVENTS = 60_000
+N_CLAIMS = 8_000
+N_SOURCES = 300
+WORDS = (
+    "officials said on according to the ministry reported an estimated number of people "
+    "were killed missing displaced in the region after fighting near town city border "
+    "late on sources told reporters local authorities confirmed at least more than"
+).split()
+
+
+def synthetic_stream(n_events: int = N_EVENTS, seed: int = 42) -> list[ClaimObserved]:
+    """A seeded, messy stream of claims (see module docstring)."""
+    rng = random.Random(seed)
+    t0 = datetime(2025, 1, 1, tzinfo=UTC)
+    truths = [rng.choice([12, 340, 5_600, 78_000]) * rng.uniform(0.5, 2.0) for _ in range(N_CLAIMS)]
+    quality = [rng.choice([0.99, 0.97, 0.95, 0.8]) for _ in range(N_SOURCES)]
+    events: list[ClaimObserved] = []
+    i = 0
+    while len(events) < n_events:
+        c = rng.randrange(N_CLAIMS)
+        s = rng.randrange(N_SOURCES)
+        day = i / (n_events / 60)
+        truth = truths[c] * (1 + 0.01 * day)  # slowly moving truth
+        roll = rng.random()
+        if roll < 0.05 and events:  # redelivery
+            events.append(events[rng.randrange(len(events))])
+            continue
+        stance = "denies" if roll < 0.08 else "asserts"
+        value = None
+        if stance == "asserts":
+            good = rng.random() < quality[s]
+            best = round(truth * (rng.uniform(0.98, 1.02) if good else rng.uniform(0.2, 5.0)))
+            hedge = rng.choice(["exact", "exact", "approximately", "at_least", "range"])
+            low = high = None
+            if hedge == "range":
+                low, high = best * 0.9, best * 1.1
+            value = {"best": best, "low": low, "high": high, "hedge": hedge}
+        text = " ".join(rng.choices(WORDS, k=rng.randint(8, 20)))
+        when = t0 + timedelta(days=day)
+        events.append(
+            ClaimObserved(
+                event_id=f"ev-{i}",
+                claim_key=f"claim-{c}:count@place-{c % 97}",
+                subject=f"subject {c}",
+                measure="count",
+                location=f"place {c % 97}",
+                value=value,
+                stance=stance,
+                source={"name": f"source {s}"},
+                article_id=f"art-{i}",
+                as_of=when,
+                evidence={"text": text, "start": 0, "end": len(text)},
+                confidence=rng.uniform(0.4, 1.0),
+                observed_at=when,
+            )
+        )
+        i += 1
+    return events
+
+
+def _engine_rate(events: list[ClaimObserved]) -> tuple[float, int, int]:
+    replayer = Replayer(ConsensusEngine(EngineSettings(), ReliabilityBook()))
+    started = time.perf_counter()
+    n_updates = n_alerts = 0
+    for out in replayer.feed(events):
+        if out.type == "ConsensusUpdated":
+            n_updates += 1
+        else:
+            n_alerts += 1
+    replayer.final()
+    return len(events) / (time.perf_counter() - started), n_updates, n_alerts
+
+
+def _median_rate(events: list[ClaimObserved]) -> float:
+    started = time.perf_counter()
+    values: dict[str, list[float]] = {}
+    last: dict[str, float] = {}
+    for ev in events:
+        if ev.value is None or ev.stance == "denies":
+            continue
+        vals = values.setdefault(ev.claim_key, [])
+        vals.append(ev.value.best)
+        last[ev.claim_key] = statistics.median(vals)
+    return len(events) / (time.perf_counter() - started)
+
+
+def _cli_rates(lines: list[bytes]) -> tuple[float, float]:
+    started = time.perf_counter()
+    replayer = Replayer(ConsensusEngine(EngineSettings(), ReliabilityBook()))
+    sink = 0
+    for out in replayer.feed(decode(line, ClaimObserved) for line in lines):
+        sink += len(dumps(out))
+    engine = len(lines) / (time.perf_counter() - started)
+    started = time.perf_counter()
+    for line in lines:
+        sink += len(dumps(decode(line, ClaimObserved)))
+    bare = len(lines) / (time.perf_counter() - started)
+    return engine, bare
+
+
+def run() -> dict[str, float]:
+    events = synthetic_stream()
+    lines = [dumps(e) for e in events[:20_000]]
+    _engine_rate(events[:5_000])  # warm-up: imports, caches
+    engine_rates, median_rates = [], []
+    n_updates = n_alerts = 0
+    for _ in range(3):  # interleaved repeats: both see the same machine noise
+        rate, n_updates, n_alerts = _engine_rate(events)
+        engine_rates.append(rate)
+        median_rates.append(_median_rate(events))
+    engine_rate = statistics.median(engine_rates)
+    median_rate = statistics.median(median_rates)
+    cli_rate, bare_cli_rate = _cli_rates(lines)
+    print(f"consensus replay, {len(events):,} events on {N_CLAIMS:,} claims, one core")
+    print(f"  engine (apply + reliability + final): {engine_rate:>10,.0f} events/s")
+    print(f"  baseline per-claim running median:    {median_rate:>10,.0f} events/s")
+    print(f"  ratio engine/baseline:                {engine_rate / median_rate:>10.3f}")
+    print(f"  CLI path (JSON in, engine, JSON out): {cli_rate:>10,.0f} events/s")
+    print(f"  CLI path without the engine:          {bare_cli_rate:>10,.0f} events/s")
+    print(f"  ({n_updates:,} updates and {n_alerts:,} alerts per replay; goal 20,000 events/s)")
+    return {
+        "engine_events_per_s": engine_rate,
+        "median_baseline_events_per_s": median_rate,
+        "ratio_engine_to_median": engine_rate / median_rate,
+        "cli_events_per_s": cli_rate,
+        "cli_without_engine_events_per_s": bare_cli_rate,
+        "ratio_cli_to_bare_cli": cli_rate / bare_cli_rate,
+        "updates_per_replay": float(n_updates),
+        "alerts_per_replay": float(n_alerts),
+    }
+
+
+if __name__ == "__main__":
+    run()
