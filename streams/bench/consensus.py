@@ -33,11 +33,12 @@ from streams.replay import Replayer
 N_EVENTS = 60_000
 N_CLAIMS = 8_000
 N_SOURCES = 300
-WORDS = (
+_TEXT = (
     "officials said on according to the ministry reported an estimated number of people "
     "were killed missing displaced in the region after fighting near town city border "
     "late on sources told reporters local authorities confirmed at least more than"
-).split()
+)
+WORDS = _TEXT.split()
 
 
 def synthetic_stream(n_events: int = N_EVENTS, seed: int = 42) -> list[ClaimObserved]:
