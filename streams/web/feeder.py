@@ -47,13 +47,13 @@ class ReadModelFeeder:
         topics: FeedTopics | None = None,
         *,
         client_id: str = "claimwatch-readmodel",
-        rescan_interval: float = 30.0,
+        metadata_max_age_ms: int = 2000,
     ) -> None:
         self.model = model
         self.bootstrap_servers = bootstrap_servers
         self.topics = topics or FeedTopics()
         self.client_id = client_id
-        self.rescan_interval = rescan_interval
+        self.metadata_max_age_ms = metadata_max_age_ms
         self.records = 0
         self.bad_records = 0
         #: True once every assigned partition was read up to its end offset at assignment.
@@ -82,14 +82,6 @@ class ReadModelFeeder:
             self.bad_records += 1
             log.warning("read model skipped a bad record on %s: %s", topic, exc)
 
-    async def _partitions(self, consumer: AIOKafkaConsumer) -> set[TopicPartition]:
-        await consumer.topics()  # refreshes metadata
-        found: set[TopicPartition] = set()
-        for name in self.topics.names():
-            parts = consumer.partitions_for_topic(name) or set()
-            found.update(TopicPartition(name, p) for p in parts)
-        return found
-
     async def _check_caught_up(
         self, consumer: AIOKafkaConsumer, tps: Iterable[TopicPartition]
     ) -> None:
@@ -102,7 +94,12 @@ class ReadModelFeeder:
         log.info("read model caught up: %d records, %d claims", self.records, len(self.model))
 
     async def run(self, stop: asyncio.Event | None = None) -> None:
-        """Consume until ``stop`` is set (or the task is cancelled)."""
+        """Consume until ``stop`` is set (or the task is cancelled).
+
+        ``subscribe`` without a group assigns every partition of the topics and
+        follows topics and partitions created later (a sink topic appears on
+        its first write), re-reading metadata every ``metadata_max_age_ms``.
+        """
         stop = stop or asyncio.Event()
         consumer = AIOKafkaConsumer(
             bootstrap_servers=self.bootstrap_servers,
@@ -110,35 +107,28 @@ class ReadModelFeeder:
             client_id=self.client_id,
             enable_auto_commit=False,
             auto_offset_reset="earliest",
+            metadata_max_age_ms=self.metadata_max_age_ms,
         )
         await consumer.start()
         try:
-            assigned: set[TopicPartition] = set()
-            loop = asyncio.get_running_loop()
-            next_scan = 0.0
+            wanted = set(self.topics.names())
+            # Subscribing to a missing topic makes brokers with auto-creation create it
+            # with their default partition count; the worker declares these, so wait.
+            while not stop.is_set() and not wanted <= await consumer.topics():
+                await asyncio.sleep(1.0)
+            consumer.subscribe(sorted(wanted))
+            known: set[TopicPartition] = set()
             while not stop.is_set():
-                if loop.time() >= next_scan:
-                    found = await self._partitions(consumer)
-                    wanted = {tp.topic for tp in found}
-                    complete = wanted == set(self.topics.names())
-                    next_scan = loop.time() + (self.rescan_interval if complete else 1.0)
-                    if found - assigned:
-                        new = found - assigned
-                        assigned = found
-                        consumer.assign(sorted(assigned))
-                        await consumer.seek_to_beginning(*new)
-                        ends = await consumer.end_offsets(sorted(new))
-                        self._targets.update(ends)
-                        self.caught_up = False
-                    elif not assigned:
-                        self._targets.clear()
-                        await asyncio.sleep(0.5)
-                        continue
                 batches = await consumer.getmany(timeout_ms=500, max_records=2000)
                 for tp, records in batches.items():
                     for record in records:
                         self.handle(tp.topic, record.value)
-                if complete:
-                    await self._check_caught_up(consumer, assigned)
+                new = consumer.assignment() - known
+                if new:
+                    known |= new
+                    self._targets.update(await consumer.end_offsets(sorted(new)))
+                    self.caught_up = False
+                if {tp.topic for tp in known} == wanted:
+                    await self._check_caught_up(consumer, known)
         finally:
             await consumer.stop()

@@ -192,23 +192,30 @@ async def test_feeder_folds_every_partition_of_the_output_topics(cluster: Cluste
 
     model = ReadModel()
     topics = FeedTopics(*(cluster.topic(n) for n in FeedTopics().names()))
-    feeder = ReadModelFeeder(model, cluster.bootstrap, topics)
+    feeder = ReadModelFeeder(model, cluster.bootstrap, topics, metadata_max_age_ms=500)
     stop = asyncio.Event()
     task = asyncio.create_task(feeder.run(stop))
     try:
         async def folded() -> bool:
-            return feeder.caught_up and len(model) == len(keys) and model.alert_count == 1
+            return feeder.caught_up
         await eventually("the feeder to catch up", folded, timeout=60)
-        assert feeder.bad_records == 1
+        # Caught up means everything written before the start is in.
+        assert len(model) == len(keys)
+        assert [c["version"] for c in model.list_claims(limit=100).items] == [1] * len(keys)
         assert sum(c["n_observations"] for c in model.list_claims(limit=100).items) == 24
-        assert all(c["version"] == 1 for c in model.list_claims(limit=100).items)
+        assert model.alert_count == 1
+        assert feeder.bad_records == 1
 
         late = _observation(99, "late-arrival:count@riverside")
         await cluster.produce("claims.observed", [late], key=by_key)
+        await cluster.produce("consensus.updated", [versions[0].model_copy(update={"version": 2})],
+                              key=by_key)
 
         async def late_seen() -> bool:
-            return "late-arrival:count@riverside" in model
-        await eventually("a record written after catching up", late_seen, timeout=60)
+            claim = model.claim(keys[0])
+            return "late-arrival:count@riverside" in model and claim is not None and (
+                claim["consensus"]["version"] == 2)
+        await eventually("records written after catching up", late_seen, timeout=60)
     finally:
         stop.set()
         await asyncio.wait_for(task, timeout=30)
@@ -295,7 +302,7 @@ async def test_prometheus_scrapes_the_worker(
             assert (await prom.scalar(http, "claimwatch_tracked_claims") or 0) > 0
             extract_count = await prom.scalar(
                 http, 'claimwatch_processing_seconds_count{stage="extract"}')
-            assert extract_count == facts["articles"]
+            assert extract_count is not None and 1 <= extract_count <= facts["articles"]  # batches
             p99 = await prom.scalar(http, "histogram_quantile(0.99, "
                                     "sum by (le) (claimwatch_processing_seconds_bucket))")
             assert p99 is not None and p99 > 0
@@ -314,9 +321,12 @@ async def test_prometheus_scrapes_the_worker(
                     expr = (target["expr"].replace("$__rate_interval", "1m")
                             .replace('job=~"$job"', 'job=~".+"'))
                     await prom.query(http, expr)  # asserts status == success
-            articles_rate = await prom.query(
-                http, 'sum(rate(claimwatch_articles_consumed_total{job=~".+"}[1m]))')
-            assert articles_rate, "the dashboard's throughput query returned nothing"
+
+            async def articles_rate() -> list[dict[str, Any]]:  # needs two scrapes in the window
+                return await prom.query(
+                    http, 'sum(rate(claimwatch_articles_consumed_total{job=~".+"}[1m]))')
+
+            await eventually("the dashboard's throughput query to return a series", articles_rate)
 
 
 async def test_dashboard_draws_points_band_and_alerts(
