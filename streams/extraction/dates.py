@@ -28,6 +28,7 @@ _DM = re.compile(
     re.I,
 )
 _MONTH_YEAR = re.compile(rf"\b({_MONTH_RE})\.?\s+(\d{{4}})\b", re.I)
+_MONTH_ONLY = re.compile(rf"({_MONTH_RE})\.?", re.I)
 _ISO = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
 
 
@@ -72,6 +73,12 @@ def resolve_date(phrase: str, published_at: datetime | None) -> datetime | None:
     m = _MONTH_YEAR.search(p)
     if m:
         return _month_end(int(m.group(2)), _MONTHS[m.group(1).lower()])
+    m = _MONTH_ONLY.fullmatch(re.sub(r"^(in|on|during|since|by|until|last|this|early|late|mid)[- ]+", "", p))
+    if m and published_at is not None:
+        month = _MONTHS[m.group(1).lower()]
+        year = published_at.year if month <= published_at.month else published_at.year - 1
+        end = _month_end(year, month)
+        return min(end, published_at.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0))
     if published_at is None:
         return None
     pub = published_at.astimezone(UTC).replace(hour=0, minute=0, second=0, microsecond=0)

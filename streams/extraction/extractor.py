@@ -97,6 +97,7 @@ class _Context:
     topic: tuple[SubjectRef, _Loc] | None = None
     last_loc: dict[str, _Loc] = field(default_factory=dict)
     doc_loc: _Loc | None = None
+    doc_loc_done: bool = False
     last_quantity: _Draft | None = None
     quantities: list[_Draft] = field(default_factory=list)
 
@@ -180,7 +181,6 @@ class Extractor:
         # ``doc.text`` is rebuilt token by token on every access: keep the string.
         doc.user_data["cw_text"] = text
         ctx = _Context(article, doc)
-        ctx.doc_loc = self._doc_location(doc)
         drafts: list[_Draft] = []
         for sent in doc.sents:
             has_num = has_subject = has_verdict = False
@@ -247,7 +247,7 @@ class Extractor:
                 inner = _of_object(noun)
                 if inner is not None:
                     noun = inner
-                elif lem != "crowd":
+                elif lem not in ("crowd", "turnout", "attendance"):
                     noun = None
             if noun is not None and noun.lemma_.lower() in CONTAINER_NOUNS:
                 inner = _of_object(noun)
@@ -271,15 +271,29 @@ class Extractor:
             or _measure_from_verb(verb, role)
         )
         inherited = False
-        if noun is not None:
+        norp_nat: str | None = None
+        if noun is not None and noun.ent_type_ == "NORP" and subject_class(noun.lemma_) is None:
+            iso = self._gaz.nationality(noun.text) or self._gaz.nationality(noun.text.rstrip("s"))
+            if iso:
+                norp_nat = str(self._gaz.demonym(iso))
+        if noun is not None and norp_nat is not None:
+            cls = "people"
+        elif noun is not None:
             cls = subject_class(noun.lemma_) or subject_class(noun.lower_)
             if cls is None:
                 if measure is None or noun.pos_ not in ("NOUN", "ADJ"):
                     return None
-                cls = "people"
+                if noun.lower_ in MEASURE_VERBS and earlier:
+                    cls = earlier[-1].subject.noun  # "... and up to 120,000 wounded"
+                    inherited = True
+                else:
+                    cls = "people"
         elif pronoun and ctx.last_quantity is not None:
             earlier = [*earlier, ctx.last_quantity]
             cls = ctx.last_quantity.subject.noun
+            inherited = True
+        elif measure is not None and earlier:
+            cls = earlier[-1].subject.noun
             inherited = True
         elif measure is not None:
             cls = "people"
@@ -298,7 +312,7 @@ class Extractor:
             cls = "protesters"
         measure = measure or "count"
         # Nationality (only troops carry one across sentences: "3,000 personnel" is still theirs).
-        nat = _nationality(anchor, self._gaz) if noun is not None else None
+        nat = norp_nat or (_nationality(anchor, self._gaz) if noun is not None else None)
         if nat is None and cls == _TROOPS:
             nat = _sender_nationality(verb, role, self._gaz)
         if inherited and earlier:
@@ -343,6 +357,9 @@ class Extractor:
                         exclude |= {t.i for t in c.subtree}
             loc = _location_in_sentence(sent, exclude, self._gaz, anchor)
         if loc is None:
+            if not ctx.doc_loc_done:
+                ctx.doc_loc = self._doc_location(ctx.doc)
+                ctx.doc_loc_done = True
             loc = ctx.doc_loc or ctx.last_loc.get(subject.base_slug)
             conf -= 0.1
         if loc is not None:
@@ -399,9 +416,15 @@ class Extractor:
                 as_of = _as_of(sent, verb, say or verb, ctx.article.published_at)
                 conf = 0.55 if st == "neutral" else 0.65
                 figure = obj in stance.FIGURE_NOUNS
-                lq = _pick_denied(ctx, _verdict_object(verb), sources) if figure else None
+                obj = _verdict_object(verb)
+                lq = _pick_denied(ctx, obj, sources) if figure else None
                 if sources and lq is not None:
-                    out.append(_Draft(lq.subject, lq.measure, lq.loc, lq.quantity, st, sources, sent, as_of, conf))
+                    targets = [lq]
+                    if obj is not None and obj.tag_ in ("NNS", "NNPS"):
+                        # "rejected those estimates": every figure of that statement.
+                        targets = [d for d in ctx.quantities if d.sent == lq.sent and d.sources == lq.sources]
+                    for d in targets:
+                        out.append(_Draft(d.subject, d.measure, d.loc, d.quantity, st, sources, sent, as_of, conf))
                 elif sources and ctx.topic is not None:
                     subj_ref, loc = ctx.topic
                     out.append(_Draft(subj_ref, "presence", loc, None, st, sources, sent, as_of, conf))
@@ -418,17 +441,33 @@ class Extractor:
             ctx.memory.remember([r for r in refs if r.explicit])
 
     def _doc_location(self, doc: Doc) -> _Loc | None:
+        """The article's main place: the resolved place most often named after a locative
+        preposition ("in Nepal", "to the streets of Buenos Aires"), not as a speaker's
+        home ("U.S. officials", "Officials in Seoul said")."""
         counts: Counter[str] = Counter()
         places: dict[str, Place] = {}
-        for ent in doc.ents:
-            if ent.label_ in ("GPE", "LOC") and not _in_source_phrase(ent.root):
-                p = resolve_place(ent.text)
-                if p is not None:
-                    counts[p.code] += 1
-                    places[p.code] = p
+        for t in doc:
+            if not (t.ent_iob_ == "B" or t.pos_ == "PROPN"):
+                continue
+            cand = _loc_candidate(t, self._gaz)
+            if cand is None or cand[0] is None:
+                continue
+            if not _under_loc_prep(t, None) or _in_source_phrase(t):
+                continue
+            counts[cand[0].code] += 1
+            places[cand[0].code] = cand[0]
         if not counts:
             return None
-        p = places[counts.most_common(1)[0][0]]
+        # Aggregate by country; a single sub-place stands for it only if nothing else is named.
+        by_country: Counter[str] = Counter()
+        for code, n in counts.items():
+            by_country[places[code].country] += n
+        country, total = by_country.most_common(1)[0]
+        inside = [code for code in counts if places[code].country == country]
+        if len(inside) == 1:
+            p = places[inside[0]]
+        else:
+            p = self._gaz.country(country) or places[max(inside, key=lambda c: counts[c])]
         return _Loc(p.name, p.slug, p)
 
     def _finish(self, article: Article, text: str, drafts: list[_Draft]) -> list[ClaimObserved]:
@@ -838,10 +877,10 @@ def _loc_candidate(tok: Token, gaz: Any) -> tuple[Place | None, str] | None:
     return None
 
 
-def _under_loc_prep(tok: Token, top: Token) -> bool:
+def _under_loc_prep(tok: Token, top: Token | None) -> bool:
     cur = tok
     for _ in range(8):
-        if cur == top or cur.head == cur:
+        if (top is not None and cur == top) or cur.head == cur:
             return False
         if cur.dep_ == "pobj" and cur.head.lower_ in _LOC_PREPS:
             return cur.head.head.lemma_ != "accord"
@@ -973,12 +1012,14 @@ def _as_of(sent: Span, verb: Token | None, say: Token | None, published: datetim
         ent = _ent_span(t)
         if ent.root.dep_ == "poss":
             continue  # "Monday's earthquake" names an event, not the date of the figure
+        if t.i > 0 and t.doc[t.i - 1].lower_ in ("since", "from"):
+            continue  # "since Friday" is where a count started, not its date
         v = _nearest_verb(ent.root)
         if verb is not None and v == verb:
             ranked.append((0, ent.text))
         elif say is not None and v == say:
             ranked.append((1, ent.text))
-        elif v is not None and v.i in scope:
+        elif v is not None and v.i in scope and v.dep_ in ("acl", "xcomp"):
             ranked.append((2, ent.text))
     for _, text in sorted(ranked, key=lambda r: r[0]):
         d = resolve_date(text, published)

@@ -23,11 +23,11 @@ TROOP_NOUNS = frozenset({
 })  # fmt: skip
 PEOPLE_NOUNS = frozenset({
     "people", "person", "resident", "individual", "victim", "body", "villager",
-    "inhabitant", "passenger", "citizen", "life", "soul",
+    "inhabitant", "citizen", "life", "soul",
 })  # fmt: skip
 PROTEST_NOUNS = frozenset({
     "protester", "protestor", "demonstrator", "marcher", "crowd", "participant",
-    "rallygoer", "striker", "supporter", "activist",
+    "rallygoer", "striker", "supporter", "activist", "turnout", "attendance",
 })  # fmt: skip
 # Other countable nouns that news stories put figures on; each is its own subject.
 OTHER_NOUNS = frozenset({
@@ -68,10 +68,11 @@ CONTAINER_NOUNS = frozenset({
     "batch", "group", "contingent", "wave", "unit", "detachment", "tranche", "deployment",
     "battalion", "brigade", "division", "regiment", "company", "squad", "convoy",
 })  # fmt: skip
-COUNT_HEADS = frozenset({"number", "total", "figure", "tally", "count", "estimate", "crowd"})
+COUNT_HEADS = frozenset({"number", "total", "figure", "tally", "count", "estimate", "crowd", "turnout",
+                         "attendance"})  # fmt: skip
 SCOPE_ADJECTIVES = frozenset({
-    "initial", "first", "second", "third", "fourth", "remaining", "additional", "further",
-    "latest", "new", "special", "elite", "advance", "final", "last", "next",
+    "initial", "first", "second", "third", "fourth", "remaining", "additional",
+    "latest", "special", "elite", "advance", "final", "last", "next",
 })  # fmt: skip
 SCOPE_VERBS = {"arrive": "arrived", "land": "arrived",
                "return": "returned", "withdraw": "withdrawn"}  # fmt: skip

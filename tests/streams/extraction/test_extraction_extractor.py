@@ -326,3 +326,19 @@ def test_extract_many_survives_bad_articles(extractor: Extractor) -> None:
 def test_someone_elses_noncommittal_does_not_neutralise_a_claim(extract: Extract) -> None:
     cs = extract("Police said 300 people were arrested in Nairobi, but the ministry did not confirm the figure.")
     assert one(cs, best=300).stance == "asserts"
+
+
+def test_nationality_nouns_are_people_of_that_nation(extract: Extract) -> None:
+    c = one(extract("The ministry says more than 31,000 Palestinians have been killed in Gaza."), best=31000)
+    assert c.claim_key == "palestinian-people:deaths@palestinian-territory"
+    assert c.value is not None and c.value.hedge == "more_than"
+
+
+def test_rejecting_those_estimates_denies_each_figure(extract: Extract) -> None:
+    cs = extract(
+        "U.S. officials said close to 70,000 Ukrainian troops had been killed and up to 120,000 wounded. "
+        "Kyiv rejected those estimates as propaganda."
+    )
+    denied = sorted(c.value.best for c in cs if c.stance == "denies" and c.value)
+    assert denied == [70000, 120000]
+    assert {c.claim_key for c in cs} == {"ukrainian-troops:deaths", "ukrainian-troops:injured"}
