@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections import OrderedDict, deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import islice
 from typing import Any
 
 from schemas.events import ClaimObserved, ConsensusUpdated, ContradictionDetected
@@ -222,28 +223,37 @@ class ReadModel:
         limit: int = 50,
         offset: int = 0,
     ) -> Page:
-        """Claims matching every given filter, most recently active first.
+        """Claims matching every given filter, the most recently updated first.
 
-        ``subject`` and ``location`` match case-insensitively as substrings of
-        the claim's subject / location; ``q`` must match every one of its words
-        somewhere in the key, subject, location, measure, source names or the
-        evidence sentences.
+        "Recently" is stream order (the last claim an event touched comes
+        first), which the model keeps anyway, so an unfiltered page costs
+        O(limit + offset) however many claims there are; a filtered one scans
+        every claim once to count them. ``subject`` and ``location`` match
+        case-insensitively as substrings of the claim's subject / location;
+        ``q`` must match every one of its words somewhere in the key, subject,
+        location, measure, source names or the evidence sentences.
         """
         if limit < 0 or offset < 0:
             raise ValueError("limit and offset must not be negative")
         subj = subject.strip().lower() if subject else None
         loc = location.strip().lower() if location else None
         words = q.lower().split() if q else []
-        matches = [
-            c
-            for c in self._claims.values()
-            if (subj is None or subj in (c.subject or "").lower())
-            and (loc is None or loc in (c.location or "").lower())
-            and all(w in c.search_text for w in words)
-        ]
-        matches.sort(key=lambda c: (c.last_seen, c.claim_key), reverse=True)
-        page = matches[offset : offset + limit]
-        return Page(total=len(matches), items=[_summary(c) for c in page])
+        newest_first = reversed(self._claims.values())
+        if subj is None and loc is None and not words:
+            page = list(islice(newest_first, offset, offset + limit))
+            return Page(total=len(self._claims), items=[_summary(c) for c in page])
+        total = 0
+        page = []
+        for c in newest_first:
+            if (
+                (subj is None or subj in (c.subject or "").lower())
+                and (loc is None or loc in (c.location or "").lower())
+                and all(w in c.search_text for w in words)
+            ):
+                if offset <= total < offset + limit:
+                    page.append(c)
+                total += 1
+        return Page(total=total, items=[_summary(c) for c in page])
 
     def claim(self, claim_key: str) -> JSON | None:
         """One claim: what it is, its latest consensus and who supports it (None if unknown)."""

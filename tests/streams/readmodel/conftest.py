@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+
 from tests.streams.readmodel.readmodel_events import Events
 
 

@@ -1,6 +1,6 @@
 """Builders of the three event types the read model folds, with readable defaults.
 
-Shared by the read model and web tests (the web conftest loads this file by path).
+Shared by the read model and web tests.
 """
 
 from __future__ import annotations

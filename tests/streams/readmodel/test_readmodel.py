@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 import pytest
-from tests.streams.readmodel.readmodel_events import T0, Events
 
 from streams.readmodel import ReadModel
+from tests.streams.readmodel.readmodel_events import T0, Events
 
 FERRY = "ferry-sinking:missing@aegean"
 
@@ -35,16 +35,24 @@ def _story(events: Events) -> ReadModel:
     return m
 
 
-def test_lists_claims_most_recent_first_with_their_latest_estimate(events: Events) -> None:
-    page = _story(events).list_claims()
+def test_lists_claims_most_recently_updated_first_with_their_latest_estimate(
+    events: Events,
+) -> None:
+    m = _story(events)
+    page = m.list_claims()
     assert page.total == 2
+    assert [c["claim_key"] for c in page.items] == [FERRY, "bridge-collapse:injured@lisbon"]
+    m.observe_consensus(events.consensus(4, best=14, low=11, high=80, minute=10, trigger="e3"))
+    page = m.list_claims()
     assert [c["claim_key"] for c in page.items] == ["bridge-collapse:injured@lisbon", FERRY]
+    assert m.list_claims(q="bridge").items[0]["version"] == 4
     bridge = page.items[0]
     assert bridge["estimate"] == {"low": 11, "best": 14, "high": 80}
-    assert bridge["version"] == 3
+    assert bridge["version"] == 4
     assert bridge["n_observations"] == 3
     assert bridge["n_alerts"] == 1
     assert page.items[1]["version"] is None  # observed, no consensus yet
+    assert page.items[1]["last_seen"] == "2025-03-14T08:07:00Z"
     assert page.items[1]["n_sources"] == 1
 
 
@@ -74,6 +82,9 @@ def test_paging_keeps_the_total_and_rejects_negative_values(events: Events) -> N
     assert page.total == 7
     assert [c["claim_key"] for c in page.items] == ["k3:count", "k2:count", "k1:count"]
     assert m.list_claims(limit=3, offset=6).items[0]["claim_key"] == "k0:count"
+    filtered = m.list_claims(subject="bridge", limit=3, offset=3)  # every claim matches
+    assert (filtered.total, filtered.items) == (page.total, page.items)
+    assert m.list_claims(q="k4:count").items[0]["claim_key"] == "k4:count"
     assert m.list_claims(offset=50).items == []
     with pytest.raises(ValueError):
         m.list_claims(limit=-1)

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import AsyncIterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,32 +10,16 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from streams.readmodel import ReadModel
 from streams.web.api import WebState, make_app
-
-
-def _load_events_module() -> Any:
-    """The read model tests' event builders, loaded by path (test dirs are not packages)."""
-    name = "readmodel_events"
-    if name in sys.modules:
-        return sys.modules[name]
-    path = Path(__file__).parents[1] / "readmodel" / "readmodel_events.py"
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-events_module = _load_events_module()
+from tests.streams.readmodel.readmodel_events import Events
 
 
 @pytest.fixture
-def events() -> Any:
-    return events_module.Events()
+def events() -> Events:
+    return Events()
 
 
 @pytest.fixture
-def model(events: Any) -> ReadModel:
+def model(events: Events) -> ReadModel:
     m = ReadModel()
     first = events.observation("w1", source="Fire brigade", best=20, low=18, high=22, minute=0)
     m.observe_claim(first)
