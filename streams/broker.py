@@ -78,7 +78,7 @@ class EmbeddedBroker:
             "memory://tansu/",
         ]
         env = {**os.environ, "RUST_LOG": os.environ.get("CLAIMWATCH_BROKER_LOG", "warn")}
-        self._proc = subprocess.Popen(  # noqa: S603 - fixed argv, no shell
+        self._proc = subprocess.Popen(
             cmd,
             env=env,
             stdin=subprocess.DEVNULL,

@@ -7,7 +7,7 @@ original to replay it after a fix.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 MAX_RAW_CHARS = 1_000_000
@@ -41,7 +41,7 @@ def record(
         "key": key,
         "raw": raw[:MAX_RAW_CHARS] if raw is not None else None,
         "raw_truncated": truncated,
-        "rejected_at": datetime.now(timezone.utc).isoformat(),
+        "rejected_at": datetime.now(UTC).isoformat(),
         **extra,
     }
 

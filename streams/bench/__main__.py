@@ -22,7 +22,7 @@ def main(argv: list[str]) -> int:
         try:
             module = importlib.import_module(f"streams.bench.{name}")
             results[name] = module.run()
-        except Exception as exc:  # noqa: BLE001 - report and go on to the next benchmark
+        except Exception as exc:
             failed.append(name)
             print(f"bench {name} failed: {type(exc).__name__}: {exc}", file=sys.stderr)
             continue

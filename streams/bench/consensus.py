@@ -53,7 +53,7 @@ def synthetic_stream(n_events: int = N_EVENTS, seed: int = 42) -> list[ClaimObse
         c = rng.randrange(N_CLAIMS)
         s = rng.randrange(N_SOURCES)
         day = i / (n_events / 60)
-        truth = truths[c] * (1 + 0.01 * day)  # slowly moving truth
+        truth = truths[c] * (1 + 0.002 * day)  # slowly moving truth
         roll = rng.random()
         if roll < 0.05 and events:  # redelivery
             events.append(events[rng.randrange(len(events))])

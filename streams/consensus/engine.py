@@ -9,6 +9,8 @@ same states and emits the same updates and alerts. The Faust agent and the
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from schemas.events import ClaimObserved, ConsensusUpdated, ContradictionDetected
@@ -27,6 +29,12 @@ REPEAT = "repeat"
 DUPLICATE = "duplicate"
 COPY = "copy"
 STALE = "stale"
+
+
+_new_obs: Callable[[tuple[Any, ...]], Obs] = partial(tuple.__new__, Obs)  # type: ignore[assignment]
+_new_snapshot: Callable[[tuple[Any, ...]], Snapshot] = partial(  # type: ignore[assignment]
+    tuple.__new__, Snapshot
+)
 
 
 class Step:
@@ -179,17 +187,13 @@ class ConsensusEngine:
                 lo, point, hi = hedge_interval(v.best, v.low, v.high, v.hedge, s.approx_tolerance)
         when = obs.as_of or obs.published_at or obs.observed_at
         toks = words(obs.evidence.text)
-        return Obs(
-            event_id=obs.event_id,
-            source=obs.source.name,
-            stance=obs.stance,
-            lo=lo, point=point, hi=hi, raw=raw,
-            t=to_us(when),
-            conf=max(obs.confidence, s.min_confidence),
-            fp=text_hash(toks),
-            sk=sketch(toks, s.sketch_size) if len(toks) >= s.copy_min_words else (),
-            nwords=len(toks),
-        )
+        n = len(toks)
+        conf = obs.confidence if obs.confidence > s.min_confidence else s.min_confidence
+        # positional tuple.__new__: NamedTuple's keyword constructor is slow Python
+        return _new_obs((
+            obs.event_id, obs.source.name, obs.stance, lo, point, hi, raw, to_us(when), conf,
+            text_hash(toks), sketch(toks, s.sketch_size) if n >= s.copy_min_words else (), n,
+        ))
 
     def _is_copy(self, state: ClaimState, new: Obs) -> bool:
         """The same statement, in (nearly) the same words, already counted for another name."""
@@ -220,18 +224,13 @@ class ConsensusEngine:
         )
         if p is not None:
             p = round(p, s.weight_digits)
-        snap = Snapshot(
-            version=(before.version if before is not None else 0) + 1,
-            estimate=est,
-            presence=p,
-            supporters=sups,
-            at=state.event_at,
-            trigger=state.event_id,
-            open_high=open_high,
-        )
-        if snap.same_content(before):
+        if (
+            before is not None and before.estimate == est and before.presence == p
+            and before.supporters == sups and before.open_high == open_high
+        ):
             return None
-        return snap
+        version = before.version + 1 if before is not None else 1
+        return _new_snapshot((version, est, p, sups, state.event_at, state.event_id, open_high))
 
     def _update_event(self, state: ClaimState, snap: Snapshot) -> ConsensusUpdated:
         # a plain dict validated in pydantic-core is ~3x faster than nested

@@ -52,6 +52,8 @@ class AlertSettings:
     #: the consensus interval is widened by this fraction of its best value on
     #: each side before checking overlap: disagreements inside it are noise.
     tolerance: float = 0.02
+    #: ...and by at least this many units: 15 against 16 is rounding, not a dispute.
+    abs_tolerance: float = 1.0
     #: a denial alerts when the presence probability before was at least this.
     presence_high: float = 0.7
     #: an assertion alerts when the presence probability before was at most this.

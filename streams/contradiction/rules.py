@@ -120,7 +120,7 @@ def _detect(
     lo, best, hi = before.estimate
     if before.open_high:
         hi = math.inf
-    tol = settings.tolerance * abs(best)
+    tol = max(settings.tolerance * abs(best), settings.abs_tolerance)
     if interval_gap(new.lo, new.hi, lo - tol, hi + tol) <= 0.0:
         return None
     rel = interval_gap(new.lo, new.hi, lo, hi) / max(abs(best), 1.0)
@@ -166,7 +166,7 @@ def _revised(
     if trust < settings.revision_min_trust:
         return False
     moved = abs(after[1] - before[1]) > settings.revision_threshold * max(abs(before[1]), 1.0)
-    tol = settings.tolerance * abs(after[1])
+    tol = max(settings.tolerance * abs(after[1]), settings.abs_tolerance)
     towards_new = interval_gap(new.lo, new.hi, after[0] - tol, after[2] + tol) <= 0.0
     return moved and towards_new and interval_gap(after[0], after[2], before[0], before[2]) > 0.0
 

@@ -279,8 +279,10 @@ class Extractor:
         if noun is not None and norp_nat is not None:
             cls = "people"
         elif noun is not None:
-            cls = subject_class(noun.lemma_) or subject_class(noun.lower_)
-            if cls is None:
+            found_cls = subject_class(noun.lemma_) or subject_class(noun.lower_)
+            if found_cls is not None:
+                cls = found_cls
+            else:
                 if measure is None or noun.pos_ not in ("NOUN", "ADJ"):
                     return None
                 if noun.lower_ in MEASURE_VERBS and earlier:
@@ -411,11 +413,11 @@ class Extractor:
         if not mentioned and not has_counts and (ctx.topic is not None or ctx.last_quantity is not None):
             verdict = stance.judgement_on_reports(sent)
             if verdict is not None:
-                st, verb, obj = verdict
+                st, verb, obj_lemma = verdict
                 sources, say = attribution.sources_for(verb, sent, ctx.memory)
                 as_of = _as_of(sent, verb, say or verb, ctx.article.published_at)
                 conf = 0.55 if st == "neutral" else 0.65
-                figure = obj in stance.FIGURE_NOUNS
+                figure = obj_lemma in stance.FIGURE_NOUNS
                 obj = _verdict_object(verb)
                 lq = _pick_denied(ctx, obj, sources) if figure else None
                 if sources and lq is not None:
@@ -462,7 +464,7 @@ class Extractor:
         by_country: Counter[str] = Counter()
         for code, n in counts.items():
             by_country[places[code].country] += n
-        country, total = by_country.most_common(1)[0]
+        country = by_country.most_common(1)[0][0]
         inside = [code for code in counts if places[code].country == country]
         if len(inside) == 1:
             p = places[inside[0]]

@@ -62,7 +62,7 @@ def is_noncommittal(sent: Span, within: Token | None = None) -> bool:
                 tok = t
             else:
                 break
-        path = []
+        path: list[Token] = []
         for a in (tok, *tok.ancestors):
             if a.i == within.i:
                 # A coordinated clause with a subject of its own is someone else speaking.
