@@ -52,10 +52,8 @@ def describe_value(value: Value | None, stance: str) -> str:
     if value is None:
         return {"denies": "denies it", "asserts": "asserts it"}.get(stance, stance)
     low, best, high = value.low, value.best, value.high
-    if low is not None and high is not None and low != high:
-        text = f"{_number(low)}-{_number(high)}"
-    else:
-        text = _number(best)
+    is_interval = low is not None and high is not None and low != high
+    text = f"{_number(low or 0)}-{_number(high or 0)}" if is_interval else _number(best)
     if value.hedge not in ("exact", "range"):
         text = f"{text} ({value.hedge.replace('_', ' ')})"
     return text if stance != "denies" else f"denies {text}"
@@ -136,8 +134,12 @@ def alertmanager(alert: ContradictionDetected, *, receiver: str = "claimwatch") 
 _SEVERITY_EMOJI = {"low": ":large_blue_circle:", "medium": ":warning:", "high": ":rotating_light:"}
 
 
-def _escape(text: str) -> str:
-    """Slack mrkdwn needs &, < and > escaped (they delimit links and mentions)."""
+def _escape(text: str, limit: int = 1900) -> str:
+    """Slack mrkdwn needs &, < and > escaped (they delimit links and mentions); Slack
+    rejects the whole message when a text is over its limit (2000 for a field, 3000
+    for a section), so long texts are cut."""
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
@@ -157,6 +159,8 @@ def slack(alert: ContradictionDetected) -> dict[str, Any]:
         fields.append(
             f"*Consensus*\n{_number(est.best)} ({_number(est.low)}-{_number(est.high)})"
         )
+    if before.presence is not None:
+        fields.append(f"*Consensus*\npresent with p={before.presence.probability:.2f}")
     if obs.location:
         fields.append(f"*Location*\n{_escape(obs.location)}")
     context = f"claim `{_escape(alert.claim_key)}` · alert `{alert.alert_id}`"

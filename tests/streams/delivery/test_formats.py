@@ -110,3 +110,30 @@ def test_unknown_format_is_refused(alert: ContradictionDetected) -> None:
 )
 def test_describe_value(value: Value | None, stance: str, text: str) -> None:
     assert describe_value(value, stance) == text
+
+
+def test_slack_cuts_long_evidence_to_slack_limits(make_alert) -> None:
+    a = make_alert(4)
+    long_text = "A very long quotation from the ministry. " * 300
+    obs = a.observation.model_copy(
+        update={"evidence": a.observation.evidence.model_copy(update={"text": long_text})}
+    )
+    body = orjson.loads(formats.render(a.model_copy(update={"observation": obs}), "slack"))
+    for block in body["blocks"]:
+        if block["type"] == "section" and "text" in block:
+            assert len(block["text"]["text"]) <= 3000
+        for field in block.get("fields", []):
+            assert len(field["text"]) <= 2000
+
+
+def test_slack_shows_a_presence_consensus(make_alert) -> None:
+    from schemas.events import Presence
+
+    a = make_alert(6)
+    before = a.consensus_before.model_copy(
+        update={"estimate": None, "presence": Presence(probability=0.875)}
+    )
+    obs = a.observation.model_copy(update={"value": None, "stance": "denies"})
+    a = a.model_copy(update={"consensus_before": before, "observation": obs})
+    flat = orjson.dumps(orjson.loads(formats.render(a, "slack"))["blocks"]).decode()
+    assert "p=0.88" in flat and "denies it" in flat
