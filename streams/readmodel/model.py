@@ -66,6 +66,8 @@ class _Claim:
     sources: set[str] = field(default_factory=set)
     first_seen: datetime = _EPOCH
     last_seen: datetime = _EPOCH
+    subject_lc: str = ""
+    location_lc: str = ""
     #: Lower-cased text searched by ``q``: key, subject, location, sources, evidence.
     search_text: str = ""
 
@@ -125,6 +127,8 @@ class ReadModel:
         claim.measure = measure or claim.measure
         claim.location = location or claim.location
         claim.parent_key = parent_key or claim.parent_key
+        claim.subject_lc = (claim.subject or "").lower()
+        claim.location_lc = (claim.location or "").lower()
         for word in (subject, location, measure):
             if word and word.lower() not in claim.search_text:
                 claim.search_text += "\n" + word.lower()
@@ -244,15 +248,18 @@ class ReadModel:
             return Page(total=len(self._claims), items=[_summary(c) for c in page])
         total = 0
         page = []
+        end = offset + limit
         for c in newest_first:
-            if (
-                (subj is None or subj in (c.subject or "").lower())
-                and (loc is None or loc in (c.location or "").lower())
-                and all(w in c.search_text for w in words)
-            ):
-                if offset <= total < offset + limit:
-                    page.append(c)
-                total += 1
+            if subj is not None and subj not in c.subject_lc:
+                continue
+            if loc is not None and loc not in c.location_lc:
+                continue
+            text = c.search_text
+            if words and not all(w in text for w in words):
+                continue
+            if offset <= total < end:
+                page.append(c)
+            total += 1
         return Page(total=total, items=[_summary(c) for c in page])
 
     def claim(self, claim_key: str) -> JSON | None:
