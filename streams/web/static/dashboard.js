@@ -275,7 +275,8 @@
     } else {
       for (let i = 0; i <= 4; i++) {
         const x = x0 + (x1 - x0) * i / 4;
-        axis.append(svg("text", { x: sx(x), y: H - M.b + 16, "text-anchor": "middle", text: fmtTick(x, x1 - x0) }));
+        const anchor = i === 0 ? "start" : i === 4 ? "end" : "middle";
+        axis.append(svg("text", { x: sx(x), y: H - M.b + 16, "text-anchor": anchor, text: fmtTick(x, x1 - x0) }));
       }
     }
     axis.append(svg("path", { d: `M${M.l},${M.t}V${H - M.b}H${W - M.r}`, fill: "none" }));
