@@ -320,9 +320,12 @@ class _Lane:
             reason,
             failed.last_error,
         )
-        await self.owner.persist(self.owner.on_deadletter, failed)
-        metrics.WEBHOOK_DELIVERIES.labels(outcome="deadlettered").inc()
-        job.tracker.finish(self.endpoint.name, "deadlettered")
+
+        def recorded() -> None:
+            metrics.WEBHOOK_DELIVERIES.labels(outcome="deadlettered").inc()
+            job.tracker.finish(self.endpoint.name, "deadlettered")
+
+        await self.owner.record(self.owner.on_deadletter, failed, recorded)
 
     async def _defer(self, job: _Job) -> None:
         assert self.owner.on_defer is not None
@@ -336,8 +339,9 @@ class _Lane:
             last_error=job.last_error,
             last_status=job.last_status,
         )
-        await self.owner.persist(self.owner.on_defer, pending)
-        job.tracker.finish(self.endpoint.name, "deferred")
+        await self.owner.record(
+            self.owner.on_defer, pending, lambda: job.tracker.finish(self.endpoint.name, "deferred")
+        )
 
 
 class Dispatcher:
@@ -372,6 +376,7 @@ class Dispatcher:
         self._max_pending = max_pending
         self._slots: asyncio.Semaphore | None = None
         self._trackers: set[_Tracker] = set()
+        self._background: set[asyncio.Task[None]] = set()
         self._started = False
 
     @property
@@ -401,6 +406,11 @@ class Dispatcher:
         """Stop every lane. Unfinished alerts stay unfinished (their ``on_done`` never runs)."""
         for lane in self._lanes.values():
             await lane.close()
+        for task in list(self._background):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._background.clear()
         for tracker in self._trackers:
             if not tracker.future.done():
                 tracker.future.cancel()
@@ -461,9 +471,7 @@ class Dispatcher:
             lane.schedule(job)
         return tracker.future
 
-    async def resume(
-        self, pending: PendingDelivery, on_done: DoneFn | None = None
-    ) -> asyncio.Future[DeliveryReport]:
+    async def resume(self, pending: PendingDelivery, on_done: DoneFn | None = None) -> asyncio.Future[DeliveryReport]:
         """Continue a deferred delivery (a record from ``alerts.retry``) where it stopped."""
         lane = self._lanes.get(pending.endpoint)
         tracker = await self._tracker(pending.alert.alert_id, 1, on_done)
@@ -480,9 +488,12 @@ class Dispatcher:
                 last_status=pending.last_status,
                 reason="unknown_endpoint",
             )
-            await self.persist(self.on_deadletter, failed)
-            metrics.WEBHOOK_DELIVERIES.labels(outcome="deadlettered").inc()
-            tracker.finish(pending.endpoint, "deadlettered")
+
+            def recorded() -> None:
+                metrics.WEBHOOK_DELIVERIES.labels(outcome="deadlettered").inc()
+                tracker.finish(pending.endpoint, "deadlettered")
+
+            await self.record(self.on_deadletter, failed, recorded)
             return tracker.future
         job = _Job(
             alert=pending.alert,
@@ -502,9 +513,34 @@ class Dispatcher:
         """Submit and wait until every endpoint has a final outcome."""
         return await (await self.submit(alert))
 
-    async def persist(self, fn: Callable[[_R], Awaitable[None]], record: _R) -> None:
+    async def record(self, fn: Callable[[_R], Awaitable[None]], record: _R, then: Callable[[], object]) -> None:
+        """Hand ``record`` to a dead-letter/defer callback, then run ``then``.
+
+        The first try is inline (natural backpressure while the broker is slow).
+        If it fails, the retries move to a background task so that the lane goes
+        on with other alerts; the alert stays unfinished (unacknowledged) until
+        the record is written, so a restart meanwhile redelivers it.
+        """
+        try:
+            await fn(record)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.warning("could not record a webhook delivery (%s); retrying in the background", exc)
+            task = asyncio.create_task(self._persist_then(fn, record, then))
+            self._background.add(task)
+            task.add_done_callback(self._background.discard)
+            return
+        then()
+
+    async def _persist_then(self, fn: Callable[[_R], Awaitable[None]], record: _R, then: Callable[[], object]) -> None:
+        await self.persist(fn, record, failures=1)
+        then()
+
+    async def persist(self, fn: Callable[[_R], Awaitable[None]], record: _R, failures: int = 0) -> None:
         """Call a dead-letter/defer callback until it succeeds (the broker may be briefly away)."""
-        failures = 0
+        if failures:
+            await asyncio.sleep(min(30.0, 0.2 * 2**failures))
         while True:
             try:
                 await fn(record)
@@ -514,7 +550,5 @@ class Dispatcher:
             except Exception as exc:
                 failures += 1
                 wait = min(30.0, 0.2 * 2**failures)
-                log.warning(
-                    "could not record a webhook delivery (%s); retrying in %.1fs", exc, wait
-                )
+                log.warning("could not record a webhook delivery (%s); retrying in %.1fs", exc, wait)
                 await asyncio.sleep(wait)

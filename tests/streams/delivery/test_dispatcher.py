@@ -21,9 +21,7 @@ def counter(name: str, **labels: str) -> float:
     return value or 0.0
 
 
-async def test_delivers_native_body_signed_with_idempotency_key(
-    hooks, sink, alert, endpoint, example_receiver
-) -> None:
+async def test_delivers_native_body_signed_with_idempotency_key(hooks, sink, alert, endpoint, example_receiver) -> None:
     hook = await hooks()
     ep = endpoint("primary", hook.url, secret="correct horse battery")
     e2e_before = counter("claimwatch_end_to_end_seconds_count", span="alert_to_delivery")
@@ -38,9 +36,7 @@ async def test_delivers_native_body_signed_with_idempotency_key(
     assert headers["X-Claimwatch-Attempt"] == "1"
     assert int(headers["X-Claimwatch-Timestamp"]) > 1_700_000_000
     assert (
-        metrics.REGISTRY.get_sample_value(
-            "claimwatch_end_to_end_seconds_count", {"span": "alert_to_delivery"}
-        )
+        metrics.REGISTRY.get_sample_value("claimwatch_end_to_end_seconds_count", {"span": "alert_to_delivery"})
         == e2e_before + 1
     )
     receiver = example_receiver
@@ -60,9 +56,7 @@ async def test_receiver_failing_first_requests_gets_same_alert_id_until_it_succe
     hook = await hooks(fail_three)
     retries_before = counter("claimwatch_webhook_retries_total")
     failed_before = counter("claimwatch_webhook_deliveries_total", outcome="failed")
-    async with Dispatcher(
-        [endpoint("flaky", hook.url, secret="k")], on_deadletter=sink.deadletter
-    ) as d:
+    async with Dispatcher([endpoint("flaky", hook.url, secret="k")], on_deadletter=sink.deadletter) as d:
         report = await d.deliver(alert)
     assert report.outcomes == {"flaky": "delivered"}
     assert len(hook.requests) == 4
@@ -90,9 +84,7 @@ async def test_timeout_counts_as_failure_and_is_retried(hooks, sink, alert, endp
     assert len(hook.requests) == 2
 
 
-async def test_timeouts_until_max_attempts_dead_letter_with_last_error(
-    hooks, sink, alert, endpoint
-) -> None:
+async def test_timeouts_until_max_attempts_dead_letter_with_last_error(hooks, sink, alert, endpoint) -> None:
     async def hang(hook: Hook, request: web.Request) -> web.StreamResponse:
         await asyncio.sleep(5)
         return web.Response(text="too late")
@@ -118,16 +110,12 @@ async def test_timeouts_until_max_attempts_dead_letter_with_last_error(
     assert counter("claimwatch_webhook_deliveries_total", outcome="deadlettered") - dead_before == 1
 
 
-async def test_server_errors_until_max_attempts_dead_letter_with_status(
-    hooks, sink, alert, endpoint
-) -> None:
+async def test_server_errors_until_max_attempts_dead_letter_with_status(hooks, sink, alert, endpoint) -> None:
     async def broken(hook: Hook, request: web.Request) -> web.StreamResponse:
         return web.Response(status=503, text="maintenance window")
 
     hook = await hooks(broken)
-    async with Dispatcher(
-        [endpoint("down-for-good", hook.url, max_attempts=4)], on_deadletter=sink.deadletter
-    ) as d:
+    async with Dispatcher([endpoint("down-for-good", hook.url, max_attempts=4)], on_deadletter=sink.deadletter) as d:
         await d.deliver(alert)
     [failed] = sink.dead
     assert failed.attempts == 4 and len(hook.requests) == 4
@@ -135,9 +123,7 @@ async def test_server_errors_until_max_attempts_dead_letter_with_status(
     assert "maintenance window" in failed.last_error
 
 
-async def test_permanent_rejection_is_dead_lettered_without_retries(
-    hooks, sink, alert, endpoint
-) -> None:
+async def test_permanent_rejection_is_dead_lettered_without_retries(hooks, sink, alert, endpoint) -> None:
     async def reject(hook: Hook, request: web.Request) -> web.StreamResponse:
         return web.Response(status=401, text="who are you")
 
@@ -149,18 +135,14 @@ async def test_permanent_rejection_is_dead_lettered_without_retries(
     assert failed.reason == "rejected" and failed.last_status == 401
 
 
-async def test_receiver_down_then_back_loses_nothing(
-    hooks, sink, endpoint, make_alert, free_port
-) -> None:
+async def test_receiver_down_then_back_loses_nothing(hooks, sink, endpoint, make_alert, free_port) -> None:
     port = free_port()
     ep = endpoint("comes-back", f"http://127.0.0.1:{port}/hook", max_attempts=1000)
     alerts = [make_alert(i) for i in range(5)]
     async with Dispatcher([ep], on_deadletter=sink.deadletter) as d:
         futures = [await d.submit(a) for a in alerts]
         # let every alert fail at least once against the closed port
-        while (
-            counter("claimwatch_webhook_retries_total") == 0 or d.lane_backlog()["comes-back"] < 5
-        ):
+        while counter("claimwatch_webhook_retries_total") == 0 or d.lane_backlog()["comes-back"] < 5:
             await asyncio.sleep(0.01)
         assert not any(f.done() for f in futures)
         hook = await hooks(port=port)
@@ -170,9 +152,7 @@ async def test_receiver_down_then_back_loses_nothing(
     assert sink.dead == []
 
 
-async def test_connection_refused_until_exhausted_names_the_error(
-    sink, alert, endpoint, free_port
-) -> None:
+async def test_connection_refused_until_exhausted_names_the_error(sink, alert, endpoint, free_port) -> None:
     ep = endpoint("nobody-home", f"http://127.0.0.1:{free_port()}/hook", max_attempts=2)
     async with Dispatcher([ep], on_deadletter=sink.deadletter) as d:
         await d.deliver(alert)
@@ -245,9 +225,7 @@ async def test_on_done_runs_once_all_endpoints_are_final(hooks, sink, alert, end
     assert d.pending == 0
 
 
-async def test_long_wait_is_deferred_with_its_schedule_and_resumed_later(
-    hooks, sink, alert, endpoint
-) -> None:
+async def test_long_wait_is_deferred_with_its_schedule_and_resumed_later(hooks, sink, alert, endpoint) -> None:
     # Retry-After puts the next attempt >= 1 s away, beyond the 0.05 s hold: defer at once
     async def retry_later(hook: Hook, request: web.Request) -> web.StreamResponse:
         return web.Response(status=503, headers={"Retry-After": "1"})
@@ -255,9 +233,7 @@ async def test_long_wait_is_deferred_with_its_schedule_and_resumed_later(
     hook = await hooks(retry_later)
     ep = endpoint("later", hook.url)
     done: list[bool] = []
-    async with Dispatcher(
-        [ep], on_deadletter=sink.deadletter, on_defer=sink.defer, hold_seconds=0.05
-    ) as d:
+    async with Dispatcher([ep], on_deadletter=sink.deadletter, on_defer=sink.defer, hold_seconds=0.05) as d:
         report = await (await d.submit(alert, on_done=lambda: done.append(True)))
     assert report.outcomes == {"later": "deferred"}
     assert done == [True]  # the source record may be acknowledged: the retry record holds it
@@ -269,9 +245,7 @@ async def test_long_wait_is_deferred_with_its_schedule_and_resumed_later(
     # a new worker (after a restart) resumes it; the receiver is healthy by now
     hook.behaviour = None
     pending = pending.model_copy(update={"next_attempt_at": pending.first_attempt_at})
-    async with Dispatcher(
-        [ep], on_deadletter=sink.deadletter, on_defer=sink.defer, hold_seconds=5
-    ) as d2:
+    async with Dispatcher([ep], on_deadletter=sink.deadletter, on_defer=sink.defer, hold_seconds=5) as d2:
         report = await (await d2.resume(pending))
     assert report.outcomes == {"later": "delivered"}
     assert hook.requests[-1][0]["X-Claimwatch-Attempt"] == "2"  # the count carried over
@@ -285,9 +259,7 @@ async def test_resumed_delivery_keeps_its_attempt_budget(hooks, sink, alert, end
     hook = await hooks(broken)
     ep = endpoint("budget", hook.url, max_attempts=5)
     now = datetime.now(UTC)
-    pending = PendingDelivery(
-        alert=alert, endpoint="budget", attempts=4, first_attempt_at=now, next_attempt_at=now
-    )
+    pending = PendingDelivery(alert=alert, endpoint="budget", attempts=4, first_attempt_at=now, next_attempt_at=now)
     async with Dispatcher([ep], on_deadletter=sink.deadletter) as d:
         await (await d.resume(pending))
     assert len(hook.requests) == 1  # only the fifth and last attempt
@@ -354,9 +326,7 @@ async def test_restart_mid_delivery_redelivers_same_ids_and_invents_none(
     assert receiver.rejected == 0
 
 
-async def test_backpressure_submit_waits_when_too_much_is_pending(
-    hooks, sink, endpoint, make_alert
-) -> None:
+async def test_backpressure_submit_waits_when_too_much_is_pending(hooks, sink, endpoint, make_alert) -> None:
     release = asyncio.Event()
 
     async def stall(hook: Hook, request: web.Request) -> web.StreamResponse:
@@ -379,9 +349,7 @@ async def test_backpressure_submit_waits_when_too_much_is_pending(
     assert report.outcomes == {"tiny": "delivered"}
 
 
-async def test_jobs_queued_past_the_hold_window_are_deferred_unattempted(
-    hooks, sink, endpoint, make_alert
-) -> None:
+async def test_jobs_queued_past_the_hold_window_are_deferred_unattempted(hooks, sink, endpoint, make_alert) -> None:
     release = asyncio.Event()
 
     async def stall(hook: Hook, request: web.Request) -> web.StreamResponse:
@@ -409,9 +377,7 @@ async def test_jobs_queued_past_the_hold_window_are_deferred_unattempted(
     assert all(p.first_attempt_at.timestamp() == 1_000.0 for p in sink.deferred)
 
 
-async def test_expired_pending_delivery_is_dead_lettered_without_a_request(
-    hooks, sink, endpoint, alert
-) -> None:
+async def test_expired_pending_delivery_is_dead_lettered_without_a_request(hooks, sink, endpoint, alert) -> None:
     hook = await hooks()
     ep = endpoint("patient", hook.url, max_age_seconds=600)
     long_ago = alert.detected_at
@@ -429,3 +395,30 @@ async def test_expired_pending_delivery_is_dead_lettered_without_a_request(
     assert hook.requests == []
     [failed] = sink.dead
     assert failed.reason == "too_old" and failed.last_error == "HTTP 503: busy"
+
+
+async def test_dead_letter_topic_away_does_not_block_the_lane_or_drop_the_alert(hooks, endpoint, make_alert) -> None:
+    refused, accepted = make_alert(1), make_alert(2)
+
+    async def picky(hook: Hook, request: web.Request) -> web.StreamResponse:
+        return web.Response(status=403 if request.headers["Idempotency-Key"] == refused.alert_id else 200)
+
+    hook = await hooks(picky)
+    broker_back = asyncio.Event()
+    written: list[str] = []
+
+    async def flaky_deadletter(failed) -> None:
+        if not broker_back.is_set():
+            raise ConnectionError("broker unreachable")
+        written.append(failed.alert.alert_id)
+
+    acked: list[str] = []
+    async with Dispatcher([endpoint("picky", hook.url, concurrency=1)], on_deadletter=flaky_deadletter) as d:
+        first = await d.submit(refused, on_done=lambda: acked.append(refused.alert_id))
+        second = await d.submit(accepted, on_done=lambda: acked.append(accepted.alert_id))
+        assert (await second).outcomes == {"picky": "delivered"}  # the lane went on
+        assert not first.done() and acked == [accepted.alert_id]  # not acked before it is recorded
+        broker_back.set()
+        assert (await first).outcomes == {"picky": "deadlettered"}
+    assert written == [refused.alert_id]
+    assert acked == [accepted.alert_id, refused.alert_id]
