@@ -9,6 +9,7 @@ wires readiness and gauges to the app's state. Endpoints are documented in
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -128,7 +129,19 @@ def register(app: faust.App, topics: Any, *, model: ReadModel | None = None) -> 
         log.info("worker ready: group joined and tables recovered")
 
     async def feed_read_model() -> None:
-        await feeder.run()
+        # The query API is a view: losing the broker for a while must not take the
+        # worker down, so the feed retries with backoff (folding is idempotent).
+        delay = 1.0
+        while True:
+            try:
+                await feeder.run()
+                return
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("read model feed failed (%r); retrying in %.0f s", exc, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 30.0)
 
     app.task(mark_started)
     app.task(feed_read_model)
