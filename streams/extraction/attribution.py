@@ -11,9 +11,12 @@ officials said" is two sources.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
+
+from streams.extraction.places import gazetteer
 
 SAY_LEMMAS = frozenset({
     "say", "tell", "add", "state", "report", "claim", "estimate", "announce", "confirm",
@@ -98,6 +101,9 @@ _KIND_WORDS: list[tuple[tuple[str, ...], str]] = [
             "mayor",
             "governor",
             "state",
+            "lawmaker",
+            "lawmakers",
+            "parliament",
             "u.s.",
             "us",
         ),
@@ -131,6 +137,7 @@ class SourceRef:
     kind: str | None
     head_lemma: str
     explicit: bool = True
+    descr: str = ""  # the wording it was found under ("disaster agency AFAD"), for "the agency"
 
 
 @dataclass
@@ -151,7 +158,7 @@ class SourceMemory:
     def matching(self, head_lemma: str) -> list[SourceRef]:
         """The latest source whose head noun is the same kind of thing."""
         for r in reversed(self.recent):
-            if r.head_lemma == head_lemma or head_lemma in r.name.lower().split():
+            if r.head_lemma == head_lemma or head_lemma in f"{r.name} {r.descr}".lower().split():
                 return [r]
         if head_lemma in ("he", "she"):
             for r in reversed(self.recent):
@@ -252,8 +259,36 @@ def names_of(head: Token, memory: SourceMemory, doc: Doc) -> list[SourceRef]:
             continue
         ref = SourceRef(name, source_kind(name, h), h.lemma_.lower())
         ref = _resolve(ref, h, memory, doc)
-        out.append(ref)
+        out.append(_canonical(ref, h, doc))
     return out
+
+
+_ACRONYM = re.compile(r"^[A-Z]{3,6}$")
+
+
+def _canonical(ref: SourceRef, head: Token, doc: Doc) -> SourceRef:
+    """One name per source across wordings: a person by their full name without the
+    title ("Kremlin spokesperson Dmitry Peskov" -> "Dmitry Peskov"), a body by its
+    acronym when it has one ("disaster agency AFAD" -> "AFAD")."""
+    if head.ent_type_ == "PERSON" and head.pos_ == "PROPN":
+        start, end = head.i, head.i + 1
+        while start > 0 and doc[start - 1].ent_type_ == "PERSON" and doc[start - 1].pos_ == "PROPN":
+            start -= 1
+        while end < len(doc) and doc[end].ent_type_ == "PERSON" and doc[end].pos_ == "PROPN":
+            end += 1
+        person = " ".join(doc[start:end].text.split())
+        if len(person.split()) == 1:
+            for full in _person_names(doc):
+                if full.split()[-1] == person:
+                    person = full
+                    break
+        return SourceRef(person, "person", ref.head_lemma, ref.explicit, ref.name)
+    if ref.kind != "person":
+        gaz = gazetteer()
+        for w in ref.name.split():
+            if _ACRONYM.match(w) and gaz.nationality(w) is None:
+                return SourceRef(w, ref.kind, ref.head_lemma, ref.explicit, ref.name)
+    return ref
 
 
 def _agent_of(tok: Token) -> Token | None:
@@ -268,12 +303,23 @@ def _agent_of(tok: Token) -> Token | None:
 
 
 def _clean_name(name: str) -> str:
+    """A source name as one spelling: no article, straight apostrophes, and a possessive
+    capital or country named by its country ("Seoul's NIS" -> "South Korea's NIS"), so the
+    same source gets the same name across articles (source reliability is keyed on it)."""
+    name = name.replace("’", "'")
     words = name.split()
     while words and words[0].lower() in ("the", "a", "an", "its", "their", "his", "her"):
         words = words[1:]
     name = " ".join(words).strip(" ,;:“”\"'")
-    if name.endswith(".") and not (len(words[-1]) <= 4 and words[-1].count(".") >= 2):
+    if name.endswith(".") and words and not (len(words[-1]) <= 4 and words[-1].count(".") >= 2):
         name = name[:-1]
+    m = re.match(r"^([A-Z][\w.]*(?: [A-Z][\w.]*){0,2})'s ", name)
+    if m:
+        gaz = gazetteer()
+        iso = gaz.nationality(m.group(1))
+        country = gaz.country(iso) if iso else None
+        if country is not None:
+            name = f"{country.name}'s {name[m.end() :]}"
     return name
 
 

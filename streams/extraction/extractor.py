@@ -886,6 +886,8 @@ def _under_loc_prep(tok: Token, top: Token | None) -> bool:
             return False
         if cur.dep_ == "pobj" and cur.head.lower_ in _LOC_PREPS:
             return cur.head.head.lemma_ != "accord"
+        if cur.dep_ == "pobj" and cur.head.lower_ == "of" and cur.head.head.lemma_.lower() in _PLACE_NOUNS:
+            return True  # "the streets of Lisbon", "the city of Malatya"
         cur = cur.head
     return False
 
