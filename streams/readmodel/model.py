@@ -18,6 +18,7 @@ touched is evicted). Answers say when history was truncated.
 from __future__ import annotations
 
 from collections import OrderedDict, deque
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import islice
@@ -26,6 +27,8 @@ from typing import Any
 from schemas.events import ClaimObserved, ConsensusUpdated, ContradictionDetected
 
 JSON = dict[str, Any]
+#: Recomputes a consensus from observations (``streams.readmodel.recompute``).
+Recompute = Callable[[Sequence[ClaimObserved]], ConsensusUpdated | None]
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -90,6 +93,7 @@ class ReadModel:
         max_claim_alerts: int = 100,
         max_alerts: int = 1000,
         max_claims: int = 100_000,
+        recompute: Recompute | None = None,
     ) -> None:
         if min(max_history, max_claim_alerts, max_alerts, max_claims) < 1:
             raise ValueError("every cap must be at least 1")
@@ -97,6 +101,7 @@ class ReadModel:
         self.max_claim_alerts = max_claim_alerts
         self.max_alerts = max_alerts
         self.max_claims = max_claims
+        self.recompute = recompute
         self._claims: OrderedDict[str, _Claim] = OrderedDict()
         self._alerts: deque[ContradictionDetected] = deque()
         self._alert_ids: set[str] = set()
@@ -294,10 +299,12 @@ class ReadModel:
         """The claim as it stood at ``t``, rebuilt from the event log.
 
         The consensus is the last version whose ``updated_at`` is at or before
-        ``t``; the observations are those observed at or before ``t``. When the
-        history held here was truncated and ``t`` falls before the oldest
-        version kept, the answer says so (``complete`` is false) instead of
-        guessing.
+        ``t`` (``basis: "log"``); the observations are those observed at or
+        before ``t``. When the versions before ``t`` are gone (trimmed here, or
+        compacted away on ``consensus.updated``) and a ``recompute`` function
+        was given, the consensus is recomputed from those observations
+        (``basis: "recomputed"``). ``complete`` is false when the answer may
+        miss something: trimmed observations, or a consensus not from the log.
         """
         c = self._claims.get(claim_key)
         if c is None:
@@ -309,16 +316,23 @@ class ReadModel:
                 version = v
         seen = [o for o in c.observations if _aware(o.observed_at) <= t]
         alerts = [a for a in c.alerts if _aware(a.detected_at) <= t]
-        oldest_kept = c.versions[0] if c.versions else None
-        complete = not (
-            c.dropped_versions > 0
-            and oldest_kept is not None
-            and t < _aware(oldest_kept.updated_at)
+        # Versions before the oldest held are missing (trimmed here, or compacted away
+        # on consensus.updated before this worker read it).
+        missing_versions = c.dropped_versions > 0 or not c.versions or c.versions[0].version > 1
+        basis: str | None = "log" if version is not None else None
+        if version is None and seen and missing_versions and self.recompute is not None:
+            version = self.recompute(seen)
+            basis = "recomputed" if version is not None else None
+        # Complete: every observation up to t is here, and the consensus is the
+        # logged one (or there was nothing to have a consensus about).
+        complete = c.dropped_observations == 0 and (
+            basis == "log" or not seen or not missing_versions
         )
         return {
             "claim_key": c.claim_key,
             "as_of": _iso(t),
             "consensus": _consensus(version) if version is not None else None,
+            "basis": basis,
             "supporting": _supporters(version) if version is not None else [],
             "observations": [_observation(o) for o in seen],
             "alerts": [_alert(a) for a in alerts],

@@ -17,6 +17,7 @@ import faust
 
 from streams import metrics
 from streams.readmodel import ReadModel
+from streams.readmodel.recompute import recompute_consensus
 from streams.web.api import Readiness, WebState, make_app, mount
 from streams.web.feeder import FeedTopics, ReadModelFeeder
 
@@ -78,7 +79,7 @@ def register(app: faust.App, topics: Any, *, model: ReadModel | None = None) -> 
     ``topics`` is :class:`streams.topics.Topics`. Returns the :class:`WebState`
     so a caller (the CLI's demo, tests) can reach the read model and readiness.
     """
-    model = model or ReadModel()
+    model = model or ReadModel(recompute=recompute_consensus)
     feed = FeedTopics(
         claims=_topic_name(topics.claims),
         consensus=_topic_name(topics.consensus),

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 import pytest
 
+from schemas.events import ClaimObserved, ConsensusUpdated
 from streams.readmodel import ReadModel
+from streams.readmodel.recompute import recompute_consensus
 from tests.streams.readmodel.readmodel_events import T0, Events
 
 FERRY = "ferry-sinking:missing@aegean"
@@ -193,8 +196,48 @@ def test_history_is_capped_and_says_so(events: Events) -> None:
     assert hist["n_observations"] == 10
     early = m.as_of("bridge-collapse:injured@lisbon", T0 + timedelta(minutes=2))
     assert early is not None and early["complete"] is False
+    assert early["consensus"] is None and early["basis"] is None
     late = m.as_of("bridge-collapse:injured@lisbon", T0 + timedelta(minutes=9))
-    assert late is not None and late["complete"] is True and late["consensus"]["version"] == 9
+    assert late is not None and late["consensus"]["version"] == 9 and late["basis"] == "log"
+    assert late["complete"] is False  # e0..e6 are gone
+
+
+def test_as_of_recomputes_when_the_versions_before_t_were_compacted_away(
+    events: Events,
+) -> None:
+    key = "bridge-collapse:injured@lisbon"
+    calls: list[list[str]] = []
+
+    def recompute(observations: Sequence[ClaimObserved]) -> ConsensusUpdated:
+        calls.append([o.event_id for o in observations])
+        return events.consensus(1, best=99, minute=0)
+
+    m = ReadModel(recompute=recompute)
+    for i in range(4):
+        m.observe_claim(events.observation(f"e{i}", best=10 + i, minute=i))
+    m.observe_consensus(events.consensus(4, best=12, minute=3.5))  # only the latest survived
+    state = m.as_of(key, T0 + timedelta(minutes=2))
+    assert state is not None
+    assert calls == [["e0", "e1", "e2"]]
+    assert state["basis"] == "recomputed" and state["consensus"]["estimate"]["best"] == 99
+    assert state["complete"] is False
+    state = m.as_of(key, T0 + timedelta(minutes=5))
+    assert state is not None and state["basis"] == "log" and state["complete"] is True
+    assert len(calls) == 1
+    assert ReadModel().as_of(key, T0) is None
+
+
+def test_the_real_engine_recomputes_a_consensus_from_observations(events: Events) -> None:
+    observations = [
+        events.observation("r1", source="Civil protection", best=12, low=11, high=13, minute=0),
+        events.observation("r2", source="Hospital director", best=14, low=13, high=15, minute=1),
+    ]
+    consensus = recompute_consensus(observations)
+    assert consensus is not None
+    assert consensus.claim_key == "bridge-collapse:injured@lisbon"
+    assert consensus.estimate is not None and 11 <= consensus.estimate.best <= 15
+    assert {s.source for s in consensus.supporting} == {"Civil protection", "Hospital director"}
+    assert recompute_consensus([]) is None
 
 
 def test_alerts_are_capped_newest_first(events: Events) -> None:
