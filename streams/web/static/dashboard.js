@@ -402,7 +402,9 @@
     box.replaceChildren(
       el("strong", { text: `As of ${fmtTime(state.asOf)}: ` }), what,
       `; ${snap.observations.length} observations and ${snap.alerts.length} alerts so far` +
-      (snap.complete ? "" : " (older history was trimmed)"), clear);
+      (snap.basis === "recomputed" ? " (consensus recomputed from the observations: its versions were compacted away)" : "") +
+      (snap.complete ? "" : " (older history may be missing)"), clear);
+    box.dataset.basis = snap.basis || "";
     box.dataset.asOf = snap.as_of;
     box.hidden = false;
   }
