@@ -371,3 +371,35 @@ async def test_dashboard_draws_points_band_and_alerts(
     assert shot.stat().st_size > 10_000
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     (ARTIFACTS / "dashboard-claim.json").write_text(json.dumps(history, indent=1))
+
+
+async def test_query_api_on_a_running_worker(flowed: tuple[WorkerProcess, dict[str, Any]]) -> None:
+    worker, facts = flowed
+    key = quote(facts["claim"]["claim_key"], safe="")
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as http:
+        ready = await get_json(http, f"{worker.base_url}/readyz")
+        assert ready["ready"] is True and ready["readmodel"]["caught_up"] is True
+        assert ready["readmodel"]["bad_records"] == 0
+
+        history = await get_json(http, f"{worker.base_url}/api/claims/{key}/history")
+        for version in history["consensus"]:
+            # At the moment of each version the state is that version or a later one
+            # stamped no later (articles may arrive out of event-time order).
+            at = quote(version["updated_at"], safe="")
+            state = await get_json(http, f"{worker.base_url}/api/claims/{key}/as-of?t={at}")
+            assert state["basis"] == "log"
+            assert state["consensus"]["version"] >= version["version"]
+            assert state["consensus"]["updated_at"] <= version["updated_at"]  # same ISO format
+
+        page = await get_json(http, f"{worker.base_url}/api/claims?limit=500")
+        alerts = await get_json(http, f"{worker.base_url}/api/alerts?limit=500")
+        assert len(alerts["items"]) == sum(c["n_alerts"] for c in page["items"])
+        subject = facts["claim"]["subject"]
+        filtered = await get_json(
+            http, f"{worker.base_url}/api/claims?subject={quote(subject)}&limit=500")
+        assert facts["claim"]["claim_key"] in {c["claim_key"] for c in filtered["items"]}
+        assert all(subject.lower() in c["subject"].lower() for c in filtered["items"])
+        async with http.get(f"{worker.base_url}/api/claims/no-such:claim") as resp:
+            assert resp.status == 404
+        async with http.get(f"{worker.base_url}/api/claims/{key}/as-of?t=soon") as resp:
+            assert resp.status == 400 and "ISO 8601" in (await resp.json())["error"]
