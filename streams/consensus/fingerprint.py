@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import re
 import zlib
-from collections.abc import Iterable
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
@@ -32,13 +31,18 @@ def text_hash(tokens: list[str]) -> str:
 
 
 def sketch(tokens: list[str], k: int) -> tuple[int, ...]:
-    """The ``k`` smallest CRC32 values of the text's word 3-shingles, sorted."""
-    if len(tokens) < 3:
-        shingles: Iterable[str] = (" ".join(tokens),)
-    else:
-        shingles = map(" ".join, zip(tokens, tokens[1:], tokens[2:], strict=False))
-    hashes = sorted(set(map(zlib.crc32, map(str.encode, shingles))))
-    return tuple(hashes[:k])
+    """The ``k`` smallest hashes of the text's word 3-shingles, sorted.
+
+    A shingle's hash mixes the CRC32 of its three words (one C call per word
+    rather than one per shingle string), modulo 2**32.
+    """
+    hs = list(map(zlib.crc32, map(str.encode, tokens)))
+    if len(hs) < 3:
+        return (zlib.crc32(" ".join(tokens).encode()),)
+    m = 0xFFFFFFFF
+    triples = zip(hs, hs[1:], hs[2:], strict=False)
+    shingles = {(a * 0x9E3779B1 + b * 0x85EBCA77 + c) & m for a, b, c in triples}
+    return tuple(sorted(shingles)[:k])
 
 
 def jaccard(a: tuple[int, ...], b: tuple[int, ...], k: int) -> float:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from streams.consensus.intervals import fmt_interval, fmt_number, interval_gap
 from streams.consensus.settings import AlertSettings
@@ -38,8 +39,7 @@ class Finding:
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
-class Context:
+class Context(NamedTuple):
     """The claim as the reason sentence names it."""
 
     subject: str
