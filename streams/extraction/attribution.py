@@ -400,16 +400,19 @@ def reporting_verb(tok: Token) -> Token | None:
 
 
 def subject_of(verb: Token) -> Token | None:
-    for c in verb.children:
-        if c.dep_ in ("nsubj", "nsubjpass"):
-            if c.dep_ == "nsubjpass":
-                for a in verb.children:
-                    if a.dep_ == "agent":
-                        for p in a.children:
-                            if p.dep_ == "pobj":
-                                return p
-                return None
-            return c
+    """The speaker of a reporting verb: its subject (the agent of a passive), the closest
+    one when a bad parse gives two ("..., 1,404 of them critically, the ministry said")."""
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and not c.like_num]
+    if subjects:
+        c = min(subjects, key=lambda x: abs(x.i - verb.i))
+        if c.dep_ == "nsubjpass":
+            for a in verb.children:
+                if a.dep_ == "agent":
+                    for p in a.children:
+                        if p.dep_ == "pobj":
+                            return p
+            return None
+        return c
     # "appears to show": the subject sits on the governing verb.
     if verb.dep_ in ("xcomp",) and verb.head != verb:
         for c in verb.head.children:
@@ -449,6 +452,18 @@ def trailing_reporting_verb(sent: Span) -> Token | None:
     return best
 
 
+_NOT_SPEAKERS = frozenset({"crowd", "people", "protester", "demonstrator", "toll", "number", "figure",
+                           "estimate", "death", "casualty"})  # fmt: skip
+
+
+def _plausible_source(subj: Token | None, anchor: Token) -> bool:
+    if subj is None:
+        return False
+    if subj.like_num or subj.i == anchor.i or subj.lemma_.lower() in _NOT_SPEAKERS:
+        return False
+    return not any(a.i == subj.i for a in anchor.ancestors if a.dep_ not in ("ccomp", "ROOT"))
+
+
 def sources_for(tok: Token, sent: Span, memory: SourceMemory) -> tuple[list[SourceRef], Token | None]:
     """The sources of a claim anchored at ``tok``, and the reporting verb used (if any)."""
     doc = sent.doc
@@ -458,6 +473,8 @@ def sources_for(tok: Token, sent: Span, memory: SourceMemory) -> tuple[list[Sour
         left = [t for t in sent.doc[sent.start : tok.i] if t.pos_ == "VERB" and t.lemma_.lower() in SAY_LEMMAS]
         if left and subject_of(left[-1]) is not None:
             verb = left[-1]
+    if verb is not None and not _plausible_source(subject_of(verb), tok):
+        verb = None  # "Crowds estimated at 400,000": the counted thing is not a speaker
     if verb is not None:
         subj = subject_of(verb)
         if subj is not None:
@@ -470,7 +487,7 @@ def sources_for(tok: Token, sent: Span, memory: SourceMemory) -> tuple[list[Sour
         if refs:
             return refs, None
     verb = trailing_reporting_verb(sent)
-    if verb is not None:
+    if verb is not None and _plausible_source(subject_of(verb), tok):
         subj = subject_of(verb)
         if subj is not None:
             refs = names_of(subj, memory, doc)

@@ -12,6 +12,7 @@ hedges), ``subjects`` (canonical subjects, scopes, keys), ``places``
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -63,6 +64,12 @@ _PRESENCE_VERBS = frozenset({"deploy", "arrive", "send", "station", "be", "opera
                              "train", "see", "spot", "locate", "gather", "mass", "enter",
                              "cross", "reach", "land", "report", "observe"})  # fmt: skip
 _OBSERVING_VERBS = frozenset({"show", "confirm", "report", "see", "observe", "spot"})
+_SEVERITY = {"critically": "critical", "seriously": "serious", "severely": "severe",
+             "critical": "critical", "serious": "serious", "severe": "severe", "lightly": "light"}  # fmt: skip
+_PERSON_SUFFIX = re.compile(r"(man|men|woman|women|[^e]er|or|ist|ant|ent|ian|ee|ier|eer)$")
+_NOT_PEOPLE = frozenset({"member", "number", "order", "water", "paper", "center", "centre", "letter", "percent",
+                         "event", "incident", "element", "document", "amount", "statement", "government",
+                         "tower", "power", "border", "corridor", "factor", "sector", "error"})  # fmt: skip
 _SHELTER_NOUNS = frozenset({"shelter", "camp", "tent", "evacuation"})
 _TROOPS = "troops"
 _TROOP_LEMMAS = frozenset(TROOP_NOUNS)
@@ -248,7 +255,13 @@ class Extractor:
                 if inner is not None:
                     noun = inner
                 elif lem not in ("crowd", "turnout", "attendance"):
+                    # "rights groups put the figure at 12,000": the figure just given.
                     noun = None
+                    if earlier or ctx.last_quantity is not None:
+                        ref = earlier[-1] if earlier else ctx.last_quantity
+                        assert ref is not None
+                        measure = ref.measure
+                        earlier = [*earlier, ref] if not earlier else earlier
             if noun is not None and noun.lemma_.lower() in CONTAINER_NOUNS:
                 inner = _of_object(noun)
                 scope += [c.lower_ for c in noun.lefts if c.dep_ == "amod" and c.lower_ in SCOPE_ADJECTIVES]
@@ -288,8 +301,12 @@ class Extractor:
                 if noun.lower_ in MEASURE_VERBS and earlier:
                     cls = earlier[-1].subject.noun  # "... and up to 120,000 wounded"
                     inherited = True
+                elif noun.lower_ in MEASURE_VERBS or noun.lemma_.lower() in MEASURE_NOUNS:
+                    cls = "people"  # "2,000 injured", "300 dead"
+                elif _PERSON_SUFFIX.search(noun.lemma_.lower()) and noun.lemma_.lower() not in _NOT_PEOPLE:
+                    cls = noun.lower_ if noun.tag_ == "NNS" else noun.lemma_.lower() + "s"  # "14 fishermen"
                 else:
-                    cls = "people"
+                    return None  # "four members of our family": not a countable subject we know
         elif pronoun and ctx.last_quantity is not None:
             earlier = [*earlier, ctx.last_quantity]
             cls = ctx.last_quantity.subject.noun
@@ -327,6 +344,8 @@ class Extractor:
         for c in [*(noun.children if noun is not None else []), *root.children]:
             if c.dep_ in ("amod", "advmod") and c.lower_ in SCOPE_ADJECTIVES and c.lower_ not in scope:
                 scope.append(c.lower_)
+            if c.dep_ in ("amod", "advmod") and c.lower_ in _SEVERITY:
+                scope.append(_SEVERITY[c.lower_])
         counted_as_measure = noun is not None and (
             noun.lemma_.lower() in MEASURE_NOUNS or noun.lemma_.lower() in COUNT_HEADS
         )
@@ -452,11 +471,17 @@ class Extractor:
             if not (t.ent_iob_ == "B" or t.pos_ == "PROPN"):
                 continue
             cand = _loc_candidate(t, self._gaz)
-            if cand is None or cand[0] is None:
+            if cand is None or cand[0] is None or _in_source_phrase(t):
                 continue
-            if not _under_loc_prep(t, None) or _in_source_phrase(t):
-                continue
-            counts[cand[0].code] += 1
+            if _under_loc_prep(t, None):
+                weight = 2
+            elif t.ent_type_ in ("GPE", "LOC") and not (
+                t.dep_ in ("compound", "amod", "nmod") and t.head.lemma_.lower() not in _PLACE_NOUNS
+            ):
+                weight = 1  # "struck southern Turkey", "Morocco's strongest earthquake"
+            else:
+                continue  # "U.S. officials": a modifier of someone, not a place of events
+            counts[cand[0].code] += weight
             places[cand[0].code] = cand[0]
         if not counts:
             return None

@@ -36,7 +36,7 @@ OTHER_NOUNS = frozenset({
     "miner", "farmer", "woman", "man", "family", "household", "building", "home", "house",
     "structure", "school", "hospital", "village", "vehicle", "tank", "aircraft", "drone",
     "missile", "rocket", "shell", "evacuee", "survivor", "casualty", "death", "fatality",
-    "injury", "arrest", "detainee", "voter", "member", "employee", "animal",
+    "injury", "arrest", "detainee", "voter", "employee",
 })  # fmt: skip
 # Nouns whose number is a measure of people: "a death toll of 300", "2,000 casualties".
 MEASURE_NOUNS = {
