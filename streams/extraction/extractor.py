@@ -261,7 +261,7 @@ class Extractor:
                         ref = earlier[-1] if earlier else ctx.last_quantity
                         assert ref is not None
                         measure = ref.measure
-                        earlier = [*earlier, ref] if not earlier else earlier
+                        earlier = earlier or [ref]
             if noun is not None and noun.lemma_.lower() in CONTAINER_NOUNS:
                 inner = _of_object(noun)
                 scope += [c.lower_ for c in noun.lefts if c.dep_ == "amod" and c.lower_ in SCOPE_ADJECTIVES]
