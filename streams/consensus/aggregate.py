@@ -53,6 +53,7 @@ def consensus(
     s = settings
     newest = max(o.t for o in obs)
     half_life_us = s.recency_half_life_s * 1e6
+    presence_half_life_us = s.presence_half_life_s * 1e6
     min_conf = s.min_confidence
     neutral = s.neutral_weight
     weights: list[float] = []
@@ -60,20 +61,27 @@ def consensus(
     num_obs: list[Obs] = []
     num_w: list[float] = []
     for o in obs:
-        w = weight_of(o.source) * (o.conf if o.conf > min_conf else min_conf)
-        if o.t != newest and half_life_us > 0:
-            w *= 0.5 ** ((newest - o.t) / half_life_us)
+        base = weight_of(o.source) * (o.conf if o.conf > min_conf else min_conf)
+        age = newest - o.t
         stance = o.stance
+        # presence: does the thing exist at all? That changes slower than a count
+        wp = base
+        if age and presence_half_life_us > 0:
+            wp *= 0.5 ** (age / presence_half_life_us)
         if stance == "asserts":
-            yes += w
+            yes += wp
         elif stance == "denies":
-            no += w
+            no += wp
+        if o.point is not None and stance != "denies":
+            w = base * (neutral if stance == "neutral" else 1.0)
+            if age and half_life_us > 0:
+                w *= 0.5 ** (age / half_life_us)
+            if w > 0:
+                num_obs.append(o)
+                num_w.append(w)
         else:
-            w *= neutral
+            w = wp * (neutral if stance == "neutral" else 1.0)
         weights.append(w)
-        if o.point is not None and stance != "denies" and w > 0:
-            num_obs.append(o)
-            num_w.append(w)
 
     est: Estimate | None = None
     open_high = False

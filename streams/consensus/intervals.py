@@ -51,7 +51,14 @@ def hedge_interval(
     if lo > hi:
         lo, hi = hi, lo
     point = min(max(best, lo), hi)
-    return lo, point, hi
+    return _tidy(lo), point, _tidy(hi)
+
+
+def _tidy(x: float) -> float:
+    """1500 * 1.1 is 1650.0000000000002 in binary: keep 12 significant digits."""
+    if x == 0.0 or math.isinf(x):
+        return x
+    return float(f"{x:.12g}")
 
 
 def weighted_median(values: Sequence[float], weights: Sequence[float]) -> float:

@@ -70,6 +70,8 @@ class BookSettings:
     iterations: int = 12
     #: half-life of a statement's weight within its claim (seconds), as in the engine.
     recency_half_life_s: float = 7 * 24 * 3600.0
+    #: ...and for presence statements (see ``EngineSettings.presence_half_life_s``).
+    presence_half_life_s: float = 30 * 24 * 3600.0
     #: refresh the weights once this many records changed since the last refresh...
     refresh_min: int = 64
     #: ...or this fraction of all records, whichever is larger (amortised O(1)).
@@ -261,8 +263,10 @@ class ReliabilityBook:
         pres_rows = pres_claims[claim] & (stance != "neutral")
         yes = np.where(stance == "asserts", 1.0, 0.0)
         cols = (src, claim, t, conf, n_claims, s)
-        quant = _Part.build(quant_rows, lo, pt, hi, *cols, numeric=True)
-        pres = _Part.build(pres_rows, yes, yes, yes, *cols, numeric=False)
+        quant = _Part.build(quant_rows, lo, pt, hi, *cols, numeric=True,
+                            half_life_s=s.recency_half_life_s)
+        pres = _Part.build(pres_rows, yes, yes, yes, *cols, numeric=False,
+                           half_life_s=s.presence_half_life_s)
         parts = [p for p in (quant, pres) if p is not None]
         n_eff = np.zeros(n_src)
         for part in parts:
@@ -321,7 +325,7 @@ class _Part:
     def build(
         cls, rows: np.ndarray, lo: np.ndarray, pt: np.ndarray, hi: np.ndarray,
         src: np.ndarray, claim: np.ndarray, t: np.ndarray, conf: np.ndarray, n_claims: int,
-        s: BookSettings, *, numeric: bool,
+        s: BookSettings, *, numeric: bool, half_life_s: float,
     ) -> _Part | None:
         """The part made of the selected ``rows`` of claims with at least two of them."""
         counts = np.bincount(claim[rows], minlength=n_claims)
@@ -336,7 +340,7 @@ class _Part:
         group = np.cumsum(np.r_[0, (c[1:] != c[:-1]).astype(np.int64)])
         tt = t[order]
         tmax = np.maximum.reduceat(tt, starts)[group]
-        half_life_us = s.recency_half_life_s * 1e6
+        half_life_us = half_life_s * 1e6
         rec = np.power(0.5, (tmax - tt) / half_life_us) if half_life_us > 0 else np.ones_like(tt)
         return cls(
             src=src[order], claim=group, lo=lo[order], pt=pt[order], hi=hi[order], rec=rec,

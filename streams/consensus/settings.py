@@ -22,6 +22,10 @@ class EngineSettings:
     #: measured back from the claim's newest statement. Truth that moves
     #: (1,500 → 3,000 → 10,000) is followed because old figures fade.
     recency_half_life_s: float = 7 * 24 * 3600.0
+    #: the same for presence (asserted / denied): whether a thing exists at all
+    #: changes more slowly than how many there are, and a later denial by an
+    #: interested party should not erase earlier evidence within a week.
+    presence_half_life_s: float = 30 * 24 * 3600.0
     #: weight of a ``neutral`` statement's number relative to an assertion.
     neutral_weight: float = 0.5
     #: lower bound on the extractor confidence used as a weight factor.

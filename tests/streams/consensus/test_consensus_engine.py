@@ -304,3 +304,19 @@ def test_state_round_trips_through_json(engine: Any, make: Any) -> None:
     assert back.to_dict() == d
     assert math.isinf(back.observations["A"].hi or 0.0)
     assert back.observations["B"].point is None
+
+
+def test_presence_fades_slower_than_counts(engine: Any, make: Any) -> None:
+    """Two weeks after three assertions, one denial does not make the thing unlikely,
+    while a count from two weeks later does replace an old count."""
+    p = presence_after(engine, make, ["asserts", "asserts", "asserts"])
+    events = [
+        make(f"a{i}", f"witness {i}", stance="asserts", measure="presence",
+             key="convoy:presence@border", day=0)
+        for i in range(3)
+    ]
+    events.append(make("d", "ministry", stance="denies", measure="presence",
+                       key="convoy:presence@border", day=14))
+    _, steps = run(engine, events)
+    later = last_update(steps).presence
+    assert later is not None and 0.5 < later.probability < p

@@ -302,3 +302,13 @@ def test_consensus_before_is_a_valid_contract_event(engine: Any, make: Any) -> N
     back = ContradictionDetected.model_validate(wire)
     assert isinstance(back.consensus_before, ConsensusUpdated)
     assert back.consensus_before.n_sources == 3
+
+
+def test_never_for_a_difference_of_rounding_on_small_counts(engine: Any, make: Any) -> None:
+    steps = run(engine, [
+        make("e1", "Police", 15, key="arrests:count@port"),
+        make("e2", "Court clerk", 15, key="arrests:count@port", day=1),
+        make("e3", "Lawyer", 16, key="arrests:count@port", day=2),
+        make("e4", "Activists", 19, key="arrests:count@port", day=3),
+    ])
+    assert [a.observation.event_id for a in alerts(steps)] == ["e4"]
