@@ -158,6 +158,67 @@ def chromium(url: str, profile: Path, *extra: str) -> subprocess.CompletedProces
     )
 
 
+class LiveBrowser:
+    """Headless Chromium driven over the DevTools protocol, to watch a page change over time."""
+
+    def __init__(self, profile: Path) -> None:
+        self.profile = profile
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.http: aiohttp.ClientSession | None = None
+        self.ws: aiohttp.ClientWebSocketResponse | None = None
+        self._next_id = 0
+
+    async def __aenter__(self) -> LiveBrowser:
+        exe = binary("chromium", "chromium-browser", "google-chrome")
+        self.profile.mkdir(parents=True, exist_ok=True)
+        self.proc = subprocess.Popen(
+            [exe, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+             "--no-first-run", "--disable-background-networking", "--disable-component-update",
+             "--disable-sync", "--remote-debugging-port=0", f"--user-data-dir={self.profile}",
+             "about:blank"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+        )
+        port_file = self.profile / "DevToolsActivePort"
+
+        async def port_known() -> bool:
+            return port_file.is_file() and bool(port_file.read_text().strip())
+        await eventually("Chromium's DevTools port", port_known, timeout=30, every=0.2)
+        port = port_file.read_text().split()[0]
+        self.http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=10))
+        targets = await get_json(self.http, f"http://127.0.0.1:{port}/json/list")
+        page = next(t for t in targets if t["type"] == "page")
+        self.ws = await self.http.ws_connect(page["webSocketDebuggerUrl"], max_msg_size=0)
+        return self
+
+    async def call(self, method: str, **params: Any) -> dict[str, Any]:
+        assert self.ws is not None
+        self._next_id += 1
+        await self.ws.send_json({"id": self._next_id, "method": method, "params": params})
+        while True:
+            msg = await self.ws.receive_json(timeout=30)
+            if msg.get("id") == self._next_id:
+                assert "error" not in msg, msg
+                result: dict[str, Any] = msg["result"]
+                return result
+
+    async def evaluate(self, expression: str) -> Any:
+        reply = await self.call("Runtime.evaluate", expression=expression, returnByValue=True)
+        return reply["result"].get("value")
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self.ws is not None:
+            await self.ws.close()
+        if self.http is not None:
+            await self.http.close()
+        if self.proc is not None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
 # ------------------------------------------------------------------ the read model's feed
 
 
@@ -289,7 +350,8 @@ async def test_prometheus_scrapes_the_worker(
             assert await eventually("the articles counter", consumed) == facts["articles"]
 
             api = await get_json(http, f"{worker.base_url}/api/claims?limit=500")
-            observations = sum(c["n_observations"] for c in api["items"])
+            observations = sum(c["n_observations"] for c in api["items"]
+                               if c["claim_key"] != LIVE_KEY)  # not extracted: not counted
             claims = await prom.scalar(http, "sum(claimwatch_claims_observed_total)")
             assert claims is not None and claims >= observations > 0
             by_measure = await prom.query(http, "claimwatch_claims_observed_total")
@@ -403,3 +465,47 @@ async def test_query_api_on_a_running_worker(flowed: tuple[WorkerProcess, dict[s
             assert resp.status == 404
         async with http.get(f"{worker.base_url}/api/claims/{key}/as-of?t=soon") as resp:
             assert resp.status == 400 and "ISO 8601" in (await resp.json())["error"]
+
+
+#: Claim keys the live-update test writes straight onto claims.observed (not from articles).
+LIVE_KEY = "dashboard-live-check:count@test-harbour"
+
+
+async def test_dashboard_updates_while_the_stream_runs(
+    flowed: tuple[WorkerProcess, dict[str, Any]], tmp_path: Path
+) -> None:
+    """An open dashboard shows observations that arrive after it was loaded."""
+    worker, _ = flowed
+
+    def observation(i: int, best: float) -> ClaimObserved:
+        text = f"The harbour office counted {best:.0f} boats in the test harbour."
+        return ClaimObserved(
+            event_id=f"live-{i}", claim_key=LIVE_KEY, subject="boats", measure="count",
+            location="Test Harbour", value=Value(low=best * 0.9, best=best, high=best * 1.1),
+            source=Source(name=f"Harbour office {i}"), article_id=f"live-article-{i}",
+            evidence=Evidence(text=text, start=0, end=len(text)),
+        )
+
+    by_key = lambda e: e.claim_key.encode()  # noqa: E731
+    await worker.cluster.produce("claims.observed", [observation(0, 40)], key=by_key)
+    url = f"{worker.base_url}/dashboard#claim={quote(LIVE_KEY, safe='')}"
+    count = "document.querySelectorAll('#chart .obs-point').length"
+    versions = "Number(document.getElementById('chart').dataset.versions || 0)"
+    async with LiveBrowser(tmp_path / "profile-live") as browser:
+        await browser.call("Page.navigate", url=url)
+
+        async def first_drawn() -> bool:
+            return bool(await browser.evaluate(f"{count} === 1 && {versions} >= 1"))
+        await eventually("the first observation and its consensus on the open page", first_drawn,
+                         timeout=60)
+
+        await worker.cluster.produce(
+            "claims.observed", [observation(1, 44), observation(2, 400)], key=by_key)
+
+        async def updated() -> bool:
+            return bool(await browser.evaluate(f"{count} === 3 && {versions} >= 2"))
+        await eventually("the page to draw the observations produced after it opened", updated,
+                         timeout=60)
+        sources = await browser.evaluate(
+            "[...document.querySelectorAll('#chart .obs-point')].map(p => p.dataset.source)")
+        assert sorted(sources) == ["Harbour office 0", "Harbour office 1", "Harbour office 2"]
