@@ -169,3 +169,36 @@ def test_four_partitions_on_two_workers_end_like_one_worker(make: Any) -> None:
         merged.update(w.settle())
     assert set(merged) == set(expected)
     assert content(list(merged.values())) == expected
+
+
+def test_consume_ends_in_the_same_state_as_feed(make: Any) -> None:
+    events = world(make)
+    fed, _ = replay(events)
+    consumed = Replayer(ConsensusEngine(EngineSettings(), ReliabilityBook()))
+    assert consumed.consume(events) == len(events)
+    assert orjson.dumps(consumed.dump()) == orjson.dumps(fed.dump())
+    assert [dumps(u) for u in consumed.final()] == [dumps(u) for u in fed.final()]
+
+
+def test_recompute_publishes_only_when_reliability_moved_the_consensus(make: Any) -> None:
+    engine = ConsensusEngine(EngineSettings(), ReliabilityBook())
+    state = None
+    for ev in [make("e1", "desk A", 100, key="k"), make("e2", "desk B", 300, key="k")]:
+        state = engine.apply(state, ev).state
+    assert state is not None
+    assert engine.recompute(state) is None  # nothing learned yet: nothing to say
+    before = state.version
+    # elsewhere, desk B turned out to agree with everybody and desk A with nobody
+    for i in range(6):
+        claim = f"other-{i}"
+        engine.reliability.ingest(f"desk B\x1f{claim}", {"s": "desk B", "c": claim, "st": "asserts",
+                                                           "q": [7.0, 7.0, 7.0], "t": 0, "cf": 1})
+        engine.reliability.ingest(f"desk C\x1f{claim}", {"s": "desk C", "c": claim, "st": "asserts",
+                                                           "q": [7.0, 7.0, 7.0], "t": 0, "cf": 1})
+        engine.reliability.ingest(f"desk A\x1f{claim}", {"s": "desk A", "c": claim, "st": "asserts",
+                                                           "q": [70.0, 70.0, 70.0], "t": 0, "cf": 1})
+    update = engine.recompute(state)
+    assert update is not None and update.version == before + 1
+    assert update.estimate is not None and update.estimate.best == 300.0
+    assert state.version == before + 1  # the state was advanced in place
+    assert engine.recompute(state) is None
