@@ -509,3 +509,35 @@ async def test_dashboard_updates_while_the_stream_runs(
         sources = await browser.evaluate(
             "[...document.querySelectorAll('#chart .obs-point')].map(p => p.dataset.source)")
         assert sorted(sources) == ["Harbour office 0", "Harbour office 1", "Harbour office 2"]
+
+
+async def test_every_worker_answers_for_every_claim(broker: tuple[str, bool], tmp_path: Path) -> None:
+    """Two workers split the partitions, yet each one's API lists all claims with a consensus."""
+    cluster = Cluster(broker[0], embedded=broker[1], prefix=unique_id("t") + ".")
+    logs = Path(os.environ.get("CLAIMWATCH_TEST_ARTIFACTS") or tmp_path)
+    app_id = unique_id("pair")
+    env = {"CLAIMWATCH_PARTITIONS": "4"}
+    workers = [WorkerProcess(cluster, app_id, logs, env).start() for _ in range(2)]
+    try:
+        await asyncio.gather(*(w.wait_ready() for w in workers))
+        keys = [f"ferries-{i}:count@port-{i}" for i in range(12)]
+        events = [_observation(i, keys[i % len(keys)]) for i in range(24)]
+        await cluster.produce("claims.observed", events, key=lambda e: e.claim_key.encode())
+        async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=5)) as http:
+            for w in workers:
+                async def complete(w: WorkerProcess = w) -> bool:
+                    page = await get_json(http, f"{w.base_url}/api/claims?limit=100")
+                    return page["total"] == len(keys) and all(
+                        c["version"] is not None and c["n_observations"] == 2 for c in page["items"])
+                await eventually(f"worker {w.web_port} to list every claim", complete, timeout=120)
+            tracked = []
+            for w in workers:
+                text = await (await http.get(f"{w.base_url}/metrics")).text()
+                assert f"claimwatch_readmodel_claims {float(len(keys))}" in text
+                line = next(x for x in text.splitlines() if x.startswith("claimwatch_tracked_claims "))
+                tracked.append(float(line.split()[1]))
+            # Each worker's consensus table holds only its partitions' claims.
+            assert all(t < len(keys) for t in tracked), tracked
+    finally:
+        for w in workers:
+            w.stop()
