@@ -50,6 +50,8 @@ def consensus(
     obs = sorted(observations, key=_BY_SOURCE)
     if not obs:
         return None, False, None, ()
+    if len(obs) == 1:
+        return _single(obs[0], weight_of, settings, presence_prior_weight)
     s = settings
     newest = max(o.t for o in obs)
     half_life_us = s.recency_half_life_s * 1e6
@@ -100,6 +102,24 @@ def consensus(
         for o, w in zip(obs, weights, strict=True)
     ])
     return est, open_high, presence, sups
+
+
+def _single(
+    o: Obs, weight_of: Callable[[str], float], s: EngineSettings, presence_prior_weight: float
+) -> tuple[Estimate | None, bool, float | None, tuple[Sup, ...]]:
+    """The common case of a claim with one statement, without the loops."""
+    w = weight_of(o.source) * (o.conf if o.conf > s.min_confidence else s.min_confidence)
+    est: Estimate | None = None
+    open_high = False
+    if o.point is not None and o.stance != "denies" and w > 0:
+        est, open_high = _estimate([o], [w])
+    presence = None
+    if o.stance == "asserts":
+        presence = (w + presence_prior_weight / 2.0) / (w + presence_prior_weight)
+    elif o.stance == "denies":
+        presence = (presence_prior_weight / 2.0) / (w + presence_prior_weight)
+    share = 1.0 if w > 0 else 0.0
+    return est, open_high, presence, (_sup((o.source, o.raw, o.stance, share, o.event_id)),)
 
 
 def _estimate(nums: list[Obs], ws: list[float]) -> tuple[Estimate, bool]:
