@@ -13,7 +13,11 @@ matched city-years.
 Nothing here knows anything about the file beyond its format; the engine gets
 no hint that the data is about populations.
 
-    python -m streams.evaluation.truth_discovery
+    python -m streams.evaluation.truth_discovery [DATASET_DIR]
+
+``DATASET_DIR`` (default ``$CLAIMWATCH_DATA_DIR/truth-discovery/population``)
+holds ``claims.tsv`` and ``truth.csv`` in the formats above; any data set
+converted to them is scored the same way.
 """
 
 from __future__ import annotations
@@ -176,7 +180,8 @@ def evaluate(
 
 
 def main(argv: list[str] | None = None) -> int:
-    base = data_dir() / "truth-discovery" / "population"
+    args = sys.argv[1:] if argv is None else argv
+    base = Path(args[0]) if args else data_dir() / "truth-discovery" / "population"
     if not (base / "claims.tsv").exists():
         print(f"no data at {base} (set CLAIMWATCH_DATA_DIR)", file=sys.stderr)
         return 2
@@ -185,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
     scores = evaluate(rows, truth)
     elapsed = time.perf_counter() - started
     n = scores["engine"].n
-    print(f"truth discovery — population: {len(rows)} claims, {n} city-years with truth")
+    print(f"truth discovery — {base.name}: {len(rows)} claims, {n} objects with a truth")
     print(f"{'method':<10}{'MAE':>12}{'RMSE':>14}{'within 1%':>12}")
     for s in scores.values():
         print(f"{s.name:<10}{s.mae:>12,.0f}{s.rmse:>14,.0f}{s.within_1pct:>12.1%}")
