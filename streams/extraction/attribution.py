@@ -41,6 +41,7 @@ GENERIC_HEADS = frozenset({
 PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i"})
 _INTEL = ("intelligence", "spy")
 _KIND_WORDS: list[tuple[tuple[str, ...], str]] = [
+    (("civil defence", "civil defense", "civil protection", "disaster agency", "emergency"), "government"),
     (("intelligence", "spy", "nis", "cia", "mi6", "gur", "sbu", "fsb", "mossad"), "intelligence"),
     (("police", "constabulary", "sheriff"), "police"),
     (("organizer", "organiser", "organizers", "organisers", "union", "activists"), "organizers"),
@@ -210,7 +211,7 @@ def _modifier_tokens(tok: Token, exclude: set[int]) -> list[int]:
         if c.dep_ in _NAME_DEPS and c.i not in exclude:
             idxs.extend(x.i for x in c.subtree if (x.i not in exclude and not x.is_punct) or x.tag_ == "POS")
     for c in tok.rights:
-        if c.dep_ == "prep" and c.lower_ in ("to", "of", "for", "at", "in") and c.i not in exclude:
+        if c.dep_ == "prep" and c.lower_ in ("to", "of", "for", "at", "in", "on") and c.i not in exclude:
             sub = list(c.subtree)
             if any(x.pos_ == "PROPN" for x in sub) and len(sub) <= 6:
                 idxs.extend(x.i for x in sub if x.dep_ not in ("relcl", "acl"))

@@ -346,6 +346,8 @@ class Extractor:
                 scope.append(c.lower_)
             if c.dep_ in ("amod", "advmod") and c.lower_ in _SEVERITY:
                 scope.append(_SEVERITY[c.lower_])
+            if c.dep_ == "amod" and c.lower_ == "more" and c.i > root.i and "additional" not in scope:
+                scope.append("additional")  # "1,500 more soldiers"
         counted_as_measure = noun is not None and (
             noun.lemma_.lower() in MEASURE_NOUNS or noun.lemma_.lower() in COUNT_HEADS
         )

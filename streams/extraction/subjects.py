@@ -44,7 +44,7 @@ MEASURE_NOUNS = {
     "casualty": "casualties", "injury": "injured", "injured": "injured", "wounded": "injured",
     "missing": "missing", "arrest": "arrested", "detention": "arrested", "detainee": "arrested",
     "evacuee": "displaced", "displaced": "displaced", "homeless": "displaced",
-    "survivor": "survivors",
+    "survivor": "survivors", "body": "deaths", "corpse": "deaths",
 }  # fmt: skip
 # Verb (or participle) lemmas that make the counted thing a measure.
 MEASURE_VERBS = {
@@ -57,6 +57,7 @@ MEASURE_VERBS = {
     "displaced": "displaced", "arrest": "arrested", "detain": "arrested",
     "capture": "captured", "rescue": "rescued", "lose": "deaths", "trap": "trapped",
     "trapped": "trapped", "relocate": "displaced", "shelter": "displaced",
+    "unaccounted": "missing", "affect": "affected", "affected": "affected",
 }  # fmt: skip
 # Verbs whose grammatical subject is the counted thing only when intransitive.
 INTRANSITIVE_MEASURES = frozenset({"die", "perish", "drown", "flee", "miss", "missing", "dead"})
