@@ -185,13 +185,16 @@ class ConsensusEngine:
             raw = (v.low, v.best, v.high, v.hedge)
             if obs.stance != "denies":
                 lo, point, hi = hedge_interval(v.best, v.low, v.high, v.hedge, s.approx_tolerance)
-        when = obs.as_of or obs.published_at or obs.observed_at
+        # the statement's date; an as_of after publication is an extraction slip,
+        # and must not let one statement outweigh every other by "recency"
+        seen_at = to_us(obs.published_at or obs.observed_at)
+        when = seen_at if obs.as_of is None else min(to_us(obs.as_of), seen_at)
         toks = words(obs.evidence.text)
         n = len(toks)
         conf = obs.confidence if obs.confidence > s.min_confidence else s.min_confidence
         # positional tuple.__new__: NamedTuple's keyword constructor is slow Python
         return _new_obs((
-            obs.event_id, obs.source.name, obs.stance, lo, point, hi, raw, to_us(when), conf,
+            obs.event_id, obs.source.name, obs.stance, lo, point, hi, raw, when, conf,
             text_hash(toks), sketch(toks, s.sketch_size) if n >= s.copy_min_words else (), n,
         ))
 

@@ -320,3 +320,14 @@ def test_presence_fades_slower_than_counts(engine: Any, make: Any) -> None:
     _, steps = run(engine, events)
     later = last_update(steps).presence
     assert later is not None and 0.5 < later.probability < p
+
+
+def test_a_statement_dated_after_its_publication_gets_no_recency_bonus(
+    engine: Any, make: Any
+) -> None:
+    from datetime import timedelta
+
+    future = make("e3", "Typo desk", 90000, day=3)
+    future = future.model_copy(update={"as_of": future.as_of + timedelta(days=300)})
+    _, steps = run(engine, [make("e1", "A", 1000, day=0), make("e2", "B", 1000, day=1), future])
+    assert last_update(steps).estimate.best == 1000.0
