@@ -84,3 +84,9 @@ READMODEL_CLAIMS = Gauge(
     "Claim keys in this worker's query read model (all partitions, not only its own).",
     registry=REGISTRY,
 )
+READMODEL_RECORDS = Counter(
+    "claimwatch_readmodel_records_total",
+    "Records the query read model read from the output topics, by outcome (folded, bad).",
+    ["outcome"],
+    registry=REGISTRY,
+)

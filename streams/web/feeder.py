@@ -20,6 +20,7 @@ from pydantic import BaseModel, ValidationError
 
 from schemas.codec import decode
 from schemas.events import ClaimObserved, ConsensusUpdated, ContradictionDetected
+from streams import metrics
 from streams.readmodel import ReadModel
 
 log = logging.getLogger(__name__)
@@ -80,7 +81,10 @@ class ReadModelFeeder:
             self._handlers[topic](value)
         except (ValueError, ValidationError) as exc:
             self.bad_records += 1
+            metrics.READMODEL_RECORDS.labels(outcome="bad").inc()
             log.warning("read model skipped a bad record on %s: %s", topic, exc)
+        else:
+            metrics.READMODEL_RECORDS.labels(outcome="folded").inc()
 
     async def _check_caught_up(
         self, consumer: AIOKafkaConsumer, tps: Iterable[TopicPartition]

@@ -361,6 +361,9 @@ async def test_prometheus_scrapes_the_worker(
 
             assert (await prom.scalar(http, "claimwatch_consensus_updates_total") or 0) > 0
             assert await prom.scalar(http, "claimwatch_readmodel_claims") == api["total"]
+            folded = await prom.scalar(
+                http, 'sum(claimwatch_readmodel_records_total{outcome="folded"})')
+            assert folded is not None and folded >= observations
             assert (await prom.scalar(http, "claimwatch_tracked_claims") or 0) > 0
             extract_count = await prom.scalar(
                 http, 'claimwatch_processing_seconds_count{stage="extract"}')
