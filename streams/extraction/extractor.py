@@ -277,6 +277,8 @@ class Extractor:
         verb, role = _clause_head(anchor)
         if noun is not None:
             measure = MEASURE_NOUNS.get(noun.lemma_.lower()) or MEASURE_NOUNS.get(noun.lower_)
+            if measure is None and noun.dep_ == "pobj" and noun.head.lower_ == "of":
+                measure = MEASURE_NOUNS.get(noun.head.head.lemma_.lower())  # "the deaths of 300 people"
         measure = (
             measure
             or _measure_from_modifiers(anchor, group)
@@ -485,6 +487,14 @@ class Extractor:
                 continue  # "U.S. officials": a modifier of someone, not a place of events
             counts[cand[0].code] += weight
             places[cand[0].code] = cand[0]
+        if not counts:
+            # Last resort: the speaker's place ("the mayor of Mosul said").
+            for t in doc:
+                if t.ent_iob_ == "B" or t.pos_ == "PROPN":
+                    cand = _loc_candidate(t, self._gaz)
+                    if cand is not None and cand[0] is not None and t.dep_ == "pobj":
+                        counts[cand[0].code] += 1
+                        places[cand[0].code] = cand[0]
         if not counts:
             return None
         # Aggregate by country; a single sub-place stands for it only if nothing else is named.

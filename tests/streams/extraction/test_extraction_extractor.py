@@ -342,3 +342,20 @@ def test_rejecting_those_estimates_denies_each_figure(extract: Extract) -> None:
     denied = sorted(c.value.best for c in cs if c.stance == "denies" and c.value)
     assert denied == [70000, 120000]
     assert {c.claim_key for c in cs} == {"ukrainian-troops:deaths", "ukrainian-troops:injured"}
+
+
+@pytest.mark.parametrize(
+    ("text", "measure"),
+    [
+        ("Officials confirmed the deaths of 300 people in Mosul.", "deaths"),
+        ('"We have recovered 87 bodies," the mayor of Mosul said.', "deaths"),
+        ("Rescuers said 40 villagers were still unaccounted for in Mosul.", "missing"),
+        ("Officials said the floods left 12,000 people homeless in Mosul.", "displaced"),
+        ("The army said 25 soldiers were wounded in Mosul.", "injured"),
+        ("Officials said 35 people were arrested in Mosul.", "arrested"),
+    ],
+)
+def test_measures(extract: Extract, text: str, measure: str) -> None:
+    cs = extract(text)
+    assert len(cs) == 1 and cs[0].measure == measure, [(c.claim_key, c.value) for c in cs]
+    assert cs[0].location == "Mosul"
