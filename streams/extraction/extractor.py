@@ -1058,6 +1058,8 @@ def _as_of(sent: Span, verb: Token | None, say: Token | None, published: datetim
         v = _nearest_verb(ent.root)
         if verb is not None and v == verb:
             ranked.append((0, ent.text))
+        elif verb is not None and verb.dep_ == "advcl" and verb.tag_ == "VBG" and v == verb.head:
+            ranked.append((0, ent.text))  # "struck on Monday, killing 1,200"
         elif say is not None and v == say:
             ranked.append((1, ent.text))
         elif v is not None and v.i in scope and v.dep_ in ("acl", "xcomp"):
