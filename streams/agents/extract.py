@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 16
-BATCH_WITHIN_SECONDS = 0.2
+BATCH_WITHIN_SECONDS = 0.05
 
 
 def parse_article(raw: Any) -> Article:
