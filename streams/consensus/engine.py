@@ -5,6 +5,23 @@ no randomness, no Kafka. Every timestamp it writes comes from the event, every
 id is a hash of event content, so replaying ``claims.observed`` rebuilds the
 same states and emits the same updates and alerts. The Faust agent and the
 ``claimwatch replay`` command both drive this class.
+
+What ``apply`` does with one event, in order:
+
+1. an event_id already seen on this claim changes nothing (``duplicate``);
+2. the statement becomes an :class:`Obs`: its hedge as an interval, its date
+   (as_of, never later than publication), its evidence fingerprints;
+3. a source keeps one current statement per claim: an older one arriving
+   late is ignored (``stale``), the same one again is a ``repeat``, a newer
+   one replaces it (``superseded``);
+4. a statement identical to another source's, in (nearly) the same words,
+   is a copy of the same article and counts once (``copy``);
+5. the consensus is recomputed from the kept statements (see
+   :mod:`streams.consensus.aggregate`); no change, no update;
+6. the contradiction rules compare the statement with the consensus before
+   it (:mod:`streams.contradiction`), with a per-source cooldown;
+7. the source's statement on this claim goes out as a reliability record,
+   from which every worker's :class:`ReliabilityBook` learns.
 """
 
 from __future__ import annotations
