@@ -14,6 +14,10 @@ import calendar
 import re
 from datetime import UTC, datetime, timedelta
 
+from spacy.tokens import Span, Token
+
+from streams.extraction.parse import ent_span, nearest_verb
+
 _WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
 _MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 _MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
@@ -125,3 +129,32 @@ def resolve_date(phrase: str, published_at: datetime | None) -> datetime | None:
         days = {"day": 1, "week": 7, "month": 30}[m.group(2)] * n
         return pub - timedelta(days=days)
     return None
+
+
+def as_of_for(sent: Span, verb: Token | None, say: Token | None, published: datetime | None) -> datetime | None:
+    """The date the claim is about: a date on its own verb, else on the reporting verb."""
+    ranked: list[tuple[int, str]] = []
+    top = verb if verb is not None else say
+    scope = {t.i for t in top.subtree} if top is not None else set()
+    for t in sent:
+        if t.ent_iob_ != "B" or t.ent_type_ != "DATE":
+            continue
+        ent = ent_span(t)
+        if ent.root.dep_ == "poss":
+            continue  # "Monday's earthquake" names an event, not the date of the figure
+        if t.i > 0 and t.doc[t.i - 1].lower_ in ("since", "from"):
+            continue  # "since Friday" is where a count started, not its date
+        v = nearest_verb(ent.root)
+        if verb is not None and v == verb:
+            ranked.append((0, ent.text))
+        elif verb is not None and verb.dep_ == "advcl" and verb.tag_ == "VBG" and v == verb.head:
+            ranked.append((0, ent.text))  # "struck on Monday, killing 1,200"
+        elif say is not None and v == say:
+            ranked.append((1, ent.text))
+        elif v is not None and v.i in scope and v.dep_ in ("acl", "xcomp"):
+            ranked.append((2, ent.text))
+    for _, text in sorted(ranked, key=lambda r: r[0]):
+        d = resolve_date(text, published)
+        if d is not None:
+            return d
+    return published

@@ -1,0 +1,84 @@
+"""Presence claims: is a force said to be somewhere, or only presupposed to be?
+
+"There was evidence of North Korean troops in Russia" and "troops have been
+deployed in Russia" place the subject; "reports of troops in Russia bring a
+new quality" and "concerns over the reports of troops" only presuppose it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from spacy.tokens import Token
+
+from streams.extraction.locations import LOC_PREPS, Loc, best_location, cands_in
+from streams.extraction.places import Place
+
+WRAPPER_NOUNS = frozenset({"report", "evidence", "presence", "deployment", "arrival", "sign",
+                            "indication", "claim", "allegation", "rumor", "rumour", "news",
+                            "information", "footage", "confirmation", "proof"})  # fmt: skip
+
+
+PRESENCE_VERBS = frozenset({"deploy", "arrive", "send", "station", "be", "operate", "fight",
+                             "base", "position", "move", "transfer", "dispatch", "show", "confirm",
+                             "train", "see", "spot", "locate", "gather", "mass", "enter",
+                             "cross", "reach", "land", "report", "observe"})  # fmt: skip
+
+
+OBSERVING_VERBS = frozenset({"show", "confirm", "report", "see", "observe", "spot"})
+
+
+def presence_predicate(m: Token, gaz: Any) -> tuple[Token, Loc, Token] | None:
+    """Where a troop mention is placed, and by what: (predicate, location, wrapper).
+
+    The wrapper is the phrase whose grammatical role decides whether the
+    presence == asserted or only presupposed ("reports of troops in Russia
+    bring a new quality" presupposes; "there was evidence of troops in Russia"
+    asserts).
+    """
+    nat_tokens = {t.i for c in m.lefts for t in c.subtree}
+    wrapper = m
+    if m.dep_ == "pobj" and m.head.lower_ == "of" and m.head.head.lemma_.lower() in WRAPPER_NOUNS:
+        wrapper = m.head.head
+    # Location directly on the mention ("troops in Russia", "troops arriving in Russia").
+    cands: list[tuple[Place | None, str]] = []
+    holders = [m] if wrapper == m else [m, wrapper]
+    for c in [c for h in holders for c in h.rights]:
+        if c.dep_ == "prep" and c.lower_ in LOC_PREPS:
+            cands += cands_in(c, gaz, nat_tokens)
+        if c.dep_ in ("acl", "relcl") and wrapper != m:
+            for cc in c.children:
+                if cc.dep_ == "prep" and cc.lower_ in LOC_PREPS:
+                    cands += cands_in(cc, gaz, nat_tokens)
+    loc = best_location(cands)
+    if loc is not None:
+        pred = m
+        if m.head.pos_ in ("VERB", "AUX"):
+            pred = m.head
+        elif wrapper != m:
+            pred = wrapper.head if wrapper.head.pos_ in ("VERB", "AUX") else wrapper
+        return pred, loc, wrapper
+    if m.dep_ in ("nsubj", "nsubjpass", "dobj") and m.head.pos_ in ("VERB", "AUX"):
+        v = m.head
+        if v.lemma_.lower() in PRESENCE_VERBS:
+            for c in v.children:
+                if c.dep_ == "prep" and c.lower_ in LOC_PREPS:
+                    cands += cands_in(c, gaz, nat_tokens)
+            loc = best_location(cands)
+            if loc is not None:
+                # "reports that troops had arrived in Russia": the clause hangs off the reports.
+                if v.dep_ in ("acl", "relcl", "ccomp", "appos") and v.head.lemma_.lower() in WRAPPER_NOUNS:
+                    return v, loc, v.head
+                return v, loc, m
+    return None
+
+
+def is_asserted(wrapper: Token) -> bool:
+    """False when the mention is only presupposed: the subject of some other predicate
+    ("reports of troops ... bring a new quality"), or buried in a prepositional phrase
+    ("concerns over the reports of troops")."""
+    dep = wrapper.dep_
+    head = wrapper.head
+    if dep in ("nsubj", "nsubjpass"):
+        return head.lemma_.lower() in PRESENCE_VERBS - OBSERVING_VERBS
+    return dep != "pobj"

@@ -1,0 +1,267 @@
+"""Quantity mentions on the parse: which noun a number counts, what it measures.
+
+``numbers`` reads the figure and its hedge from words; this module finds the
+figures in a sentence ("between 11,000 and 12,000", "tens of thousands"), the
+thing they count ("10,000 troops", "a crowd of 20,000", "the death toll rose to
+2,300"), the measure ("killed" -> deaths, "left homeless" -> displaced), the
+nationality of the counted ("Pyongyang's troops", "North Korea had sent ...")
+and sub-scopes named by compounds ("special forces soldiers").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from spacy.tokens import Span, Token
+
+from streams.extraction.numbers import VAGUE, Quantity, is_number_word, quantity_from_words
+from streams.extraction.parse import clause_head, ent_text, of_object
+from streams.extraction.subjects import (
+    CONTAINER_NOUNS,
+    COUNT_HEADS,
+    INTRANSITIVE_MEASURES,
+    MEASURE_NOUNS,
+    MEASURE_VERBS,
+    subject_class,
+)
+
+SKIP_ENTS = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL"})
+
+
+MAGNITUDE_WORDS = frozenset({"dozen", "hundred", "thousand", "million", "billion"})
+
+
+SEVERITY = {"critically": "critical", "seriously": "serious", "severely": "severe",
+             "critical": "critical", "serious": "serious", "severe": "severe", "lightly": "light"}  # fmt: skip
+
+
+PERSON_SUFFIX = re.compile(r"(man|men|woman|women|[^e]er|or|ist|ant|ent|ian|ee|ier|eer)$")
+
+
+NOT_PEOPLE = frozenset({"member", "number", "order", "water", "paper", "center", "centre", "letter", "percent",
+                         "event", "incident", "element", "document", "amount", "statement", "government",
+                         "tower", "power", "border", "corridor", "factor", "sector", "error"})  # fmt: skip
+
+
+SHELTER_NOUNS = frozenset({"shelter", "camp", "tent", "evacuation"})
+
+
+def num_like(t: Token) -> bool:
+    low = t.lower_
+    return (t.like_num and low not in ("one",)) or low in VAGUE or low in MAGNITUDE_WORDS or is_number_word(low)
+
+
+def quantity_groups(sent: Span) -> Iterator[tuple[list[Token], Quantity]]:
+    """Runs of number tokens (with ranges) in a sentence, and the quantity each states."""
+    toks = list(sent)
+    n = len(toks)
+    i = 0
+    while i < n:
+        t = toks[i]
+        starts_vague = (
+            t.lower_ in ("tens", "hundreds")
+            and i + 2 < n
+            and toks[i + 1].lower_ == "of"
+            and toks[i + 2].lower_ in ("thousands", "millions")
+        )
+        if not (num_like(t) or starts_vague) or t.ent_type_ in SKIP_ENTS:
+            i += 1
+            continue
+        j = i
+        while j + 1 < n:
+            nxt = toks[j + 1]
+            if num_like(nxt) and nxt.ent_type_ not in SKIP_ENTS:
+                j += 1
+            elif nxt.lower_ in ("-", "–", "to", "and", "of") and j + 2 < n and num_like(toks[j + 2]):
+                if nxt.lower_ == "of" and toks[j].lower_ not in ("tens", "hundreds"):
+                    break
+                if (
+                    nxt.lower_ == "and"
+                    and not (i > 0 and toks[i - 1].lower_ == "between")
+                    and toks[j].lower_ not in MAGNITUDE_WORDS
+                ):
+                    break
+                j += 2
+            else:
+                break
+        group = toks[i : j + 1]
+        i = j + 1
+        # A change "from 100 to 200" states the latest figure only.
+        if i - len(group) > 0 and toks[i - len(group) - 1].lower_ == "from":
+            for k, g in enumerate(group):
+                if g.lower_ == "to":
+                    group = group[k + 1 :]
+                    break
+        last = group[-1]
+        if len(group) == 1 and last.text.isdigit() and 1800 <= int(last.text) <= 2100:
+            continue  # a year
+        after = last.nbor(1) if last.i + 1 < len(last.doc) else None
+        if after is not None and after.lower_ in (
+            "%",
+            "percent",
+            "per",
+            "pc",
+            "years",
+            "year-old",
+            "km",
+            "times",
+            "fold",
+        ):
+            continue
+        start = group[0].i
+        context = [sent.doc[k].lower_ for k in range(max(sent.start, start - 4), start)]
+        q = quantity_from_words(context + [g.text for g in group])
+        if q is None or q.best <= 0:
+            continue
+        yield [g for g in group if num_like(g) or g.lower_ in ("tens", "hundreds")], q
+
+
+def counted_noun(group: list[Token], root: Token, gset: set[int]) -> Token | None:
+    """The noun a number counts: "10,000 troops", "a crowd of 20,000", "dozens of people"."""
+    for g in group:
+        for c in g.children:
+            if c.dep_ == "prep" and c.lower_ == "of":
+                for p in c.children:
+                    if p.dep_ == "pobj" and p.i not in gset and not num_like(p):
+                        return p
+                    if p.dep_ == "pobj" and num_like(p):
+                        inner = of_object(p)
+                        if inner is not None:
+                            return inner
+    h = root.head
+    if (
+        root.dep_ in ("nummod", "quantmod", "compound", "amod", "nmod", "npadvmod")
+        and h != root
+        and h.pos_ in ("NOUN", "PROPN", "ADJ")
+        and h.i not in gset
+    ):
+        return h
+    if root.dep_ == "pobj" and h.lower_ == "of" and h.head.pos_ == "NOUN":
+        return h.head
+    return None
+
+
+def noun_after(group: list[Token]) -> Token | None:
+    """The noun right after a number ("between 11,000 and 12,000 North Korean troops"),
+    for parses that hang the number somewhere else."""
+    doc = group[-1].doc
+    for k in range(group[-1].i + 1, min(len(doc), group[-1].i + 5)):
+        t = doc[k]
+        if t.pos_ == "NOUN":
+            lem = t.lemma_.lower()
+            if subject_class(lem) or lem in MEASURE_NOUNS:
+                return t
+            return None
+        if t.pos_ not in ("ADJ", "PROPN") and t.dep_ != "compound":
+            return None
+    return None
+
+
+def argument_count_head(root: Token, gset: set[int]) -> Token | None:
+    """ "the death toll rose to 2,300", "police put the number of demonstrators at 48,000"."""
+    verb, role = clause_head(root)
+    if verb is None or role not in ("prep", "dobj", "attr", "oprd", "npadvmod"):
+        return None
+    for c in verb.children:
+        if c.dep_ in ("nsubj", "nsubjpass", "dobj") and c.i != root.i and c.i not in gset:
+            lem = c.lemma_.lower()
+            if lem in COUNT_HEADS or lem in MEASURE_NOUNS:
+                return c
+    return None
+
+
+def container_of(noun: Token) -> Token | None:
+    """ "an initial batch of 1,500 fighters": the batch."""
+    if noun.dep_ == "pobj" and noun.head.lower_ == "of":
+        c = noun.head.head
+        if c.lemma_.lower() in CONTAINER_NOUNS:
+            return c
+    return None
+
+
+def measure_from_modifiers(anchor: Token, group: list[Token]) -> str | None:
+    for c in anchor.children:
+        if c.dep_ in ("amod", "acl", "relcl", "appos", "advmod"):
+            m = MEASURE_VERBS.get(c.lemma_.lower()) or MEASURE_VERBS.get(c.lower_)
+            if m:
+                return m
+            for x in c.children:
+                if x.dep_ in ("xcomp", "acomp", "oprd"):
+                    m = MEASURE_VERBS.get(x.lemma_.lower()) or MEASURE_VERBS.get(x.lower_)
+                    if m:
+                        return m
+    last = group[-1]
+    nxt = last.nbor(1) if last.i + 1 < len(last.doc) else None
+    if nxt is not None:
+        m = MEASURE_NOUNS.get(nxt.lower_) or (MEASURE_VERBS.get(nxt.lower_) if nxt.tag_ in ("VBN", "JJ") else None)
+        if m:
+            return m
+    return None
+
+
+def measure_from_verb(verb: Token | None, role: str) -> str | None:
+    if verb is None:
+        return None
+    lem = verb.lemma_.lower()
+    m = MEASURE_VERBS.get(lem)
+    if m and (role in ("dobj", "nsubjpass", "attr", "oprd") or lem in INTRANSITIVE_MEASURES):
+        # "killed or wounded": a casualty count, not a death toll.
+        for c in verb.children:
+            if c.dep_ == "conj" and MEASURE_VERBS.get(c.lemma_.lower()) not in (None, m):
+                own = [x for x in c.children if x.dep_ in ("nsubj", "nsubjpass", "dobj")]
+                if not own and not any(x.like_num for x in c.subtree):
+                    return "casualties"
+        return m
+    if any(
+        c.dep_ == "prep" and any(p.lemma_.lower() in SHELTER_NOUNS for p in c.children) for c in verb.children
+    ) and role in ("nsubjpass", "dobj"):
+        return "displaced"
+    if role in ("nsubj", "nsubjpass", "dobj"):
+        for c in verb.children:
+            if c.dep_ in ("oprd", "acomp", "ccomp", "xcomp"):
+                m = MEASURE_VERBS.get(c.lemma_.lower()) or MEASURE_VERBS.get(c.lower_)
+                if m:
+                    return m
+    return None
+
+
+def nationality(noun: Token, gaz: Any) -> str | None:
+    """ "North Korean troops", "Pyongyang's troops", "DPRK forces", "troops from North Korea"."""
+    for c in noun.children:
+        if c.i < noun.i and c.dep_ in ("amod", "compound", "poss", "nmod"):
+            for t in c.subtree:
+                if t.ent_type_ in ("NORP", "GPE", "ORG") or t.pos_ in ("PROPN", "ADJ"):
+                    iso = gaz.nationality(ent_text(t)) or gaz.nationality(t.text)
+                    if iso:
+                        return str(gaz.demonym(iso))
+        if c.i > noun.i and c.dep_ == "prep" and c.lower_ == "from":
+            for p in c.children:
+                if p.dep_ == "pobj" and p.ent_type_ in ("GPE", "NORP"):
+                    iso = gaz.nationality(ent_text(p))
+                    if iso:
+                        return str(gaz.demonym(iso))
+    return None
+
+
+def sender_nationality(verb: Token | None, role: str, gaz: Any) -> str | None:
+    """ "North Korea had sent 1,500 soldiers": the sender's nationality."""
+    if verb is None or role != "dobj":
+        return None
+    for c in verb.children:
+        if c.dep_ == "nsubj" and c.ent_type_ in ("GPE", "NORP"):
+            iso = gaz.nationality(ent_text(c))
+            if iso:
+                return str(gaz.demonym(iso))
+    return None
+
+
+def compound_scope(noun: Token) -> list[str]:
+    """ "special forces soldiers" -> ["special", "forces"]."""
+    out: list[str] = []
+    for c in noun.lefts:
+        if c.dep_ == "compound" and c.pos_ == "NOUN" and not c.ent_type_:
+            words = [t.lower_ for t in c.subtree if t.pos_ in ("NOUN", "ADJ")]
+            out.extend(words)
+    return out
