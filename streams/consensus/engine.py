@@ -110,6 +110,10 @@ class ConsensusEngine:
     def __init__(self, settings: EngineSettings | None = None, book: ReliabilityBook | None = None):
         self.settings = settings or EngineSettings()
         self.reliability = book if book is not None else ReliabilityBook()
+        # claim_key → (book generation, last event_id, version) of the last
+        # consensus computed here: lets ``recompute`` skip claims whose inputs
+        # have not moved. A cache only (never serialised): a miss just recomputes.
+        self._computed: dict[str, tuple[int, str, int]] = {}
 
     # -- events --------------------------------------------------------------
 
@@ -140,9 +144,11 @@ class ConsensusEngine:
         before = state.last
         snap = self._consensus(nxt, before)
         step = Step(state=nxt, reliability=records, outcome=outcome)
+        if snap is not None:
+            nxt.last = snap
+        self._computed[nxt.claim_key] = (self.reliability.generation, nxt.event_id, nxt.version)
         if snap is None:
             return step
-        nxt.last = snap
         step._snap, step._build = snap, self
         if before is not None and outcome != REPEAT:
             finding = self._contradiction(nxt, obs, new, prev, before, snap)
@@ -162,11 +168,16 @@ class ConsensusEngine:
         self.reliability.refresh()
         if not state.observations:
             return None
+        mark = (self.reliability.generation, state.event_id, state.version)
+        if self._computed.get(state.claim_key) == mark:
+            return None  # same statements, same weights: same consensus
         snap = self._consensus(state, state.last)
-        if snap is None:
-            return None
-        state.last = snap
-        return self._update_event(state, snap)
+        if snap is not None:
+            state.last = snap
+        self._computed[state.claim_key] = (
+            self.reliability.generation, state.event_id, state.version
+        )
+        return self._update_event(state, snap) if snap is not None else None
 
     def published(self, state: ClaimState) -> ConsensusUpdated | None:
         """The ConsensusUpdated last published for ``state`` (None before the first)."""

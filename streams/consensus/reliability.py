@@ -17,12 +17,20 @@ The batch is iterative truth discovery over each claim's kept statements:
    (presence), recent statements weighing more;
 2. each source's loss on a claim is its normalised distance to that truth,
    bounded in [0, 1) so a vandal's 1000x error counts as one clear miss;
-3. each source's weight is CATD's ``chi2(alpha/2, n) / (sum of losses)``,
-   the cautious upper bound that keeps a source seen once from outvoting one
-   seen a hundred times; a configured prior adds pseudo-claims;
+3. each source's accuracy is estimated as a Beta posterior: (prior_right +
+   claims - losses) right against (prior_wrong + losses) wrong, and its vote
+   weight is the log-odds of that accuracy — the optimal weight of an
+   independent voter (Nitzan & Paroush). The Beta prior is the caution for
+   sources with few claims: one agreement or one miss moves an unknown
+   source only so far. A configured prior adds pseudo-claims. CATD's
+   ``chi2(alpha/2, n) / (sum of losses)`` is available as ``method="catd"``;
 4. repeat from 1 with the new weights, a fixed number of rounds.
 
 Claims a source states alone carry no evidence about it and are left out.
+
+Cost: the batch is vectorised (numpy) and runs when the records changed by
+half their number since the last run (amortised O(1) per record), or when
+``refresh()`` is called — the shell's settle timer and ``Replayer.final`` do.
 """
 
 from __future__ import annotations

@@ -202,3 +202,24 @@ def test_recompute_publishes_only_when_reliability_moved_the_consensus(make: Any
     assert update.estimate is not None and update.estimate.best == 300.0
     assert state.version == before + 1  # the state was advanced in place
     assert engine.recompute(state) is None
+
+
+def test_recompute_skips_claims_whose_inputs_did_not_move(
+    make: Any, monkeypatch: Any
+) -> None:
+    """The settle timer runs over every claim; unchanged claims must cost nothing."""
+    engine = ConsensusEngine(EngineSettings(), ReliabilityBook())
+    state = engine.apply(None, make("e1", "desk A", 100, key="k")).state
+    calls = []
+    real = engine._consensus
+    monkeypatch.setattr(engine, "_consensus", lambda *a: calls.append(1) or real(*a))
+    assert engine.recompute(state) is None
+    assert calls == []  # computed by apply with the same weights
+    # a state restored from the changelog is a new object with the same content
+    restored = ClaimState.from_dict(orjson.loads(orjson.dumps(state.to_dict())))
+    assert engine.recompute(restored) is None and calls == []
+    # new reliability evidence: now it is recomputed
+    engine.reliability.ingest("desk A\x1fx", {"s": "desk A", "c": "x", "st": "asserts",
+                                               "q": [1.0, 1.0, 1.0], "t": 0, "cf": 1})
+    engine.recompute(state)
+    assert calls == [1]
