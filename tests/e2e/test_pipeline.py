@@ -62,13 +62,25 @@ async def test_articles_become_claims_consensus_and_dead_letters(cluster: Cluste
     first = quake(run)[:2]
     async with TopicReader(cluster, OUTPUTS) as reader:
         await cluster.produce("articles", [b"{not json", b'{"id": 7}', b'{"text": "no id"}'])
-        await cluster.produce("articles", first, key=by_key)
+        unreadable = [
+            article(f"{run}-empty", "  \n ", "2025-02-03T09:00:00Z", "wire.example"),
+            article(
+                f"{run}-de",
+                "Nach Angaben der Behörden wurden bei dem Erdbeben im Osten der Türkei mindestens 120 Menschen "
+                "getötet. Die Rettungskräfte suchen weiter nach Überlebenden in den Trümmern der Häuser.",
+                "2025-02-03T09:00:00Z",
+                "zeitung.example",
+            ),
+        ]
+        await cluster.produce("articles", unreadable + first, key=by_key)
 
-        dead = await reader.wait_for("articles.deadletter", lambda r: len(r) >= 3, what="3 dead letters")
-        reasons = sorted(d["reason"] for d in dead)
-        assert reasons[0] == "invalid_json"
+        dead = await reader.wait_for("articles.deadletter", lambda r: len(r) >= 5, what="5 dead letters")
+        reasons = {d["reason"] for d in dead}
+        assert {"invalid_json", "empty_text", "not_english"} <= reasons, reasons
         assert all(d["message"] and d["source_topic"].endswith("articles") for d in dead)
         assert any(d["raw"] == "{not json" for d in dead), "the original record is kept for replay"
+        rejected = {d.get("article_id") for d in dead if d["reason"] in {"empty_text", "not_english"}}
+        assert rejected == {f"{run}-empty", f"{run}-de"}
 
         ids = {a["id"] for a in first}
         claims = await reader.wait_for(
