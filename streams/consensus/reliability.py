@@ -74,7 +74,7 @@ class BookSettings:
     loss_floor: float = 0.1
     #: pseudo-claims that a configured prior is worth.
     prior_strength: float = 5.0
-    #: rounds of the truth ↔ reliability iteration.
+    #: rounds of the truth ↔ reliability iteration (at most: it stops at a fixed point).
     iterations: int = 12
     #: half-life of a statement's weight within its claim (seconds), as in the engine.
     recency_half_life_s: float = 7 * 24 * 3600.0
@@ -305,7 +305,11 @@ class ReliabilityBook:
             loss = np.zeros(n_src)
             for part in parts:
                 loss += np.bincount(part.src, weights=part.losses(w), minlength=n_src)
-            w = weigh(loss)
+            new_w = weigh(loss)
+            converged = np.array_equal(new_w, w)  # a fixed point: more rounds change nothing
+            w = new_w
+            if converged:
+                break
         # posterior mean accuracy under the same Beta prior the weights use
         trust = (s.prior_right + n_eff + prior_n - loss - prior_loss) / (
             s.prior_right + s.prior_wrong + n_eff + prior_n
