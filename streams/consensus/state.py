@@ -116,16 +116,6 @@ class Snapshot(NamedTuple):
     #: published high is the largest figure given, but the rules treat it as open
     open_high: bool = False
 
-    def same_content(self, other: Snapshot | None) -> bool:
-        """Whether publishing ``self`` after ``other`` would tell anyone anything new."""
-        return (
-            other is not None
-            and self.estimate == other.estimate
-            and self.open_high == other.open_high
-            and self.presence == other.presence
-            and self.supporters == other.supporters
-        )
-
     def to_dict(self) -> dict[str, Any]:
         return {
             "v": self.version,
