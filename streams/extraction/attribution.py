@@ -472,8 +472,7 @@ def sources_for(tok: Token, sent: Span, memory: SourceMemory) -> tuple[list[Sour
     if verb is not None and verb.i > tok.i and any(t.text == ";" for t in sent.doc[tok.i : verb.i]):
         # "X claimed A; Y counted B": a bad parse can hang A under Y's verb.
         left = [t for t in sent.doc[sent.start : tok.i] if t.pos_ == "VERB" and t.lemma_.lower() in SAY_LEMMAS]
-        if left and subject_of(left[-1]) is not None:
-            verb = left[-1]
+        verb = left[-1] if left and subject_of(left[-1]) is not None else None
     if verb is not None and not _plausible_source(subject_of(verb), tok):
         verb = None  # "Crowds estimated at 400,000": the counted thing is not a speaker
     if verb is not None:
@@ -494,6 +493,15 @@ def sources_for(tok: Token, sent: Span, memory: SourceMemory) -> tuple[list[Sour
             refs = names_of(subj, memory, doc)
             if refs:
                 return refs, verb
+    # "..., and wounded 30 others, the regional governor Oleh Syniehubov said": a parse
+    # that hangs the speaker on the claim leaves "said" without a subject.
+    for t in sent:
+        if t.pos_ == "VERB" and t.lemma_.lower() in _TRAILING_SAY and subject_of(t) is None and t.i > sent.start:
+            prev = doc[t.i - 1]
+            if prev.pos_ in ("PROPN", "NOUN") and prev.i != tok.i and not prev.like_num:
+                refs = names_of(prev, memory, doc)
+                if refs:
+                    return refs, t
     # A quote with no attribution of its own continues the last speaker.
     stripped = sent.text.lstrip()
     if stripped[:1] in ("“", '"', "‘") and memory.recent:

@@ -117,7 +117,9 @@ class Extractor:
     parsed: a megabyte of text != a news article and would stall a worker.
     """
 
-    def __init__(self, nlp: Any = None, *, max_chars: int = DEFAULT_MAX_CHARS) -> None:
+    def __init__(
+        self, nlp: Any = None, *, max_chars: int = DEFAULT_MAX_CHARS, emit_neutral_presence: bool = False
+    ) -> None:
         if nlp is None:
             import spacy
 
@@ -125,6 +127,11 @@ class Extractor:
         add_paragraph_component(nlp)
         self.nlp = nlp
         self.max_chars = max_chars
+        # A presence statement that neither confirms nor denies ("stopped short of
+        # confirming", "the reports were contradictory") carries no evidence either way;
+        # by default it is not a claim (annotators do not count it). Figures keep their
+        # neutral stance regardless ("could not confirm that 300 died").
+        self.emit_neutral_presence = emit_neutral_presence
         self._gaz = gazetteer()
 
     # -- public API -------------------------------------------------------------
@@ -243,6 +250,12 @@ class Extractor:
         pronoun = noun is not None and noun.pos_ == "PRON"
         if pronoun:
             noun = None  # "300 of them": whatever the article was counting
+        # "12 civilians, including five children": a part of the figure just given.
+        part_of = None
+        if noun is not None and noun.dep_ == "pobj" and noun.head.lower_ in ("including", "among") and earlier:
+            part_of = earlier[-1]
+        if noun is not None and noun.lemma_.lower() in ("other", "others"):
+            noun = None  # "and wounded 30 others": more of the same kind
         scope: list[str] = []
         measure: str | None = None
         if noun is not None:
@@ -330,9 +343,19 @@ class Extractor:
             cls = "people"
         if cls == "people" and verb is not None and verb.lemma_.lower() in PROTEST_VERBS and measure is None:
             cls = "protesters"
+        if part_of is not None:
+            if measure in (None, "count"):
+                measure = part_of.measure
+            if cls != part_of.subject.noun:
+                part_scope = cls
+                cls = part_of.subject.noun
+            else:
+                part_scope = None
         measure = measure or "count"
         # Nationality (only troops carry one across sentences: "3,000 personnel" is still theirs).
-        nat = norp_nat or (nationality(anchor, self._gaz) if noun is not None else None)
+        nat = norp_nat or (nationality(anchor, self._gaz, affiliation=cls == _TROOPS) if noun is not None else None)
+        if part_of is not None:
+            nat = part_of.subject.nationality
         if nat is None and cls == _TROOPS:
             nat = sender_nationality(verb, role, self._gaz)
         if inherited and earlier:
@@ -361,8 +384,8 @@ class Extractor:
             and verb.lemma_.lower() in SCOPE_VERBS
         ):
             scope.append(SCOPE_VERBS[verb.lemma_.lower()])
-        if inherited and earlier:
-            scope = list(earlier[-1].subject.scope[:0]) + scope
+        if part_of is not None:
+            scope = [*part_of.subject.scope, *([part_scope] if part_scope else []), *scope]
         subject = SubjectRef(cls, nat, tuple(dict.fromkeys(scope)))
         # Source and stance.
         sources, say = attribution.sources_for(verb if verb is not None else anchor, sent, ctx.memory)
@@ -418,8 +441,7 @@ class Extractor:
             if has_counts:
                 continue
             asserted = is_asserted(wrapper)
-            noncommittal = stance.is_noncommittal(sent)
-            if not asserted and not noncommittal:
+            if not asserted and not (self.emit_neutral_presence and stance.is_noncommittal(sent)):
                 continue
             sources, say = attribution.sources_for(pred, sent, ctx.memory)
             if not sources:
@@ -434,7 +456,7 @@ class Extractor:
             break
         if not mentioned and not has_counts and (ctx.topic is not None or ctx.last_quantity is not None):
             verdict = stance.judgement_on_reports(sent)
-            if verdict is not None:
+            if verdict is not None and (verdict[0] != "neutral" or self.emit_neutral_presence):
                 st, verb, obj_lemma = verdict
                 sources, say = attribution.sources_for(verb, sent, ctx.memory)
                 as_of = as_of_for(sent, verb, say or verb, ctx.article.published_at)

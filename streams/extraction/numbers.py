@@ -73,6 +73,8 @@ _HEDGES: list[tuple[tuple[str, ...], str]] = sorted(
         (("nearly",), "nearly"),
         (("almost",), "nearly"),
         (("close", "to"), "nearly"),
+        (("closer", "to"), "approximately"),
+        (("in", "the", "region", "of"), "approximately"),
         (("just", "shy", "of"), "nearly"),
         (("some",), "approximately"),
     ],

@@ -227,9 +227,17 @@ def measure_from_verb(verb: Token | None, role: str) -> str | None:
     return None
 
 
-def nationality(noun: Token, gaz: Any) -> str | None:
-    """ "North Korean troops", "Pyongyang's troops", "DPRK forces", "troops from North Korea"."""
+def nationality(noun: Token, gaz: Any, affiliation: bool = False) -> str | None:
+    """ "North Korean troops", "Pyongyang's troops", "DPRK forces", "troops from North Korea".
+
+    With ``affiliation``, a named group that is not a country qualifies the noun
+    too ("Hezbollah fighters", "Wagner mercenaries").
+    """
+    group: str | None = None
     for c in noun.children:
+        named_group = c.pos_ == "PROPN" and c.ent_type_ in ("ORG", "NORP", "PERSON", "")
+        if affiliation and group is None and c.i < noun.i and c.dep_ in ("compound", "nmod", "poss") and named_group:
+            group = ent_text(c).removesuffix("'s").removesuffix("’s").strip()
         if c.i < noun.i and c.dep_ in ("amod", "compound", "poss", "nmod"):
             for t in c.subtree:
                 if t.ent_type_ in ("NORP", "GPE", "ORG") or t.pos_ in ("PROPN", "ADJ"):
@@ -242,7 +250,7 @@ def nationality(noun: Token, gaz: Any) -> str | None:
                     iso = gaz.nationality(ent_text(p))
                     if iso:
                         return str(gaz.demonym(iso))
-    return None
+    return group
 
 
 def sender_nationality(verb: Token | None, role: str, gaz: Any) -> str | None:

@@ -73,7 +73,7 @@ COUNT_HEADS = frozenset({"number", "total", "figure", "tally", "count", "estimat
                          "attendance"})  # fmt: skip
 SCOPE_ADJECTIVES = frozenset({
     "initial", "first", "second", "third", "fourth", "remaining", "additional",
-    "latest", "special", "elite", "advance", "final", "last", "next",
+    "latest", "new", "special", "elite", "advance", "final", "last", "next",
 })  # fmt: skip
 SCOPE_VERBS = {"arrive": "arrived", "land": "arrived",
                "return": "returned", "withdraw": "withdrawn"}  # fmt: skip

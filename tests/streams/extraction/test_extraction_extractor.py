@@ -105,12 +105,25 @@ def test_there_are_no_troops(extract: Extract) -> None:
     assert c.value is None and c.measure == "presence"
 
 
-def test_noncommittal_is_neutral(extract: Extract) -> None:
-    cs = extract(
-        "The ministers said they were alarmed by reports of North Korean troops in Russia, "
-        "but stopped short of confirming them."
-    )
-    assert cs and all(c.stance == "neutral" for c in cs)
+NONCOMMITTAL = (
+    "The ministers said they were alarmed by reports of North Korean troops in Russia, "
+    "but stopped short of confirming them."
+)
+
+
+def test_noncommittal_presence_is_not_an_assertion(extract: Extract) -> None:
+    assert extract(NONCOMMITTAL) == []
+
+
+def test_noncommittal_presence_can_be_kept_as_neutral() -> None:
+    ex = Extractor(emit_neutral_presence=True)
+    cs = ex.extract(Article(id="n", text=NONCOMMITTAL))
+    assert cs and all(c.stance == "neutral" and c.measure == "presence" for c in cs)
+
+
+def test_noncommittal_figure_is_neutral(extract: Extract) -> None:
+    cs = extract("The ministry said it could not confirm that 300 people had died in Darfur.")
+    assert one(cs, best=300).stance == "neutral"
 
 
 def test_hedged_presence_still_asserts_with_lower_confidence(extract: Extract) -> None:
