@@ -9,7 +9,7 @@ newer producer does not break an older worker.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -22,7 +22,7 @@ Severity = Literal["low", "medium", "high"]
 
 def utcnow() -> datetime:
     """Now, timezone-aware in UTC (the contract's only timezone)."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class _Event(BaseModel):
@@ -48,7 +48,7 @@ class Article(_Event):
     @classmethod
     def _utc(cls, v: datetime | None) -> datetime | None:
         if v is not None and v.tzinfo is None:
-            return v.replace(tzinfo=timezone.utc)
+            return v.replace(tzinfo=UTC)
         return v
 
 

@@ -37,10 +37,7 @@ PER_ARTICLE_WAIT = 20.0
 
 def sample_articles(path: str | None = None) -> list[Article]:
     """The bundled sample articles (or those of ``path``), validated."""
-    if path:
-        text = Path(path).read_text(encoding="utf-8")
-    else:
-        text = SAMPLES.read_text(encoding="utf-8")
+    text = Path(path or SAMPLES).read_text(encoding="utf-8")
     return [decode(line, Article) for line in text.splitlines() if line.strip()]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from pydantic import ValidationError
@@ -36,7 +36,7 @@ def _claim(**over: object) -> ClaimObserved:
         "source": Source(name="regional government"),
         "article_id": "a1",
         "evidence": Evidence(text="At least 214 people died.", start=0, end=25),
-        "published_at": datetime(2024, 11, 1, tzinfo=timezone.utc),
+        "published_at": datetime(2024, 11, 1, tzinfo=UTC),
     }
     base.update(over)
     return ClaimObserved(**base)  # type: ignore[arg-type]
@@ -75,9 +75,11 @@ def test_bad_articles_fail_with_a_reason(raw: bytes, fragment: str) -> None:
 
 def test_naive_published_at_is_read_as_utc() -> None:
     a = decode(b'{"id": "a", "text": "t", "published_at": "2024-10-23T18:00:00"}', Article)
-    assert a.published_at == datetime(2024, 10, 23, 18, tzinfo=timezone.utc)
+    assert a.published_at == datetime(2024, 10, 23, 18, tzinfo=UTC)
 
 
 def test_consensus_version_starts_at_one() -> None:
     with pytest.raises(ValidationError):
-        ConsensusUpdated(claim_key="k", version=0, n_sources=0, updated_at=datetime.now(timezone.utc), trigger_event_id="e")
+        ConsensusUpdated(
+            claim_key="k", version=0, n_sources=0, updated_at=datetime.now(UTC), trigger_event_id="e"
+        )
