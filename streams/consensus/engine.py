@@ -124,7 +124,7 @@ class ConsensusEngine:
                 claim_key=obs.claim_key, subject=obs.subject, measure=obs.measure,
                 location=obs.location, parent_key=obs.parent_key,
             )
-        elif self._seen(state, obs.event_id):
+        elif self._seen(state, obs.event_id, self.settings.seen_capacity):
             return Step(state=state, outcome=DUPLICATE)
         new = self._to_obs(obs)
         prev = state.observations.get(new.source)
@@ -193,10 +193,13 @@ class ConsensusEngine:
     # -- internals -----------------------------------------------------------
 
     @staticmethod
-    def _seen(state: ClaimState, event_id: str) -> bool:
+    def _seen(state: ClaimState, event_id: str, capacity: int) -> bool:
         if event_id in state.seen:
             return True
-        return any(o.event_id == event_id for o in state.observations.values())
+        # a kept statement's id may have been pushed out of the bounded list
+        return len(state.seen) >= capacity and any(
+            o.event_id == event_id for o in state.observations.values()
+        )
 
     def _remember(self, state: ClaimState, event_id: str) -> None:
         state.seen.append(event_id)
@@ -301,7 +304,7 @@ class ConsensusEngine:
     ) -> Finding | None:
         """The rules' verdict, with the cooldown applied (and armed) in ``state``."""
         a = self.settings.alerts
-        now = to_us(obs.observed_at)
+        now = state.event_at  # this event's observed_at, set by apply
         if cooling_down(state.cooldown.get(new.source), now, a.cooldown_s):
             return None
         finding = detect(

@@ -132,6 +132,15 @@ def test_seen_ids_are_bounded(make: Any) -> None:
     assert len(state.seen) == 5
 
 
+def test_a_kept_statement_stays_a_duplicate_after_its_id_left_the_window(make: Any) -> None:
+    engine = ConsensusEngine(EngineSettings(seen_capacity=3), ReliabilityBook())
+    events = [make("first", "Coast guard", 30)]
+    events += [make(f"e{i}", "Police", 12 + i, day=i) for i in range(1, 6)]
+    state, _ = run(engine, events)
+    assert "first" not in state.seen
+    assert engine.apply(state, make("first", "Coast guard", 30)).outcome == DUPLICATE
+
+
 # -- copies --------------------------------------------------------------------
 
 WIRE = (
