@@ -37,7 +37,8 @@ def hedge_interval(
         hi = high if high is not None and high > lo else INF
     elif h in _UPPER:
         hi = high if high is not None else best
-        lo = low if low is not None and low < hi else (0.0 if hi >= 0 else -INF)
+        # counts are not negative; a negative bound (a temperature) stays closed
+        lo = low if low is not None and low < hi else (0.0 if hi >= 0 else hi)
     elif h in _NEARLY:
         lo = low if low is not None else best * (1.0 - approx_tolerance)
         hi = high if high is not None else best

@@ -18,6 +18,7 @@ from streams.consensus.intervals import fmt_interval, hedge_interval, weighted_m
         ("more_than", 60.0, None, None, (60.0, 60.0, math.inf)),
         ("at_most", 15.0, None, None, (0.0, 15.0, 15.0)),
         ("up_to", 700.0, None, None, (0.0, 700.0, 700.0)),
+        ("at_most", -4.0, None, None, (-4.0, -4.0, -4.0)),
         ("range", 11500.0, 11000.0, 12000.0, (11000.0, 11500.0, 12000.0)),
         ("nearly", 100.0, None, None, (95.0, 100.0, 100.0)),
         # explicit bounds from the extractor beat the hedge's default width
