@@ -14,6 +14,8 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import orjson
+
 from schemas.events import ClaimObserved, ConsensusUpdated, ContradictionDetected
 from streams.consensus import ClaimState, ConsensusEngine
 
@@ -78,6 +80,24 @@ class Replayer:
                 if step.update is not None:
                     self._last[obs.claim_key] = step.update
                     yield step.update
+
+    def feed_wire(self, events: Iterable[ClaimObserved]) -> Iterator[bytes]:
+        """:meth:`feed`, as the JSON bytes ``schemas.codec.dumps`` would give
+        for each output, without building the ConsensusUpdated models (the
+        ``claimwatch replay`` path: it writes every update and reads none)."""
+        engine, states, book = self.engine, self.states, self.engine.reliability
+        with gc_paused(self.pause_gc):
+            for obs in events:
+                step = engine.apply(states.get(obs.claim_key), obs)
+                states[obs.claim_key] = step.state
+                for rkey, rvalue in step.reliability:
+                    book.ingest(rkey, rvalue)
+                if step.alert is not None:
+                    yield orjson.dumps(step.alert.model_dump(mode="json"))
+                wire = step.update_wire()
+                if wire is not None:
+                    self._last.pop(obs.claim_key, None)  # rebuilt from the state by final()
+                    yield wire
 
     def consume(self, events: Iterable[ClaimObserved]) -> int:
         """Apply events without building their output events (for ``replay --final``).

@@ -261,3 +261,12 @@ def test_odd_inputs_replay_round_trip_and_serialise() -> None:
     saved = orjson.loads(orjson.dumps(replayer.checkpoint()))
     again = Replayer.resume(ConsensusEngine(EngineSettings(), ReliabilityBook()), saved)
     assert orjson.dumps(again.dump()) == orjson.dumps(replayer.dump())
+
+
+def test_feed_wire_gives_the_same_bytes_as_dumping_feed(make: Any) -> None:
+    events = world(make)
+    fed, fed_out = replay(events)
+    wired = Replayer(ConsensusEngine(EngineSettings(), ReliabilityBook()))
+    assert list(wired.feed_wire(events)) == fed_out
+    assert orjson.dumps(wired.dump()) == orjson.dumps(fed.dump())
+    assert [dumps(u) for u in wired.final()] == [dumps(u) for u in fed.final()]
