@@ -21,8 +21,8 @@ from importlib import resources
 from schemas.events import Article
 from streams.extraction import Extractor
 
-N_ARTICLES = 160
-ROUNDS = 3
+N_ARTICLES = 96
+ROUNDS = 7
 BATCH = 32
 
 _EXTRA = [
@@ -70,9 +70,13 @@ def run() -> dict[str, float]:
             if isinstance(result, list):
                 n_claims += len(result)
         full.append(len(texts) / (time.perf_counter() - t0))
-    bare_rate = statistics.median(bare)
-    full_rate = statistics.median(full)
-    ratio = full_rate / bare_rate
+    # Best of the alternated rounds: other processes on a shared machine only ever slow a
+    # round down, so the fastest round of each side is the least disturbed measurement.
+    bare_rate = max(bare)
+    full_rate = max(full)
+    # Each extract round runs right after its bare round, so the two share the machine's
+    # load of the moment: the median of the paired ratios is the steadiest figure.
+    ratio = statistics.median(f / b for b, f in zip(bare, full, strict=True))
     # The same cost measured directly (less noisy than two throughputs): the pass over
     # already-parsed docs, per article, against the parse per article.
     docs = list(nlp.pipe(texts, batch_size=BATCH))
@@ -82,10 +86,11 @@ def run() -> dict[str, float]:
     extra_ms = (time.perf_counter() - t0) * 1000 / len(texts)
     parse_ms = 1000 / bare_rate
     direct_ratio = parse_ms / (parse_ms + extra_ms)
-    print(f"extraction: {len(texts)} articles x {ROUNDS} rounds, batch {BATCH}")
+    print(f"extraction: {len(texts)} articles x {ROUNDS} alternated rounds (best of each), batch {BATCH}")
+    print(f"  (medians: bare {statistics.median(bare):.1f}/s, extract {statistics.median(full):.1f}/s)")
     print(f"  bare nlp.pipe      {bare_rate:8.1f} articles/s")
     print(f"  Extractor.extract  {full_rate:8.1f} articles/s  ({n_claims} claims per round)")
-    print(f"  ratio              {ratio:8.3f}  (target >= 0.8)")
+    print(f"  ratio              {ratio:8.3f}  (median of paired rounds; target >= 0.8)")
     print(
         f"  claim pass         {extra_ms:8.2f} ms/article on top of {parse_ms:.1f} ms parse -> ratio {direct_ratio:.3f}"
     )
