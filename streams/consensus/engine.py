@@ -40,6 +40,7 @@ from streams.consensus.reliability import ReliabilityBook, record_key
 from streams.consensus.settings import EngineSettings
 from streams.consensus.state import ClaimState, Obs, Snapshot, from_us, to_us
 from streams.contradiction import Context, Finding, alert_id, cooling_down, detect
+from streams.contradiction.rules import within_tolerance
 
 #: what happened to an event, for metrics and tests
 NEW = "new"
@@ -330,6 +331,11 @@ class ConsensusEngine:
     ) -> Finding | None:
         """The rules' verdict, with the cooldown applied (and armed) in ``state``."""
         a = self.settings.alerts
+        if (
+            new.point is not None and new.stance != "denies" and before.estimate is not None
+            and within_tolerance(a, new, before.estimate, before.open_high)
+        ):
+            return None  # agrees with the consensus: the common case, decided cheaply
         now = state.event_at  # this event's observed_at, set by apply
         if cooling_down(state.cooldown.get(new.source), now, a.cooldown_s):
             return None

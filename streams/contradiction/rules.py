@@ -117,12 +117,11 @@ def _detect(
             return _presence_asserted_with_number(settings, new, before, trust, support, ctx)
         return None
     assert new.lo is not None and new.hi is not None
+    if within_tolerance(settings, new, before.estimate, before.open_high):
+        return None
     lo, best, hi = before.estimate
     if before.open_high:
         hi = math.inf
-    tol = max(settings.tolerance * abs(best), settings.abs_tolerance)
-    if interval_gap(new.lo, new.hi, lo - tol, hi + tol) <= 0.0:
-        return None
     rel = interval_gap(new.lo, new.hi, lo, hi) / max(abs(best), 1.0)
     distance = min(1.0, rel / 0.5)
     said = _said(new, prev)
@@ -137,6 +136,20 @@ def _detect(
         return Finding(REVISION, severity(distance, trust, support), reason)
     reason = f"{new.source} {said} {_fmt_obs(new)} {_for(ctx)}; consensus was {was}"
     return Finding(VALUE_CONFLICT, severity(distance, trust, support), reason)
+
+
+def within_tolerance(
+    settings: AlertSettings, new: Obs, estimate: tuple[float, float, float], open_high: bool
+) -> bool:
+    """The new figure's interval meets the consensus interval widened by the
+    tolerance: agreement, whatever else is true. Also the engine's cheap
+    pre-check, since most statements agree."""
+    assert new.lo is not None and new.hi is not None
+    lo, best, hi = estimate
+    if open_high:
+        hi = math.inf
+    tol = max(settings.tolerance * abs(best), settings.abs_tolerance)
+    return interval_gap(new.lo, new.hi, lo - tol, hi + tol) <= 0.0
 
 
 def _presence_asserted_with_number(
