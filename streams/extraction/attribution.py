@@ -381,6 +381,12 @@ def _find_intelligence_body(doc: Doc) -> str | None:
     return None
 
 
+def _not_reporting(verb: Token) -> bool:
+    """ "claimed the lives of 50", "put pressure on": a saying verb used in another sense."""
+    objs = {c.lemma_.lower() for c in verb.children if c.dep_ == "dobj"}
+    return bool(objs & {"life", "pressure", "toll"}) and verb.lemma_.lower() in ("claim", "put", "take")
+
+
 def reporting_verb(tok: Token) -> Token | None:
     """The nearest reporting verb governing ``tok`` that has a subject (or is carried by one)."""
     cur: Token | None = tok
@@ -388,7 +394,7 @@ def reporting_verb(tok: Token) -> Token | None:
     while cur is not None and steps < 12:
         if cur.pos_ in ("VERB", "AUX") and subject_of(cur) is not None:
             lem = cur.lemma_.lower()
-            if lem in SAY_LEMMAS:
+            if lem in SAY_LEMMAS and not _not_reporting(cur):
                 return cur
             subj = subject_of(cur)
             if lem == "show" and subj is not None and subj.lemma_.lower() in EVIDENCE_NOUNS:

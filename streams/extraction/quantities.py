@@ -50,6 +50,13 @@ SHELTER_NOUNS = frozenset({"shelter", "camp", "tent", "evacuation"})
 
 def num_like(t: Token) -> bool:
     low = t.lower_
+    if low in ("half", "a", "an"):
+        # "half a million": only as part of a written number.
+        doc = t.doc
+        nxt = [doc[k].lower_ for k in range(t.i + 1, min(len(doc), t.i + 3))]
+        if low == "half":
+            return len(nxt) == 2 and nxt[0] in ("a", "an") and nxt[1] in MAGNITUDE_WORDS
+        return bool(nxt) and nxt[0] in MAGNITUDE_WORDS and t.i > 0 and doc[t.i - 1].lower_ == "half"
     return (t.like_num and low not in ("one",)) or low in VAGUE or low in MAGNITUDE_WORDS or is_number_word(low)
 
 

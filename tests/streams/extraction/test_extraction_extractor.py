@@ -372,3 +372,21 @@ def test_measures(extract: Extract, text: str, measure: str) -> None:
     cs = extract(text)
     assert len(cs) == 1 and cs[0].measure == measure, [(c.claim_key, c.value) for c in cs]
     assert cs[0].location == "Mosul"
+
+
+def test_a_disaster_that_claimed_lives_is_not_a_speaker(extract: Extract) -> None:
+    cs = extract("The cyclone claimed the lives of 50 people in Mozambique, according to the disaster institute.")
+    c = one(cs, best=50)
+    assert c.measure == "deaths" and c.source.name == "disaster institute"
+
+
+def test_part_of_a_figure_is_a_sub_scope(extract: Extract) -> None:
+    cs = extract(
+        "A missile strike on Odesa killed 12 civilians, including five children, and wounded 30 others, "
+        "the regional governor said."
+    )
+    part = one(cs, best=5)
+    assert part.claim_key == "civilians/children:deaths@odesa"
+    assert part.parent_key == "civilians:deaths@odesa"
+    assert one(cs, best=30).claim_key == "civilians:injured@odesa"
+    assert all(c.source.name == "regional governor" for c in cs)

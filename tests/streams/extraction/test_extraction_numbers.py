@@ -27,6 +27,8 @@ from streams.extraction.numbers import parse_number, quantity_from_words
         ("1.5 million", 1_500_000, 1_500_000, 1_500_000, "exact"),
         ("two hundred and fifty", 250, 250, 250, "exact"),
         ("twenty-five", 25, 25, 25, "exact"),
+        ("nearly half a million", 450_000, 500_000, 500_000, "nearly"),
+        ("closer to 10,000", 9_000, 10_000, 11_000, "approximately"),
     ],
 )
 def test_hedged_quantities(phrase: str, low: float, best: float, high: float | None, hedge: str) -> None:
