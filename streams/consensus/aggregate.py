@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from operator import attrgetter
 
-from streams.consensus.intervals import weighted_median
+from streams.consensus.intervals import weighted_median, weighted_quantile
 from streams.consensus.settings import EngineSettings
 from streams.consensus.state import Obs, Sup
 
@@ -38,8 +38,10 @@ def consensus(
 ) -> tuple[Estimate | None, bool, float | None, tuple[Sup, ...]]:
     """(estimate, open_high, presence probability, supporters) of one claim.
 
-    * estimate: weighted medians of the lows, points and highs of the numeric
-      statements (denials excluded), or None without any;
+    * estimate: the weighted median of the numeric statements' points, inside
+      the interval their weighted middle half allows (quantiles of the lows
+      and highs, see :func:`weighted_quantile`); denials excluded; None
+      without any numeric statement;
     * open_high: the weighted majority gave only lower bounds ("at least"),
       so the published high (the largest figure given) is really open;
     * presence: weighted share of assertions among assertions and denials,
@@ -88,7 +90,7 @@ def consensus(
     est: Estimate | None = None
     open_high = False
     if num_obs:
-        est, open_high = _estimate(num_obs, num_w)
+        est, open_high = _estimate(num_obs, num_w, s.interval_quantile)
 
     presence = None
     if yes + no > 0.0:
@@ -112,7 +114,7 @@ def _single(
     est: Estimate | None = None
     open_high = False
     if o.point is not None and o.stance != "denies" and w > 0:
-        est, open_high = _estimate([o], [w])
+        est, open_high = _estimate([o], [w], s.interval_quantile)
     presence = None
     if o.stance == "asserts":
         presence = (w + presence_prior_weight / 2.0) / (w + presence_prior_weight)
@@ -122,18 +124,17 @@ def _single(
     return est, open_high, presence, (_sup((o.source, o.raw, o.stance, share, o.event_id)),)
 
 
-def _estimate(nums: list[Obs], ws: list[float]) -> tuple[Estimate, bool]:
+def _estimate(nums: list[Obs], ws: list[float], q: float) -> tuple[Estimate, bool]:
+    """Best = weighted median of the points; interval = weighted ``q`` quantile
+    of the lower bounds to the ``1 - q`` quantile of the upper bounds."""
     if len(nums) == 1:
         o = nums[0]
         lo, best, hi = o.lo, o.point, o.hi
         assert lo is not None and best is not None and hi is not None
     else:
-        points = [o.point for o in nums]
-        best = weighted_median(points, ws)  # type: ignore[arg-type]
-        lows = [o.lo for o in nums]
-        lo = best if lows == points else weighted_median(lows, ws)  # type: ignore[arg-type]
-        highs = [o.hi for o in nums]
-        hi = best if highs == points else weighted_median(highs, ws)  # type: ignore[arg-type]
+        best = weighted_median([o.point for o in nums], ws)  # type: ignore[misc]
+        lo = weighted_quantile([o.lo for o in nums], ws, q)  # type: ignore[misc]
+        hi = weighted_quantile([o.hi for o in nums], ws, 1.0 - q)  # type: ignore[misc]
     open_high = math.isinf(hi)
     if open_high:
         # only lower bounds in the weighted majority: close the published

@@ -26,6 +26,10 @@ class EngineSettings:
     #: changes more slowly than how many there are, and a later denial by an
     #: interested party should not erase earlier evidence within a week.
     presence_half_life_s: float = 30 * 24 * 3600.0
+    #: the consensus interval runs from this weighted quantile of the
+    #: statements' lower bounds to (1 - it) of their upper bounds: the spread
+    #: of the weighted middle half, so a split between sources shows.
+    interval_quantile: float = 0.25
     #: weight of a ``neutral`` statement's number relative to an assertion.
     neutral_weight: float = 0.5
     #: lower bound on the extractor confidence used as a weight factor.

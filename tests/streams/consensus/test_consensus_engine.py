@@ -340,3 +340,21 @@ def test_a_statement_dated_after_its_publication_gets_no_recency_bonus(
     future = future.model_copy(update={"as_of": future.as_of + timedelta(days=300)})
     _, steps = run(engine, [make("e1", "A", 1000, day=0), make("e2", "B", 1000, day=1), future])
     assert last_update(steps).estimate.best == 1000.0
+
+
+def test_a_split_between_sources_shows_as_a_wide_interval(engine: Any, make: Any) -> None:
+    _, steps = run(engine, [make("e1", "Army", 100), make("e2", "Rebels", 200)])
+    assert last_update(steps).estimate.model_dump() == {"low": 100.0, "best": 150.0,
+                                                         "high": 200.0}
+
+
+def test_agreeing_sources_give_their_common_interval(engine: Any, make: Any) -> None:
+    _, steps = run(engine, [
+        make("e1", "A", 10000, hedge="approximately"),
+        make("e2", "B", 10000, hedge="approximately"),
+        make("e3", "C", 10000, hedge="approximately"),
+        make("e4", "D", 10000, hedge="approximately"),
+        make("e5", "E", 55000),  # one outlier among five: not in the middle half
+    ])
+    assert last_update(steps).estimate.model_dump() == {"low": 9500.0, "best": 10000.0,
+                                                         "high": 10500.0}
