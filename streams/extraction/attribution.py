@@ -481,6 +481,13 @@ def sources_for(tok: Token, sent: Span, memory: SourceMemory) -> tuple[list[Sour
         verb = left[-1] if left and subject_of(left[-1]) is not None else None
     if verb is not None and not _plausible_source(subject_of(verb), tok):
         verb = None  # "Crowds estimated at 400,000": the counted thing is not a speaker
+    if verb is not None and verb.lemma_ == "show":
+        # "Satellite images show ..., the border guard service said": images are not a speaker
+        # when someone else is named; footage "published by X" still is X.
+        trailing = trailing_reporting_verb(sent)
+        subj = subject_of(verb)
+        if trailing is not None and subj is not None and _agent_of(subj) is None:
+            verb = trailing
     if verb is not None:
         subj = subject_of(verb)
         if subj is not None:

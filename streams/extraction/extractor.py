@@ -431,7 +431,7 @@ class Extractor:
         for m in sent:
             if subject_class(m.lemma_) != _TROOPS or m.pos_ not in ("NOUN", "PROPN"):
                 continue
-            nat = nationality(m, self._gaz)
+            nat = nationality(m, self._gaz, affiliation=True)
             if nat is None:
                 continue
             mentioned = True

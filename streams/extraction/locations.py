@@ -99,6 +99,8 @@ def under_loc_prep(tok: Token, top: Token | None) -> bool:
             return cur.head.head.lemma_ != "accord"
         if cur.dep_ == "pobj" and cur.head.lower_ == "of" and cur.head.head.lemma_.lower() in PLACE_NOUNS:
             return True  # "the streets of Lisbon", "the city of Malatya"
+        if cur.dep_ == "pobj" and cur.head.lower_ in ("with", "from", "against", "between"):
+            return False  # "near the border with Ukraine" is not in Ukraine
         cur = cur.head
     return False
 
@@ -138,12 +140,24 @@ def location_in_sentence(sent: Span, exclude: set[int], gaz: Any, subject: Token
     return location_in(sent.root, exclude, gaz, subject)
 
 
+_NOT_INSIDE = frozenset({"with", "from", "against", "between"})
+
+
 def cands_in(prep: Token, gaz: Any, skip: set[int]) -> list[tuple[Place | None, str]]:
+    """Places inside a locative phrase, except those only beside it ("near the border with Ukraine")."""
     out: list[tuple[Place | None, str]] = []
     for t in prep.subtree:
         if t.i in skip:
             continue
         c = loc_candidate(t, gaz)
-        if c is not None:
+        if c is None:
+            continue
+        cur, beside = t, False
+        while cur.i != prep.i and cur.head != cur:
+            if cur.dep_ == "pobj" and cur.head.lower_ in _NOT_INSIDE and cur.head.i != prep.i:
+                beside = True
+                break
+            cur = cur.head
+        if not beside:
             out.append(c)
     return out

@@ -25,6 +25,7 @@ PRESENCE_VERBS = frozenset({"deploy", "arrive", "send", "station", "be", "operat
                              "cross", "reach", "land", "report", "observe"})  # fmt: skip
 
 
+_THERE_WORDS = frozenset({"present", "active", "stationed", "deployed", "based", "still"})
 OBSERVING_VERBS = frozenset({"show", "confirm", "report", "see", "observe", "spot"})
 
 
@@ -61,7 +62,9 @@ def presence_predicate(m: Token, gaz: Any) -> tuple[Token, Loc, Token] | None:
     if m.dep_ in ("nsubj", "nsubjpass", "dobj") and m.head.pos_ in ("VERB", "AUX"):
         v = m.head
         if v.lemma_.lower() in PRESENCE_VERBS:
-            for c in v.children:
+            # "troops are in Libya", "troops are present in Libya" (the place on the adjective)
+            heads = [v, *[c for c in v.children if c.dep_ in ("acomp", "advmod") and c.lower_ in _THERE_WORDS]]
+            for c in [c for h in heads for c in h.children]:
                 if c.dep_ == "prep" and c.lower_ in LOC_PREPS:
                     cands += cands_in(c, gaz, nat_tokens)
             loc = best_location(cands)

@@ -390,3 +390,21 @@ def test_part_of_a_figure_is_a_sub_scope(extract: Extract) -> None:
     assert part.parent_key == "civilians:deaths@odesa"
     assert one(cs, best=30).claim_key == "civilians:injured@odesa"
     assert all(c.source.name == "regional governor" for c in cs)
+
+
+def test_presence_wordings(extract: Extract) -> None:
+    c = one(extract("Washington believes Wagner mercenaries are present in Libya, a U.S. official said."))
+    assert c.claim_key == "wagner-troops:presence@libya" and c.stance == "asserts"
+    d = one(extract("Minsk denied that any Belarusian soldiers had crossed into Ukraine."))
+    assert d.claim_key == "belarusian-troops:presence@ukraine" and d.stance == "denies"
+
+
+def test_beside_a_place_is_not_in_it(extract: Extract) -> None:
+    cs = extract("Officials said Belarusian troops were massing near the border with Ukraine.")
+    assert not any(c.measure == "presence" and c.location == "Ukraine" for c in cs)
+
+
+def test_images_are_evidence_not_the_speaker(extract: Extract) -> None:
+    cs = extract("Satellite images show 40 Russian tanks at a base in Crimea, Ukraine's military said.")
+    c = one(cs, best=40)
+    assert c.source.name == "Ukraine's military" and c.location == "Crimea"
