@@ -17,7 +17,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from typing import Any
 
 from aiohttp import web
@@ -25,7 +24,7 @@ from aiokafka import AIOKafkaConsumer
 
 from schemas.codec import dumps, loads
 from streams import topics
-from streams.broker import EmbeddedBroker, free_port
+from streams.broker import bootstrap_servers, free_port
 from streams.kafka_io import send_all
 
 N_STORIES = 12  # one per city in CITIES
@@ -54,16 +53,6 @@ def _story(i: int) -> list[dict[str, Any]]:
         {**base, "id": f"bench-{i}-c", "published_at": "2025-05-03T08:00:00Z",
          "text": f"A local mayor told reporters that 400 people were killed in the floods in {city}."},
     ]
-
-
-@contextlib.contextmanager
-def _cluster() -> Iterator[tuple[str, bool]]:
-    configured = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "").strip()
-    if configured:
-        yield configured, False
-        return
-    with EmbeddedBroker() as broker:
-        yield broker.bootstrap_servers, True
 
 
 async def _bare_hops(bootstrap: str, embedded: bool, prefix: str) -> list[float]:
@@ -192,7 +181,7 @@ async def _wait_ready(url: str, timeout: float = 120) -> None:
 
 def run() -> dict[str, float]:
     prefix = f"b{os.getpid()}."
-    with _cluster() as (bootstrap, embedded):
+    with bootstrap_servers() as (bootstrap, embedded):
         hops = asyncio.run(_bare_hops(bootstrap, embedded, prefix))
         spans = asyncio.run(_pipeline(bootstrap, embedded, prefix))
     hop50 = statistics.median(hops)

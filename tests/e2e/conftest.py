@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from streams.broker import EmbeddedBroker
+from streams.broker import bootstrap_servers
 from tests.e2e.harness import Cluster, WorkerProcess, unique_id
 
 
@@ -21,12 +21,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(scope="module")
 def broker() -> Iterator[tuple[str, bool]]:
     """``(bootstrap, embedded)``: a fresh embedded broker per module, or ``KAFKA_BOOTSTRAP_SERVERS``."""
-    configured = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "").strip()
-    if configured:
-        yield configured, False
-        return
-    with EmbeddedBroker() as embedded:
-        yield embedded.bootstrap_servers, True
+    with bootstrap_servers() as found:
+        yield found
 
 
 @pytest.fixture
