@@ -34,8 +34,11 @@ class EngineSettings:
     neutral_weight: float = 0.5
     #: lower bound on the extractor confidence used as a weight factor.
     min_confidence: float = 0.05
-    #: how many event_ids per claim are remembered to drop redeliveries.
-    seen_capacity: int = 512
+    #: how many event_ids per claim are remembered to drop redeliveries (the
+    #: kept statements' ids are always recognised). Redeliveries come from the
+    #: last uncommitted stretch of a partition, so a few hundred per claim is
+    #: ample, and the state (written to the changelog on every event) stays small.
+    seen_capacity: int = 256
     #: two evidence texts with at least this estimated Jaccard similarity of
     #: word 3-shingles (and the same value) are one statement copied.
     copy_jaccard: float = 0.8
