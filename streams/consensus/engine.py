@@ -137,7 +137,8 @@ class ConsensusEngine:
             )
         elif self._seen(state, obs.event_id, self.settings.seen_capacity):
             return Step(state=state, outcome=DUPLICATE)
-        new = self._to_obs(obs)
+        observed = to_us(obs.observed_at)
+        new = self._to_obs(obs, observed)
         prev = state.observations.get(new.source)
         nxt = state.copy()
         self._remember(nxt, obs.event_id)
@@ -149,7 +150,7 @@ class ConsensusEngine:
             return Step(state=nxt, outcome=COPY)
         outcome = NEW if prev is None else (REPEAT if prev.same_statement(new) else SUPERSEDED)
         nxt.observations[new.source] = new
-        nxt.event_at = to_us(obs.observed_at)
+        nxt.event_at = observed
         nxt.event_id = obs.event_id
         records = [(record_key(new.source, state.claim_key), self._record(state.claim_key, new))]
         before = state.last
@@ -218,7 +219,7 @@ class ConsensusEngine:
         if overflow > 0:
             del state.seen[:overflow]
 
-    def _to_obs(self, obs: ClaimObserved) -> Obs:
+    def _to_obs(self, obs: ClaimObserved, observed: int) -> Obs:
         s = self.settings
         v = obs.value
         lo = point = hi = None
@@ -229,7 +230,7 @@ class ConsensusEngine:
                 lo, point, hi = hedge_interval(v.best, v.low, v.high, v.hedge, s.approx_tolerance)
         # the statement's date; an as_of after publication is an extraction slip,
         # and must not let one statement outweigh every other by "recency"
-        seen_at = to_us(obs.published_at or obs.observed_at)
+        seen_at = observed if obs.published_at is None else to_us(obs.published_at)
         when = seen_at if obs.as_of is None else min(to_us(obs.as_of), seen_at)
         toks = words(obs.evidence.text)
         n = len(toks)
