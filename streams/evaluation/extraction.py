@@ -15,11 +15,14 @@ matches "National Intelligence Service", but "South Korean officials" does
 not match "South Korea's National Intelligence Service".
 
 Run: ``python -m streams.evaluation.extraction`` (data dir: env
-``CLAIMWATCH_DATA_DIR``, default ``../shared/data`` next to the repo).
+``CLAIMWATCH_DATA_DIR``, default ``../shared/data`` next to the repo), or
+with ``--articles PATH --gold PATH`` to score another annotated set, such as
+the held-out dev set in ``tests/data/extraction/``.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import re
@@ -145,12 +148,19 @@ def _read_jsonl(path: Path) -> Iterable[dict[str, Any]]:
                 yield json.loads(line)
 
 
-def evaluate(directory: Path | None = None) -> dict[str, Any]:
+def evaluate(
+    directory: Path | None = None,
+    *,
+    articles_path: Path | None = None,
+    gold_path: Path | None = None,
+) -> dict[str, Any]:
+    """Score the extractor; explicit paths override the data directory's files."""
     from streams.extraction import Extractor
 
     d = (directory or data_dir()) / "extraction"
-    articles = [Article.model_validate(x) for x in _read_jsonl(d / "articles.jsonl")]
-    gold = list(_read_jsonl(d / "gold.jsonl"))
+    articles_file = articles_path or d / "articles.jsonl"
+    articles = [Article.model_validate(x) for x in _read_jsonl(articles_file)]
+    gold = list(_read_jsonl(gold_path or d / "gold.jsonl"))
     ex = Extractor()
     t0 = time.perf_counter()
     claims: list[ClaimObserved] = []
@@ -167,8 +177,12 @@ def evaluate(directory: Path | None = None) -> dict[str, Any]:
     return out
 
 
-def main() -> int:
-    res = evaluate()
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m streams.evaluation.extraction")
+    parser.add_argument("--articles", type=Path, help="Article JSON lines (default: data dir)")
+    parser.add_argument("--gold", type=Path, help="gold claim JSON lines (default: data dir)")
+    args = parser.parse_args(argv)
+    res = evaluate(articles_path=args.articles, gold_path=args.gold)
     print(
         f"extraction: {res['n_articles']} articles, {res['n_gold']} gold claims, "
         f"{res['n_extracted']} extracted ({res['rejected']} articles rejected) "
