@@ -42,8 +42,8 @@ def consensus(
       the interval their weighted middle half allows (quantiles of the lows
       and highs, see :func:`weighted_quantile`); denials excluded; None
       without any numeric statement;
-    * open_high: the weighted majority gave only lower bounds ("at least"),
-      so the published high (the largest figure given) is really open;
+    * open_high: the weighted majority of the core gave only lower bounds
+      ("at least"), so the published high (its largest figure) is really open;
     * presence: weighted share of assertions among assertions and denials,
       pulled towards 1/2 by ``presence_prior_weight`` so that one voice never
       gives certainty; None when nobody asserted or denied anything;
@@ -125,22 +125,72 @@ def _single(
 
 
 def _estimate(nums: list[Obs], ws: list[float], q: float) -> tuple[Estimate, bool]:
-    """Best = weighted median of the points; interval = weighted ``q`` quantile
-    of the lower bounds to the ``1 - q`` quantile of the upper bounds."""
+    """Best = weighted median of the points; interval = the span the core allows.
+
+    The core is the weighted *shorth*: the shortest run of statements (in
+    order of their points) holding more than half of the weight (Andrews et
+    al. 1972; Rousseeuw's least median of squares uses the same idea). It
+    always contains the weighted median, and a minority cannot enter it
+    unless it lies between members of the majority, so one far-off source
+    does not stretch a well-supported interval to its own value, while an
+    even split between trusted sources needs both sides and shows as a wide
+    interval. The interval runs from the weighted ``q`` quantile of the
+    core's lower bounds to the ``1 - q`` quantile of its upper bounds.
+
+    An open-ended statement ("at least 40") says nothing about how high the
+    truth may go: the consensus is open above only when such statements hold
+    the weighted majority of the core. Otherwise they abstain on the upper
+    side (each counts with the least value it allows, its lower bound), and
+    the bounded statements give the upper bound.
+    """
     if len(nums) == 1:
         o = nums[0]
         lo, best, hi = o.lo, o.point, o.hi
         assert lo is not None and best is not None and hi is not None
-    else:
-        best = weighted_median([o.point for o in nums], ws)  # type: ignore[misc]
-        lo = weighted_quantile([o.lo for o in nums], ws, q)  # type: ignore[misc]
-        hi = weighted_quantile([o.hi for o in nums], ws, 1.0 - q)  # type: ignore[misc]
-    open_high = math.isinf(hi)
+        open_high = math.isinf(hi)
+        if open_high:
+            hi = best  # the published interval closes at the figure given
+        return (min(lo, best), best, max(hi, best)), open_high
+    points: list[float] = [o.point for o in nums]  # type: ignore[misc]
+    best = weighted_median(points, ws)
+    core = _shorth(points, ws)
+    lows: list[float] = [nums[i].lo for i in core]  # type: ignore[misc]
+    highs: list[float] = [nums[i].hi for i in core]  # type: ignore[misc]
+    cw = [ws[i] for i in core]
+    lo = weighted_quantile(lows, cw, q)
+    open_w = sum(w for h, w in zip(highs, cw, strict=True) if math.isinf(h))
+    open_high = open_w > 0.0 and open_w * 2.0 > sum(cw) * (1.0 + 1e-12)
     if open_high:
-        # only lower bounds in the weighted majority: close the published
-        # interval at the largest finite figure anyone gave, never below best
-        finite = [
-            x for o in nums for x in (o.point, o.hi) if x is not None and not math.isinf(x)
-        ]
-        hi = max([best, *finite])
+        # the published interval closes at the largest figure the core gave
+        hi = max([best, *(points[i] for i in core), *(h for h in highs if not math.isinf(h))])
+    else:
+        # an open-ended statement abstains above: it counts with its lower bound
+        hi = weighted_quantile(
+            [lw if math.isinf(h) else h for h, lw in zip(highs, lows, strict=True)],
+            cw, 1.0 - q,
+        )
     return (min(lo, best), best, max(hi, best)), open_high
+
+
+def _shorth(points: list[float], ws: list[float]) -> list[int]:
+    """Indices of the weighted shorth: the shortest run of points (sorted) whose
+    weight exceeds half the total; ties go to the lowest run, so the choice
+    is deterministic. An exact half is not a majority (as in
+    :func:`weighted_median`, whose midpoint then lies inside the run)."""
+    n = len(points)
+    order = sorted(range(n), key=points.__getitem__)
+    need = sum(ws) / 2.0 * (1.0 + 1e-12)
+    best_i, best_j, best_span = 0, n - 1, math.inf
+    j = -1
+    acc = 0.0
+    for i in range(n):
+        while acc <= need and j + 1 < n:
+            j += 1
+            acc += ws[order[j]]
+        if acc <= need:
+            break
+        span = points[order[j]] - points[order[i]]
+        if span < best_span:
+            best_i, best_j, best_span = i, j, span
+        acc -= ws[order[i]]
+    return sorted(order[best_i:best_j + 1])

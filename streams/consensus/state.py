@@ -112,8 +112,8 @@ class Snapshot(NamedTuple):
     supporters: tuple[Sup, ...]
     at: int
     trigger: str
-    #: the weighted majority gave only lower bounds ("at least 214"): the
-    #: published high is the largest figure given, but the rules treat it as open
+    #: the weighted majority of the core gave only lower bounds ("at least 214"):
+    #: the published high is the largest figure it gave; the rules treat it as open
     open_high: bool = False
 
     def to_dict(self) -> dict[str, Any]:

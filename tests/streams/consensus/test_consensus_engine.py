@@ -358,3 +358,37 @@ def test_agreeing_sources_give_their_common_interval(engine: Any, make: Any) -> 
     ])
     assert last_update(steps).estimate.model_dump() == {"low": 9500.0, "best": 10000.0,
                                                          "high": 10500.0}
+
+
+def test_one_far_off_source_does_not_stretch_a_well_supported_interval(
+    engine: Any, make: Any
+) -> None:
+    _, steps = run(engine, [
+        make("e1", "Coast guard", 40, hedge="at_least", day=0),
+        make("e2", "Red Cross", 42, hedge="approximately", day=1),
+        make("e3", "A mayor", 400, day=2),
+    ])
+    assert last_update(steps).estimate.model_dump() == {"low": 39.9, "best": 42.0,
+                                                         "high": 44.1}
+
+
+def test_two_against_one_keeps_the_majoritys_interval_but_two_against_two_is_wide(
+    engine: Any, make: Any
+) -> None:
+    _, steps = run(engine, [make("e1", "A", 100), make("e2", "B", 104), make("e3", "C", 900)])
+    assert last_update(steps).estimate.model_dump() == {"low": 100.0, "best": 104.0,
+                                                         "high": 104.0}
+    _, steps = run(ConsensusEngine(EngineSettings(), ReliabilityBook()), [
+        make("f1", "A", 100, key="k2"), make("f2", "B", 100, key="k2"),
+        make("f3", "C", 900, key="k2"), make("f4", "D", 900, key="k2"),
+    ])
+    assert last_update(steps).estimate.model_dump() == {"low": 100.0, "best": 500.0,
+                                                         "high": 900.0}
+
+
+def test_a_lower_bound_above_the_bounded_figures_widens_the_interval_to_it(
+    engine: Any, make: Any
+) -> None:
+    _, steps = run(engine, [make("e1", "A", 50, hedge="at_least"), make("e2", "B", 42)])
+    est = last_update(steps).estimate
+    assert (est.low, est.best, est.high) == (42.0, 46.0, 50.0)

@@ -312,3 +312,66 @@ def test_never_for_a_difference_of_rounding_on_small_counts(engine: Any, make: A
         make("e4", "Activists", 19, key="arrests:count@port", day=3),
     ])
     assert [a.observation.event_id for a in alerts(steps)] == ["e4"]
+
+
+# -- open-ended ("at least") figures ------------------------------------------------
+
+
+def floods(make: Any, eid: str, source: str, best: float, **kw: Any) -> Any:
+    kw.setdefault("key", "residents:deaths@po-delta")
+    kw.setdefault("subject", "residents")
+    kw.setdefault("measure", "deaths")
+    kw.setdefault("location", "Po delta")
+    return make(eid, source, best, **kw)
+
+
+def test_a_lower_bound_does_not_open_a_consensus_that_bounded_sources_pin_down(
+    engine: Any, make: Any
+) -> None:
+    steps = run(engine, [
+        floods(make, "e1", "Civil protection", 40, hedge="at_least", day=0),
+        floods(make, "e2", "Red Cross", 42, hedge="approximately", day=1),
+        floods(make, "e3", "A town councillor", 400, day=2),
+    ])
+    before = steps[1].update
+    assert before is not None and before.estimate is not None
+    assert (before.estimate.low, before.estimate.best, before.estimate.high) == (39.9, 42.0, 44.1)
+    [alert] = alerts(steps)
+    assert alert.kind == "value_conflict" and alert.observation.event_id == "e3"
+    assert "consensus was 42 (39.9-44.1) from 2 sources" in alert.reason
+
+
+def test_the_same_lower_bound_arriving_last_still_leaves_the_consensus_closed(
+    engine: Any, make: Any
+) -> None:
+    # an open-ended figure that merely ties with a bounded one does not make
+    # every higher figure compatible, whichever of the two is more recent
+    steps = run(engine, [
+        floods(make, "e1", "Red Cross", 42, hedge="approximately", day=0),
+        floods(make, "e2", "Civil protection", 40, hedge="at_least", day=0),
+        floods(make, "e3", "A town councillor", 400, day=0.5),
+    ])
+    assert [a.kind for a in alerts(steps)] == ["value_conflict"]
+
+
+def test_a_consensus_of_lower_bounds_only_stays_open_above(engine: Any, make: Any) -> None:
+    steps = run(engine, [
+        floods(make, "e1", "Civil protection", 40, hedge="at_least", day=0),
+        floods(make, "e2", "Red Cross", 45, hedge="at_least", day=1),
+        floods(make, "e3", "A town councillor", 400, day=2),
+    ])
+    assert steps[1].state.last is not None and steps[1].state.last.open_high
+    assert alerts(steps) == []  # "at least 40/45" allow 400
+
+
+def test_lower_bounds_in_the_majority_keep_the_consensus_open(engine: Any, make: Any) -> None:
+    steps = run(engine, [
+        floods(make, "e1", "Civil protection", 40, hedge="at_least", day=0),
+        floods(make, "e2", "Police", 41, hedge="at_least", day=0),
+        floods(make, "e3", "Hospital", 44, hedge="at_least", day=0),
+        floods(make, "e4", "Red Cross", 42, hedge="approximately", day=0),
+        floods(make, "e5", "A town councillor", 400, day=0.5),
+    ])
+    last = steps[3].state.last
+    assert last is not None and last.open_high
+    assert alerts(steps) == []
