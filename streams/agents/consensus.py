@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 TABLE_NAME = "consensus"
+#: Outcomes of a step that changed nothing because the statement was already known
+#: (redelivered, copied, repeated or older than the source's latest): the duplicates metric.
+NO_CHANGE_OUTCOMES = frozenset({"duplicate", "stale", "copy", "repeat"})
 RELIABILITY_TABLE = "reliability"
 
 
@@ -113,8 +116,9 @@ def register(ctx: Context) -> None:
     ctx.extras["reliability_table"] = reliability
 
     async def emit(step: Any) -> None:
-        if step.update is not None:
-            await topics.consensus.send(key=step.update.claim_key.encode(), value=dumps(step.update))
+        wire = step.update_wire()  # the update as JSON bytes, without building the pydantic model
+        if wire is not None:
+            await topics.consensus.send(key=step.state.claim_key.encode(), value=wire)
             metrics.CONSENSUS_UPDATES.inc()
         if step.alert is not None:
             await topics.alerts.send(key=step.alert.claim_key.encode(), value=dumps(step.alert))
@@ -145,7 +149,7 @@ def register(ctx: Context) -> None:
             state = ClaimState.from_dict(stored) if stored else None
             step = engine.apply(state, obs)
             metrics.PROCESSING_SECONDS.labels("consensus").observe(time.perf_counter() - started)
-            if step.update is None and step.alert is None and state is not None:
+            if not step.changed and step.outcome in NO_CHANGE_OUTCOMES:
                 metrics.DUPLICATE_OBSERVATIONS.inc()
             table[key] = step.state.to_dict()
             for rkey, rvalue in step.reliability:
@@ -169,8 +173,14 @@ def register(ctx: Context) -> None:
         (instead of in the timer) keeps Table writes inside stream iteration,
         on the changelog partition of the claims they belong to.
         """
+        settled_at: dict[int, int] = {}  # partition → reliability generation it was settled with
         async for event in stream.events():
             partition = event.message.partition
+            engine.reliability.refresh()
+            generation = engine.reliability.generation
+            if settled_at.get(partition) == generation:
+                continue  # no source weight moved since this partition was last settled
+            settled_at[partition] = generation
             for key in sorted(k for k in list(table) if partition_of(k, topics.partitions) == partition):
                 stored = table.get(key)
                 if not stored:
