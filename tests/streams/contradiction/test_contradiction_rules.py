@@ -280,11 +280,48 @@ def test_single_source_consensus_makes_a_milder_alert(make: Any) -> None:
         ("Russia", "Russia", False),
         ("Ukraine", "Russia", False),
         ("Russia", "Kursk region, Russia", False),
-        ("New York", "York", True),
+        # the gazetteer knows both: New York is no part of York
+        ("New York", "York", False),
+        ("Vladivostok", "Russia", True),
+        ("Kursk Oblast", "Russia", True),
+        ("Kyiv", "Russia", False),
+        ("Donetsk", "Ukraine", True),
+        ("Russia", "Vladivostok", False),
     ],
 )
 def test_is_inside(narrow: str, wide: str, inside: bool) -> None:
     assert is_inside(narrow, wide) is inside
+
+
+def test_a_figure_for_a_city_inside_the_consensus_country_does_not_alert(
+    engine: Any, make: Any
+) -> None:
+    steps = run(engine, [
+        *three_agree(make),
+        troops(make, "e4", "Primorye governor", 300, day=3, location="Vladivostok"),
+    ])
+    assert alerts(steps) == []
+
+
+def test_a_figure_for_a_city_outside_the_consensus_country_alerts(
+    engine: Any, make: Any
+) -> None:
+    steps = run(engine, [
+        *three_agree(make),
+        troops(make, "e4", "Ukrainian intelligence", 300, day=3, location="Kyiv"),
+    ])
+    assert [a.kind for a in alerts(steps)] == ["value_conflict"]
+
+
+def test_without_the_extraction_package_places_fall_back_to_words(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import streams.contradiction.places as places
+
+    monkeypatch.setattr(places, "_gazetteer", lambda: None)
+    assert places._gazetteer_inside("Vladivostok", "Russia") is None
+    assert places.is_inside.__wrapped__("Kursk region, Russia", "Russia") is True
+    assert places.is_inside.__wrapped__("Vladivostok", "Russia") is False
 
 
 def test_alert_id_depends_on_claim_trigger_and_kind() -> None:
