@@ -102,13 +102,13 @@ def cmd_replay(args: argparse.Namespace) -> int:
     out = sys.stdout.buffer
     events = (obs for _, obs in bad.parse(read_lines(args.file), ClaimObserved))
     if args.final:
-        for _ in replayer.feed(events):
-            pass
+        replayer.consume(events)  # states only: nothing is published until the end
         for update in replayer.final():
             _write(out, update)
     else:
-        for item in replayer.feed(events):
-            _write(out, item)
+        for line in replayer.feed_wire(events):  # the bytes dumps() would give, without the models
+            out.write(line)
+            out.write(b"\n")
     out.flush()
     return bad.status
 
