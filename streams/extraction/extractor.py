@@ -119,7 +119,12 @@ class Extractor:
     """
 
     def __init__(
-        self, nlp: Any = None, *, max_chars: int = DEFAULT_MAX_CHARS, emit_neutral_presence: bool = False
+        self,
+        nlp: Any = None,
+        *,
+        max_chars: int = DEFAULT_MAX_CHARS,
+        emit_neutral_presence: bool = False,
+        emit_unattributed: bool = False,
     ) -> None:
         if nlp is None:
             import spacy
@@ -133,6 +138,10 @@ class Extractor:
         # by default it is not a claim (annotators do not count it). Figures keep their
         # neutral stance regardless ("could not confirm that 300 died").
         self.emit_neutral_presence = emit_neutral_presence
+        # A figure in the reporter's own voice ("Tens of thousands marched") is a summary of
+        # attributed figures or background; the outlet is not a source of the event, so by
+        # default such figures are not claims (annotators do not count them either).
+        self.emit_unattributed = emit_unattributed
         self._gaz = gazetteer()
 
     # -- public API -------------------------------------------------------------
@@ -540,6 +549,8 @@ class Extractor:
         published = article.published_at
         observed = published or datetime.now(UTC)
         for d in drafts:
+            if not d.sources and not self.emit_unattributed:
+                continue
             loc_slug = d.loc.slug if d.loc else None
             key = claim_key(d.subject, d.measure, loc_slug)
             pkey = parent_key(d.subject, d.measure, loc_slug)

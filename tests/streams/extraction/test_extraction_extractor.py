@@ -67,9 +67,16 @@ def test_quote_attribution(extract: Extract) -> None:
     assert "governor" in c.source.name
 
 
-def test_unattributed_claim_falls_back_to_outlet(extract: Extract) -> None:
-    cs = extract("The storm killed 18 people in Manila on Tuesday.")
-    c = one(cs, measure="deaths")
+def test_unattributed_figure_is_not_a_claim_by_default(extract: Extract) -> None:
+    # The reporter's own summary: the outlet is never a source of the event.
+    assert extract("The storm killed 18 people in Manila on Tuesday.") == []
+
+
+def test_unattributed_claim_falls_back_to_outlet_when_asked(extractor: Extractor) -> None:
+    lenient = Extractor(extractor.nlp, emit_unattributed=True)
+    art = Article(id="u-1", text="The storm killed 18 people in Manila on Tuesday.",
+                  published_at="2024-10-23T12:00:00Z", outlet="Test Outlet")
+    c = one(lenient.extract(art), measure="deaths")
     assert c.source.name == "Test Outlet" and c.source.kind == "outlet"
     assert c.confidence < 0.7
 
