@@ -62,7 +62,7 @@ def register(ctx: Context) -> None:
         metrics.PROCESSING_SECONDS.labels("extract").observe(time.perf_counter() - started)
         return out
 
-    async def dead_letter(reason: str, message: str, raw: Any, **where: Any) -> None:
+    async def dead_letter(reason: str, message: str, *, raw: Any, **where: Any) -> None:
         metrics.ARTICLES_DEADLETTERED.labels(reason).inc()
         log.warning("article dead-lettered (%s): %s", reason, message)
         rec = deadletter.record(
@@ -86,40 +86,36 @@ def register(ctx: Context) -> None:
         await loop.run_in_executor(executor, extractor)  # load spaCy off the loop, once
         async for batch in stream.take_events(BATCH_SIZE, within=BATCH_WITHIN_SECONDS):
             good: list[Article] = []
+            origin: dict[int, dict[str, Any]] = {}  # id(article) → where it came from, for dead letters
             for event in batch:
                 metrics.ARTICLES_CONSUMED.inc()
                 raw, msg = event.value, event.message
+                where = {"raw": raw, "partition": msg.partition, "offset": msg.offset, "key": msg.key}
                 try:
-                    good.append(parse_article(raw))
+                    article = parse_article(raw)
                 except ValueError as exc:
-                    await dead_letter(
-                        deadletter.reason_for_validation_error(exc),
-                        str(exc),
-                        raw,
-                        partition=msg.partition,
-                        offset=msg.offset,
-                        key=msg.key,
-                    )
+                    await dead_letter(deadletter.reason_for_validation_error(exc), str(exc), **where)
+                    continue
+                good.append(article)
+                origin[id(article)] = where
             if not good:
                 continue
             try:
                 results = await loop.run_in_executor(executor, run_batch, good)
-            except Exception as exc:
-                log.exception("extraction failed for a batch; retrying one by one")
+            except Exception:
+                log.exception("extraction failed for a batch; retrying its articles one by one")
                 results = []
                 for article in good:
                     try:
                         results.extend(await loop.run_in_executor(executor, run_batch, [article]))
-                    except Exception as one_exc:
-                        results.append((article, one_exc))
-                del exc
+                    except Exception as exc:
+                        results.append((article, exc))
             for article, result in results:
                 if isinstance(result, RejectedArticle):
-                    await dead_letter(result.reason, result.message, dumps(article), article_id=article.id)
+                    await dead_letter(result.reason, result.message, article_id=article.id, **origin[id(article)])
                 elif isinstance(result, Exception):
-                    await dead_letter(
-                        "extraction_error", f"{type(result).__name__}: {result}", dumps(article), article_id=article.id
-                    )
+                    message = f"{type(result).__name__}: {result}"
+                    await dead_letter("extraction_error", message, article_id=article.id, **origin[id(article)])
                 else:
                     for claim in result:
                         await publish(claim)

@@ -81,6 +81,10 @@ async def test_articles_become_claims_consensus_and_dead_letters(cluster: Cluste
         assert any(d["raw"] == "{not json" for d in dead), "the original record is kept for replay"
         rejected = {d.get("article_id") for d in dead if d["reason"] in {"empty_text", "not_english"}}
         assert rejected == {f"{run}-empty", f"{run}-de"}
+        for d in dead:
+            assert d["partition"] is not None and d["offset"] is not None, "where the original record is"
+            if d["reason"] in {"empty_text", "not_english"}:
+                assert d["article_id"] in d["raw"], "the original record, as it was produced"
 
         ids = {a["id"] for a in first}
         claims = await reader.wait_for(
