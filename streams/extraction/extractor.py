@@ -15,6 +15,7 @@ concept lives in its own module: ``text`` (HTML, language, paragraphs),
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -30,11 +31,14 @@ from streams.extraction.dates import as_of_for
 from streams.extraction.locations import (
     PLACE_NOUNS,
     Loc,
+    best_location,
     in_source_phrase,
     loc_candidate,
     location_in,
     location_in_sentence,
+    make_loc,
     source_tokens,
+    specificity,
     under_loc_prep,
 )
 from streams.extraction.numbers import VAGUE, Quantity
@@ -80,6 +84,8 @@ DEFAULT_MAX_CHARS = 200_000
 _TROOPS = "troops"
 _TAKE_LIFE = frozenset({"claim", "take", "cost", "lose"})
 _TROOP_LEMMAS = frozenset(TROOP_NOUNS)
+# "ANKARA (Meridian Wire) - ", "GOMA, DR Congo (Great Rivers Wire) - ", "NAPA, Calif. - "
+_DATELINE = re.compile(r"^\s*([A-Z][A-Z .'’-]+?)(?:,[^\n()–—]{1,40}?)?\s*(?:\([^)\n]{1,60}\))?\s*(?:-|–|—|--)\s+")
 
 
 @dataclass
@@ -107,6 +113,7 @@ class _Context:
     doc_loc_done: bool = False
     last_quantity: _Draft | None = None
     quantities: list[_Draft] = field(default_factory=list)
+    dateline: set[int] = field(default_factory=set)
 
 
 class Extractor:
@@ -204,6 +211,9 @@ class Extractor:
         # ``doc.text`` is rebuilt token by token on every access: keep the string.
         doc.user_data["cw_text"] = text
         ctx = _Context(article, doc)
+        m = _DATELINE.match(text)
+        if m:
+            ctx.dateline = {t.i for t in doc if t.idx < m.end()}
         drafts: list[_Draft] = []
         for sent in doc.sents:
             has_num = has_subject = has_verdict = False
@@ -404,7 +414,7 @@ class Extractor:
         sources, say = attribution.sources_for(verb if verb is not None else anchor, sent, ctx.memory)
         predicate = verb if verb is not None else anchor
         st = stance.stance_of(anchor, predicate, say, sent)
-        exclude = source_tokens(sent, say)
+        exclude = source_tokens(sent, say) | ctx.dateline
         loc = location_in(verb if verb is not None else anchor, exclude, self._gaz, anchor)
         conf = 0.85
         if loc is None and earlier:
@@ -418,7 +428,7 @@ class Extractor:
             loc = location_in_sentence(sent, exclude, self._gaz, anchor)
         if loc is None:
             if not ctx.doc_loc_done:
-                ctx.doc_loc = self._doc_location(ctx.doc)
+                ctx.doc_loc = self._story_location(ctx.doc)
                 ctx.doc_loc_done = True
             loc = ctx.doc_loc or ctx.last_loc.get(subject.base_slug)
             conf -= 0.1
@@ -498,6 +508,35 @@ class Extractor:
                 continue
             refs = attribution.names_of(subj, ctx.memory, t.doc)
             ctx.memory.remember([r for r in refs if r.explicit])
+
+    def _story_location(self, doc: Doc) -> Loc | None:
+        """The event's place for claims whose sentence names none: the most specific place
+        the lede puts the event in ("quake in eastern Turkey", "in the Ikoyi district of
+        Lagos"), never the dateline ("ANKARA -" is where the reporter files from); the
+        dateline only when the lede names no place, then the most-named place."""
+        text = doc.user_data.get("cw_text") or doc.text
+        m = _DATELINE.match(text)
+        start = m.end() if m else 0
+        lede = next((s for s in doc.sents if s.end_char > start and s.text.strip()), None)
+        if lede is not None:
+            cands: list[tuple[Place | None, str]] = []
+            ranks: list[int] = []
+            for t in lede:
+                if t.idx < start or not (t.ent_iob_ == "B" or t.pos_ == "PROPN"):
+                    continue
+                cand = loc_candidate(t, self._gaz)
+                if cand is None or in_source_phrase(t) or not under_loc_prep(t, None):
+                    continue
+                cands.append(cand)
+                ranks.append(specificity(cand[0], cand[1], t))
+            loc = best_location(cands, ranks)
+            if loc is not None:
+                return loc
+        if m:
+            place = self._gaz.resolve(m.group(1).strip().title())
+            if place is not None:
+                return make_loc(place, m.group(1).strip().title())
+        return self._doc_location(doc)
 
     def _doc_location(self, doc: Doc) -> Loc | None:
         """The article's main place: the resolved place most often named after a locative

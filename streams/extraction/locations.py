@@ -16,16 +16,24 @@ from spacy.tokens import Span, Token
 
 from streams.extraction import attribution
 from streams.extraction.parse import ent_text
-from streams.extraction.places import Place, resolve_place, slugify
+from streams.extraction.places import Place, gazetteer, resolve_place, slugify
 
 LOC_PREPS = frozenset({"in", "to", "at", "on", "into", "inside", "across", "near", "toward",
-                        "towards", "throughout", "within", "onto", "around", "outside"})  # fmt: skip
+                        "towards", "throughout", "within", "onto", "around", "outside",
+                        "through", "off", "along", "over"})  # fmt: skip
 
 
 PLACE_NOUNS = frozenset({"soil", "territory", "base", "bases", "border", "region", "city",
                           "ground", "port", "coast", "town", "village", "province", "capital",
                           "land", "front", "frontline", "area", "side", "street", "streets",
-                          "district", "state", "country", "camp", "facility", "basis"})  # fmt: skip
+                          "district", "state", "country", "camp", "facility", "basis", "island",
+                          "county", "division", "zone", "neighbourhood", "neighborhood", "suburb",
+                          "municipality", "prefecture", "governorate", "oblast", "outskirts"})  # fmt: skip
+# Named parts of a city or region: "the Ikoyi district of Lagos" is more specific than Lagos.
+SUBPLACE_NOUNS = frozenset({"district", "county", "island", "town", "village", "neighbourhood",
+                            "neighborhood", "suburb", "municipality", "commune", "quarter"})  # fmt: skip
+# Verbs whose object is where something came FROM, not where the claim happened.
+DEPARTURE_VERBS = frozenset({"leave", "depart", "flee", "quit", "evacuate", "abandon"})
 
 
 @dataclass
@@ -64,10 +72,28 @@ def source_tokens(sent: Span, say: Token | None) -> set[int]:
 
 
 def loc_candidate(tok: Token, gaz: Any) -> tuple[Place | None, str] | None:
+    """A place a token names: (the gazetteer's place or None, the text's words for it).
+
+    A lower-case word is never an unresolved place ("tents, mosques and school gyms")."""
+    found = _loc_candidate(tok, gaz)
+    if found is not None and found[0] is None and not found[1][:1].isupper():
+        if not (found[1].lower().startswith("the ") and found[1][4:5].isupper()):
+            return None
+    if found is None and tok.pos_ == "PROPN" and tok.text[:1].isupper() and tok.dep_ == "pobj":
+        # "the Italian island of Lampedusa": a name the gazetteer may not know.
+        head = tok.head
+        if head.lower_ == "of" and head.head.lemma_.lower() in SUBPLACE_NOUNS and tok.ent_type_ not in ("PERSON", "ORG", "NORP", "DATE"):
+            return None, ent_text(tok) if tok.ent_type_ else tok.text
+    return found
+
+
+def _loc_candidate(tok: Token, gaz: Any) -> tuple[Place | None, str] | None:
     if tok.pos_ == "PROPN" and tok.dep_ == "compound" and tok.head.lemma_.lower() in PLACE_NOUNS:
         p = resolve_place(f"{tok.text} {tok.head.text}")
         if p is not None:
             return p, f"{tok.text} {tok.head.text}"
+        if tok.head.lemma_.lower() in SUBPLACE_NOUNS and tok.ent_type_ not in ("PERSON", "ORG", "NORP"):
+            return None, f"{tok.text} {tok.head.text}"  # "the Ikoyi district of Lagos"
     if (tok.ent_type_ in ("GPE", "LOC", "FAC") and tok.ent_iob_ == "B") or (
         tok.ent_type_ in ("GPE", "LOC") and tok.dep_ in ("pobj", "poss", "compound")
     ):
@@ -90,7 +116,31 @@ def loc_candidate(tok: Token, gaz: Any) -> tuple[Place | None, str] | None:
     return None
 
 
+def departed_from(tok: Token) -> bool:
+    """ "the boat had left the port of Zuwara", "fled from Goma": where it came from.
+
+    Only the place's own noun phrase counts ("the port of X", "X's harbour"), so "the
+    toll from the earthquake in Turkey" is still in Turkey."""
+    cur = tok
+    for _ in range(6):
+        if cur.head == cur:
+            return False
+        if cur.dep_ == "dobj" and cur.head.lemma_.lower() in DEPARTURE_VERBS:
+            return True
+        if cur.dep_ == "pobj" and cur.head.lower_ == "from":
+            return True
+        if cur.dep_ in ("compound", "poss", "appos", "amod"):
+            cur = cur.head
+        elif cur.dep_ == "pobj" and cur.head.lower_ == "of":
+            cur = cur.head.head
+        else:
+            return False
+    return False
+
+
 def under_loc_prep(tok: Token, top: Token | None) -> bool:
+    if departed_from(tok):
+        return False
     cur = tok
     for _ in range(8):
         if (top is not None and cur == top) or cur.head == cur:
@@ -108,32 +158,90 @@ def under_loc_prep(tok: Token, top: Token | None) -> bool:
 RANK = {"city": 3, "region": 2, "country": 1}
 
 
-def best_location(cands: list[tuple[Place | None, str]]) -> Loc | None:
-    if not cands:
-        return None
-    resolved = [(p, t) for p, t in cands if p is not None]
-    if resolved:
-        p, _ = max(resolved, key=lambda pt: RANK.get(pt[0].kind, 0) if pt[0] else 0)
-        assert p is not None
-        return Loc(p.name, p.slug, p)
-    _, text = cands[0]
+def specificity(place: Place | None, text: str, tok: Token | None = None) -> int:
+    """City > region > country; a named district, county or island the gazetteer does not
+    know ("the Ikoyi district of Lagos", "Napa County", "the island of Lampedusa") is finer
+    than a city; any other unknown name ranks below every resolved place."""
+    words = text.lower().split()
+    sub = bool(words) and words[-1] in SUBPLACE_NOUNS
+    if tok is not None and not sub:
+        sub = (tok.dep_ == "compound" and tok.head.lemma_.lower() in SUBPLACE_NOUNS) or (
+            tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lemma_.lower() in SUBPLACE_NOUNS
+        )
+    if place is not None:
+        return RANK.get(place.kind, 0) + (1 if sub and place.kind == "region" else 0)
+    return 4 if sub else 0
+
+
+def make_loc(place: Place | None, text: str) -> Loc:
+    """The claim's place: the text's own words when they name the same gazetteer place
+    (so "Kasai province" stays as written), else the gazetteer's name; the slug is always
+    the gazetteer's, so wordings share one claim key."""
     words = text.split()
     if words and words[0].lower() == "the":
         text = " ".join(words[1:])
-    return Loc(text, slugify(text), None)
+    if place is None:
+        return Loc(text, slugify(text), None)
+    same = gazetteer().resolve(text, allow_demonym=False)
+    name = text if same is not None and same.code == place.code else place.name
+    return Loc(name, place.slug, place)
+
+
+def best_location(cands: list[tuple[Place | None, str]], ranks: list[int] | None = None) -> Loc | None:
+    if not cands:
+        return None
+    rk = ranks or [specificity(p, t) for p, t in cands]
+    best = max(range(len(cands)), key=lambda i: rk[i])  # first of the most specific
+    p, text = cands[best]
+    return make_loc(p, text)
+
+
+def other_clauses(top: Token) -> set[int]:
+    """Tokens of clauses inside ``top`` that speak of something else: relative clauses
+    ("Sunamganj district, where the river rose") and clauses with their own reporting verb
+    ("..., while the Red Cross said its teams treated 900 people in Goma")."""
+    out: set[int] = set()
+    for t in top.subtree:
+        if t.i in out or t.i == top.i:
+            continue
+        if t.dep_ == "relcl" or (
+            t.dep_ in ("advcl", "conj", "ccomp")
+            and any(x.lemma_.lower() in attribution.SAY_LEMMAS and x.pos_ == "VERB" for x in t.subtree)
+        ):
+            out |= {x.i for x in t.subtree}
+    return out
+
+
+def antecedent_place(top: Token, gaz: Any) -> Loc | None:
+    """ "Kasai-Central, where officials counted 230 cases": a relative clause about a place
+    is in that place."""
+    cur = top
+    for _ in range(4):
+        if cur.dep_ == "relcl":
+            c = loc_candidate(cur.head, gaz)
+            if c is None:
+                c = next((x for t in cur.head.lefts if (x := loc_candidate(t, gaz)) is not None), None)
+            return make_loc(*c) if c is not None else None
+        if cur.head == cur:
+            return None
+        cur = cur.head
+    return None
 
 
 def location_in(top: Token, exclude: set[int], gaz: Any, subject: Token) -> Loc | None:
     """The place a clause puts its subject: "sent to Russia", "at Russian bases"."""
     nat_tokens = {t.i for c in subject.lefts for t in c.subtree}
+    skip = exclude | nat_tokens | other_clauses(top)
     cands: list[tuple[Place | None, str]] = []
+    ranks: list[int] = []
     for t in top.subtree:
-        if t.i in exclude or t.i in nat_tokens:
+        if t.i in skip:
             continue
         c = loc_candidate(t, gaz)
         if c is not None and under_loc_prep(t, top):
             cands.append(c)
-    return best_location(cands)
+            ranks.append(specificity(c[0], c[1], t))
+    return best_location(cands, ranks) or antecedent_place(top, gaz)
 
 
 def location_in_sentence(sent: Span, exclude: set[int], gaz: Any, subject: Token) -> Loc | None:

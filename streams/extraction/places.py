@@ -86,7 +86,16 @@ _DEMONYM_NAMES = {"KP": "North Korean", "KR": "South Korean", "US": "American", 
 _REGION_SUFFIXES = {
     "region", "province", "oblast", "oblast'", "kray", "krai", "republic", "state",
     "prefecture", "governorate", "district", "county", "territory", "department", "canton",
+    "division",
 }  # fmt: skip
+_COMPASS_ADJECTIVES = frozenset({
+    "northern", "southern", "eastern", "western", "northeastern", "northwestern", "southeastern",
+    "southwestern", "north-eastern", "north-western", "south-eastern", "south-western", "central",
+    "far-eastern", "far-western", "upper", "lower", "coastal", "rural", "downtown",
+})  # fmt: skip
+# Compass words in other languages' official subdivision names ("Nord-Kivu" = "North Kivu").
+_COMPASS = {"nord": "north", "sud": "south", "ouest": "west", "norte": "north", "sur": "south",
+            "oeste": "west", "nordeste": "northeast", "noroeste": "northwest"}  # fmt: skip
 
 
 def _demonym_candidates(name: str) -> list[str]:
@@ -207,7 +216,19 @@ class Gazetteer:
         return cap
 
     def resolve(self, text: str, allow_demonym: bool = True) -> Place | None:
-        """The place a phrase names, or None. Most specific reading wins for cities."""
+        """The place a phrase names, or None. Most specific reading wins for cities.
+
+        "eastern Turkey" is Turkey, "northern Kidal" is Kidal: a compass adjective narrows
+        a place without naming another one (tried only when the whole phrase is unknown,
+        so "Central African Republic" stays itself)."""
+        found = self._resolve(text, allow_demonym)
+        if found is None:
+            words = _clean(text).split()
+            if len(words) > 1 and words[0] in _COMPASS_ADJECTIVES:
+                return self._resolve(" ".join(words[1:]), allow_demonym)
+        return found
+
+    def _resolve(self, text: str, allow_demonym: bool) -> Place | None:
         t = _clean(text)
         if not t:
             return None
@@ -218,15 +239,18 @@ class Gazetteer:
             return self.countries.get(self._demonyms[t])
         words = t.split()
         if words and words[-1] in _REGION_SUFFIXES and len(words) > 1:
-            return self._region(" ".join(words[:-1]))
+            # "Van province": the suffix makes even a short name a region name; a district
+            # the ISO list lacks stands for its seat ("Sunamganj district" -> Sunamganj).
+            bare = " ".join(words[:-1])
+            return self._region(bare, min_len=3) or self._cities.get(bare)
         c = self._cities.get(t)
         if c is not None:
             return c
         return self._region(t)
 
-    def _region(self, t: str) -> Place | None:
+    def _region(self, t: str, min_len: int = 4) -> Place | None:
         st = _stem(t)
-        if len(st) < 4:
+        if len(st) < min_len:
             return None
         hits = self._regions.get(st)
         if hits:
@@ -258,7 +282,7 @@ def _clean(text: str) -> str:
 def _stem(name: str) -> str:
     t = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
     t = t.replace("'", "")
-    words = [w for w in re.split(r"[^a-z]+", t) if w and w not in _REGION_SUFFIXES]
+    words = [_COMPASS.get(w, w) for w in re.split(r"[^a-z]+", t) if w and w not in _REGION_SUFFIXES]
     s = "".join(words)
     for suf in ("skaya", "skiy", "sky", "ska", "aya", "iy", "yy", "ij"):
         if s.endswith(suf) and len(s) - len(suf) >= 4:
