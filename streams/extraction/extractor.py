@@ -521,11 +521,21 @@ class Extractor:
         if lede is not None:
             cands: list[tuple[Place | None, str]] = []
             ranks: list[int] = []
+            speakers: set[int] = set()
             for t in lede:
-                if t.idx < start or not (t.ent_iob_ == "B" or t.pos_ == "PROPN"):
+                if t.lemma_.lower() in attribution.SAY_LEMMAS and t.pos_ == "VERB":
+                    subj = attribution.subject_of(t)
+                    if subj is not None:
+                        speakers |= {x.i for x in subj.subtree}
+            acc = attribution.according_to(lede)
+            if acc is not None:
+                speakers |= {x.i for x in acc.subtree}
+            for t in lede:
+                if t.idx < start or t.i in speakers or not (t.ent_iob_ == "B" or t.pos_ == "PROPN"):
                     continue
                 cand = loc_candidate(t, self._gaz)
-                if cand is None or in_source_phrase(t) or not under_loc_prep(t, None):
+                struck = t.dep_ == "dobj" and t.ent_type_ in ("GPE", "LOC")  # "battered northern Lebanon"
+                if cand is None or not (under_loc_prep(t, None) or struck):
                     continue
                 cands.append(cand)
                 ranks.append(specificity(cand[0], cand[1], t))

@@ -32,6 +32,7 @@ PLACE_NOUNS = frozenset({"soil", "territory", "base", "bases", "border", "region
 # Named parts of a city or region: "the Ikoyi district of Lagos" is more specific than Lagos.
 SUBPLACE_NOUNS = frozenset({"district", "county", "island", "town", "village", "neighbourhood",
                             "neighborhood", "suburb", "municipality", "commune", "quarter"})  # fmt: skip
+_NOT_PLACE_ENTS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
 # Verbs whose object is where something came FROM, not where the claim happened.
 DEPARTURE_VERBS = frozenset({"leave", "depart", "flee", "quit", "evacuate", "abandon"})
 
@@ -76,14 +77,15 @@ def loc_candidate(tok: Token, gaz: Any) -> tuple[Place | None, str] | None:
 
     A lower-case word is never an unresolved place ("tents, mosques and school gyms")."""
     found = _loc_candidate(tok, gaz)
-    if found is not None and found[0] is None and not found[1][:1].isupper():
-        if not (found[1].lower().startswith("the ") and found[1][4:5].isupper()):
-            return None
+    if found is not None and found[0] is None and not found[1].removeprefix("the ")[:1].isupper():
+        return None
     if found is None and tok.pos_ == "PROPN" and tok.text[:1].isupper() and tok.dep_ == "pobj":
         # "the Italian island of Lampedusa": a name the gazetteer may not know.
         head = tok.head
-        if head.lower_ == "of" and head.head.lemma_.lower() in SUBPLACE_NOUNS and tok.ent_type_ not in ("PERSON", "ORG", "NORP", "DATE"):
-            return None, ent_text(tok) if tok.ent_type_ else tok.text
+        if head.lower_ == "of" and head.head.lemma_.lower() in PLACE_NOUNS and tok.ent_type_ not in _NOT_PLACE_ENTS:
+            # The small model often tags such names PERSON or NORP; "town of" outweighs it.
+            text = ent_text(tok) if tok.ent_type_ in ("GPE", "LOC", "FAC") else tok.text
+            return resolve_place(text), text
     return found
 
 
@@ -92,7 +94,7 @@ def _loc_candidate(tok: Token, gaz: Any) -> tuple[Place | None, str] | None:
         p = resolve_place(f"{tok.text} {tok.head.text}")
         if p is not None:
             return p, f"{tok.text} {tok.head.text}"
-        if tok.head.lemma_.lower() in SUBPLACE_NOUNS and tok.ent_type_ not in ("PERSON", "ORG", "NORP"):
+        if tok.head.lemma_.lower() in SUBPLACE_NOUNS and tok.ent_type_ not in _NOT_PLACE_ENTS:
             return None, f"{tok.text} {tok.head.text}"  # "the Ikoyi district of Lagos"
     if (tok.ent_type_ in ("GPE", "LOC", "FAC") and tok.ent_iob_ == "B") or (
         tok.ent_type_ in ("GPE", "LOC") and tok.dep_ in ("pobj", "poss", "compound")

@@ -74,8 +74,12 @@ def test_unattributed_figure_is_not_a_claim_by_default(extract: Extract) -> None
 
 def test_unattributed_claim_falls_back_to_outlet_when_asked(extractor: Extractor) -> None:
     lenient = Extractor(extractor.nlp, emit_unattributed=True)
-    art = Article(id="u-1", text="The storm killed 18 people in Manila on Tuesday.",
-                  published_at="2024-10-23T12:00:00Z", outlet="Test Outlet")
+    art = Article(
+        id="u-1",
+        text="The storm killed 18 people in Manila on Tuesday.",
+        published_at="2024-10-23T12:00:00Z",
+        outlet="Test Outlet",
+    )
     c = one(lenient.extract(art), measure="deaths")
     assert c.source.name == "Test Outlet" and c.source.kind == "outlet"
     assert c.confidence < 0.7

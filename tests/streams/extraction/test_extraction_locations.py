@@ -1,0 +1,86 @@
+"""Where a claim is: the place named for the claim, else the story's place from the lede."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from schemas.events import ClaimObserved
+from streams.evaluation.extraction import same_location
+from streams.extraction.places import resolve_place
+
+Extract = Callable[..., list[ClaimObserved]]
+
+
+def _locs(claims: list[ClaimObserved]) -> dict[float, str | None]:
+    return {c.value.best: c.location for c in claims if c.value is not None}
+
+
+def test_dateline_city_is_not_the_event_place(extract: Extract) -> None:
+    text = (
+        "LIMA (Andes Wire) - Landslides in northern Chile have buried at least 35 people, "
+        "the national emergency office said on Tuesday.\n\n"
+        "The office said 210 homes had been destroyed."
+    )
+    locs = _locs(extract(text))
+    assert same_location(locs[35], "Chile") and same_location(locs[210], "Chile")
+
+
+def test_lede_names_the_most_specific_place(extract: Extract) -> None:
+    text = (
+        "ACCRA - A fire in the Osu district of Accra has killed 6 people, the fire service said.\n\n"
+        "The service said 40 homes had been destroyed."
+    )
+    locs = _locs(extract(text))
+    assert locs[6] == "Osu district" and locs[40] == "Osu district"
+
+
+def test_city_not_coarsened_to_country(extract: Extract) -> None:
+    cs = extract(
+        "LISBON - Thousands of people marched through central Porto on Sunday. "
+        "Police said about 9,000 people took part."
+    )
+    assert same_location(_locs(cs)[9000], "Porto")
+
+
+def test_island_unknown_to_gazetteer_kept_by_name(extract: Extract) -> None:
+    cs = extract(
+        "ATHENS - At least 14 people drowned after a dinghy sank off the Greek island of Farmakonisi, "
+        "the coast guard said."
+    )
+    assert _locs(cs)[14] == "Farmakonisi"
+
+
+def test_port_of_departure_is_not_where_it_happened(extract: Extract) -> None:
+    cs = extract(
+        "A ferry sank near the island of Zanzibar on Friday, police said. "
+        "Survivors said the ferry had left the port of Dar es Salaam with about 90 people on board."
+    )
+    assert _locs(cs)[90] == "Zanzibar"
+
+
+def test_relative_clause_places_and_where(extract: Extract) -> None:
+    cs = extract(
+        "The ministry said cases had spread to neighbouring Kwango province, "
+        "where health workers said 75 people had died."
+    )
+    assert same_location(_locs(cs)[75], "Kwango")
+
+
+def test_lower_case_nouns_are_never_places(extract: Extract) -> None:
+    cs = extract(
+        "BEIRUT - A storm battered northern Lebanon on Monday. "
+        "The Lebanese Red Cross said 3,000 people were sleeping in tents, churches and schools."
+    )
+    assert same_location(_locs(cs)[3000], "Lebanon")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("Van province", "TR-65"), ("Sylhet division", "BD-G"), ("North Kivu", "CD-NK"),
+     ("eastern Turkey", "TR"), ("southern Kyrgyzstan", "KG")],
+)  # fmt: skip
+def test_gazetteer_region_names(text: str, expected: str) -> None:
+    p = resolve_place(text)
+    assert p is not None and p.code == expected
