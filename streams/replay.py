@@ -10,7 +10,7 @@ stream converges to once every worker has read every record.
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -18,6 +18,30 @@ import orjson
 
 from schemas.events import ClaimObserved, ConsensusUpdated, ContradictionDetected
 from streams.consensus import ClaimState, ConsensusEngine
+from streams.consensus.observed import Observed, from_json
+
+#: what the replay methods take: validated models or their light records
+Events = Iterable[ClaimObserved] | Iterable[Observed] | Iterable[ClaimObserved | Observed]
+
+
+def read_observed(
+    lines: Iterable[tuple[int, str | bytes]],
+    on_error: Callable[[int, ValueError], None] | None = None,
+) -> Iterator[Observed]:
+    """``(line number, JSON text)`` pairs → validated light records, in order.
+
+    Each line is checked as ``decode(line, ClaimObserved)`` would check it
+    (pydantic's ``ValidationError`` is a ``ValueError``); a bad line goes to
+    ``on_error(line number, error)`` and is skipped, or raises without one.
+    About twice as fast as building the models (see :mod:`.consensus.observed`).
+    """
+    for lineno, line in lines:
+        try:
+            yield from_json(line)
+        except ValueError as exc:
+            if on_error is None:
+                raise
+            on_error(lineno, exc)
 
 
 @contextmanager
@@ -64,9 +88,7 @@ class Replayer:
             if published is not None:
                 self._last[key] = published
 
-    def feed(
-        self, events: Iterable[ClaimObserved]
-    ) -> Iterator[ConsensusUpdated | ContradictionDetected]:
+    def feed(self, events: Events) -> Iterator[ConsensusUpdated | ContradictionDetected]:
         """Apply each event; yield its alert (if any) and then its update (if any)."""
         engine, states, book = self.engine, self.states, self.engine.reliability
         with gc_paused(self.pause_gc):
@@ -81,7 +103,7 @@ class Replayer:
                     self._last[obs.claim_key] = step.update
                     yield step.update
 
-    def feed_wire(self, events: Iterable[ClaimObserved]) -> Iterator[bytes]:
+    def feed_wire(self, events: Events) -> Iterator[bytes]:
         """:meth:`feed`, as the JSON bytes ``schemas.codec.dumps`` would give
         for each output, without building the ConsensusUpdated models (the
         ``claimwatch replay`` path: it writes every update and reads none)."""
@@ -99,7 +121,7 @@ class Replayer:
                     self._last.pop(obs.claim_key, None)  # rebuilt from the state by final()
                     yield wire
 
-    def consume(self, events: Iterable[ClaimObserved]) -> int:
+    def consume(self, events: Events) -> int:
         """Apply events without building their output events (for ``replay --final``).
 
         The states and the book end exactly as after :meth:`feed`; returns the
@@ -117,6 +139,21 @@ class Replayer:
                     self._last.pop(obs.claim_key, None)  # rebuilt from the state by final()
                 n += 1
         return n
+
+    def feed_lines(
+        self, lines: Iterable[tuple[int, str | bytes]],
+        on_error: Callable[[int, ValueError], None] | None = None,
+    ) -> Iterator[bytes]:
+        """:meth:`feed_wire` over numbered JSON lines (``claimwatch replay``):
+        the same bytes as decoding each line into a ClaimObserved first."""
+        return self.feed_wire(read_observed(lines, on_error))
+
+    def consume_lines(
+        self, lines: Iterable[tuple[int, str | bytes]],
+        on_error: Callable[[int, ValueError], None] | None = None,
+    ) -> int:
+        """:meth:`consume` over numbered JSON lines (``claimwatch replay --final``)."""
+        return self.consume(read_observed(lines, on_error))
 
     def final(self) -> list[ConsensusUpdated]:
         """The settled consensus of every claim, in order of first appearance."""

@@ -36,9 +36,10 @@ from schemas.events import SCHEMA_VERSION, ClaimObserved, ConsensusUpdated, Cont
 from streams.consensus import aggregate
 from streams.consensus.fingerprint import jaccard, sketch, text_hash, words
 from streams.consensus.intervals import hedge_interval
+from streams.consensus.observed import Observed, from_model
 from streams.consensus.reliability import ReliabilityBook, record_key
 from streams.consensus.settings import EngineSettings
-from streams.consensus.state import ClaimState, Obs, Snapshot, from_us, to_us
+from streams.consensus.state import ClaimState, Obs, Snapshot, from_us
 from streams.contradiction import Context, Finding, alert_id, cooling_down, detect
 from streams.contradiction.rules import within_tolerance
 
@@ -128,8 +129,14 @@ class ConsensusEngine:
 
     # -- events --------------------------------------------------------------
 
-    def apply(self, state: ClaimState | None, obs: ClaimObserved) -> Step:
-        """The claim's next state after ``obs``; ``state`` itself is not modified."""
+    def apply(self, state: ClaimState | None, obs: ClaimObserved | Observed) -> Step:
+        """The claim's next state after ``obs``; ``state`` itself is not modified.
+
+        ``obs`` is a validated model or its light record (:mod:`.observed`,
+        what the replay reads JSON lines into); both give the same step.
+        """
+        if type(obs) is not Observed:
+            obs = from_model(obs)  # type: ignore[arg-type]
         if state is None:
             state = ClaimState(
                 claim_key=obs.claim_key, subject=obs.subject, measure=obs.measure,
@@ -137,7 +144,7 @@ class ConsensusEngine:
             )
         elif self._seen(state, obs.event_id, self.settings.seen_capacity):
             return Step(state=state, outcome=DUPLICATE)
-        observed = to_us(obs.observed_at)
+        observed = obs.observed_us
         new = self._to_obs(obs, observed)
         prev = state.observations.get(new.source)
         nxt = state.copy()
@@ -219,25 +226,22 @@ class ConsensusEngine:
         if overflow > 0:
             del state.seen[:overflow]
 
-    def _to_obs(self, obs: ClaimObserved, observed: int) -> Obs:
+    def _to_obs(self, obs: Observed, observed: int) -> Obs:
         s = self.settings
-        v = obs.value
+        raw = obs.value
         lo = point = hi = None
-        raw: tuple[float | None, float, float | None, str] | None = None
-        if v is not None:
-            raw = (v.low, v.best, v.high, v.hedge)
-            if obs.stance != "denies":
-                lo, point, hi = hedge_interval(v.best, v.low, v.high, v.hedge, s.approx_tolerance)
+        if raw is not None and obs.stance != "denies":
+            lo, point, hi = hedge_interval(raw[1], raw[0], raw[2], raw[3], s.approx_tolerance)
         # the statement's date; an as_of after publication is an extraction slip,
         # and must not let one statement outweigh every other by "recency"
-        seen_at = observed if obs.published_at is None else to_us(obs.published_at)
-        when = seen_at if obs.as_of is None else min(to_us(obs.as_of), seen_at)
-        toks = words(obs.evidence.text)
+        seen_at = observed if obs.published_us is None else obs.published_us
+        when = seen_at if obs.as_of_us is None else min(obs.as_of_us, seen_at)
+        toks = words(obs.text)
         n = len(toks)
         conf = obs.confidence if obs.confidence > s.min_confidence else s.min_confidence
         # positional tuple.__new__: NamedTuple's keyword constructor is slow Python
         return _new_obs((
-            obs.event_id, obs.source.name, obs.stance, lo, point, hi, raw, when, conf,
+            obs.event_id, obs.source, obs.stance, lo, point, hi, raw, when, conf,
             text_hash(toks), sketch(toks, s.sketch_size) if n >= s.copy_min_words else (), n,
         ))
 
@@ -327,7 +331,7 @@ class ConsensusEngine:
         return orjson.dumps(self._update_dict(state, snap), option=orjson.OPT_UTC_Z)
 
     def _contradiction(
-        self, state: ClaimState, obs: ClaimObserved, new: Obs, prev: Obs | None,
+        self, state: ClaimState, obs: Observed, new: Obs, prev: Obs | None,
         before: Snapshot, after: Snapshot,
     ) -> Finding | None:
         """The rules' verdict, with the cooldown applied (and armed) in ``state``."""
@@ -350,8 +354,9 @@ class ConsensusEngine:
         return finding
 
     def _alert_event(
-        self, state: ClaimState, obs: ClaimObserved, finding: Finding, before: Snapshot
+        self, state: ClaimState, rec: Observed, finding: Finding, before: Snapshot
     ) -> ContradictionDetected:
+        obs = rec.model()
         return ContradictionDetected(
             alert_id=alert_id(state.claim_key, obs.event_id, finding.kind),
             claim_key=state.claim_key,

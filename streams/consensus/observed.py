@@ -1,0 +1,187 @@
+"""A ClaimObserved as the engine reads it: a light record, parsed fast from JSON.
+
+Validating a ``ClaimObserved`` with pydantic (four nested models, three
+datetimes) costs more than the whole consensus step, and the engine reads
+a dozen of its fields. So the replay reads each JSON line into an
+:class:`Observed` directly when the line is in the plain shape that
+``claimwatch extract`` and every producer here write (declared fields with
+their JSON types, ISO 8601 timestamps with a zone), checking on the way
+everything pydantic would check. Anything else — an integer where a string
+belongs, a timestamp in another format, a missing ``observed_at`` — goes
+through the pydantic model, which either accepts it (and the record is built
+from the model) or rejects it with its usual error. Either way the engine
+sees the same values, so the outputs are the same bytes.
+
+The model itself is built only when an alert quotes the observation.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Any, NamedTuple
+
+import orjson
+
+from schemas.events import ClaimObserved
+from streams.consensus.state import to_us
+
+#: what the fast path accepts as a timestamp; anything else goes to pydantic
+_ISO = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,6})?(?:Z|[+-]\d\d:\d\d)\Z")
+_STANCES = frozenset(("asserts", "denies", "neutral"))
+_NUM = (int, float)
+
+
+class Observed(NamedTuple):
+    """The fields of a ClaimObserved the engine uses (times in epoch microseconds)."""
+
+    event_id: str
+    claim_key: str
+    subject: str
+    measure: str
+    location: str | None
+    parent_key: str | None
+    source: str
+    stance: str
+    #: (low, best, high, hedge) as validated (floats), or None
+    value: tuple[float | None, float, float | None, str] | None
+    observed_us: int
+    published_us: int | None
+    as_of_us: int | None
+    text: str
+    confidence: float
+    #: the validated model, or the JSON object it validates from (alerts quote it)
+    origin: Any
+
+    def model(self) -> ClaimObserved:
+        """The ClaimObserved this record was read from."""
+        if isinstance(self.origin, ClaimObserved):
+            return self.origin
+        return ClaimObserved.model_validate(self.origin)
+
+
+def from_model(obs: ClaimObserved) -> Observed:
+    """The record of an already validated model."""
+    v = obs.value
+    return Observed(
+        obs.event_id, obs.claim_key, obs.subject, obs.measure, obs.location, obs.parent_key,
+        obs.source.name, obs.stance,
+        (v.low, v.best, v.high, v.hedge) if v is not None else None,
+        to_us(obs.observed_at),
+        to_us(obs.published_at) if obs.published_at is not None else None,
+        to_us(obs.as_of) if obs.as_of is not None else None,
+        obs.evidence.text, obs.confidence, obs,
+    )
+
+
+def from_json(data: bytes | str) -> Observed:
+    """One JSON line → its record; raises ``ValueError`` (pydantic's
+    ``ValidationError`` is one) exactly when ``decode(data, ClaimObserved)`` would."""
+    try:
+        obj = orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        raise ValueError(f"invalid JSON: {exc}") from exc
+    if not isinstance(obj, dict):
+        raise ValueError(f"expected a JSON object, got {type(obj).__name__}")
+    return from_dict(obj)
+
+
+def from_dict(d: dict[str, Any]) -> Observed:
+    """A decoded JSON object → its record (fast when plain, else via the model)."""
+    rec = _plain(d)
+    if rec is None:
+        return from_model(ClaimObserved.model_validate(d))
+    return rec
+
+
+_TIMES: dict[str, int] = {}
+
+
+def _time(x: Any) -> int | None:
+    """Microseconds of an ISO 8601 string with a zone, or None when unusual."""
+    if type(x) is not str:
+        return None
+    us = _TIMES.get(x)
+    if us is not None:
+        return us
+    if _ISO.match(x) is None:
+        return None
+    try:
+        us = to_us(datetime.fromisoformat(x))
+    except ValueError:
+        return None
+    if len(_TIMES) >= 8192:
+        _TIMES.clear()  # a bounded memo: replays repeat the same few timestamps
+    _TIMES[x] = us
+    return us
+
+
+def _opt_str(d: dict[str, Any], key: str) -> bool:
+    x = d.get(key)
+    return x is None or type(x) is str
+
+
+def _plain(d: dict[str, Any]) -> Observed | None:
+    """The record when every field is in its plain JSON form; None otherwise.
+
+    Checks what ClaimObserved declares (types, literals, bounds) so that a line
+    taken here is one pydantic accepts with these very values.
+    """
+    g = d.get
+    event_id, claim_key, subject, measure = g("event_id"), g("claim_key"), g("subject"), g("measure")
+    if (
+        type(event_id) is not str or type(claim_key) is not str or type(subject) is not str
+        or type(measure) is not str or type(g("article_id")) is not str
+        or g("type", "ClaimObserved") != "ClaimObserved"
+        or type(g("schema_version", 1)) is not int
+        or not (_opt_str(d, "location") and _opt_str(d, "parent_key") and _opt_str(d, "outlet")
+                and _opt_str(d, "url"))
+    ):
+        return None
+    stance = g("stance", "asserts")
+    if type(stance) is not str or stance not in _STANCES:
+        return None
+    source, evidence = g("source"), g("evidence")
+    if type(source) is not dict or type(evidence) is not dict:
+        return None
+    name, text = source.get("name"), evidence.get("text")
+    start, end = evidence.get("start"), evidence.get("end")
+    if (
+        type(name) is not str or not _opt_str(source, "kind") or type(text) is not str
+        or type(start) is not int or type(end) is not int or start < 0 or end < 0
+    ):
+        return None
+    conf: Any = g("confidence", 0.5)
+    if type(conf) not in _NUM or not 0.0 <= conf <= 1.0:
+        return None
+    value = g("value")
+    val: tuple[float | None, float, float | None, str] | None = None
+    if value is not None:
+        if type(value) is not dict:
+            return None
+        best: Any = value.get("best")
+        low, high = value.get("low"), value.get("high")
+        hedge = value.get("hedge", "exact")
+        if (
+            type(best) not in _NUM or (low is not None and type(low) not in _NUM)
+            or (high is not None and type(high) not in _NUM) or type(hedge) is not str
+        ):
+            return None
+        val = (
+            float(low) if low is not None else None, float(best),
+            float(high) if high is not None else None, hedge,
+        )
+    observed = _time(g("observed_at"))
+    if observed is None:
+        return None
+    published = as_of = None
+    x = g("published_at")
+    if x is not None and (published := _time(x)) is None:
+        return None
+    x = g("as_of")
+    if x is not None and (as_of := _time(x)) is None:
+        return None
+    return Observed(
+        event_id, claim_key, subject, measure, g("location"), g("parent_key"), name, stance,
+        val, observed, published, as_of, text, float(conf), d,
+    )
