@@ -115,18 +115,31 @@ def register(ctx: Context) -> None:
     ctx.extras["consensus_table"] = table
     ctx.extras["reliability_table"] = reliability
 
-    async def emit(step: Any) -> None:
+    async def emit_alert(step: Any) -> None:
+        """Send the step's alert and wait until the broker has it.
+
+        Waiting matters for at-least-once: the Table write that follows marks
+        the event as seen, so a redelivery after a crash would be dropped as a
+        duplicate. With the alert acknowledged first, a crash before the Table
+        write replays the event and re-sends the same alert_id (receivers
+        deduplicate), and a crash after it finds the alert already on the topic.
+        Alerts are rare, so the round trip costs little.
+        """
+        alert = step.alert
+        if alert is None:
+            return
+        delivery = await topics.alerts.send(key=alert.claim_key.encode(), value=dumps(alert))
+        await delivery
+        metrics.CONTRADICTIONS.labels(alert.kind, alert.severity).inc()
+        metrics.END_TO_END_SECONDS.labels("claim_to_alert").observe(
+            max(0.0, time.time() - alert.observation.observed_at.timestamp())
+        )
+
+    async def emit_update(step: Any) -> None:
         wire = step.update_wire()  # the update as JSON bytes, without building the pydantic model
         if wire is not None:
             await topics.consensus.send(key=step.state.claim_key.encode(), value=wire)
             metrics.CONSENSUS_UPDATES.inc()
-        if step.alert is not None:
-            await topics.alerts.send(key=step.alert.claim_key.encode(), value=dumps(step.alert))
-            metrics.CONTRADICTIONS.labels(step.alert.kind, step.alert.severity).inc()
-            observed_at = step.alert.observation.observed_at
-            metrics.END_TO_END_SECONDS.labels("claim_to_alert").observe(
-                max(0.0, time.time() - observed_at.timestamp())
-            )
 
     @app.agent(topics.claims, name="claimwatch.consensus")
     async def consensus_agent(stream: Any) -> None:
@@ -151,11 +164,12 @@ def register(ctx: Context) -> None:
             metrics.PROCESSING_SECONDS.labels("consensus").observe(time.perf_counter() - started)
             if not step.changed and step.outcome in NO_CHANGE_OUTCOMES:
                 metrics.DUPLICATE_OBSERVATIONS.inc()
+            await emit_alert(step)
             table[key] = step.state.to_dict()
             for rkey, rvalue in step.reliability:
                 engine.reliability.ingest(rkey, rvalue)
                 reliability[rkey] = rvalue
-            await emit(step)
+            await emit_update(step)
 
     @app.timer(interval=settings.settle_interval, name="claimwatch.settle_tick")
     async def settle_tick() -> None:
