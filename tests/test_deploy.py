@@ -57,3 +57,20 @@ def test_dockerfile_installs_the_package_and_runs_the_worker() -> None:
     text = (REPO / "Dockerfile").read_text()
     assert "pip install ." in text
     assert 'ENTRYPOINT ["claimwatch"]' in text and 'CMD ["worker"]' in text
+
+
+def test_kubernetes_manifest_probes_and_config_match_the_worker() -> None:
+    docs = list(yaml.safe_load_all((REPO / "deploy" / "kubernetes" / "worker.yaml").read_text()))
+    kinds = {d["kind"]: d for d in docs}
+    assert {"ConfigMap", "Secret", "Deployment", "Service"} <= set(kinds)
+    config = kinds["ConfigMap"]["data"]
+    port = int(config["CLAIMWATCH_WEB_PORT"])
+    container = kinds["Deployment"]["spec"]["template"]["spec"]["containers"][0]
+    assert container["args"] == ["worker"]
+    assert container["ports"][0]["containerPort"] == port
+    assert container["livenessProbe"]["httpGet"]["path"] == "/healthz"
+    assert container["readinessProbe"]["httpGet"]["path"] == "/readyz"
+    assert kinds["Deployment"]["spec"]["replicas"] <= int(config["CLAIMWATCH_PARTITIONS"]), (
+        "more workers than partitions would sit idle"
+    )
+    assert "KAFKA_BOOTSTRAP_SERVERS" in config, "a cluster is configured: the embedded broker never starts"
