@@ -94,7 +94,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
-    from streams.agents.consensus import build_engine
+    from streams.configured import build_engine
     from streams.replay import Replayer
 
     bad = BadLines("ClaimObserved")

@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import logging
 import time
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import orjson
 from aiokafka.partitioner import murmur2
 from faust.tables.globaltable import GlobalTable
 from pydantic import ValidationError
@@ -22,11 +20,10 @@ from pydantic import ValidationError
 from schemas import ClaimObserved
 from schemas.codec import decode, dumps
 from streams import deadletter, metrics
-from streams.config import Settings, get_settings
+from streams.configured import build_engine
 
 if TYPE_CHECKING:
     from streams.app import Context
-    from streams.consensus import ConsensusEngine
 
 log = logging.getLogger(__name__)
 
@@ -47,31 +44,6 @@ class SinglePartitionGlobalTable(GlobalTable):
 
     def partition_for_key(self, key: Any) -> int | None:
         return 0
-
-
-def load_priors(path: str) -> dict[str, float]:
-    """Source → prior reliability from a JSON object file; a clear error when it is malformed."""
-    if not path:
-        return {}
-    try:
-        data = orjson.loads(Path(path).read_bytes())
-    except (OSError, orjson.JSONDecodeError) as exc:
-        raise ValueError(f"CLAIMWATCH_SOURCE_PRIORS_FILE {path!r}: {exc}") from exc
-    if not isinstance(data, dict) or not all(
-        isinstance(v, int | float) and 0.0 < float(v) < 1.0 for v in data.values()
-    ):
-        raise ValueError(
-            f"CLAIMWATCH_SOURCE_PRIORS_FILE {path!r} must be a JSON object of source name to a number in (0, 1)"
-        )
-    return {str(k): float(v) for k, v in data.items()}
-
-
-def build_engine(settings: Settings | None = None) -> ConsensusEngine:
-    """The consensus engine the worker and ``claimwatch replay`` share, with configured priors."""
-    from streams.consensus import ConsensusEngine, EngineSettings, ReliabilityBook
-
-    settings = settings or get_settings()
-    return ConsensusEngine(EngineSettings(), ReliabilityBook(priors=load_priors(settings.source_priors_file)))
 
 
 def register(ctx: Context) -> None:

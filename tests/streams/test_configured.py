@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from streams.agents.consensus import build_engine, load_priors, partition_of
 from streams.config import Settings
+from streams.configured import build_engine, load_priors
 
 
 def test_priors_file_is_loaded_into_the_reliability_book(tmp_path: Path) -> None:
@@ -23,11 +23,3 @@ def test_a_malformed_priors_file_is_a_clear_error(tmp_path: Path, content: str) 
     path.write_text(content)
     with pytest.raises(ValueError, match="CLAIMWATCH_SOURCE_PRIORS_FILE"):
         load_priors(str(path))
-
-
-def test_partition_of_matches_the_kafka_default_partitioner() -> None:
-    from aiokafka.partitioner import DefaultPartitioner
-
-    for key in ["north-korean-troops:count@russia", "people:deaths@turkey", "x"]:
-        expected = DefaultPartitioner()(key.encode(), [0, 1, 2, 3], [0, 1, 2, 3])
-        assert partition_of(key, 4) == expected
