@@ -25,7 +25,7 @@ from typing import Any
 from spacy.tokens import Doc, Span, Token
 
 from schemas.events import Article, ClaimObserved, Evidence, Source, Value
-from streams.extraction import attribution, stance
+from streams.extraction import attribution, filters, stance
 from streams.extraction.attribution import SourceMemory, SourceRef
 from streams.extraction.dates import as_of_for
 from streams.extraction.locations import (
@@ -412,6 +412,8 @@ class Extractor:
         subject = SubjectRef(cls, nat, tuple(dict.fromkeys(scope)))
         # Source and stance.
         sources, say = attribution.sources_for(verb if verb is not None else anchor, sent, ctx.memory)
+        if filters.not_a_claim(group, root, noun, verb, say, ctx.article.published_at) is not None:
+            return None
         predicate = verb if verb is not None else anchor
         st = stance.stance_of(anchor, predicate, say, sent)
         exclude = source_tokens(sent, say) | ctx.dateline

@@ -1,0 +1,185 @@
+"""Figures that are in a sentence but are not a claim about the story's event.
+
+A number next to a countable noun is not yet an assertion of a count: the toll
+"could reach 2,000" is a projection, a centre "built for 400 people" is a
+capacity, "down from 41,200" a prior-period comparison, "150 patients a day" a
+rate, "a campaign targeting 1.2 million people" a target, "his five children"
+an anecdote, "a country of 23 million people" a population, and "in 2011, when
+604 people died" a past event. Each test looks only at the parse around the
+figure (grammar, not story words), so it carries to any story.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from spacy.tokens import Token
+
+# Modal verbs that make a figure a possibility, not a statement of fact.
+SPECULATIVE_AUX = frozenset({"could", "may", "might", "would"})
+# "expected to rise to 500", "feared to reach": projections.
+PROJECTION_HEADS = frozenset({"expect", "fear", "forecast", "predict", "project", "likely", "set"})
+# Verbs of building or meaning for: "built for 400 people", "designed for 2,000 fans".
+CAPACITY_VERBS = frozenset({"build", "design", "equip", "mean", "intend", "plan", "make"})
+CAPACITY_NOUNS = frozenset({"capacity", "room", "space", "bed", "seat"})
+# Aims and demands: "targeting 1.2 million people", "demanding 5,000 more nurses".
+TARGET_LEMMAS = frozenset({"target", "demand", "seek", "aim", "want", "hope", "call", "need", "plan",
+                           "goal", "campaign", "promise", "pledge", "propose", "request"})  # fmt: skip
+# Rate units: "150 patients a day", "30 arrests per week".
+RATE_UNITS = frozenset({"day", "week", "month", "hour", "year", "night", "minute"})
+RATE_DETS = frozenset({"a", "an", "per", "each", "every"})
+# Heads whose "of N people" is a size, not a count of the affected.
+POPULATION_HEADS = frozenset({"country", "city", "nation", "town", "population", "region", "state",
+                              "province", "capital", "metropolis", "island", "village"})  # fmt: skip
+# "our soldiers" is an army speaking of its own: only a person's own family is an anecdote.
+ANECDOTE_POSSESSIVES = frozenset({"his", "her", "my"})
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+
+
+def _ancestors_to(tok: Token, stop: Token | None, limit: int = 8) -> list[Token]:
+    out: list[Token] = []
+    cur = tok
+    for _ in range(limit):
+        if cur.head == cur or (stop is not None and cur.i == stop.i):
+            break
+        cur = cur.head
+        out.append(cur)
+    return out
+
+
+def speculative(verb: Token | None) -> bool:
+    """ "the toll could reach 2,000", "hundreds may still be trapped", "expected to rise"."""
+    if verb is None:
+        return False
+    if any(c.dep_ in ("aux", "auxpass") and c.lower_ in SPECULATIVE_AUX for c in verb.children):
+        return True
+    return verb.dep_ == "xcomp" and verb.head.lemma_.lower() in PROJECTION_HEADS
+
+
+def anecdote(noun: Token | None) -> bool:
+    """ "his five children": a person's own family, not a count of the affected."""
+    return noun is not None and any(c.dep_ == "poss" and c.lower_ in ANECDOTE_POSSESSIVES for c in noun.children)
+
+
+def capacity(noun: Token | None, root: Token) -> bool:
+    """ "built for 400 people", "a capacity of 2,000" (not "built for 400 but holding 1,300":
+    the noun only counts when the figure is its own)."""
+    if noun is not None and root.i not in {x.i for x in noun.subtree}:
+        noun = None
+    for t in (noun, root):
+        if t is None:
+            continue
+        if t.dep_ == "pobj" and t.head.lower_ == "for" and t.head.head.lemma_.lower() in CAPACITY_VERBS:
+            return True
+        if t.dep_ == "pobj" and t.head.lower_ == "of" and t.head.head.lemma_.lower() in CAPACITY_NOUNS:
+            return True
+    return False
+
+
+def comparison(group: list[Token], noun: Token | None) -> bool:
+    """ "down from 41,200 in the same period", "up from a few hundred", "compared with 300"."""
+    for t in (*group, noun):
+        if t is None:
+            continue
+        cur = t
+        for _ in range(3):
+            if cur.dep_ == "pobj" and cur.head.lower_ == "from" and cur.head.head.lower_ in ("down", "up"):
+                return True
+            if cur.dep_ == "pobj" and cur.head.head.lower_ in ("compared", "comparison"):
+                return True
+            if cur.head == cur:
+                break
+            cur = cur.head
+    return False
+
+
+def rate(noun: Token | None, verb: Token | None) -> bool:
+    """ "treating up to 150 patients a day", "300 arrests per week"."""
+    for t in (noun, verb):
+        if t is None:
+            continue
+        for c in t.children:
+            if c.lemma_.lower() in RATE_UNITS and any(d.lower_ in RATE_DETS for d in c.children):
+                return True
+            if c.dep_ == "prep" and c.lower_ == "per":
+                return True
+    return False
+
+
+def target(noun: Token | None, root: Token, stop: Token | None) -> bool:
+    """ "a vaccination campaign targeting some 1.2 million people", "demanding 5,000 nurses"."""
+    start = noun if noun is not None else root
+    for a in _ancestors_to(start, stop, limit=4):
+        if a.lemma_.lower() in TARGET_LEMMAS:
+            return True
+        if a.pos_ in ("VERB", "AUX") and a.dep_ not in ("acl", "xcomp", "pcomp"):
+            break
+    return False
+
+
+def population(noun: Token | None, root: Token) -> bool:
+    """ "a country of about 23 million people", "has a population of 14 million"."""
+    for t in (noun, root):
+        if t is None:
+            continue
+        if t.dep_ == "pobj" and t.head.lower_ == "of" and t.head.head.lemma_.lower() in POPULATION_HEADS:
+            return True
+    return False
+
+
+def background(verb: Token | None, say: Token | None, published: datetime | None) -> bool:
+    """ "in 2011, when 604 people died", "Floods in June 2022 affected 7 million": a year
+    before the article's own year attached to the figure's clause marks a past event."""
+    if verb is None or published is None:
+        return False
+    chain = [verb, *_ancestors_to(verb, say, limit=3)]
+    for v in chain:
+        if say is not None and v.i == say.i:
+            break
+        dates: list[Token] = []
+        if v.ent_type_ == "DATE":
+            dates.append(v)  # "in 2011, when 604 people died": the clause hangs on the date
+        for c in v.children:
+            if c.dep_ == "prep" and c.lower_ in ("in", "during", "on"):
+                dates += [p for p in c.children if p.dep_ == "pobj" and p.ent_type_ == "DATE"]
+            elif c.dep_ in ("npadvmod", "nsubj") and c.ent_type_ == "DATE":
+                dates.append(c)
+            elif c.dep_ == "nsubj":
+                # "Floods in the same region in June 2022 affected ..."
+                for p in c.children:
+                    if p.dep_ == "prep" and p.lower_ in ("in", "during"):
+                        dates += [x for x in p.children if x.dep_ == "pobj" and x.ent_type_ == "DATE"]
+        for d in dates:
+            words = " ".join(t.text for t in d.subtree)
+            if any(int(y) < published.year for y in _YEAR.findall(words)):
+                return True
+    return False
+
+
+def not_a_claim(
+    group: list[Token],
+    root: Token,
+    noun: Token | None,
+    verb: Token | None,
+    say: Token | None,
+    published: datetime | None,
+) -> str | None:
+    """Why a figure is not a claim about the event, or None when it may be one."""
+    if speculative(verb):
+        return "speculative"
+    if anecdote(noun):
+        return "anecdote"
+    if capacity(noun, root):
+        return "capacity"
+    if comparison(group, noun):
+        return "comparison"
+    if rate(noun, verb):
+        return "rate"
+    if target(noun, root, say):
+        return "target"
+    if population(noun, root):
+        return "population"
+    if background(verb, say, published):
+        return "background"
+    return None

@@ -1,0 +1,48 @@
+"""Figures that are not claims about the event: projections, capacities, comparisons,
+rates, targets, anecdotes, populations and past events (sentences written for these tests)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from schemas.events import ClaimObserved
+
+Extract = Callable[..., list[ClaimObserved]]
+
+
+def _values(claims: list[ClaimObserved]) -> set[float]:
+    return {c.value.best for c in claims if c.value is not None}
+
+
+@pytest.mark.parametrize(
+    ("text", "kept", "dropped"),
+    [
+        # speculation
+        ("The governor said 48 people had died and that the toll could climb to 300.", {48}, {300}),
+        ("Rescuers said dozens more might still be buried, after 17 bodies were recovered.", {17}, {30}),
+        # capacity
+        ("The Red Cross said the stadium shelter, designed for 900 people, now housed 2,400 evacuees.",
+         {2400}, {900}),
+        # prior-period comparison
+        ("The border agency said 12,300 people had crossed this spring, down from 15,800 a year earlier.",
+         {12300}, {15800}),
+        # rate
+        ("The clinic said it was admitting about 80 patients a day.", set(), {80}),
+        # target
+        ("UNICEF said a measles drive targeting 600,000 children would start on Monday.", set(), {600000}),
+        # anecdote
+        ("A fisherman said he had lost his three brothers in the storm, which police said killed 22 people.",
+         {22}, {3}),
+        # population
+        ("Officials said 40 people had died in Tamale, a city of about 400,000 people.", {40}, {400000}),
+        # a past event
+        ("Police said 9 people died, in a town where 130 people died in a similar blast in 2009.",
+         {9}, {130}),
+    ],
+)  # fmt: skip
+def test_figures_that_are_not_claims(extract: Extract, text: str, kept: set[float], dropped: set[float]) -> None:
+    values = _values(extract(text, published_at="2026-05-14T10:00:00Z"))
+    assert kept <= values, values
+    assert not (dropped & values), values
