@@ -114,6 +114,7 @@ class _Context:
     last_quantity: _Draft | None = None
     quantities: list[_Draft] = field(default_factory=list)
     dateline: set[int] = field(default_factory=set)
+    recent_place: Loc | None = None
 
 
 class Extractor:
@@ -242,6 +243,7 @@ class Extractor:
                         _set_topic(ctx, d.subject, d.loc)
             if says:
                 self._remember_sources(says, ctx)
+            self._note_places(sent, ctx)
         return self._finish(article, text, drafts)
 
     # -- quantities ---------------------------------------------------------------
@@ -419,6 +421,8 @@ class Extractor:
         exclude = source_tokens(sent, say) | ctx.dateline
         loc = location_in(verb if verb is not None else anchor, exclude, self._gaz, anchor)
         conf = 0.85
+        if loc is None:
+            loc = self._deictic_location(verb if verb is not None else anchor, sent, exclude, ctx)
         if loc is None and earlier:
             loc = earlier[-1].loc
             conf -= 0.05
@@ -429,10 +433,7 @@ class Extractor:
                         exclude |= {t.i for t in c.subtree}
             loc = location_in_sentence(sent, exclude, self._gaz, anchor)
         if loc is None:
-            if not ctx.doc_loc_done:
-                ctx.doc_loc = self._story_location(ctx.doc)
-                ctx.doc_loc_done = True
-            loc = ctx.doc_loc or ctx.last_loc.get(subject.base_slug)
+            loc = self._story(ctx) or ctx.last_loc.get(subject.base_slug)
             conf -= 0.1
         if loc is not None:
             ctx.last_loc[subject.base_slug] = loc
@@ -444,6 +445,57 @@ class Extractor:
             conf -= 0.1
         as_of = as_of_for(sent, verb, say, ctx.article.published_at)
         return _Draft(subject, measure, loc, q, st, sources, sent, as_of, max(0.05, conf))
+
+    def _deictic_location(self, top: Token, sent: Span, exclude: set[int], ctx: _Context) -> Loc | None:
+        """ "Officials in the town of X said 300 buildings had collapsed there" -> X (the place
+        named just before: in the speaker's phrase, else the previous sentence); "reached the
+        country" -> the story's country."""
+        there = next((t for t in sent if t.lower_ == "there" and t.dep_ == "advmod"), None)
+        if there is not None:
+            cands: list[tuple[Place | None, str]] = []
+            ranks: list[int] = []
+            for t in sent:
+                if t.i >= there.i:
+                    break
+                c = loc_candidate(t, self._gaz) if t.i not in ctx.dateline else None
+                if c is not None:
+                    cands.append(c)
+                    ranks.append(specificity(c[0], c[1], t))
+            return best_location(cands, ranks) or ctx.recent_place
+        country = next((t for t in top.subtree if t.lower_ == "country"), None)
+        if country is not None and any(c.lower_ == "the" for c in country.children):
+            iso = self._story_country(ctx)
+            p = self._gaz.country(iso) if iso else None
+            if p is not None:
+                return make_loc(p, p.name)
+        return None
+
+    def _story_country(self, ctx: _Context) -> str | None:
+        """The country the story happens in: the lede place's, else the dateline's, else
+        the most-named one."""
+        story = self._story(ctx)
+        if story is not None and story.place is not None:
+            return story.place.country
+        m = _DATELINE.match(ctx.doc.user_data.get("cw_text") or "")
+        place = self._gaz.resolve(m.group(1).strip().title()) if m else None
+        if place is None:
+            place = getattr(self._doc_location(ctx.doc), "place", None)
+        return place.country if place is not None else None
+
+    def _story(self, ctx: _Context) -> Loc | None:
+        if not ctx.doc_loc_done:
+            ctx.doc_loc = self._story_location(ctx.doc)
+            ctx.doc_loc_done = True
+        return ctx.doc_loc
+
+    def _note_places(self, sent: Span, ctx: _Context) -> None:
+        """The last place a sentence names, for "there" in the next one."""
+        for t in reversed(sent):
+            if (t.ent_iob_ == "B" or t.pos_ == "PROPN") and t.i not in ctx.dateline:
+                c = loc_candidate(t, self._gaz)
+                if c is not None:
+                    ctx.recent_place = make_loc(*c)
+                    return
 
     # -- presence -----------------------------------------------------------------
     def _presence_drafts(self, sent: Span, ctx: _Context, has_counts: bool) -> list[_Draft]:

@@ -90,7 +90,7 @@ def loc_candidate(tok: Token, gaz: Any) -> tuple[Place | None, str] | None:
 
 
 def _loc_candidate(tok: Token, gaz: Any) -> tuple[Place | None, str] | None:
-    if tok.pos_ == "PROPN" and tok.dep_ == "compound" and tok.head.lemma_.lower() in PLACE_NOUNS:
+    if tok.pos_ == "PROPN" and tok.dep_ in ("compound", "amod") and tok.head.lemma_.lower() in PLACE_NOUNS:
         p = resolve_place(f"{tok.text} {tok.head.text}")
         if p is not None:
             return p, f"{tok.text} {tok.head.text}"

@@ -84,3 +84,27 @@ def test_lower_case_nouns_are_never_places(extract: Extract) -> None:
 def test_gazetteer_region_names(text: str, expected: str) -> None:
     p = resolve_place(text)
     assert p is not None and p.code == expected
+
+
+def test_there_points_at_the_place_just_named(extract: Extract) -> None:
+    cs = extract(
+        "BOGOTA - Heavy rain hit western Colombia on Sunday. "
+        "Police in the town of Quibdo said 70 homes had been destroyed there."
+    )
+    assert same_location(_locs(cs)[70], "Quibdo")
+
+
+def test_there_in_the_next_sentence(extract: Extract) -> None:
+    cs = extract(
+        "HANOI - A typhoon struck central Vietnam on Monday. "
+        "The agency said 12 people died in Hue province. Officials there said 40 people were missing."
+    )
+    assert _locs(cs)[40] == "Hue province"
+
+
+def test_the_country_is_the_story_country(extract: Extract) -> None:
+    cs = extract(
+        "MADRID - A boat capsized off the Canary island of Lanzarote on Friday. "
+        "The interior ministry said 21,000 migrants had reached the country by sea this year."
+    )
+    assert _locs(cs)[21000] == "Spain"
