@@ -14,8 +14,6 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import orjson
-
 from schemas.events import ClaimObserved, ConsensusUpdated, ContradictionDetected
 from streams.consensus import ClaimState, ConsensusEngine
 from streams.consensus.observed import Observed, from_json
@@ -114,8 +112,9 @@ class Replayer:
                 states[obs.claim_key] = step.state
                 for rkey, rvalue in step.reliability:
                     book.ingest(rkey, rvalue)
-                if step.alert is not None:
-                    yield orjson.dumps(step.alert.model_dump(mode="json"))
+                alert = step.alert_wire()
+                if alert is not None:
+                    yield alert
                 wire = step.update_wire()
                 if wire is not None:
                     self._last.pop(obs.claim_key, None)  # rebuilt from the state by final()

@@ -115,6 +115,19 @@ class Step:
             self._alert = self._build._alert_event(self.state, *self._finding)
         return self._alert
 
+    @property
+    def alerted(self) -> bool:
+        """Whether there is an alert, without building it."""
+        return self._finding is not None
+
+    def alert_wire(self) -> bytes | None:
+        """``dumps(self.alert)`` without building the alert model (see ``ConsensusEngine.alert_wire``)."""
+        if self._alert is not None:
+            return orjson.dumps(self._alert.model_dump(mode="json"))
+        if self._finding is None or self._build is None:
+            return None
+        return self._build.alert_wire(self.state, *self._finding)
+
 
 class ConsensusEngine:
     """Running consensus per claim; see the module docstring."""
@@ -352,6 +365,29 @@ class ConsensusEngine:
         if finding is not None:
             state.cooldown[new.source] = now
         return finding
+
+    def alert_wire(
+        self, state: ClaimState, rec: Observed, finding: Finding, before: Snapshot
+    ) -> bytes:
+        """The alert's JSON bytes, equal to ``dumps(alert)`` without building the models.
+
+        The observation is validated and dumped as its model (it is quoted
+        whole); the rest is plain data in the model's field order, like
+        :meth:`update_wire`. A test keeps the two byte-for-byte equal.
+        """
+        observation = rec.model().model_dump(mode="json")
+        return orjson.dumps({
+            "type": "ContradictionDetected",
+            "schema_version": SCHEMA_VERSION,
+            "alert_id": alert_id(state.claim_key, rec.event_id, finding.kind),
+            "claim_key": state.claim_key,
+            "kind": finding.kind,
+            "severity": finding.severity,
+            "reason": finding.reason,
+            "observation": observation,
+            "consensus_before": self._update_dict(state, before),
+            "detected_at": observation["observed_at"],
+        }, option=orjson.OPT_UTC_Z)
 
     def _alert_event(
         self, state: ClaimState, rec: Observed, finding: Finding, before: Snapshot

@@ -57,8 +57,8 @@ def hedge_interval(
 
 def _tidy(x: float) -> float:
     """1500 * 1.1 is 1650.0000000000002 in binary: keep 12 significant digits."""
-    if x == 0.0 or math.isinf(x):
-        return x
+    if x == 0.0 or math.isinf(x) or (-1e12 < x < 1e12 and x % 1.0 == 0.0):
+        return x  # whole numbers below 10**12 have no more than 12 digits to tidy
     return float(f"{x:.12g}")
 
 

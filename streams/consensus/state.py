@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -28,9 +28,8 @@ def to_us(dt: datetime) -> int:
 
 
 def from_us(us: int) -> datetime:
-    from datetime import timedelta
-
-    return _EPOCH + timedelta(microseconds=us)
+    """The inverse of :func:`to_us`, in UTC."""
+    return _EPOCH + timedelta(0, 0, us)
 
 
 def _f(x: float | None) -> float | None:
