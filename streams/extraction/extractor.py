@@ -53,6 +53,7 @@ from streams.extraction.quantities import (
     argument_count_head,
     compound_scope,
     container_of,
+    count_from_verb,
     counted_noun,
     measure_from_modifiers,
     measure_from_verb,
@@ -63,6 +64,8 @@ from streams.extraction.quantities import (
 )
 from streams.extraction.rejections import EMPTY_TEXT, NOT_ENGLISH, TOO_LONG, RejectedArticle
 from streams.extraction.subjects import (
+    AREA_UNITS,
+    AREA_VERBS,
     CONTAINER_NOUNS,
     COUNT_HEADS,
     MEASURE_NOUNS,
@@ -280,14 +283,20 @@ class Extractor:
             noun = None  # "and wounded 30 others": more of the same kind
         scope: list[str] = []
         measure: str | None = None
+        counted = False
         if noun is not None:
             lem = noun.lemma_.lower()
+            area = _area_measure(noun)
+            if area is not None:
+                # "the fire had burned about 18,400 acres": the area is the claim.
+                return self._area_draft(group, q, sent, ctx, area)
             if lem in NOT_SUBJECTS or noun.ent_type_ in SKIP_ENTS:
                 return None
             if lem in COUNT_HEADS:
                 inner = of_object(noun)
                 if inner is not None:
                     noun = inner
+                    counted = True  # "the number of striking nurses": a count by construction
                 elif lem not in ("crowd", "turnout", "attendance"):
                     # "rights groups put the figure at 12,000": the figure just given.
                     noun = None
@@ -335,6 +344,8 @@ class Extractor:
             if found_cls is not None:
                 cls = found_cls
             else:
+                # A noun no lexicon knows is still counted when its verb says so.
+                measure = measure or count_from_verb(verb, role) or ("count" if counted else None)
                 if measure is None or noun.pos_ not in ("NOUN", "ADJ"):
                     return None
                 if noun.lower_ in MEASURE_VERBS and earlier:
@@ -344,6 +355,9 @@ class Extractor:
                     cls = "people"  # "2,000 injured", "300 dead"
                 elif PERSON_SUFFIX.search(noun.lemma_.lower()) and noun.lemma_.lower() not in NOT_PEOPLE:
                     cls = noun.lower_ if noun.tag_ == "NNS" else noun.lemma_.lower() + "s"  # "14 fishermen"
+                elif noun.tag_ == "NNS" and noun.pos_ == "NOUN" and noun.lemma_.lower() not in NOT_SUBJECTS:
+                    # The verb says it is a count ("deployed 60 boats", "hired 2,000 nurses").
+                    cls = noun.lower_
                 else:
                     return None  # "four members of our family": not a countable subject we know
         elif pronoun and ctx.last_quantity is not None:
@@ -496,6 +510,21 @@ class Extractor:
                 if c is not None:
                     ctx.recent_place = make_loc(*c)
                     return
+
+    def _area_draft(self, group: list[Token], q: Quantity, sent: Span, ctx: _Context, measure: str) -> _Draft | None:
+        """An area burned or flooded: the subject is the event's area, placed and attributed
+        like any figure."""
+        verb, _ = clause_head(group[-1])
+        anchor = verb if verb is not None else group[-1]
+        sources, say = attribution.sources_for(anchor, sent, ctx.memory)
+        if filters.not_a_claim(group, group[-1], None, verb, say, ctx.article.published_at) is not None:
+            return None
+        st = stance.stance_of(anchor, anchor, say, sent)
+        exclude = source_tokens(sent, say) | ctx.dateline
+        loc = location_in(anchor, exclude, self._gaz, anchor) or self._story(ctx)
+        as_of = as_of_for(sent, verb, say, ctx.article.published_at)
+        conf = 0.75 if sources else 0.5
+        return _Draft(SubjectRef("area"), measure, loc, q, st, sources, sent, as_of, conf)
 
     # -- presence -----------------------------------------------------------------
     def _presence_drafts(self, sent: Span, ctx: _Context, has_counts: bool) -> list[_Draft]:
@@ -696,6 +725,17 @@ class Extractor:
                     )
                 )
         return out
+
+
+def _area_measure(noun: Token) -> str | None:
+    """ "burned 18,400 acres" -> ``area_burned_acres``; None when the unit is not an area of
+    the event."""
+    unit = AREA_UNITS.get(noun.lemma_.lower())
+    if unit is None:
+        return None
+    verb, _ = clause_head(noun)
+    done = AREA_VERBS.get(verb.lemma_.lower()) if verb is not None else None
+    return f"area_{done}_{unit}" if done else None
 
 
 def _verdict_object(verb: Token) -> Token | None:

@@ -108,13 +108,17 @@ def rate(noun: Token | None, verb: Token | None) -> bool:
 
 
 def target(noun: Token | None, root: Token, stop: Token | None) -> bool:
-    """ "a vaccination campaign targeting some 1.2 million people", "demanding 5,000 nurses"."""
-    start = noun if noun is not None else root
-    for a in _ancestors_to(start, stop, limit=4):
-        if a.lemma_.lower() in TARGET_LEMMAS:
+    """ "a vaccination campaign targeting some 1.2 million people", "demanding 5,000 nurses";
+    not "hundreds of civilians sought shelter" (the subject is not the aim)."""
+    cur = noun if noun is not None else root
+    for _ in range(4):
+        if cur.dep_ in ("nsubj", "nsubjpass") or cur.head == cur or (stop is not None and cur.head.i == stop.i):
+            return False
+        cur = cur.head
+        if cur.lemma_.lower() in TARGET_LEMMAS:
             return True
-        if a.pos_ in ("VERB", "AUX") and a.dep_ not in ("acl", "xcomp", "pcomp"):
-            break
+        if cur.pos_ in ("VERB", "AUX") and cur.dep_ not in ("acl", "xcomp", "pcomp"):
+            return False
     return False
 
 
@@ -128,12 +132,14 @@ def population(noun: Token | None, root: Token) -> bool:
     return False
 
 
-def background(verb: Token | None, say: Token | None, published: datetime | None) -> bool:
+def background(verb: Token | None, say: Token | None, published: datetime | None, noun: Token | None = None) -> bool:
     """ "in 2011, when 604 people died", "Floods in June 2022 affected 7 million": a year
     before the article's own year attached to the figure's clause marks a past event."""
     if verb is None or published is None:
         return False
     chain = [verb, *_ancestors_to(verb, say, limit=3)]
+    if noun is not None:
+        chain.insert(0, noun)  # "22,000 cholera cases in 2025"
     for v in chain:
         if say is not None and v.i == say.i:
             break
@@ -180,6 +186,6 @@ def not_a_claim(
         return "target"
     if population(noun, root):
         return "population"
-    if background(verb, say, published):
+    if background(verb, say, published, noun):
         return "background"
     return None

@@ -17,10 +17,13 @@ from typing import Any
 from spacy.tokens import Span, Token
 
 from streams.extraction.numbers import VAGUE, Quantity, is_number_word, quantity_from_words
-from streams.extraction.parse import clause_head, ent_text, of_object
+from streams.extraction.parse import clause_head, ent_span, ent_text, of_object
 from streams.extraction.subjects import (
+    AREA_UNITS,
     CONTAINER_NOUNS,
     COUNT_HEADS,
+    COUNT_OBJECT_VERBS,
+    COUNT_SUBJECT_VERBS,
     INTRANSITIVE_MEASURES,
     MEASURE_NOUNS,
     MEASURE_VERBS,
@@ -60,6 +63,14 @@ def num_like(t: Token) -> bool:
     return (t.like_num and low not in ("one",)) or low in VAGUE or low in MAGNITUDE_WORDS or is_number_word(low)
 
 
+def _skipped(t: Token) -> bool:
+    """Numbers inside dates, money, percentages, measurements; an area ("18,400 acres",
+    tagged QUANTITY) is kept because an area burned or flooded can be a claim."""
+    if t.ent_type_ not in SKIP_ENTS:
+        return False
+    return not (t.ent_type_ == "QUANTITY" and any(x.lemma_.lower() in AREA_UNITS for x in ent_span(t)))
+
+
 def quantity_groups(sent: Span) -> Iterator[tuple[list[Token], Quantity]]:
     """Runs of number tokens (with ranges) in a sentence, and the quantity each states."""
     toks = list(sent)
@@ -73,13 +84,13 @@ def quantity_groups(sent: Span) -> Iterator[tuple[list[Token], Quantity]]:
             and toks[i + 1].lower_ == "of"
             and toks[i + 2].lower_ in ("thousands", "millions")
         )
-        if not (num_like(t) or starts_vague) or t.ent_type_ in SKIP_ENTS:
+        if not (num_like(t) or starts_vague) or _skipped(t):
             i += 1
             continue
         j = i
         while j + 1 < n:
             nxt = toks[j + 1]
-            if num_like(nxt) and nxt.ent_type_ not in SKIP_ENTS:
+            if num_like(nxt) and not _skipped(nxt):
                 j += 1
             elif nxt.lower_ in ("-", "–", "to", "and", "of") and j + 2 < n and num_like(toks[j + 2]):
                 if nxt.lower_ == "of" and toks[j].lower_ not in ("tens", "hundreds"):
@@ -208,10 +219,37 @@ def measure_from_modifiers(anchor: Token, group: list[Token]) -> str | None:
     return None
 
 
+_SUFFER_VERBS = frozenset({"suffer", "sustain", "receive", "incur"})
+_UTILITIES = frozenset({"power", "electricity", "water", "service", "internet"})
+
+
+def count_from_verb(verb: Token | None, role: str) -> str | None:
+    """ "deployed 60 boats", "2,300 firefighters were assigned", "28,000 members joined": a
+    plain count, whatever is counted."""
+    if verb is None:
+        return None
+    lem = verb.lemma_.lower()
+    if lem in COUNT_OBJECT_VERBS and role in ("dobj", "nsubjpass"):
+        return "count"
+    if lem in COUNT_SUBJECT_VERBS and role == "nsubj":
+        return "count"
+    return None
+
+
 def measure_from_verb(verb: Token | None, role: str) -> str | None:
     if verb is None:
         return None
     lem = verb.lemma_.lower()
+    if role == "nsubj" and lem in _SUFFER_VERBS:
+        # "three firefighters suffered minor injuries"
+        for c in verb.children:
+            if c.dep_ == "dobj" and c.lemma_.lower() in MEASURE_NOUNS:
+                return MEASURE_NOUNS[c.lemma_.lower()]
+    if role == "nsubj" and any(
+        c.dep_ == "prep" and c.lower_ == "without" and any(p.lemma_.lower() in _UTILITIES for p in c.children)
+        for c in verb.children
+    ):
+        return "without_power"  # "31,000 customers were without power"
     m = MEASURE_VERBS.get(lem)
     if m and (role in ("dobj", "nsubjpass", "attr", "oprd") or lem in INTRANSITIVE_MEASURES):
         # "killed or wounded": a casualty count, not a death toll.

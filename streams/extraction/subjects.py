@@ -45,7 +45,21 @@ MEASURE_NOUNS = {
     "missing": "missing", "arrest": "arrested", "detention": "arrested", "detainee": "arrested",
     "evacuee": "displaced", "displaced": "displaced", "homeless": "displaced",
     "survivor": "survivors", "body": "deaths", "corpse": "deaths",
+    "case": "cases", "infection": "cases",
 }  # fmt: skip
+# Verbs that state how many of something there are, whatever the noun: the object is
+# counted ("deployed 60 boats", "hired 2,000 nurses", "1,100 shelters were opened") ...
+COUNT_OBJECT_VERBS = frozenset({
+    "deploy", "send", "assign", "dispatch", "mobilise", "mobilize", "hire", "station", "open",
+    "record", "register", "count", "field", "commit", "recruit", "employ", "set",
+})  # fmt: skip
+# ... or the subject is ("28,000 of its members joined the strike").
+COUNT_SUBJECT_VERBS = frozenset({"join", "participate", "attend", "number", "gather", "march", "strike",
+                                 "walk", "rally", "protest", "demonstrate"})  # fmt: skip
+# Areas: "burned about 18,400 acres", "flooded 2,000 hectares".
+AREA_UNITS = {"acre": "acres", "hectare": "hectares"}
+AREA_VERBS = {"burn": "burned", "scorch": "burned", "char": "burned", "blacken": "burned",
+              "consume": "burned", "flood": "flooded", "inundate": "flooded", "submerge": "flooded"}  # fmt: skip
 # Verb (or participle) lemmas that make the counted thing a measure.
 MEASURE_VERBS = {
     "kill": "deaths", "die": "deaths", "perish": "deaths", "drown": "deaths",
@@ -58,6 +72,10 @@ MEASURE_VERBS = {
     "capture": "captured", "rescue": "rescued", "lose": "deaths", "trap": "trapped",
     "trapped": "trapped", "relocate": "displaced", "shelter": "displaced",
     "unaccounted": "missing", "affect": "affected", "affected": "affected",
+    "neutralise": "deaths", "neutralize": "deaths", "eliminate": "deaths",
+    "infect": "cases", "sicken": "cases", "close": "closed", "shut": "closed",
+    "postpone": "postponed", "cancel": "cancelled", "ship": "delivered", "deliver": "delivered",
+    "distribute": "delivered", "donate": "delivered", "treat": "treated", "admit": "hospitalized",
 }  # fmt: skip
 # Verbs whose grammatical subject is the counted thing only when intransitive.
 INTRANSITIVE_MEASURES = frozenset({"die", "perish", "drown", "flee", "miss", "missing", "dead"})
@@ -85,6 +103,7 @@ NOT_SUBJECTS = frozenset({
     "degree", "kg", "kilogram", "acre", "hectare", "page", "round", "mph", "age", "times",
     "decade", "century", "centimetre", "centimeter", "inch", "litre", "liter", "gallon",
     "barrel", "share", "vote", "seat", "term", "mm", "cm", "m", "ft", "billion", "million",
+    "millimetre", "millimeter", "storey", "story", "floor", "bed", "dose_rate", "knot",
 })  # fmt: skip
 
 

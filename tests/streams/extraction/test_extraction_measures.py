@@ -1,0 +1,49 @@
+"""Counts beyond deaths and troops: what a verb or head noun says is counted
+(sentences written for these tests)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from schemas.events import ClaimObserved
+
+Extract = Callable[..., list[ClaimObserved]]
+
+
+def _by_value(claims: list[ClaimObserved]) -> dict[float, ClaimObserved]:
+    return {c.value.best: c for c in claims if c.value is not None}
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "measure"),
+    [
+        ("The forestry service said the Pine Ridge blaze had scorched some 6,200 hectares by Friday.",
+         6200, "area_burned_hectares"),
+        ("The utility said about 48,000 customers were without electricity on Sunday.", 48000, "without_power"),
+        ("The fire department said five firefighters had suffered minor injuries.", 5, "injured"),
+        ("The army said it had neutralized 14 militants near the border.", 14, "deaths"),
+        ("Health officials said they had counted 310 cases in the district.", 310, "cases"),
+        ("The ministry said it had shipped 20,000 doses of vaccine to the region.", 20000, "delivered"),
+        ("The city said 45 schools had been closed because of the flooding.", 45, "closed"),
+        ("The navy said it had deployed 12 ships and 800 sailors to the coast.", 12, "count"),
+        ("The union said about 3,500 of its members had joined the walkout.", 3500, "count"),
+        ("The hospital said it had hired 250 temporary nurses.", 250, "count"),
+        ("The agency said 400 rescuers were assigned to the search.", 400, "count"),
+        ("A ministry statement put the number of striking teachers at between 4,000 and 6,000.", 5000, "count"),
+        ("The agency said that 3 officials of the firm had been arrested on Wednesday.", 3, "arrested"),
+        ("The Pine Fire had burned about 8,400 acres by Tuesday morning, according to the forest service.",
+         8400, "area_burned_acres"),
+        ("The mission said hundreds of civilians had sought shelter at its base.", 300, "count"),
+    ],
+)  # fmt: skip
+def test_measures_from_verbs_and_nouns(extract: Extract, text: str, value: float, measure: str) -> None:
+    claims = _by_value(extract(text))
+    assert value in claims, [(c.claim_key, c.value) for c in claims.values()]
+    assert claims[value].measure == measure
+
+
+def test_units_are_not_counted_things(extract: Extract) -> None:
+    cs = extract("The weather office said the city recorded 240 millimetres of rain overnight.")
+    assert cs == []
