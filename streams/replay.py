@@ -160,6 +160,20 @@ class Replayer:
         with gc_paused(self.pause_gc):
             return self._settle()
 
+    def final_wire(self) -> list[bytes]:
+        """:meth:`final` as the JSON bytes ``dumps`` would give for each update,
+        without building the models (``claimwatch replay --final``)."""
+        engine = self.engine
+        engine.reliability.refresh()
+        out = []
+        with gc_paused(self.pause_gc):
+            for key, st in self.states.items():
+                if engine.settle(st):
+                    self._last.pop(key, None)  # rebuilt from the state by final()
+                if st.last is not None:
+                    out.append(engine.update_wire(st, st.last))
+        return out
+
     def _settle(self) -> list[ConsensusUpdated]:
         out = []
         for key, st in self.states.items():

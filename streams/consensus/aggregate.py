@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from operator import attrgetter
 
-from streams.consensus.intervals import weighted_median, weighted_quantile
+from streams.consensus.intervals import INF, weighted_median, weighted_quantile
 from streams.consensus.settings import EngineSettings
 from streams.consensus.state import Obs, Sup
 
@@ -154,21 +154,26 @@ def _estimate(nums: list[Obs], ws: list[float], q: float) -> tuple[Estimate, boo
     points: list[float] = [o.point for o in nums]  # type: ignore[misc]
     best = weighted_median(points, ws)
     core = _shorth(points, ws)
-    lows: list[float] = [nums[i].lo for i in core]  # type: ignore[misc]
-    highs: list[float] = [nums[i].hi for i in core]  # type: ignore[misc]
-    cw = [ws[i] for i in core]
-    lo = weighted_quantile(lows, cw, q)
-    open_w = sum(w for h, w in zip(highs, cw, strict=True) if math.isinf(h))
-    open_high = open_w > 0.0 and open_w * 2.0 > sum(cw) * (1.0 + 1e-12)
-    if open_high:
-        # the published interval closes at the largest figure the core gave
-        hi = max([best, *(points[i] for i in core), *(h for h in highs if not math.isinf(h))])
-    else:
-        # an open-ended statement abstains above: it counts with its lower bound
-        hi = weighted_quantile(
-            [lw if math.isinf(h) else h for h, lw in zip(highs, lows, strict=True)],
-            cw, 1.0 - q,
-        )
+    if len(core) < len(nums):
+        nums = [nums[i] for i in core]
+        ws = [ws[i] for i in core]
+    lows: list[float] = [o.lo for o in nums]  # type: ignore[misc]
+    highs: list[float] = [o.hi for o in nums]  # type: ignore[misc]
+    lo = weighted_quantile(lows, ws, q)
+    hi = INF
+    open_high = False
+    if INF in highs:
+        open_w = sum(w for h, w in zip(highs, ws, strict=True) if h == INF)
+        open_high = open_w * 2.0 > sum(ws) * (1.0 + 1e-12)
+        if open_high:
+            # the published interval closes at the largest figure the core gave
+            figures: list[float] = [o.point for o in nums]  # type: ignore[misc]
+            hi = max([best, *figures, *(h for h in highs if h != INF)])
+        else:
+            # an open-ended statement abstains above: it counts with its lower bound
+            highs = [lw if h == INF else h for h, lw in zip(highs, lows, strict=True)]
+    if not open_high:
+        hi = weighted_quantile(highs, ws, 1.0 - q)
     return (min(lo, best), best, max(hi, best)), open_high
 
 

@@ -119,3 +119,4 @@ def test_feed_lines_gives_the_bytes_of_decoding_and_feeding_models() -> None:
     consumed = Replayer(ConsensusEngine(EngineSettings(), ReliabilityBook()))
     assert consumed.consume_lines(enumerate(lines, 1)) == len(lines)
     assert [dumps(u) for u in consumed.final()] == [dumps(u) for u in fed.final()]
+

@@ -270,3 +270,16 @@ def test_feed_wire_gives_the_same_bytes_as_dumping_feed(make: Any) -> None:
     assert list(wired.feed_wire(events)) == fed_out
     assert orjson.dumps(wired.dump()) == orjson.dumps(fed.dump())
     assert [dumps(u) for u in wired.final()] == [dumps(u) for u in fed.final()]
+
+
+def test_final_wire_gives_the_bytes_of_the_final_models(make: Any) -> None:
+    events = world(make)
+    fed = Replayer(ConsensusEngine(EngineSettings(), ReliabilityBook()))
+    wired = Replayer(ConsensusEngine(EngineSettings(), ReliabilityBook()))
+    list(fed.feed(events[:200]))
+    wired.consume(events[:200])
+    assert wired.final_wire() == [dumps(u) for u in fed.final()]
+    list(fed.feed(events[200:]))
+    list(wired.feed_wire(events[200:]))
+    assert wired.final_wire() == [dumps(u) for u in fed.final()]
+    assert wired.final_wire() == [dumps(u) for u in wired.final()]
