@@ -39,7 +39,7 @@ from streams.consensus.intervals import hedge_interval
 from streams.consensus.observed import Observed, from_model
 from streams.consensus.reliability import ReliabilityBook, record_key
 from streams.consensus.settings import EngineSettings
-from streams.consensus.state import ClaimState, Obs, Snapshot, Sup, from_us
+from streams.consensus.state import ClaimState, Obs, Snapshot, from_us
 from streams.contradiction import Context, Finding, alert_id, cooling_down, detect
 from streams.contradiction.rules import within_tolerance
 
@@ -56,38 +56,6 @@ _new_obs: Callable[[tuple[Any, ...]], Obs] = partial(tuple.__new__, Obs)  # type
 _new_snapshot: Callable[[tuple[Any, ...]], Snapshot] = partial(  # type: ignore[assignment]
     tuple.__new__, Snapshot
 )
-
-
-_SUP_JSON: dict[tuple[Any, ...], tuple[bytes, bytes]] = {}
-
-
-def _supporting_json(supporters: tuple[Sup, ...]) -> orjson.Fragment:
-    """The ``supporting`` list as JSON, equal to serialising the supporter dicts.
-
-    A supporter's source, value, stance and event_id stay the same in every
-    update of its claim while its weight changes, so the JSON around the
-    weight is serialised once and remembered (a bounded memo).
-    """
-    parts = []
-    memo = _SUP_JSON
-    dumps = orjson.dumps
-    for sup in supporters:
-        key = (sup.source, sup.raw, sup.stance, sup.event_id)
-        around = memo.get(key)
-        if around is None:
-            raw = sup.raw
-            head = dumps({
-                "source": sup.source,
-                "value": {"low": raw[0], "best": raw[1], "high": raw[2], "hedge": raw[3]}
-                if raw is not None else None,
-                "stance": sup.stance,
-            })
-            around = (head[:-1] + b',"weight":', b',"event_id":' + dumps(sup.event_id) + b"}")
-            if len(memo) >= 65536:
-                memo.clear()
-            memo[key] = around
-        parts.append(around[0] + dumps(sup.weight) + around[1])
-    return orjson.Fragment(b"[" + b",".join(parts) + b"]")
 
 
 class Step:
@@ -341,9 +309,8 @@ class ConsensusEngine:
         return ConsensusUpdated.model_validate(self._update_dict(state, snap))
 
     @staticmethod
-    def _update_dict(state: ClaimState, snap: Snapshot, wire: bool = False) -> dict[str, Any]:
-        """The ConsensusUpdated as plain data, keys in the model's field order
-        (with ``wire``, the supporters as one pre-serialised JSON fragment)."""
+    def _update_dict(state: ClaimState, snap: Snapshot) -> dict[str, Any]:
+        """The ConsensusUpdated as plain data, keys in the model's field order."""
         est = snap.estimate
         return {
             "type": "ConsensusUpdated",
@@ -353,7 +320,7 @@ class ConsensusEngine:
             "estimate": {"low": est[0], "best": est[1], "high": est[2]}
             if est is not None else None,
             "presence": {"probability": snap.presence} if snap.presence is not None else None,
-            "supporting": _supporting_json(snap.supporters) if wire else [
+            "supporting": [
                 {
                     "source": sup.source,
                     "value": {
@@ -382,7 +349,7 @@ class ConsensusEngine:
         the pydantic model and its dump cost four times the engine's own work
         for the update. A test keeps the two byte-for-byte equal.
         """
-        return orjson.dumps(self._update_dict(state, snap, True), option=orjson.OPT_UTC_Z)
+        return orjson.dumps(self._update_dict(state, snap), option=orjson.OPT_UTC_Z)
 
     def _contradiction(
         self, state: ClaimState, obs: Observed, new: Obs, prev: Obs | None,
@@ -426,7 +393,7 @@ class ConsensusEngine:
             "severity": finding.severity,
             "reason": finding.reason,
             "observation": observation,
-            "consensus_before": self._update_dict(state, before, True),
+            "consensus_before": self._update_dict(state, before),
             "detected_at": observation["observed_at"],
         }, option=orjson.OPT_UTC_Z)
 

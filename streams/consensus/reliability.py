@@ -38,6 +38,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -254,22 +255,23 @@ class ReliabilityBook:
         col_s, col_c, col_st, col_lo, col_pt, col_hi, col_t, col_cf = zip(
             *self._records.values(), strict=True
         )
-        sources, src = np.unique(np.array(col_s), return_inverse=True)
-        claims, claim = np.unique(np.array(col_c), return_inverse=True)
-        stance = np.array(col_st)
+        names, src = _codes(col_s)
+        claim_names, claim = _codes(col_c)
+        stance = np.fromiter(map(_STANCE_CODE.get, col_st, repeat(_OTHER)), dtype=np.int8,
+                             count=len(col_st))
         lo = np.array(col_lo, dtype=np.float64)
         pt = np.array(col_pt, dtype=np.float64)
         hi = np.array(col_hi, dtype=np.float64)
         t = np.array(col_t, dtype=np.float64)
         conf = np.array(col_cf, dtype=np.float64)
-        n_src, n_claims = len(sources), len(claims)
+        n_src, n_claims = len(names), len(claim_names)
         has_number = ~np.isnan(pt)
-        quant_rows = has_number & (stance != "denies")
+        quant_rows = has_number & (stance != _DENIES)
         # presence is learned on claims where someone denied or spoke without a number
         pres_claims = np.zeros(n_claims, dtype=bool)
-        pres_claims[claim[~has_number & (stance != "neutral")]] = True
-        pres_rows = pres_claims[claim] & (stance != "neutral")
-        yes = np.where(stance == "asserts", 1.0, 0.0)
+        pres_claims[claim[~has_number & (stance != _NEUTRAL)]] = True
+        pres_rows = pres_claims[claim] & (stance != _NEUTRAL)
+        yes = np.where(stance == _ASSERTS, 1.0, 0.0)
         cols = (src, claim, t, conf, n_claims, s)
         quant = _Part.build(quant_rows, lo, pt, hi, *cols, numeric=True,
                             half_life_s=s.recency_half_life_s)
@@ -279,7 +281,6 @@ class ReliabilityBook:
         n_eff = np.zeros(n_src)
         for part in parts:
             n_eff += np.bincount(part.src, weights=part.rec, minlength=n_src)
-        names = sources.tolist()
         prior_arr = np.array([self.priors.get(name, -1.0) for name in names])
         has_prior = prior_arr >= 0.0
         prior_n = np.where(has_prior, s.prior_strength, 0.0)
@@ -318,6 +319,18 @@ class ReliabilityBook:
         return dict(zip(names, w.tolist(), strict=True)), dict(
             zip(names, trust.tolist(), strict=True)
         )
+
+
+_ASSERTS, _DENIES, _NEUTRAL, _OTHER = 0, 1, 2, 3
+_STANCE_CODE = {"asserts": _ASSERTS, "denies": _DENIES, "neutral": _NEUTRAL}
+
+
+def _codes(col: tuple[str, ...]) -> tuple[list[str], np.ndarray]:
+    """The sorted distinct names and each row's index among them (what
+    ``np.unique(..., return_inverse=True)`` gives, without numpy string arrays)."""
+    names = sorted(set(col))
+    index = {name: i for i, name in enumerate(names)}
+    return names, np.fromiter(map(index.__getitem__, col), dtype=np.intp, count=len(col))
 
 
 class _Part:
