@@ -36,8 +36,14 @@ GENERIC_HEADS = frozenset({
     "service", "department", "office", "government", "source", "minister", "army",
     "military", "police", "authority", "authorities", "organizer", "organiser", "group",
     "statement", "report", "president", "secretary", "chief", "commander", "governor",
-    "mayor", "he", "she", "they", "it", "we", "i",
+    "mayor", "he", "she", "they", "it", "we", "i", "mission", "union", "charity", "coalition",
+    "observatory", "utility", "council", "delegation", "commission", "institute", "centre",
+    "center", "organisation", "organization", "body", "company", "firm", "hospital", "sheriff",
 })  # fmt: skip
+# A document or statement speaks for whoever made it: "a report by UN experts",
+# "a ministry statement", "the WHO's assessment".
+DOCUMENT_NOUNS = frozenset({"report", "statement", "study", "assessment", "survey", "analysis",
+                            "communique", "bulletin", "release", "update", "briefing"})  # fmt: skip
 PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i"})
 _INTEL = ("intelligence", "spy")
 _KIND_WORDS: list[tuple[tuple[str, ...], str]] = [
@@ -204,16 +210,27 @@ def _span_text(doc: Doc, idxs: list[int]) -> str:
 _NAME_DEPS = frozenset({"compound", "amod", "poss", "nmod", "case", "nummod", "npadvmod"})
 
 
+def _drop_punct(x: Token) -> bool:
+    """Punctuation is left out of a name, except a hyphen or ampersand inside a word
+    ("Sea-Watch", "PG&E")."""
+    if not x.is_punct:
+        return False
+    inside = x.text in ("-", "&") and not x.whitespace_ and x.i > 0 and not x.doc[x.i - 1].whitespace_
+    return not inside
+
+
 def _modifier_tokens(tok: Token, exclude: set[int]) -> list[int]:
     """Indices of ``tok`` and its left name-forming modifiers (subtrees), right preps to/of/for."""
     idxs = [tok.i]
     for c in tok.lefts:
+        if c.is_punct and not _drop_punct(c) and c.i not in exclude:
+            idxs.append(c.i)  # "Open-Arms": the hyphen hangs on the last word
         if c.dep_ in _NAME_DEPS and c.i not in exclude:
-            idxs.extend(x.i for x in c.subtree if (x.i not in exclude and not x.is_punct) or x.tag_ == "POS")
+            idxs.extend(x.i for x in c.subtree if (x.i not in exclude and not _drop_punct(x)) or x.tag_ == "POS")
     for c in tok.rights:
         if c.dep_ == "prep" and c.lower_ in ("to", "of", "for", "at", "in", "on") and c.i not in exclude:
             sub = list(c.subtree)
-            if any(x.pos_ == "PROPN" for x in sub) and len(sub) <= 6:
+            if any(x.pos_ == "PROPN" and x.ent_type_ not in ("DATE", "TIME") for x in sub) and len(sub) <= 6:
                 idxs.extend(x.i for x in sub if x.dep_ not in ("relcl", "acl"))
         if c.dep_ == "case":
             idxs.append(c.i)
@@ -234,6 +251,13 @@ def names_of(head: Token, memory: SourceMemory, doc: Doc) -> list[SourceRef]:
         if h.lower_ in PRONOUNS or h.pos_ == "PRON":
             out.extend(memory.matching(h.lower_) or memory.last())
             continue
+        if h.lemma_.lower() in DOCUMENT_NOUNS:
+            maker = _maker_of(h)
+            if maker is not None:
+                # "a ministry statement": the ministry the article has named.
+                known = memory.matching(maker.lemma_.lower()) if maker.dep_ == "compound" else []
+                out.extend(known or names_of(maker, memory, doc))
+                continue
         # "South Korean and Ukrainian officials": one name per coordinated modifier.
         split_mods = [c for c in h.lefts if c.dep_ in ("amod", "compound") and list(c.conjuncts)]
         if split_mods:
@@ -253,11 +277,14 @@ def names_of(head: Token, memory: SourceMemory, doc: Doc) -> list[SourceRef]:
         for c in h.rights:
             if c.dep_ == "appos" and c.ent_type_ == "PERSON":
                 idxs = [*idxs, *[x.i for x in c.subtree if x.ent_type_ == "PERSON"]]
-            elif c.dep_ == "appos" and c.pos_ == "PROPN" and c.i <= h.i + 2:
-                idxs = [*idxs, *[x.i for x in c.subtree if x.pos_ == "PROPN"]]
+            elif c.dep_ == "appos" and c.pos_ == "PROPN" and c.i <= h.i + 4:
+                idxs = [*idxs, *[x.i for x in c.subtree if x.pos_ == "PROPN" or (x.is_punct and not _drop_punct(x))]]
         name = _clean_name(_span_text(doc, idxs))
         if not name:
             continue
+        alias = _known_as(h)
+        if alias and alias not in name:
+            name = f"{name} ({alias})"  # "the California fire agency, known as Cal Fire"
         ref = SourceRef(name, source_kind(name, h), h.lemma_.lower())
         ref = _resolve(ref, h, memory, doc)
         out.append(_canonical(ref, h, doc))
@@ -290,6 +317,38 @@ def _canonical(ref: SourceRef, head: Token, doc: Doc) -> SourceRef:
             if _ACRONYM.match(w) and gaz.nationality(w) is None:
                 return SourceRef(w, ref.kind, ref.head_lemma, ref.explicit, ref.name)
     return ref
+
+
+def _maker_of(doc_noun: Token) -> Token | None:
+    """Who made a report or statement: "a report by U.N. experts" -> experts, "a ministry
+    statement" -> ministry, "the agency's report" -> agency."""
+    for c in doc_noun.children:
+        if c.dep_ == "prep" and c.lower_ in ("by", "from"):
+            for p in c.children:
+                if p.dep_ == "pobj":
+                    return p
+    for c in doc_noun.children:
+        if c.dep_ == "poss" and c.pos_ in ("NOUN", "PROPN"):
+            return c
+    for c in reversed(list(doc_noun.lefts)):
+        if c.dep_ == "compound" and c.pos_ in ("NOUN", "PROPN"):
+            return c
+    return None
+
+
+def _known_as(head: Token) -> str | None:
+    """ "X, known as Cal Fire": the short name the article goes on to use."""
+    for c in head.children:
+        if c.dep_ == "acl" and c.lower_ in ("known", "called", "dubbed"):
+            for p in c.children:
+                if p.dep_ == "prep" and p.lower_ == "as":
+                    for o in p.children:
+                        if o.dep_ == "pobj":
+                            return " ".join(doc_tok.text for doc_tok in o.subtree).strip()
+            for o in c.children:
+                if o.dep_ in ("oprd", "attr", "dobj") and o.pos_ == "PROPN":
+                    return " ".join(t.text for t in o.subtree).strip()
+    return None
 
 
 def _agent_of(tok: Token) -> Token | None:
@@ -428,20 +487,38 @@ def subject_of(verb: Token) -> Token | None:
     return None
 
 
-def according_to(sent: Span) -> Token | None:
-    """The noun after "according to" in a sentence, if any."""
+def according_to(sent: Span, near: Token | None = None) -> Token | None:
+    """The noun after "according to" in a sentence, if any. With several ("12,000 according
+    to the police, and 100,000 according to organisers"), the first one after ``near``."""
+    found = _all_according_to(sent)
+    if near is not None and len(found) > 1:
+        after = [p for p in found if p.i > near.i]
+        return after[0] if after else found[-1]
+    return found[0] if found else None
+
+
+def _all_according_to(sent: Span) -> list[Token]:
+    out: list[Token] = []
     for t in sent:
-        if t.lower_ == "according":
-            for c in t.children:
-                if c.lower_ == "to":
-                    for p in c.children:
-                        if p.dep_ == "pobj":
-                            return p
-            nxt = t.nbor(1) if t.i + 1 < len(t.doc) else None
-            if nxt is not None and nxt.lower_ == "to":
-                for p in nxt.children:
-                    if p.dep_ == "pobj":
-                        return p
+        p = _according_obj(t)
+        if p is not None:
+            out.append(p)
+    return out
+
+
+def _according_obj(t: Token) -> Token | None:
+    if t.lower_ != "according":
+        return None
+    for c in t.children:
+        if c.lower_ == "to":
+            for p in c.children:
+                if p.dep_ == "pobj":
+                    return p
+    nxt = t.nbor(1) if t.i + 1 < len(t.doc) else None
+    if nxt is not None and nxt.lower_ == "to":
+        for p in nxt.children:
+            if p.dep_ == "pobj":
+                return p
     return None
 
 
@@ -471,8 +548,11 @@ def _plausible_source(subj: Token | None, anchor: Token) -> bool:
     return not any(a.i == subj.i for a in anchor.ancestors if a.dep_ not in ("ccomp", "ROOT"))
 
 
-def sources_for(tok: Token, sent: Span, memory: SourceMemory) -> tuple[list[SourceRef], Token | None]:
-    """The sources of a claim anchored at ``tok``, and the reporting verb used (if any)."""
+def sources_for(
+    tok: Token, sent: Span, memory: SourceMemory, near: Token | None = None
+) -> tuple[list[SourceRef], Token | None]:
+    """The sources of a claim anchored at ``tok``, and the reporting verb used (if any).
+    ``near`` is the figure itself, which picks among several "according to" phrases."""
     doc = sent.doc
     verb = reporting_verb(tok)
     if verb is not None and verb.i > tok.i and any(t.text == ";" for t in sent.doc[tok.i : verb.i]):
@@ -494,7 +574,18 @@ def sources_for(tok: Token, sent: Span, memory: SourceMemory) -> tuple[list[Sour
             refs = names_of(subj, memory, doc)
             if refs:
                 return refs, verb
-    acc = according_to(sent)
+    # "..., a report by U.N. experts says, according to diplomats": the report's authors are
+    # the original speaker, the diplomats only relay it.
+    for t in sent:
+        if t.pos_ == "VERB" and t.lemma_.lower() in _TRAILING_SAY and subject_of(t) is None:
+            for k in range(t.i - 1, max(sent.start, t.i - 8) - 1, -1):
+                if doc[k].lemma_.lower() in DOCUMENT_NOUNS:
+                    maker = _maker_of(doc[k])
+                    refs = names_of(maker, memory, doc) if maker is not None else []
+                    if refs:
+                        return refs, t
+                    break
+    acc = according_to(sent, near or tok)
     if acc is not None:
         refs = names_of(acc, memory, doc)
         if refs:

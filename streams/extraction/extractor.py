@@ -246,6 +246,8 @@ class Extractor:
                         _set_topic(ctx, d.subject, d.loc)
             if says:
                 self._remember_sources(says, ctx)
+            if has_num or has_subject:
+                self._remember_according(sent, ctx)
             self._note_places(sent, ctx)
         return self._finish(article, text, drafts)
 
@@ -427,7 +429,7 @@ class Extractor:
             scope = [*part_of.subject.scope, *([part_scope] if part_scope else []), *scope]
         subject = SubjectRef(cls, nat, tuple(dict.fromkeys(scope)))
         # Source and stance.
-        sources, say = attribution.sources_for(verb if verb is not None else anchor, sent, ctx.memory)
+        sources, say = attribution.sources_for(verb if verb is not None else anchor, sent, ctx.memory, group[-1])
         if filters.not_a_claim(group, root, noun, verb, say, ctx.article.published_at) is not None:
             return None
         predicate = verb if verb is not None else anchor
@@ -590,6 +592,14 @@ class Extractor:
             if subj is None or subj.pos_ == "PRON":
                 continue
             refs = attribution.names_of(subj, ctx.memory, t.doc)
+            ctx.memory.remember([r for r in refs if r.explicit])
+
+    def _remember_according(self, sent: Span, ctx: _Context) -> None:
+        """ "according to the Department of X" also names a source the next sentence can call
+        "the department"."""
+        acc = attribution.according_to(sent)
+        if acc is not None:
+            refs = attribution.names_of(acc, ctx.memory, sent.doc)
             ctx.memory.remember([r for r in refs if r.explicit])
 
     def _story_location(self, doc: Doc) -> Loc | None:

@@ -64,11 +64,16 @@ def num_like(t: Token) -> bool:
 
 
 def _skipped(t: Token) -> bool:
-    """Numbers inside dates, money, percentages, measurements; an area ("18,400 acres",
-    tagged QUANTITY) is kept because an area burned or flooded can be a claim."""
+    """Numbers inside dates, money, percentages and measurements. An area ("18,400 acres")
+    is kept because an area burned or flooded can be a claim."""
     if t.ent_type_ not in SKIP_ENTS:
         return False
-    return not (t.ent_type_ == "QUANTITY" and any(x.lemma_.lower() in AREA_UNITS for x in ent_span(t)))
+    if t.ent_type_ != "QUANTITY":
+        return True
+    # QUANTITY is a measurement only when it names a unit ("10 km"); the small model also
+    # tags bare ranges ("between 9,000 and 11,000") as QUANTITY.
+    units = [x for x in ent_span(t) if x.pos_ in ("NOUN", "PROPN") and not num_like(x)]
+    return bool(units) and not all(x.lemma_.lower() in AREA_UNITS for x in units)
 
 
 def quantity_groups(sent: Span) -> Iterator[tuple[list[Token], Quantity]]:

@@ -1,0 +1,62 @@
+"""Who asserts a figure: relays, documents, carried-over names, several sources in one
+sentence (sentences written for these tests)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from schemas.events import ClaimObserved
+
+Extract = Callable[..., list[ClaimObserved]]
+
+
+def _source_of(claims: list[ClaimObserved], value: float) -> str:
+    hits = [c.source.name for c in claims if c.value is not None and c.value.best == value]
+    assert len(hits) == 1, [(c.claim_key, c.value, c.source.name) for c in claims]
+    return hits[0]
+
+
+def test_each_figure_takes_its_own_according_to(extract: Extract) -> None:
+    cs = extract(
+        "A rally in Porto on May 2 drew 9,000 people according to the city police, and 60,000 according to organisers."
+    )
+    assert "police" in _source_of(cs, 9000)
+    assert "organisers" in _source_of(cs, 60000)
+
+
+def test_report_by_experts_relayed_by_diplomats(extract: Extract) -> None:
+    cs = extract(
+        "About 2,000 Eritrean soldiers are deployed in Tigray, a leaked report by African Union monitors says, "
+        "according to diplomats who have read it."
+    )
+    assert "monitors" in _source_of(cs, 2000)
+
+
+def test_ministry_statement_is_the_ministry_named_before(extract: Extract) -> None:
+    cs = extract(
+        "The Ministry of Education said the strike was small. "
+        "A ministry statement on Tuesday put the number of striking teachers at 4,000."
+    )
+    assert _source_of(cs, 4000) == "Ministry of Education"
+
+
+def test_the_mission_added_takes_its_full_name(extract: Extract) -> None:
+    cs = extract(
+        "The African Union mission, AMISOM, said it had 19,000 troops in Somalia. "
+        "The mission added that 300 civilians had sought shelter at its base in Baidoa."
+    )
+    assert _source_of(cs, 300) == _source_of(cs, 19000)
+
+
+def test_department_named_in_according_to_is_carried(extract: Extract) -> None:
+    cs = extract(
+        "The blaze had burned 3,000 acres, according to the Oregon Department of Forestry, known as ODF Fire. "
+        "The department said 450 firefighters were assigned to the fire."
+    )
+    src = _source_of(cs, 450)
+    assert "Oregon Department of Forestry" in src and "ODF Fire" in src
+
+
+def test_hyphenated_names_keep_their_spelling(extract: Extract) -> None:
+    cs = extract("The charity Open-Arms, whose ship reached the scene first, said 14 people had drowned.")
+    assert "Open-Arms" in _source_of(cs, 14)
