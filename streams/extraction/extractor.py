@@ -28,6 +28,7 @@ from schemas.events import Article, ClaimObserved, Evidence, Source, Value
 from streams.extraction import attribution, filters, stance
 from streams.extraction.attribution import SourceMemory, SourceRef
 from streams.extraction.dates import as_of_for
+from streams.extraction.events import sentence_event, story_event
 from streams.extraction.locations import (
     PLACE_NOUNS,
     Loc,
@@ -118,6 +119,7 @@ class _Context:
     quantities: list[_Draft] = field(default_factory=list)
     dateline: set[int] = field(default_factory=set)
     recent_place: Loc | None = None
+    story_event: str | None = None  # "" once looked up and not found
 
 
 class Extractor:
@@ -427,7 +429,10 @@ class Extractor:
             scope.append(SCOPE_VERBS[verb.lemma_.lower()])
         if part_of is not None:
             scope = [*part_of.subject.scope, *([part_scope] if part_scope else []), *scope]
-        subject = SubjectRef(cls, nat, tuple(dict.fromkeys(scope)))
+        event = None if cls == _TROOPS else self._event(sent, ctx)
+        if cls == "protesters" and event in ("protest", "strike"):
+            event = None  # protesters already name their event
+        subject = SubjectRef(cls, nat, tuple(dict.fromkeys(scope)), event)
         # Source and stance.
         sources, say = attribution.sources_for(verb if verb is not None else anchor, sent, ctx.memory, group[-1])
         if filters.not_a_claim(group, root, noun, verb, say, ctx.article.published_at) is not None:
@@ -498,6 +503,16 @@ class Extractor:
             place = getattr(self._doc_location(ctx.doc), "place", None)
         return place.country if place is not None else None
 
+    def _event(self, sent: Span, ctx: _Context) -> str | None:
+        """The event a figure belongs to: its sentence's, else the lede's."""
+        ev = sentence_event(sent)
+        if ev is not None:
+            return ev
+        if ctx.story_event is None:
+            m = _DATELINE.match(ctx.doc.user_data.get("cw_text") or "")
+            ctx.story_event = story_event(ctx.doc, m.end() if m else 0) or ""
+        return ctx.story_event or None
+
     def _story(self, ctx: _Context) -> Loc | None:
         if not ctx.doc_loc_done:
             ctx.doc_loc = self._story_location(ctx.doc)
@@ -526,7 +541,7 @@ class Extractor:
         loc = location_in(anchor, exclude, self._gaz, anchor) or self._story(ctx)
         as_of = as_of_for(sent, verb, say, ctx.article.published_at)
         conf = 0.75 if sources else 0.5
-        return _Draft(SubjectRef("area"), measure, loc, q, st, sources, sent, as_of, conf)
+        return _Draft(SubjectRef("area", event=self._event(sent, ctx)), measure, loc, q, st, sources, sent, as_of, conf)
 
     # -- presence -----------------------------------------------------------------
     def _presence_drafts(self, sent: Span, ctx: _Context, has_counts: bool) -> list[_Draft]:

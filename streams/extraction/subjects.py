@@ -132,11 +132,14 @@ def _plural(lemma: str) -> str:
 
 @dataclass(frozen=True)
 class SubjectRef:
-    """A canonical subject: ``noun`` ("troops"), ``nationality`` demonym or None, scope words."""
+    """A canonical subject: ``noun`` ("troops"), ``nationality`` demonym or None, scope words,
+    and the ``event`` it belongs to ("earthquake"), so the dead of two disasters in one
+    country never share a key."""
 
     noun: str
     nationality: str | None = None
     scope: tuple[str, ...] = ()
+    event: str | None = None
 
     @property
     def base_name(self) -> str:
@@ -144,13 +147,16 @@ class SubjectRef:
 
     @property
     def name(self) -> str:
+        name = self.base_name
+        if self.event:
+            name = f"{name} ({self.event})"
         if self.scope:
-            return f"{self.base_name} ({' '.join(self.scope)})"
-        return self.base_name
+            name = f"{name} ({' '.join(self.scope)})"
+        return name
 
     @property
     def base_slug(self) -> str:
-        return slugify(self.base_name)
+        return slugify(f"{self.event} {self.base_name}" if self.event else self.base_name)
 
     @property
     def slug(self) -> str:
@@ -159,7 +165,7 @@ class SubjectRef:
         return self.base_slug
 
     def without_scope(self) -> SubjectRef:
-        return SubjectRef(self.noun, self.nationality, ())
+        return SubjectRef(self.noun, self.nationality, (), self.event)
 
 
 def claim_key(subject: SubjectRef, measure: str, location_slug: str | None) -> str:

@@ -397,9 +397,10 @@ def test_part_of_a_figure_is_a_sub_scope(extract: Extract) -> None:
         "the regional governor said."
     )
     part = one(cs, best=5)
-    assert part.claim_key == "civilians/children:deaths@odesa"
-    assert part.parent_key == "civilians:deaths@odesa"
-    assert one(cs, best=30).claim_key == "civilians:injured@odesa"
+    # The event (a missile strike) qualifies the subject; the part keeps its parent's key.
+    assert part.claim_key == "airstrike-civilians/children:deaths@odesa"
+    assert part.parent_key == "airstrike-civilians:deaths@odesa"
+    assert one(cs, best=30).claim_key == "airstrike-civilians:injured@odesa"
     assert all(c.source.name == "regional governor" for c in cs)
 
 

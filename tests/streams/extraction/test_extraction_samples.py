@@ -36,7 +36,7 @@ def test_samples_yield_claims_and_a_later_contradiction(extractor: Extractor) ->
     assert any(abs(c.value.best - first.value.best) / first.value.best > 0.25 for c in later if c.value and first.value)
     presence = by_key["north-korean-troops:presence@russia"]
     assert {"asserts", "denies"} <= {c.stance for c in presence}
-    quake = by_key["people:deaths@turkey"]
+    quake = by_key["earthquake-people:deaths@turkey"]
     assert sorted(c.value.best for c in quake if c.value) == [1100, 4850]
     crowd = by_key["protesters:count@lisbon"]
     assert {c.source.kind for c in crowd} >= {"police", "organizers"}

@@ -1,0 +1,50 @@
+"""The event a figure belongs to keeps two disasters in one country apart, and stays the
+same across wordings of one event (sentences written for these tests)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from schemas.events import ClaimObserved
+
+Extract = Callable[..., list[ClaimObserved]]
+
+
+def _key(claims: list[ClaimObserved], value: float) -> str:
+    return next(c.claim_key for c in claims if c.value is not None and c.value.best == value)
+
+
+def test_two_disasters_in_one_country_get_two_keys(extract: Extract) -> None:
+    quake = extract("Officials said 210 people were killed when a quake hit northern Peru.")
+    flood = extract("Officials said 35 people were killed by floods in northern Peru.")
+    assert _key(quake, 210) != _key(flood, 35)
+    assert _key(quake, 210).startswith("earthquake-people:deaths")
+    assert _key(flood, 35).startswith("flood-people:deaths")
+
+
+def test_synonyms_share_one_event(extract: Extract) -> None:
+    a = extract("The agency said 40 people died in the tremor in Peru.")
+    b = extract("The Red Cross said about 44 people were killed in the earthquake in Peru.")
+    assert _key(a, 40) == _key(b, 44)
+
+
+def test_lede_event_carries_to_later_figures(extract: Extract) -> None:
+    cs = extract(
+        "QUITO - A wildfire near Loja has destroyed 60 homes, firefighters said on Monday.\n\n"
+        "The Red Cross said 900 people were staying in shelters."
+    )
+    assert _key(cs, 900).startswith("fire-people")
+
+
+def test_capsized_boat_is_a_shipwreck_and_drone_strike_an_airstrike(extract: Extract) -> None:
+    cs = extract(
+        "The coast guard said 19 people drowned after their boat capsized near Crete. "
+        "A local official said 7 civilians were killed in a drone strike on a market in Gao."
+    )
+    assert _key(cs, 19).startswith("shipwreck-")
+    assert _key(cs, 7).startswith("airstrike-civilians")
+
+
+def test_troop_counts_take_no_event(extract: Extract) -> None:
+    cs = extract("Officials said about 4,000 Kenyan troops were sent to Haiti to join the fighting.")
+    assert _key(cs, 4000) == "kenyan-troops:count@haiti"
