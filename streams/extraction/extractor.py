@@ -38,6 +38,7 @@ from streams.extraction.locations import (
     location_in,
     location_in_sentence,
     make_loc,
+    other_clauses,
     source_tokens,
     specificity,
     under_loc_prep,
@@ -88,6 +89,9 @@ DEFAULT_MAX_CHARS = 200_000
 _TROOPS = "troops"
 _TAKE_LIFE = frozenset({"claim", "take", "cost", "lose"})
 _TROOP_LEMMAS = frozenset(TROOP_NOUNS)
+# "reached the country", "had 11,500 personnel in the east": the story's country.
+_COUNTRY_WORDS = frozenset({"country", "nation", "east", "west", "north", "south", "northeast",
+                            "northwest", "southeast", "southwest"})  # fmt: skip
 # "ANKARA (Meridian Wire) - ", "GOMA, DR Congo (Great Rivers Wire) - ", "NAPA, Calif. - "
 _DATELINE = re.compile(r"^\s*([A-Z][A-Z .'’-]+?)(?:,[^\n()–—]{1,40}?)?\s*(?:\([^)\n]{1,60}\))?\s*(?:-|–|—|--)\s+")
 
@@ -483,7 +487,7 @@ class Extractor:
                     cands.append(c)
                     ranks.append(specificity(c[0], c[1], t))
             return best_location(cands, ranks) or ctx.recent_place
-        country = next((t for t in top.subtree if t.lower_ == "country"), None)
+        country = next((t for t in top.subtree if t.lower_ in _COUNTRY_WORDS), None)
         if country is not None and any(c.lower_ == "the" for c in country.children):
             iso = self._story_country(ctx)
             p = self._gaz.country(iso) if iso else None
@@ -521,8 +525,9 @@ class Extractor:
 
     def _note_places(self, sent: Span, ctx: _Context) -> None:
         """The last place a sentence names, for "there" in the next one."""
+        aside = other_clauses(sent.root)  # "..., where the Surma river rose": not the focus
         for t in reversed(sent):
-            if (t.ent_iob_ == "B" or t.pos_ == "PROPN") and t.i not in ctx.dateline:
+            if (t.ent_iob_ == "B" or t.pos_ == "PROPN") and t.i not in ctx.dateline and t.i not in aside:
                 c = loc_candidate(t, self._gaz)
                 if c is not None:
                     ctx.recent_place = make_loc(*c)

@@ -137,7 +137,11 @@ def background(verb: Token | None, say: Token | None, published: datetime | None
     before the article's own year attached to the figure's clause marks a past event."""
     if verb is None or published is None:
         return False
-    chain = [verb, *_ancestors_to(verb, say, limit=3)]
+    chain = [verb]
+    for a in _ancestors_to(verb, say, limit=3):
+        if chain[-1].dep_ == "conj":
+            break  # "sealed twice in 2025, and 3 officials were arrested": its own time
+        chain.append(a)
     if noun is not None:
         chain.insert(0, noun)  # "22,000 cholera cases in 2025"
     for v in chain:

@@ -19,7 +19,7 @@ TROOP_NOUNS = frozenset({
     "troop", "troops", "soldier", "personnel", "fighter", "force", "forces", "serviceman",
     "servicemen", "servicemember", "mercenary", "commando", "marine", "paratrooper",
     "conscript", "recruit", "combatant", "infantryman", "militant", "sailor", "airman",
-    "reservist", "guardsman", "special forces",
+    "reservist", "guardsman", "special forces", "peacekeeper", "gunman", "insurgent", "rebel",
 })  # fmt: skip
 PEOPLE_NOUNS = frozenset({
     "people", "person", "resident", "individual", "victim", "body", "villager",

@@ -46,3 +46,12 @@ def test_figures_that_are_not_claims(extract: Extract, text: str, kept: set[floa
     values = _values(extract(text, published_at="2026-05-14T10:00:00Z"))
     assert kept <= values, values
     assert not (dropped & values), values
+
+
+def test_a_past_year_in_a_coordinated_clause_does_not_date_the_figure(extract: Extract) -> None:
+    cs = extract(
+        "The agency said the mine had been closed twice in 2023 for safety breaches, "
+        "and that 4 managers had been arrested on Monday.",
+        published_at="2026-05-14T10:00:00Z",
+    )
+    assert 4 in _values(cs)

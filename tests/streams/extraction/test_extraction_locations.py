@@ -108,3 +108,19 @@ def test_the_country_is_the_story_country(extract: Extract) -> None:
         "The interior ministry said 21,000 migrants had reached the country by sea this year."
     )
     assert _locs(cs)[21000] == "Spain"
+
+
+def test_there_skips_a_place_in_a_relative_clause(extract: Extract) -> None:
+    cs = extract(
+        "The agency said 20 of the deaths were in Kasese district, where the Nyamwamba river burst its banks. "
+        "Officials there said 15 people were missing."
+    )
+    assert same_location(_locs(cs)[15], "Kasese")
+
+
+def test_in_the_east_is_the_story_country(extract: Extract) -> None:
+    cs = extract(
+        "JUBA - Fighting spread across South Sudan on Monday. "
+        "The U.N. mission said it had about 14,000 peacekeepers in the east."
+    )
+    assert same_location(_locs(cs)[14000], "South Sudan")
