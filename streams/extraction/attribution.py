@@ -43,7 +43,8 @@ GENERIC_HEADS = frozenset({
 # A document or statement speaks for whoever made it: "a report by UN experts",
 # "a ministry statement", "the WHO's assessment".
 DOCUMENT_NOUNS = frozenset({"report", "statement", "study", "assessment", "survey", "analysis",
-                            "communique", "bulletin", "release", "update", "briefing"})  # fmt: skip
+                            "communique", "bulletin", "release", "update", "briefing", "review",
+                            "audit", "investigation", "inquiry", "memo", "dossier", "letter"})  # fmt: skip
 PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i"})
 _INTEL = ("intelligence", "spy")
 _KIND_WORDS: list[tuple[tuple[str, ...], str]] = [
@@ -506,6 +507,20 @@ def _all_according_to(sent: Span) -> list[Token]:
     return out
 
 
+def _relayed_statement(acc: Token) -> tuple[Token, Token] | None:
+    """(reporting verb, its subject) when "according to X" hangs on someone else's statement."""
+    according = acc.head.head if acc.head.lower_ == "to" else None
+    if according is None or according.lower_ != "according":
+        return None
+    verb = according.head
+    if verb.pos_ != "VERB" or verb.lemma_.lower() not in SAY_LEMMAS or _not_reporting(verb):
+        return None  # "the cyclone claimed the lives of 50, according to ..." is no statement
+    subj = subject_of(verb)
+    if subj is None or subj.pos_ not in ("NOUN", "PROPN") or subj.lemma_.lower() in _NOT_SPEAKERS:
+        return None
+    return verb, subj
+
+
 def _according_obj(t: Token) -> Token | None:
     if t.lower_ != "according":
         return None
@@ -586,6 +601,12 @@ def sources_for(
                         return refs, t
                     break
     acc = according_to(sent, near or tok)
+    relayed = _relayed_statement(acc) if acc is not None else None
+    if relayed is not None:
+        # "a report by U.N. experts says, according to diplomats": the diplomats relay it.
+        refs = names_of(relayed[1], memory, doc)
+        if refs:
+            return refs, relayed[0]
     if acc is not None:
         refs = names_of(acc, memory, doc)
         if refs:

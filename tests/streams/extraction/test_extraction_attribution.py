@@ -60,3 +60,11 @@ def test_department_named_in_according_to_is_carried(extract: Extract) -> None:
 def test_hyphenated_names_keep_their_spelling(extract: Extract) -> None:
     cs = extract("The charity Open-Arms, whose ship reached the scene first, said 14 people had drowned.")
     assert "Open-Arms" in _source_of(cs, 14)
+
+
+def test_according_to_on_someone_elses_statement_is_a_relay(extract: Extract) -> None:
+    cs = extract(
+        "BAMAKO - About 1,200 Chadian soldiers are fighting in northern Mali, an internal review by "
+        "European Union inspectors says, according to officials who have seen it."
+    )
+    assert "inspectors" in _source_of(cs, 1200)

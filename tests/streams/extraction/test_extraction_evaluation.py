@@ -16,6 +16,9 @@ def test_sources_name_the_same_thing() -> None:
     assert not same_source("South Korean officials", "South Korea's National Intelligence Service")
     assert not same_source("South Korean officials", "Ukrainian officials")
     assert not same_source("police", "organisers")
+    # "United Nations" and "U.N." are one spelling.
+    assert same_source("United Nations monitors", "U.N. Panel of Monitors")
+    assert not same_source("United Nations monitors", "African Union monitors")
 
 
 def test_locations_name_the_same_thing() -> None:
