@@ -55,7 +55,7 @@ def consensus(
     if len(obs) == 1:
         return _single(obs[0], weight_of, settings, presence_prior_weight)
     s = settings
-    newest = max(o.t for o in obs)
+    newest = max([o.t for o in obs])
     half_life_us = s.recency_half_life_s * 1e6
     presence_half_life_us = s.presence_half_life_s * 1e6
     min_conf = s.min_confidence

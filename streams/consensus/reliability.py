@@ -101,6 +101,7 @@ class ReliabilityBook:
         self.priors = {k: min(max(float(v), 1e-3), 1.0 - 1e-3) for k, v in (priors or {}).items()}
         self._records: dict[str, tuple[Any, ...]] = {}
         self._weights: dict[str, float] = {}
+        self._lookup: _Lookup | None = None
         self._trust: dict[str, float] = {}
         self._pending = 0
         self._refresh_at = max(1, self.settings.refresh_min)
@@ -182,7 +183,10 @@ class ReliabilityBook:
         self._maybe_refresh()
         weights, priors, default = self._weights, self.priors, self._default
         if not priors:
-            return lambda source: weights.get(source, default)
+            table = self._lookup
+            if table is None or table.default != default or table.source is not weights:
+                table = self._lookup = _Lookup(weights, default)
+            return table.__getitem__
 
         def lookup(source: str) -> float:
             w = weights.get(source)
@@ -331,6 +335,22 @@ def _codes(col: tuple[str, ...]) -> tuple[list[str], np.ndarray]:
     names = sorted(set(col))
     index = {name: i for i, name in enumerate(names)}
     return names, np.fromiter(map(index.__getitem__, col), dtype=np.intp, count=len(col))
+
+
+class _Lookup(dict[str, float]):
+    """The weights as a dict whose misses give the default weight: ``lookup[source]``
+    is one C call, where a ``lambda`` around ``dict.get`` is a Python frame per
+    source per event."""
+
+    __slots__ = ("default", "source")
+
+    def __init__(self, weights: dict[str, float], default: float) -> None:
+        super().__init__(weights)
+        self.default = default
+        self.source = weights
+
+    def __missing__(self, key: str) -> float:
+        return self.default
 
 
 class _Part:

@@ -66,12 +66,7 @@ class Obs(NamedTuple):
 
     def same_statement(self, other: Obs) -> bool:
         """Same stance and same interval: a repetition, whatever the wording."""
-        return (
-            self.stance == other.stance
-            and self.lo == other.lo
-            and self.point == other.point
-            and self.hi == other.hi
-        )
+        return self[2:6] == other[2:6]  # (stance, lo, point, hi), compared in C
 
     def to_list(self) -> list[Any]:
         return [
