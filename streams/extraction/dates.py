@@ -18,6 +18,8 @@ from spacy.tokens import Span, Token
 
 from streams.extraction.parse import ent_span, nearest_verb
 
+# Reporting verbs whose date dates what they report (kept here to avoid an import cycle).
+_SAYING = frozenset({"say", "tell", "add", "state", "report", "announce", "confirm", "estimate", "put"})
 _WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
 _MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
 _MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
@@ -114,7 +116,8 @@ def resolve_date(phrase: str, published_at: datetime | None) -> datetime | None:
         prev = pub.replace(day=1) - timedelta(days=1)
         return prev.replace(day=15) if prev.day >= 15 else prev
     if re.search(r"\blast week\b", p):
-        return pub - timedelta(days=7)
+        # The middle (Wednesday) of the previous Monday-Sunday week.
+        return pub - timedelta(days=pub.weekday() + 7) + timedelta(days=2)
     if re.search(r"\b(this week|recent days|past few days|past days|in recent weeks)\b", p):
         return pub
     if re.search(r"\bnext week\b", p):
@@ -137,8 +140,10 @@ def as_of_for(sent: Span, verb: Token | None, say: Token | None, published: date
     top = verb if verb is not None else say
     scope = {t.i for t in top.subtree} if top is not None else set()
     for t in sent:
-        if t.ent_iob_ != "B" or t.ent_type_ != "DATE":
+        if t.ent_iob_ != "B" or t.ent_type_ not in ("DATE", "TIME"):
             continue
+        if t.ent_type_ == "TIME" and not any(x.lower_ in _WEEKDAYS for x in ent_span(t)):
+            continue  # "at 3 p.m." dates nothing; "Wednesday night" does
         ent = ent_span(t)
         if ent.root.dep_ == "poss":
             continue  # "Monday's earthquake" names an event, not the date of the figure
@@ -151,6 +156,8 @@ def as_of_for(sent: Span, verb: Token | None, say: Token | None, published: date
             ranked.append((0, ent.text))  # "struck on Monday, killing 1,200"
         elif say is not None and v == say:
             ranked.append((1, ent.text))
+        elif verb is not None and v is not None and v.lemma_.lower() in _SAYING and v in verb.ancestors:
+            ranked.append((1, ent.text))  # "the governor said on Tuesday that ... officials counted 230"
         elif v is not None and v.i in scope and v.dep_ in ("acl", "xcomp"):
             ranked.append((2, ent.text))
     for _, text in sorted(ranked, key=lambda r: r[0]):

@@ -124,6 +124,7 @@ class _Context:
     dateline: set[int] = field(default_factory=set)
     recent_place: Loc | None = None
     story_event: str | None = None  # "" once looked up and not found
+    statement_dates: dict[str, datetime] = field(default_factory=dict)
 
 
 class Extractor:
@@ -469,6 +470,12 @@ class Extractor:
         if inherited:
             conf -= 0.1
         as_of = as_of_for(sent, verb, say, ctx.article.published_at)
+        if as_of == ctx.article.published_at and sources and _carried(say):
+            # "The agency added that ...": the date of that source's statement.
+            as_of = ctx.statement_dates.get(sources[0].name, as_of)
+        if as_of != ctx.article.published_at and as_of is not None:
+            for s in sources:
+                ctx.statement_dates[s.name] = as_of
         return _Draft(subject, measure, loc, q, st, sources, sent, as_of, max(0.05, conf))
 
     def _deictic_location(self, top: Token, sent: Span, exclude: set[int], ctx: _Context) -> Loc | None:
@@ -613,6 +620,10 @@ class Extractor:
                 continue
             refs = attribution.names_of(subj, ctx.memory, t.doc)
             ctx.memory.remember([r for r in refs if r.explicit])
+            when = as_of_for(t.sent, t, t, ctx.article.published_at)
+            if when is not None and when != ctx.article.published_at:
+                for r in refs:
+                    ctx.statement_dates.setdefault(r.name, when)
 
     def _remember_according(self, sent: Span, ctx: _Context) -> None:
         """ "according to the Department of X" also names a source the next sentence can call
@@ -755,6 +766,20 @@ class Extractor:
                     )
                 )
         return out
+
+
+def _carried(say: Token | None) -> bool:
+    """ "It said", "The agency added": a speaker named earlier, not a new statement."""
+    subj = attribution.subject_of(say) if say is not None else None
+    if subj is None:
+        return False
+    if subj.pos_ == "PRON":
+        return True
+    return (
+        subj.lemma_.lower() in attribution.GENERIC_HEADS
+        and any(c.dep_ == "det" and c.lower_ == "the" for c in subj.children)
+        and not any(t.pos_ == "PROPN" for t in subj.subtree)
+    )
 
 
 def _area_measure(noun: Token) -> str | None:

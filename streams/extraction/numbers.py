@@ -264,5 +264,8 @@ def quantity_from_words(words: list[str]) -> Quantity | None:
                         scale = 10 ** (len(str(int(second))) - len(str(int(first))))
                         first *= scale
                     return range_quantity(first, second)
-    hedge, _ = hedge_before(ws[:start])
+    before = ws[:start]
+    if before and before[-1] in ("a", "an") and ws[start] in (*_MAGNITUDES, *_DOZEN):
+        before = before[:-1]  # "at least a dozen": the hedge is before the article
+    hedge, _ = hedge_before(before)
     return interval(second, hedge)

@@ -35,6 +35,12 @@ def test_resolves(phrase: str, expected: date) -> None:
     assert got is not None and got.date() == expected
 
 
+def test_last_week_is_the_middle_of_the_previous_week() -> None:
+    # Published on a Saturday: "last week" is the Wednesday of the Monday-Sunday week before.
+    got = resolve_date("last week", datetime(2026, 11, 28, 9, 0, tzinfo=UTC))
+    assert got is not None and got.date() == date(2026, 11, 18)
+
+
 @pytest.mark.parametrize("phrase", ["two and a half years", "months of grueling fighting", "decades"])
 def test_durations_are_not_dates(phrase: str) -> None:
     assert resolve_date(phrase, PUB) is None

@@ -420,3 +420,27 @@ def test_images_are_evidence_not_the_speaker(extract: Extract) -> None:
     cs = extract("Satellite images show 40 Russian tanks at a base in Crimea, Ukraine's military said.")
     c = one(cs, best=40)
     assert c.source.name == "Ukraine's military" and c.location == "Crimea"
+
+
+# -- as_of of follow-on statements -------------------------------------------------------
+
+
+def test_follow_on_statement_takes_the_sources_date(extract: Extract) -> None:
+    cs = extract(
+        "The civil protection agency said on Monday that 75 people had died. "
+        "The agency added that 310 people had been injured."
+    )
+    injured = one(cs, best=310)
+    assert injured.as_of is not None and injured.as_of.date().isoformat() == "2024-10-21"
+
+
+def test_date_of_the_governing_statement(extract: Extract) -> None:
+    cs = extract("The governor said on Monday that cases had spread to Kwilu, where nurses counted 140 cases.")
+    c = one(cs, best=140)
+    assert c.as_of is not None and c.as_of.date().isoformat() == "2024-10-21"
+
+
+def test_weekday_night_dates_a_figure(extract: Extract) -> None:
+    cs = extract("The agency said 17 bodies had been recovered by Monday night.")
+    c = one(cs, best=17)
+    assert c.as_of is not None and c.as_of.date().isoformat() == "2024-10-21"

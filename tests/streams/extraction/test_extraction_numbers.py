@@ -29,6 +29,8 @@ from streams.extraction.numbers import parse_number, quantity_from_words
         ("twenty-five", 25, 25, 25, "exact"),
         ("nearly half a million", 450_000, 500_000, 500_000, "nearly"),
         ("closer to 10,000", 9_000, 10_000, 11_000, "approximately"),
+        ("at least a dozen", 12, 12, None, "at_least"),
+        ("about a hundred", 90, 100, 110, "approximately"),
     ],
 )
 def test_hedged_quantities(phrase: str, low: float, best: float, high: float | None, hedge: str) -> None:
