@@ -17,7 +17,7 @@ from typing import IO, Any
 
 from pydantic import ValidationError
 
-from schemas import Article, ClaimObserved
+from schemas import Article
 from schemas.codec import decode, dumps
 
 log = logging.getLogger("claimwatch")
@@ -100,15 +100,21 @@ def cmd_replay(args: argparse.Namespace) -> int:
     bad = BadLines("ClaimObserved")
     replayer = Replayer(build_engine())
     out = sys.stdout.buffer
-    events = (obs for _, obs in bad.parse(read_lines(args.file), ClaimObserved))
+    lines = read_lines(args.file)
+
+    def report(lineno: int, exc: ValueError) -> None:
+        bad.report(lineno, _one_line(exc))
+
+    # lines are validated as ClaimObserved but read into light records, and the
+    # outputs are the bytes dumps() would give, without building the models
     if args.final:
-        replayer.consume(events)  # states only: nothing is published until the end
-        for update in replayer.final():
-            _write(out, update)
+        replayer.consume_lines(lines, report)  # states only: nothing is published until the end
+        outputs: Iterable[bytes] = replayer.final_wire()
     else:
-        for line in replayer.feed_wire(events):  # the bytes dumps() would give, without the models
-            out.write(line)
-            out.write(b"\n")
+        outputs = replayer.feed_lines(lines, report)
+    for line in outputs:
+        out.write(line)
+        out.write(b"\n")
     out.flush()
     return bad.status
 
