@@ -65,9 +65,9 @@ def consensus(
     num_obs: list[Obs] = []
     num_w: list[float] = []
     for o in obs:
-        base = weight_of(o.source) * (o.conf if o.conf > min_conf else min_conf)
-        age = newest - o.t
-        stance = o.stance
+        _, source, stance, _, point, _, _, t, conf, _, _, _ = o
+        base = weight_of(source) * (conf if conf > min_conf else min_conf)
+        age = newest - t
         # presence: does the thing exist at all? That changes slower than a count
         wp = base
         if age and presence_half_life_us > 0:
@@ -76,7 +76,7 @@ def consensus(
             yes += wp
         elif stance == "denies":
             no += wp
-        if o.point is not None and stance != "denies":
+        if point is not None and stance != "denies":
             w = base * (neutral if stance == "neutral" else 1.0)
             if age and half_life_us > 0:
                 w *= 0.5 ** (age / half_life_us)
@@ -100,7 +100,7 @@ def consensus(
     digits = s.weight_digits
     inv = 1.0 / total if total > 0 else 0.0
     sups = tuple([
-        _sup((o.source, o.raw, o.stance, round(w * inv, digits), o.event_id))
+        _sup((o[1], o[6], o[2], round(w * inv, digits), o[0]))  # source, raw, stance, ..., event_id
         for o, w in zip(obs, weights, strict=True)
     ])
     return est, open_high, presence, sups
