@@ -242,6 +242,7 @@ class Extractor:
             sent_drafts: list[_Draft] = []
             if has_num:
                 sent_drafts.extend(self._quantity_drafts(sent, ctx))
+                sent_drafts.extend(self._appended_denials(sent, sent_drafts, ctx))
             if has_subject or (has_verdict and not sent_drafts):
                 sent_drafts.extend(self._presence_drafts(sent, ctx, bool(sent_drafts)))
             drafts.extend(sent_drafts)
@@ -364,6 +365,8 @@ class Extractor:
                     cls = "people"  # "2,000 injured", "300 dead"
                 elif PERSON_SUFFIX.search(noun.lemma_.lower()) and noun.lemma_.lower() not in NOT_PEOPLE:
                     cls = noun.lower_ if noun.tag_ == "NNS" else noun.lemma_.lower() + "s"  # "14 fishermen"
+                elif _measure_word_after(group):
+                    cls = "people"  # "claims of 43 dead 'baseless propaganda'": a bad parse of "43 dead"
                 elif noun.tag_ == "NNS" and noun.pos_ == "NOUN" and noun.lemma_.lower() not in NOT_SUBJECTS:
                     # The verb says it is a count ("deployed 60 boats", "hired 2,000 nurses").
                     cls = noun.lower_
@@ -554,6 +557,30 @@ class Extractor:
         as_of = as_of_for(sent, verb, say, ctx.article.published_at)
         conf = 0.75 if sources else 0.5
         return _Draft(SubjectRef("area", event=self._event(sent, ctx)), measure, loc, q, st, sources, sent, as_of, conf)
+
+    def _appended_denials(self, sent: Span, drafts: list[_Draft], ctx: _Context) -> list[_Draft]:
+        """ "Unions said 15 people died, a claim the ministry denied": the denier disputes
+        every figure stated before it, with the same value."""
+        out: list[_Draft] = []
+        for t in sent:
+            if t.lemma_.lower() not in stance.REPORT_NOUNS or t.pos_ != "NOUN":
+                continue
+            rel = next(
+                (c for c in t.children if c.dep_ in ("relcl", "acl") and c.lemma_.lower() in stance.DENY_VERBS), None
+            )
+            if rel is None:
+                continue
+            subj = attribution.subject_of(rel)
+            if subj is None or subj.pos_ == "PRON":
+                continue
+            deniers = attribution.names_of(subj, ctx.memory, sent.doc)
+            if not deniers:
+                continue
+            as_of = as_of_for(sent, rel, rel, ctx.article.published_at)
+            for d in drafts:
+                if d.quantity is not None and d.stance == "asserts" and d.sent == sent:
+                    out.append(_Draft(d.subject, d.measure, d.loc, d.quantity, "denies", deniers, sent, as_of, 0.65))
+        return out
 
     # -- presence -----------------------------------------------------------------
     def _presence_drafts(self, sent: Span, ctx: _Context, has_counts: bool) -> list[_Draft]:
@@ -766,6 +793,12 @@ class Extractor:
                     )
                 )
         return out
+
+
+def _measure_word_after(group: list[Token]) -> bool:
+    last = group[-1]
+    nxt = last.nbor(1) if last.i + 1 < len(last.doc) else None
+    return nxt is not None and nxt.lower_ in ("dead", "killed", "wounded", "injured", "missing", "hurt")
 
 
 def _carried(say: Token | None) -> bool:

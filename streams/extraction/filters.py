@@ -24,7 +24,7 @@ PROJECTION_HEADS = frozenset({"expect", "fear", "forecast", "predict", "project"
 CAPACITY_VERBS = frozenset({"build", "design", "equip", "mean", "intend", "plan", "make"})
 CAPACITY_NOUNS = frozenset({"capacity", "room", "space", "bed", "seat"})
 # Aims and demands: "targeting 1.2 million people", "demanding 5,000 more nurses".
-TARGET_LEMMAS = frozenset({"target", "demand", "seek", "aim", "want", "hope", "call", "need", "plan",
+TARGET_LEMMAS = frozenset({"target", "demand", "seek", "aim", "want", "hope", "need", "plan",
                            "goal", "campaign", "promise", "pledge", "propose", "request"})  # fmt: skip
 # Rate units: "150 patients a day", "30 arrests per week".
 RATE_UNITS = frozenset({"day", "week", "month", "hour", "year", "night", "minute"})
@@ -117,6 +117,8 @@ def target(noun: Token | None, root: Token, stop: Token | None) -> bool:
         cur = cur.head
         if cur.lemma_.lower() in TARGET_LEMMAS:
             return True
+        if cur.lower_ == "for" and cur.head.lemma_.lower() == "call":
+            return True  # "called for 5,000 more nurses" (but "called the claims of 43 dead lies" is no aim)
         if cur.pos_ in ("VERB", "AUX") and cur.dep_ not in ("acl", "xcomp", "pcomp"):
             return False
     return False
