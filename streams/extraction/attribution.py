@@ -292,7 +292,7 @@ def names_of(head: Token, memory: SourceMemory, doc: Doc) -> list[SourceRef]:
     return out
 
 
-_ACRONYM = re.compile(r"^[A-Z]{3,6}$")
+_ACRONYM = re.compile(r"^[A-Z]{3,8}$")
 
 
 def _canonical(ref: SourceRef, head: Token, doc: Doc) -> SourceRef:

@@ -44,7 +44,7 @@ from streams.extraction.locations import (
     under_loc_prep,
 )
 from streams.extraction.numbers import VAGUE, Quantity
-from streams.extraction.parse import clause_head, of_object, trimmed
+from streams.extraction.parse import clause_head, ent_text, of_object, trimmed
 from streams.extraction.places import Place, gazetteer
 from streams.extraction.presence import is_asserted, presence_predicate
 from streams.extraction.quantities import (
@@ -392,7 +392,15 @@ class Extractor:
             return None
         if noun is not None and noun.lemma_.lower() in MEASURE_NOUNS and cls not in ("troops",):
             cls = "people"
-        if cls == "people" and verb is not None and verb.lemma_.lower() in PROTEST_VERBS and measure is None:
+        if noun is not None and noun.dep_ == "pobj" and noun.head.lower_ == "to" and noun.head.head.lemma_ == "attend":
+            measure = measure or "injured"  # "the emergency service attended to 11 people"
+        if (
+            cls == "people"
+            and verb is not None
+            and verb.lemma_.lower() in PROTEST_VERBS
+            and measure is None
+            and role in ("nsubj", "nsubjpass", "dobj")
+        ):
             cls = "protesters"
         if part_of is not None:
             if measure in (None, "count"):
@@ -411,9 +419,15 @@ class Extractor:
             nat = sender_nationality(verb, role, self._gaz)
         if inherited and earlier:
             nat = earlier[-1].subject.nationality
-        if nat is None and cls == _TROOPS:
+        # "it still had 11,500 personnel", "the rebels numbered 6,500 fighters", "the group
+        # lost 5 fighters": the forces belong to that owner, not to the story's last army.
+        owner = _owner(verb, role) if cls == _TROOPS and nat is None else None
+        pending_owner = owner is not None and owner.pos_ == "PRON"
+        if owner is not None and not pending_owner:
+            nat = self._owner_name(owner)
+        if nat is None and cls == _TROOPS and owner is None:
             nat = ctx.topic_nat.get(cls)
-        elif nat is not None and cls == _TROOPS:
+        elif nat is not None and cls == _TROOPS and owner is None:
             ctx.topic_nat[cls] = nat
         # Sub-scopes: modifiers of the noun / of the bare number, the verb ("arrived").
         for c in [*(noun.children if noun is not None else []), *root.children]:
@@ -445,6 +459,8 @@ class Extractor:
         sources, say = attribution.sources_for(verb if verb is not None else anchor, sent, ctx.memory, group[-1])
         if filters.not_a_claim(group, root, noun, verb, say, ctx.article.published_at) is not None:
             return None
+        if pending_owner and sources and sources[0].kind != "person":
+            subject = SubjectRef(cls, sources[0].name, subject.scope, subject.event)
         predicate = verb if verb is not None else anchor
         st = stance.stance_of(anchor, predicate, say, sent)
         exclude = source_tokens(sent, say) | ctx.dateline
@@ -557,6 +573,19 @@ class Extractor:
         as_of = as_of_for(sent, verb, say, ctx.article.published_at)
         conf = 0.75 if sources else 0.5
         return _Draft(SubjectRef("area", event=self._event(sent, ctx)), measure, loc, q, st, sources, sent, as_of, conf)
+
+    def _owner_name(self, owner: Token) -> str | None:
+        """A name for whose forces they are: a country's demonym, an organisation's name, or
+        "rebel"; None when the owner is too vague to name ("the group")."""
+        text = ent_text(owner) if owner.ent_type_ else owner.text
+        iso = self._gaz.nationality(text)
+        if iso:
+            return str(self._gaz.demonym(iso))
+        if owner.pos_ == "PROPN" or owner.ent_type_ in ("ORG", "NORP"):
+            return text
+        if owner.lemma_.lower() in ("rebel", "insurgent", "militant", "separatist", "jihadist"):
+            return owner.lemma_.lower()
+        return None
 
     def _appended_denials(self, sent: Span, drafts: list[_Draft], ctx: _Context) -> list[_Draft]:
         """ "Unions said 15 people died, a claim the ministry denied": the denier disputes
@@ -793,6 +822,16 @@ class Extractor:
                     )
                 )
         return out
+
+
+_OWNER_VERBS = frozenset({"have", "number", "lose", "field", "count"})
+
+
+def _owner(verb: Token | None, role: str) -> Token | None:
+    """The subject that owns the counted forces: "it had 11,500 personnel"."""
+    if verb is None or role not in ("dobj", "attr", "npadvmod") or verb.lemma_.lower() not in _OWNER_VERBS:
+        return None
+    return next((c for c in verb.children if c.dep_ == "nsubj"), None)
 
 
 def _measure_word_after(group: list[Token]) -> bool:

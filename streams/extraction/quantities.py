@@ -250,6 +250,15 @@ def measure_from_verb(verb: Token | None, role: str) -> str | None:
         for c in verb.children:
             if c.dep_ == "dobj" and c.lemma_.lower() in MEASURE_NOUNS:
                 return MEASURE_NOUNS[c.lemma_.lower()]
+    if (
+        role in ("nsubj", "nsubjpass", "dobj")
+        and lem in ("take", "rush", "admit", "airlift", "fly")
+        and any(
+            c.dep_ == "prep" and c.lower_ in ("to", "into") and any(p.lemma_.lower() == "hospital" for p in c.children)
+            for c in verb.children
+        )
+    ):
+        return "hospitalized"  # "three of whom were taken to hospital"
     if role == "nsubj" and any(
         c.dep_ == "prep" and c.lower_ == "without" and any(p.lemma_.lower() in _UTILITIES for p in c.children)
         for c in verb.children

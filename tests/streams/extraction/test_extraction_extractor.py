@@ -444,3 +444,28 @@ def test_weekday_night_dates_a_figure(extract: Extract) -> None:
     cs = extract("The agency said 17 bodies had been recovered by Monday night.")
     c = one(cs, best=17)
     assert c.as_of is not None and c.as_of.date().isoformat() == "2024-10-21"
+
+
+# -- whose forces, whose patients --------------------------------------------------------
+
+
+def test_forces_belong_to_their_owner_not_the_last_army(extract: Extract) -> None:
+    cs = extract(
+        "Officials said about 3,000 Ugandan troops had crossed into Ituri. "
+        "The U.N. mission, MONUSCO, said it still had about 9,000 peacekeepers in the province. "
+        "Experts said the rebels now numbered some 4,000 fighters."
+    )
+    assert one(cs, best=3000).subject == "Ugandan troops"
+    assert "Ugandan" not in one(cs, best=9000).subject
+    assert "MONUSCO" in one(cs, best=9000).subject
+    assert one(cs, best=4000).subject == "rebel troops"
+
+
+def test_medics_attending_to_people_count_the_injured_not_protesters(extract: Extract) -> None:
+    cs = extract(
+        "Thousands marched in Lyon on Sunday. The city's ambulance service said it had attended to "
+        "16 people at the scene, four of whom were taken to hospital."
+    )
+    assert one(cs, best=16).measure == "injured"
+    assert one(cs, best=4).measure == "hospitalized"
+    assert not any(c.subject.startswith("protesters") for c in cs)
