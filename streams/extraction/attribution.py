@@ -249,6 +249,10 @@ def names_of(head: Token, memory: SourceMemory, doc: Doc) -> list[SourceRef]:
             if agent is not None:
                 out.extend(names_of(agent, memory, doc))
                 continue
+        if h.lower_ in ("which", "who", "that") and h.head.dep_ == "relcl" and h.head.head.pos_ in ("NOUN", "PROPN"):
+            # "according to the Kandilli Observatory, which has recorded 150 aftershocks"
+            out.extend(names_of(h.head.head, memory, doc))
+            continue
         if h.lower_ in PRONOUNS or h.pos_ == "PRON":
             out.extend(memory.matching(h.lower_) or memory.last())
             continue

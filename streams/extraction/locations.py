@@ -220,6 +220,8 @@ def antecedent_place(top: Token, gaz: Any) -> Loc | None:
     cur = top
     for _ in range(4):
         if cur.dep_ == "relcl":
+            if cur.head.ent_type_ in ("ORG", "PERSON", "FAC") and resolve_place(ent_text(cur.head)) is None:
+                return None  # "the Kandilli Observatory, which has recorded ...": not a place
             c = loc_candidate(cur.head, gaz)
             if c is None:
                 c = next((x for t in cur.head.lefts if (x := loc_candidate(t, gaz)) is not None), None)

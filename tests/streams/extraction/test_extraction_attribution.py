@@ -68,3 +68,13 @@ def test_according_to_on_someone_elses_statement_is_a_relay(extract: Extract) ->
         "European Union inspectors says, according to officials who have seen it."
     )
     assert "inspectors" in _source_of(cs, 1200)
+
+
+def test_relative_clause_speaker_is_its_antecedent(extract: Extract) -> None:
+    cs = extract(
+        "The quake struck at dawn, according to the Bogazici Observatory, "
+        "which has recorded more than 80 aftershocks since."
+    )
+    c = next(c for c in cs if c.value is not None and c.value.best == 80)
+    assert c.source.name == "Bogazici Observatory"
+    assert c.location != "Bogazici Observatory"
