@@ -116,72 +116,67 @@ def _time(x: Any) -> int | None:
     return us
 
 
-def _opt_str(d: dict[str, Any], key: str) -> bool:
-    x = d.get(key)
-    return x is None or type(x) is str
-
-
 def _plain(d: dict[str, Any]) -> Observed | None:
-    """The record when every field is in its plain JSON form; None otherwise.
+    """The record when every field is present in its plain JSON form (as
+    ``dumps(ClaimObserved)`` writes it); None otherwise.
 
     Checks what ClaimObserved declares (types, literals, bounds) so that a line
-    taken here is one pydantic accepts with these very values.
+    taken here is one pydantic accepts with these very values. A line that
+    leaves out optional fields is not wrong, only not plain: the model reads it.
     """
-    g = d.get
-    event_id, claim_key, subject, measure = g("event_id"), g("claim_key"), g("subject"), g("measure")
-    if (
-        type(event_id) is not str or type(claim_key) is not str or type(subject) is not str
-        or type(measure) is not str or type(g("article_id")) is not str
-        or g("type", "ClaimObserved") != "ClaimObserved"
-        or type(g("schema_version", 1)) is not int
-        or not (_opt_str(d, "location") and _opt_str(d, "parent_key") and _opt_str(d, "outlet")
-                and _opt_str(d, "url"))
-    ):
-        return None
-    stance = g("stance", "asserts")
-    if type(stance) is not str or stance not in _STANCES:
-        return None
-    source, evidence = g("source"), g("evidence")
-    if type(source) is not dict or type(evidence) is not dict:
-        return None
-    name, text = source.get("name"), evidence.get("text")
-    start, end = evidence.get("start"), evidence.get("end")
-    if (
-        type(name) is not str or not _opt_str(source, "kind") or type(text) is not str
-        or type(start) is not int or type(end) is not int or start < 0 or end < 0
-    ):
-        return None
-    conf: Any = g("confidence", 0.5)
-    if type(conf) not in _NUM or not 0.0 <= conf <= 1.0:
-        return None
-    value = g("value")
-    val: tuple[float | None, float, float | None, str] | None = None
-    if value is not None:
-        if type(value) is not dict:
-            return None
-        best: Any = value.get("best")
-        low, high = value.get("low"), value.get("high")
-        hedge = value.get("hedge", "exact")
+    try:
+        event_id, claim_key, subject, measure = (
+            d["event_id"], d["claim_key"], d["subject"], d["measure"]
+        )
+        location, parent_key, stance, value = d["location"], d["parent_key"], d["stance"], d["value"]
+        source, evidence, conf = d["source"], d["evidence"], d["confidence"]
+        observed_at, published_at, as_of = d["observed_at"], d["published_at"], d["as_of"]
+        kind, outlet, url = d["type"], d["outlet"], d["url"]
         if (
-            type(best) not in _NUM or (low is not None and type(low) not in _NUM)
-            or (high is not None and type(high) not in _NUM) or type(hedge) is not str
+            type(event_id) is not str or type(claim_key) is not str or type(subject) is not str
+            or type(measure) is not str or type(d["article_id"]) is not str
+            or kind != "ClaimObserved" or type(d["schema_version"]) is not int
+            or (location is not None and type(location) is not str)
+            or (parent_key is not None and type(parent_key) is not str)
+            or (outlet is not None and type(outlet) is not str)
+            or (url is not None and type(url) is not str)
+            or type(stance) is not str or stance not in _STANCES
+            or type(source) is not dict or type(evidence) is not dict
         ):
             return None
-        val = (
-            float(low) if low is not None else None, float(best),
-            float(high) if high is not None else None, hedge,
-        )
-    observed = _time(g("observed_at"))
+        name, source_kind = source["name"], source["kind"]
+        text, start, end = evidence["text"], evidence["start"], evidence["end"]
+        if (
+            type(name) is not str or (source_kind is not None and type(source_kind) is not str)
+            or type(text) is not str or type(start) is not int or type(end) is not int
+            or start < 0 or end < 0 or type(conf) not in _NUM or not 0.0 <= conf <= 1.0
+        ):
+            return None
+        val: tuple[float | None, float, float | None, str] | None = None
+        if value is not None:
+            if type(value) is not dict:
+                return None
+            low, best, high, hedge = value["low"], value["best"], value["high"], value["hedge"]
+            if (
+                type(best) not in _NUM or (low is not None and type(low) not in _NUM)
+                or (high is not None and type(high) not in _NUM) or type(hedge) is not str
+            ):
+                return None
+            val = (
+                float(low) if low is not None else None, float(best),
+                float(high) if high is not None else None, hedge,
+            )
+    except (KeyError, TypeError):
+        return None
+    observed = _time(observed_at)
     if observed is None:
         return None
-    published = as_of = None
-    x = g("published_at")
-    if x is not None and (published := _time(x)) is None:
+    published = as_of_us = None
+    if published_at is not None and (published := _time(published_at)) is None:
         return None
-    x = g("as_of")
-    if x is not None and (as_of := _time(x)) is None:
+    if as_of is not None and (as_of_us := _time(as_of)) is None:
         return None
     return Observed(
-        event_id, claim_key, subject, measure, g("location"), g("parent_key"), name, stance,
-        val, observed, published, as_of, text, float(conf), d,
+        event_id, claim_key, subject, measure, location, parent_key, name, stance,
+        val, observed, published, as_of_us, text, float(conf), d,
     )
