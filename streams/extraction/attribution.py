@@ -166,7 +166,7 @@ class SourceMemory:
     def matching(self, head_lemma: str) -> list[SourceRef]:
         """The latest source whose head noun is the same kind of thing."""
         for r in reversed(self.recent):
-            if r.head_lemma == head_lemma or head_lemma in f"{r.name} {r.descr}".lower().split():
+            if r.head_lemma == head_lemma or head_lemma in f"{r.name} {r.descr}".lower().replace("'", " ").split():
                 return [r]
         if head_lemma in ("he", "she"):
             for r in reversed(self.recent):
@@ -287,10 +287,13 @@ def names_of(head: Token, memory: SourceMemory, doc: Doc) -> list[SourceRef]:
         name = _clean_name(_span_text(doc, idxs))
         if not name:
             continue
-        alias = _known_as(h)
+        appos = next((c for c in h.rights if c.dep_ == "appos" and c.pos_ == "NOUN"), None)
+        alias = _known_as(h) or (_known_as(appos) if appos is not None else None)
         if alias and alias not in name:
             name = f"{name} ({alias})"  # "the California fire agency, known as Cal Fire"
-        ref = SourceRef(name, source_kind(name, h), h.lemma_.lower())
+        # "The organisers, a coalition of tenants' unions called X": later "the union".
+        descr = " ".join(t.lemma_.lower() for t in appos.subtree) if appos is not None else ""
+        ref = SourceRef(name, source_kind(name, h), h.lemma_.lower(), True, descr)
         ref = _resolve(ref, h, memory, doc)
         out.append(_canonical(ref, h, doc))
     return out

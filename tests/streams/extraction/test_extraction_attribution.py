@@ -78,3 +78,11 @@ def test_relative_clause_speaker_is_its_antecedent(extract: Extract) -> None:
     c = next(c for c in cs if c.value is not None and c.value.best == 80)
     assert c.source.name == "Bogazici Observatory"
     assert c.location != "Bogazici Observatory"
+
+
+def test_the_union_is_the_coalition_of_unions_named_before(extract: Extract) -> None:
+    cs = extract(
+        "The organisers, a coalition of student unions called Frente Estudiantil, said about 40,000 people "
+        "took part. The union said at least 12 marchers had been hurt."
+    )
+    assert _source_of(cs, 12) == _source_of(cs, 40000)
