@@ -147,8 +147,8 @@ def background(verb: Token | None, say: Token | None, published: datetime | None
     if noun is not None:
         chain.insert(0, noun)  # "22,000 cholera cases in 2025"
     for v in chain:
-        if say is not None and v.i == say.i:
-            break
+        if say is not None and v.i == say.i and v.i != verb.i:
+            break  # the reporting verb's own date is when it was said, not a past event
         dates: list[Token] = []
         if v.ent_type_ == "DATE":
             dates.append(v)  # "in 2011, when 604 people died": the clause hangs on the date

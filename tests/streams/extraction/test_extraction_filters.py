@@ -55,3 +55,12 @@ def test_a_past_year_in_a_coordinated_clause_does_not_date_the_figure(extract: E
         published_at="2026-05-14T10:00:00Z",
     )
     assert 4 in _values(cs)
+
+
+def test_a_past_year_on_the_reporting_verb_itself(extract: Extract) -> None:
+    cs = extract(
+        "Officials said 40 people had died this week. Haiti recorded over 9,000 cholera cases in 2024, "
+        "according to WHO data.",
+        published_at="2026-05-14T10:00:00Z",
+    )
+    assert _values(cs) == {40}
