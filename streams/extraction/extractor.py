@@ -46,7 +46,7 @@ from streams.extraction.locations import (
 from streams.extraction.numbers import VAGUE, Quantity
 from streams.extraction.parse import clause_head, ent_text, of_object, trimmed
 from streams.extraction.places import Place, gazetteer
-from streams.extraction.presence import is_asserted, presence_predicate
+from streams.extraction.presence import is_asserted, presence_places
 from streams.extraction.quantities import (
     NOT_PEOPLE,
     PERSON_SUFFIX,
@@ -623,10 +623,11 @@ class Extractor:
                 continue
             mentioned = True
             subj = SubjectRef(_TROOPS, nat)
-            found = presence_predicate(m, self._gaz)
+            found = presence_places(m, self._gaz)
             if found is None:
                 continue
-            pred, loc, wrapper = found
+            pred, locs, wrapper = found
+            loc = locs[0]
             _set_topic(ctx, subj, loc)
             ctx.topic_nat[_TROOPS] = nat
             if has_counts:
@@ -643,7 +644,8 @@ class Extractor:
             if st == "neutral":
                 conf = 0.5
             as_of = as_of_for(sent, pred if pred.pos_ in ("VERB", "AUX") else None, say, ctx.article.published_at)
-            out.append(_Draft(subj, "presence", loc, None, st, sources, sent, as_of, conf))
+            # "present in three territories, Rutshuru, Masisi and Nyiragongo": one claim each.
+            out.extend(_Draft(subj, "presence", x, None, st, sources, sent, as_of, conf) for x in locs)
             break
         if not mentioned and not has_counts and (ctx.topic is not None or ctx.last_quantity is not None):
             verdict = stance.judgement_on_reports(sent)

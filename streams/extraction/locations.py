@@ -105,7 +105,7 @@ def _loc_candidate(tok: Token, gaz: Any) -> tuple[Place | None, str] | None:
         p = resolve_place(f"{tok.text} {tok.head.text}")
         if p is not None:
             return p, f"{tok.text} {tok.head.text}"
-    if tok.pos_ == "PROPN" and tok.dep_ == "pobj" and tok.ent_type_ not in ("DATE", "NORP"):
+    if tok.pos_ == "PROPN" and tok.dep_ in ("pobj", "conj", "appos") and tok.ent_type_ not in ("DATE", "NORP"):
         text = ent_text(tok) if tok.ent_type_ else tok.text
         p = resolve_place(text)
         if p is not None:
@@ -214,6 +214,13 @@ def other_clauses(top: Token) -> set[int]:
     return out
 
 
+def _names_place(tok: Token, gaz: Any) -> bool:
+    """ "Van province": the noun or its name-compound is a place."""
+    if loc_candidate(tok, gaz) is not None:
+        return True
+    return any(c.dep_ == "compound" and loc_candidate(c, gaz) is not None for c in tok.children)
+
+
 def antecedent_place(top: Token, gaz: Any) -> Loc | None:
     """ "Kasai-Central, where officials counted 230 cases": a relative clause about a place
     is in that place."""
@@ -242,6 +249,8 @@ def location_in(top: Token, exclude: set[int], gaz: Any, subject: Token) -> Loc 
         if t.i in skip:
             continue
         c = loc_candidate(t, gaz)
+        if c is not None and t.dep_ == "conj" and _names_place(t.head, gaz):
+            continue  # "in Van province and neighbouring Hakkari": the first place of a list
         if c is not None and under_loc_prep(t, top):
             cands.append(c)
             ranks.append(specificity(c[0], c[1], t))
@@ -258,8 +267,9 @@ _NOT_INSIDE = frozenset({"with", "from", "against", "between"})
 def cands_in(prep: Token, gaz: Any, skip: set[int]) -> list[tuple[Place | None, str]]:
     """Places inside a locative phrase, except those only beside it ("near the border with Ukraine")."""
     out: list[tuple[Place | None, str]] = []
+    aside = {x.i for t in prep.subtree if t.dep_ == "relcl" for x in t.subtree}  # "..., which borders X"
     for t in prep.subtree:
-        if t.i in skip:
+        if t.i in skip or t.i in aside:
             continue
         c = loc_candidate(t, gaz)
         if c is None:

@@ -11,7 +11,7 @@ from typing import Any
 
 from spacy.tokens import Token
 
-from streams.extraction.locations import LOC_PREPS, Loc, best_location, cands_in
+from streams.extraction.locations import LOC_PREPS, Loc, best_location, cands_in, make_loc
 from streams.extraction.places import Place
 
 WRAPPER_NOUNS = frozenset({"report", "evidence", "presence", "deployment", "arrival", "sign",
@@ -29,8 +29,26 @@ _THERE_WORDS = frozenset({"present", "active", "stationed", "deployed", "based",
 OBSERVING_VERBS = frozenset({"show", "confirm", "report", "see", "observe", "spot"})
 
 
-def presence_predicate(m: Token, gaz: Any) -> tuple[Token, Loc, Token] | None:
-    """Where a troop mention is placed, and by what: (predicate, location, wrapper).
+def listed_places(cands: list[tuple[Place | None, str]]) -> list[Loc]:
+    """Every place of a list ("in three territories, Rutshuru, Masisi and Nyiragongo"), one
+    each; a place inside another named one ("Kursk, Russia") is not a separate item."""
+    locs: list[Loc] = []
+    for p, t in cands:
+        if (
+            p is not None
+            and p.kind == "country"
+            and any(q is not None and q.country == p.code and q.kind != "country" for q, _ in cands)
+        ):
+            continue
+        loc = make_loc(p, t)
+        if all(x.slug != loc.slug for x in locs):
+            locs.append(loc)
+    return locs
+
+
+def presence_places(m: Token, gaz: Any) -> tuple[Token, list[Loc], Token] | None:
+    """Where a troop mention is placed, and by what: (predicate, places, wrapper); the
+    most specific place first, then the other items of a list of places.
 
     The wrapper is the phrase whose grammatical role decides whether the
     presence == asserted or only presupposed ("reports of troops in Russia
@@ -58,7 +76,7 @@ def presence_predicate(m: Token, gaz: Any) -> tuple[Token, Loc, Token] | None:
             pred = m.head
         elif wrapper != m:
             pred = wrapper.head if wrapper.head.pos_ in ("VERB", "AUX") else wrapper
-        return pred, loc, wrapper
+        return pred, _places(loc, cands), wrapper
     if m.dep_ in ("nsubj", "nsubjpass", "dobj") and m.head.pos_ in ("VERB", "AUX"):
         v = m.head
         if v.lemma_.lower() in PRESENCE_VERBS:
@@ -71,9 +89,20 @@ def presence_predicate(m: Token, gaz: Any) -> tuple[Token, Loc, Token] | None:
             if loc is not None:
                 # "reports that troops had arrived in Russia": the clause hangs off the reports.
                 if v.dep_ in ("acl", "relcl", "ccomp", "appos") and v.head.lemma_.lower() in WRAPPER_NOUNS:
-                    return v, loc, v.head
-                return v, loc, m
+                    return v, _places(loc, cands), v.head
+                return v, _places(loc, cands), m
     return None
+
+
+def presence_predicate(m: Token, gaz: Any) -> tuple[Token, Loc, Token] | None:
+    """Where a troop mention is placed (the most specific place only)."""
+    found = presence_places(m, gaz)
+    return None if found is None else (found[0], found[1][0], found[2])
+
+
+def _places(best: Loc, cands: list[tuple[Place | None, str]]) -> list[Loc]:
+    rest = [x for x in listed_places(cands) if x.slug != best.slug]
+    return [best, *rest]
 
 
 def is_asserted(wrapper: Token) -> bool:

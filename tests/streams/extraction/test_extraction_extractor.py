@@ -469,3 +469,17 @@ def test_medics_attending_to_people_count_the_injured_not_protesters(extract: Ex
     assert one(cs, best=16).measure == "injured"
     assert one(cs, best=4).measure == "hospitalized"
     assert not any(c.subject.startswith("protesters") for c in cs)
+
+
+def test_presence_in_a_list_of_places_gives_one_claim_each(extract: Extract) -> None:
+    cs = extract("UN monitors said Eritrean forces were present in three towns, Adigrat, Shire and Axum.")
+    places = {c.location for c in cs if c.measure == "presence"}
+    assert {"Adigrat", "Axum"} <= places, places  # Shire is too small for the gazetteer
+
+
+def test_presence_ignores_a_place_in_a_relative_clause(extract: Extract) -> None:
+    cs = extract(
+        "Officials said Belarusian troops were stationed at a training ground in the Grodno region, "
+        "which borders Polish territory."
+    )
+    assert cs and all("pol" not in (c.location or "").lower() for c in cs)

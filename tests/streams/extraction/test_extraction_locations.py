@@ -124,3 +124,10 @@ def test_in_the_east_is_the_story_country(extract: Extract) -> None:
         "The U.N. mission said it had about 14,000 peacekeepers in the east."
     )
     assert same_location(_locs(cs)[14000], "South Sudan")
+
+
+def test_a_claim_takes_the_first_place_of_a_list(extract: Extract) -> None:
+    cs = extract(
+        "The agency said about 90,000 people live in the flooded districts of Sindh province and neighbouring Multan."
+    )
+    assert same_location(_locs(cs)[90000], "Sindh")
