@@ -59,3 +59,13 @@ def test_intervals_read_like_a_person_wrote_them() -> None:
     assert fmt_interval(11000.0, 11500.0, 12000.0, "range") == "11,000-12,000"
     assert fmt_interval(9500.0, 10000.0, 10500.0, "approximately") == "about 10,000"
     assert fmt_interval(3000.0, 3000.0, 3000.0, "exact") == "3,000"
+
+
+def test_bounds_keep_twelve_significant_digits_and_whole_numbers_stay_exact() -> None:
+    from streams.consensus.intervals import _tidy
+
+    assert _tidy(1500 * 1.1) == 1650.0
+    assert _tidy(123456789012.0) == 123456789012.0
+    assert _tidy(0.1 + 0.2) == 0.3
+    assert _tidy(-7.0) == -7.0 and _tidy(math.inf) == math.inf
+    assert hedge_interval(2000.0, None, None, "approximately", 0.1) == (1800.0, 2000.0, 2200.0)
