@@ -274,7 +274,13 @@ def measure_from_verb(verb: Token | None, role: str) -> str | None:
                     return "casualties"
         return m
     if any(
-        c.dep_ == "prep" and any(p.lemma_.lower() in SHELTER_NOUNS for p in c.children) for c in verb.children
+        c.dep_ == "prep"
+        and any(
+            p.lemma_.lower() in SHELTER_NOUNS
+            or any(x.dep_ == "compound" and x.lemma_.lower() in SHELTER_NOUNS for x in p.children)
+            for p in c.children
+        )
+        for c in verb.children
     ) and role in ("nsubjpass", "dobj"):
         return "displaced"
     if role in ("nsubj", "nsubjpass", "dobj"):

@@ -76,9 +76,11 @@ MEASURE_VERBS = {
     "infect": "cases", "sicken": "cases", "close": "closed", "shut": "closed",
     "postpone": "postponed", "cancel": "cancelled", "ship": "delivered", "deliver": "delivered",
     "distribute": "delivered", "donate": "delivered", "treat": "treated", "admit": "hospitalized",
+    "destroy": "destroyed", "flatten": "destroyed", "raze": "destroyed", "damage": "damaged",
+    "collapse": "collapsed", "topple": "collapsed",
 }  # fmt: skip
 # Verbs whose grammatical subject is the counted thing only when intransitive.
-INTRANSITIVE_MEASURES = frozenset({"die", "perish", "drown", "flee", "miss", "missing", "dead"})
+INTRANSITIVE_MEASURES = frozenset({"die", "perish", "drown", "flee", "miss", "missing", "dead", "collapse"})
 PROTEST_VERBS = frozenset({
     "march", "rally", "protest", "demonstrate", "gather", "join", "turn", "attend",
     "fill", "flood", "throng", "take", "assemble", "strike", "converge",

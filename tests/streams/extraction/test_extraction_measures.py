@@ -47,3 +47,16 @@ def test_measures_from_verbs_and_nouns(extract: Extract, text: str, value: float
 def test_units_are_not_counted_things(extract: Extract) -> None:
     cs = extract("The weather office said the city recorded 240 millimetres of rain overnight.")
     assert cs == []
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "measure"),
+    [
+        ("The agency said 1,240 homes had been destroyed in Cebu province.", 1240, "destroyed"),
+        ("Local officials said some 90 buildings had collapsed in the town.", 90, "collapsed"),
+        ("The agency said more than 31,000 people had been moved to evacuation centres.", 31000, "displaced"),
+    ],
+)  # fmt: skip
+def test_damage_and_evacuation(extract: Extract, text: str, value: float, measure: str) -> None:
+    claims = _by_value(extract(text))
+    assert claims[value].measure == measure
