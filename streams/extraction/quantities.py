@@ -309,6 +309,13 @@ def nationality(noun: Token, gaz: Any, affiliation: bool = False) -> str | None:
                     iso = gaz.nationality(ent_text(t)) or gaz.nationality(t.text)
                     if iso:
                         return str(gaz.demonym(iso))
+        if affiliation and group is None and c.i > noun.i and c.dep_ == "prep" and c.lower_ == "of":
+            # "2,000 fighters of the Rapid Support Forces"
+            for p in c.children:
+                if p.dep_ == "pobj" and p.pos_ == "PROPN" and p.ent_type_ in ("ORG", "NORP", ""):
+                    name = " ".join(x.text for x in p.subtree if x.pos_ == "PROPN")
+                    iso = gaz.nationality(name)
+                    group = str(gaz.demonym(iso)) if iso else name
         if c.i > noun.i and c.dep_ == "prep" and c.lower_ == "from":
             for p in c.children:
                 if p.dep_ == "pobj" and p.ent_type_ in ("GPE", "NORP"):

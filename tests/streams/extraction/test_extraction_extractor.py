@@ -483,3 +483,8 @@ def test_presence_ignores_a_place_in_a_relative_clause(extract: Extract) -> None
         "which borders Polish territory."
     )
     assert cs and all("pol" not in (c.location or "").lower() for c in cs)
+
+
+def test_fighters_of_a_named_group(extract: Extract) -> None:
+    cs = extract("Officials said about 1,800 fighters of the Islamic Courts Union had entered Baidoa.")
+    assert one(cs, best=1800).subject == "Islamic Courts Union troops"
