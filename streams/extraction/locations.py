@@ -140,6 +140,10 @@ def departed_from(tok: Token) -> bool:
     return False
 
 
+_COMPASS_POINTS = frozenset({"north", "south", "east", "west", "northeast", "northwest", "southeast",
+                             "southwest", "north-east", "north-west", "south-east", "south-west"})  # fmt: skip
+
+
 def under_loc_prep(tok: Token, top: Token | None) -> bool:
     if departed_from(tok):
         return False
@@ -151,6 +155,8 @@ def under_loc_prep(tok: Token, top: Token | None) -> bool:
             return cur.head.head.lemma_ != "accord"
         if cur.dep_ == "pobj" and cur.head.lower_ == "of" and cur.head.head.lemma_.lower() in PLACE_NOUNS:
             return True  # "the streets of Lisbon", "the city of Malatya"
+        if cur.dep_ == "pobj" and cur.head.lower_ == "of" and cur.head.head.lower_ in _COMPASS_POINTS:
+            return True  # "in the hills north of Calistoga", "30 km south of the island"
         if cur.dep_ == "pobj" and cur.head.lower_ in ("with", "from", "against", "between"):
             return False  # "near the border with Ukraine" is not in Ukraine
         cur = cur.head

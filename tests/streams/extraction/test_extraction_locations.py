@@ -131,3 +131,11 @@ def test_a_claim_takes_the_first_place_of_a_list(extract: Extract) -> None:
         "The agency said about 90,000 people live in the flooded districts of Sindh province and neighbouring Multan."
     )
     assert same_location(_locs(cs)[90000], "Sindh")
+
+
+def test_north_of_a_town_is_that_town(extract: Extract) -> None:
+    cs = extract(
+        "NAPA - A wildfire spread in Sonoma County on Monday. The sheriff said three people had been reported "
+        "missing in the hills west of Santa Rosa."
+    )
+    assert same_location(_locs(cs)[3], "Santa Rosa")
