@@ -39,6 +39,7 @@ GENERIC_HEADS = frozenset({
     "mayor", "he", "she", "they", "it", "we", "i", "mission", "union", "charity", "coalition",
     "observatory", "utility", "council", "delegation", "commission", "institute", "centre",
     "center", "organisation", "organization", "body", "company", "firm", "hospital", "sheriff",
+    "rebel", "movement", "coordinator", "director",
 })  # fmt: skip
 # A document or statement speaks for whoever made it: "a report by UN experts",
 # "a ministry statement", "the WHO's assessment".
@@ -46,6 +47,9 @@ DOCUMENT_NOUNS = frozenset({"report", "statement", "study", "assessment", "surve
                             "communique", "bulletin", "release", "update", "briefing", "review",
                             "audit", "investigation", "inquiry", "memo", "dossier", "letter"})  # fmt: skip
 PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i"})
+_PERSON_HEADS = frozenset({"he", "she", "i", "spokesman", "spokeswoman", "spokesperson", "minister", "official",
+                           "president", "governor", "mayor", "chief", "commander", "secretary", "sheriff",
+                           "director", "coordinator", "chairman", "head"})  # fmt: skip
 _INTEL = ("intelligence", "spy")
 _KIND_WORDS: list[tuple[tuple[str, ...], str]] = [
     (("civil defence", "civil defense", "civil protection", "disaster agency", "emergency"), "government"),
@@ -166,6 +170,9 @@ class SourceMemory:
     def matching(self, head_lemma: str) -> list[SourceRef]:
         """The latest source whose head noun is the same kind of thing."""
         for r in reversed(self.recent):
+            person = r.kind == "person" or r.head_lemma in _PERSON_HEADS
+            if person and head_lemma not in _PERSON_HEADS:
+                continue  # "the rebels" are the rebel movement, not its spokesman
             if r.head_lemma == head_lemma or head_lemma in f"{r.name} {r.descr}".lower().replace("'", " ").split():
                 return [r]
         if head_lemma in ("he", "she"):

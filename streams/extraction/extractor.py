@@ -28,7 +28,7 @@ from schemas.events import Article, ClaimObserved, Evidence, Source, Value
 from streams.extraction import attribution, filters, stance
 from streams.extraction.attribution import SourceMemory, SourceRef
 from streams.extraction.dates import as_of_for
-from streams.extraction.events import sentence_event, story_event
+from streams.extraction.events import event_of, sentence_event, story_event
 from streams.extraction.locations import (
     PLACE_NOUNS,
     Loc,
@@ -624,6 +624,12 @@ class Extractor:
             mentioned = True
             subj = SubjectRef(_TROOPS, nat)
             found = presence_places(m, self._gaz)
+            took_part = found is None and _takes_part(m) and self._story(ctx) is not None
+            if took_part:
+                # "Russian fighters had taken part in the clash": present where the event was.
+                story = self._story(ctx)
+                assert story is not None
+                found = (m.head, [story], m)
             if found is None:
                 continue
             pred, locs, wrapper = found
@@ -632,7 +638,7 @@ class Extractor:
             ctx.topic_nat[_TROOPS] = nat
             if has_counts:
                 continue
-            asserted = is_asserted(wrapper)
+            asserted = took_part or is_asserted(wrapper)
             if not asserted and not (self.emit_neutral_presence and stance.is_noncommittal(sent)):
                 continue
             sources, say = attribution.sources_for(pred, sent, ctx.memory)
@@ -824,6 +830,19 @@ class Extractor:
                     )
                 )
         return out
+
+
+def _takes_part(m: Token) -> bool:
+    """ "fighters took part in the clash", "troops participated in the assault"."""
+    v = m.head
+    if m.dep_ != "nsubj" or v.pos_ != "VERB":
+        return False
+    lem = v.lemma_.lower()
+    if lem == "take":
+        return any(c.dep_ == "dobj" and c.lower_ == "part" for c in v.children)
+    return lem in ("participate", "join") and any(
+        event_of(p) is not None for c in v.children for p in c.subtree if c.dep_ in ("prep", "dobj")
+    )
 
 
 _OWNER_VERBS = frozenset({"have", "number", "lose", "field", "count"})

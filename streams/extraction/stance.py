@@ -66,10 +66,20 @@ def is_noncommittal(sent: Span, within: Token | None = None) -> bool:
         for a in (tok, *tok.ancestors):
             if a.i == within.i:
                 # A coordinated clause with a subject of its own is someone else speaking.
-                if not any(p.dep_ == "conj" and any(c.dep_ == "nsubj" for c in p.children) for p in path):
+                if not any(_own_speaker(p) for p in path):
                     return True
                 break
             path.append(a)
+    return False
+
+
+def _own_speaker(clause: Token) -> bool:
+    """A coordinated or relative clause with a subject of its own is someone else speaking
+    ("..., which the army did not confirm")."""
+    if clause.dep_ == "conj":
+        return any(c.dep_ == "nsubj" for c in clause.children)
+    if clause.dep_ == "relcl":
+        return any(c.dep_ == "nsubj" and c.lower_ not in ("which", "who", "that") for c in clause.children)
     return False
 
 

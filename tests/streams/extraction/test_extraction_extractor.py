@@ -488,3 +488,14 @@ def test_presence_ignores_a_place_in_a_relative_clause(extract: Extract) -> None
 def test_fighters_of_a_named_group(extract: Extract) -> None:
     cs = extract("Officials said about 1,800 fighters of the Islamic Courts Union had entered Baidoa.")
     assert one(cs, best=1800).subject == "Islamic Courts Union troops"
+
+
+def test_taking_part_in_the_clash_is_presence_at_the_story_place(extract: Extract) -> None:
+    cs = extract(
+        "GAO - Fighting broke out near the town of Menaka on Sunday. The Azawad Liberation Front, a coalition "
+        "of rebel groups, said it had killed 20 soldiers. A rebel spokesman, Ali Ag Moussa, said the group had "
+        "lost 4 fighters. The rebels said Turkish fighters had taken part in the clash, which the army did not confirm."
+    )
+    c = one(cs, measure="presence")
+    assert c.stance == "asserts" and c.location in ("Ménaka", "Menaka")
+    assert c.source.name == one(cs, best=20).source.name  # "the rebels": the movement, not its spokesman
