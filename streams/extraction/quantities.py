@@ -238,6 +238,8 @@ def count_from_verb(verb: Token | None, role: str) -> str | None:
         return "count"
     if lem in COUNT_SUBJECT_VERBS and role == "nsubj":
         return "count"
+    if lem == "take" and role == "nsubj" and any(c.dep_ == "dobj" and c.lower_ == "part" for c in verb.children):
+        return "count"  # "4,500 tractors took part"
     return None
 
 

@@ -60,3 +60,8 @@ def test_units_are_not_counted_things(extract: Extract) -> None:
 def test_damage_and_evacuation(extract: Extract, text: str, value: float, measure: str) -> None:
     claims = _by_value(extract(text))
     assert claims[value].measure == measure
+
+
+def test_taking_part_is_a_count(extract: Extract) -> None:
+    claims = _by_value(extract("Police said about 4,500 tractors had taken part in the blockades near Larissa."))
+    assert claims[4500].measure == "count"
