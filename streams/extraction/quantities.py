@@ -240,6 +240,8 @@ def count_from_verb(verb: Token | None, role: str) -> str | None:
         return "count"
     if lem == "take" and role == "nsubj" and any(c.dep_ == "dobj" and c.lower_ == "part" for c in verb.children):
         return "count"  # "4,500 tractors took part"
+    if role == "agent" and lem in ("support", "back", "assist", "reinforce", "accompany", "supply", "aid"):
+        return "count"  # "supported by 22 helicopters"
     return None
 
 

@@ -65,3 +65,8 @@ def test_damage_and_evacuation(extract: Extract, text: str, value: float, measur
 def test_taking_part_is_a_count(extract: Extract) -> None:
     claims = _by_value(extract("Police said about 4,500 tractors had taken part in the blockades near Larissa."))
     assert claims[4500].measure == "count"
+
+
+def test_supported_by_n_is_a_count(extract: Extract) -> None:
+    claims = _by_value(extract("The agency said 900 firefighters were deployed, supported by 14 helicopters."))
+    assert claims[14].measure == "count" and claims[900].measure == "count"
