@@ -9,7 +9,14 @@ concept lives in its own module: ``text`` (HTML, language, paragraphs),
 ``numbers`` (figures and hedges), ``quantities`` (what a figure counts),
 ``subjects`` (canonical subjects, scopes, keys), ``places`` (gazetteer),
 ``locations`` (the place of a clause), ``attribution`` (sources), ``stance``,
-``presence`` (asserted vs presupposed presence), ``dates`` (as_of).
+``presence`` (asserted vs presupposed presence), ``dates`` (as_of),
+``filters`` (figures that are not claims: projections, capacities, rates,
+targets, background) and ``events`` (which event a figure belongs to).
+
+Where a claim is: the most specific place named for it in its own clause or
+sentence, else the place "there" points at, else the story's place from the
+lede (never the dateline, which is where the reporter files from). Figures in
+the reporter's own voice are not claims unless ``emit_unattributed``.
 """
 
 from __future__ import annotations
