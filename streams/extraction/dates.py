@@ -149,11 +149,21 @@ def as_of_for(sent: Span, verb: Token | None, say: Token | None, published: date
             continue  # "Monday's earthquake" names an event, not the date of the figure
         if t.i > 0 and t.doc[t.i - 1].lower_ in ("since", "from"):
             continue  # "since Friday" is where a count started, not its date
+        if any(a.lower_ == "from" and a.head.lower_ in ("up", "down") for a in ent.root.ancestors):
+            continue  # "up from 2,900 a month ago": the date of the old figure
         v = nearest_verb(ent.root)
         if verb is not None and v == verb:
             ranked.append((0, ent.text))
         elif verb is not None and verb.dep_ == "advcl" and verb.tag_ == "VBG" and v == verb.head:
             ranked.append((0, ent.text))  # "struck on Monday, killing 1,200"
+        elif (
+            verb is not None
+            and v is not None
+            and v.dep_ == "conj"
+            and v.head == verb
+            and not any(c.dep_ in ("nsubj", "nsubjpass") for c in v.children)
+        ):
+            ranked.append((0, ent.text))  # "killed 14 and wounded 40 on Wednesday": both that day
         elif say is not None and v == say:
             ranked.append((1, ent.text))
         elif verb is not None and v is not None and v.lemma_.lower() in _SAYING and v in verb.ancestors:

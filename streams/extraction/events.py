@@ -43,8 +43,11 @@ def event_of(tok: Token) -> str | None:
         ev = EVENT_NOUNS.get(lem)
         if ev is None:
             return None
-        if lem == "strike" and any(c.lower_ in _AIR for c in tok.lefts):
-            return "airstrike"
+        if lem == "strike" and (
+            any(c.lower_ in _AIR or c.ent_type_ == "NORP" for c in tok.lefts)
+            or any(c.dep_ == "prep" and c.lower_ in ("on", "against") for c in tok.rights)
+        ):
+            return "airstrike"  # "a drone strike", "Israeli strikes on southern Lebanon"
         if lem == "fire" and (tok.head.lemma_.lower() == "open" or (tok.dep_ == "pobj" and tok.head.lower_ == "under")):
             return None  # "opened fire", "under fire"
         if lem == "march" and tok.ent_type_ == "DATE":

@@ -48,3 +48,10 @@ def test_capsized_boat_is_a_shipwreck_and_drone_strike_an_airstrike(extract: Ext
 def test_troop_counts_take_no_event(extract: Extract) -> None:
     cs = extract("Officials said about 4,000 Kenyan troops were sent to Haiti to join the fighting.")
     assert _key(cs, 4000) == "kenyan-troops:count@haiti"
+
+
+def test_military_strikes_are_not_walkouts(extract: Extract) -> None:
+    cs = extract("The health ministry said Turkish strikes on northern Iraq had killed 9 people.")
+    assert _key(cs, 9).startswith("airstrike-")
+    walkout = extract("The union said 6,000 nurses had joined the strike in Lagos.")
+    assert not _key(walkout, 6000).startswith("airstrike")

@@ -499,3 +499,12 @@ def test_taking_part_in_the_clash_is_presence_at_the_story_place(extract: Extrac
     c = one(cs, measure="presence")
     assert c.stance == "asserts" and c.location in ("Ménaka", "Menaka")
     assert c.source.name == one(cs, best=20).source.name  # "the rebels": the movement, not its spokesman
+
+
+def test_date_of_a_shared_subject_verb_and_not_of_an_old_figure(extract: Extract) -> None:
+    cs = extract(
+        "Shelling killed 11 people and wounded 25 others on Monday, the regional governor said. "
+        "The governor said 640 people had been killed since March, up from 600 a week ago."
+    )
+    assert one(cs, best=11).as_of.date().isoformat() == "2024-10-21"  # type: ignore[union-attr]
+    assert one(cs, best=640).as_of.date().isoformat() != "2024-10-16"  # type: ignore[union-attr]
