@@ -234,12 +234,14 @@ class Extractor:
             ctx.dateline = {t.i for t in doc if t.idx < m.end()}
         drafts: list[_Draft] = []
         for sent in doc.sents:
-            has_num = has_subject = has_verdict = False
+            has_num = has_subject = has_verdict = has_none = False
             says: list[Token] = []
             for t in sent:
                 lem = t.lemma_
                 if t.like_num or t.lower_ in VAGUE:
                     has_num = True
+                elif t.lower_ == "no" and t.dep_ == "det":
+                    has_none = True
                 elif lem in _TROOP_LEMMAS:
                     has_subject = True
                 elif lem in stance.REPORT_NOUNS:
@@ -250,6 +252,8 @@ class Extractor:
             if has_num:
                 sent_drafts.extend(self._quantity_drafts(sent, ctx))
                 sent_drafts.extend(self._appended_denials(sent, sent_drafts, ctx))
+            if has_none:
+                sent_drafts.extend(self._zero_drafts(sent, ctx))
             if has_subject or (has_verdict and not sent_drafts):
                 sent_drafts.extend(self._presence_drafts(sent, ctx, bool(sent_drafts)))
             drafts.extend(sent_drafts)
@@ -594,6 +598,37 @@ class Extractor:
             return owner.lemma_.lower()
         return None
 
+    def _zero_drafts(self, sent: Span, ctx: _Context) -> list[_Draft]:
+        """ "No deaths were reported", "no protesters had been hurt": an assertion of zero.
+        Forces are left to presence ("there are no troops" denies their presence)."""
+        out: list[_Draft] = []
+        for t in sent:
+            if not (t.lower_ == "no" and t.dep_ == "det"):
+                continue
+            noun = t.head
+            lem = noun.lemma_.lower()
+            verb, role = clause_head(noun)
+            measure = MEASURE_NOUNS.get(lem) if lem in MEASURE_NOUNS else None
+            cls = "people" if measure else subject_class(lem)
+            if cls is None or cls == _TROOPS:
+                continue
+            if measure is None:
+                measure = measure_from_verb(verb, role) or (_HOSPITAL if _needs_hospital(verb) else None)
+            if measure is None or verb is None:
+                continue
+            sources, say = attribution.sources_for(verb, sent, ctx.memory)
+            if not sources or stance.is_noncommittal(sent):
+                continue
+            loc = location_in(verb, source_tokens(sent, say) | ctx.dateline, self._gaz, noun) or self._story(ctx)
+            event = self._event(sent, ctx)
+            subject = SubjectRef(cls, None, (), None if cls == "protesters" and event == "protest" else event)
+            as_of = as_of_for(sent, verb, say, ctx.article.published_at)
+            if as_of == ctx.article.published_at and _carried(say):
+                as_of = ctx.statement_dates.get(sources[0].name, as_of)
+            q = Quantity(0.0, 0.0, 0.0, "exact")
+            out.append(_Draft(subject, measure, loc, q, "asserts", sources, sent, as_of, 0.6))
+        return out
+
     def _appended_denials(self, sent: Span, drafts: list[_Draft], ctx: _Context) -> list[_Draft]:
         """ "Unions said 15 people died, a claim the ministry denied": the denier disputes
         every figure stated before it, with the same value."""
@@ -837,6 +872,16 @@ class Extractor:
                     )
                 )
         return out
+
+
+_HOSPITAL = "hospitalized"
+
+
+def _needs_hospital(verb: Token | None) -> bool:
+    """ "no protesters had needed hospital treatment"."""
+    if verb is None or verb.lemma_.lower() not in ("need", "require", "receive"):
+        return False
+    return any(x.lemma_.lower() in ("hospital", "hospitalisation", "hospitalization") for x in verb.subtree)
 
 
 def _takes_part(m: Token) -> bool:

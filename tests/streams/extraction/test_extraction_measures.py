@@ -70,3 +70,17 @@ def test_taking_part_is_a_count(extract: Extract) -> None:
 def test_supported_by_n_is_a_count(extract: Extract) -> None:
     claims = _by_value(extract("The agency said 900 firefighters were deployed, supported by 14 helicopters."))
     assert claims[14].measure == "count" and claims[900].measure == "count"
+
+
+def test_none_is_an_assertion_of_zero(extract: Extract) -> None:
+    cs = extract(
+        "The police said 14 officers had been lightly injured, and that no protesters had needed hospital "
+        "treatment. Officials said no deaths had been reported."
+    )
+    zeros = {(c.measure, c.source.name) for c in cs if c.value is not None and c.value.best == 0}
+    assert zeros == {("hospitalized", "police"), ("deaths", "Officials")}
+
+
+def test_no_troops_is_left_to_presence(extract: Extract) -> None:
+    cs = extract("A government spokesman said there were no Rwandan troops in Congo.")
+    assert not any(c.value is not None for c in cs)
