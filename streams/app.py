@@ -1,15 +1,15 @@
 """The Faust application: settings, topics, tables and agents wired together.
 
 This is the thin shell around the pure core. ``create_app`` builds a fresh app
-from :class:`streams.config.Settings` (tests build several in one process);
-each ``streams.agents.*`` module and ``streams.web`` add their part through a
-``register(app, topics)`` function so that no module needs a global app.
+from :class:`streams.config.Settings` instead of a module-level global, so
+settings (the embedded broker's workarounds among them) are decided before
+anything is declared; each ``streams.agents.*`` module and ``streams.web`` add
+their part through a ``register`` function.
 """
 
 from __future__ import annotations
 
-import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import faust
@@ -17,8 +17,6 @@ import faust
 from schemas.codec import register_faust_codec
 from streams import topics as topic_names
 from streams.config import Settings, get_settings
-
-log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -28,7 +26,6 @@ class Context:
     app: faust.App
     topics: topic_names.Topics
     settings: Settings
-    extras: dict[str, Any] = field(default_factory=dict)
 
 
 def faust_settings(settings: Settings) -> dict[str, Any]:
@@ -96,6 +93,7 @@ def shorten_fetch_wait(max_wait_ms: int) -> None:
 
 def create_app(settings: Settings | None = None) -> Context:
     """Build the app with every topic, table, agent and view registered."""
+    from streams import web
     from streams.agents import alerts, consensus, extract
 
     settings = settings or get_settings()
@@ -123,14 +121,5 @@ def create_app(settings: Settings | None = None) -> Context:
     extract.register(ctx)
     consensus.register(ctx)
     alerts.register(app, topics, settings=settings)
-    _register_web(ctx)
+    web.register(app, topics)
     return ctx
-
-
-def _register_web(ctx: Context) -> None:
-    try:
-        from streams import web
-    except ImportError:  # the web module is optional while it is being built
-        log.warning("streams.web is not available: no query API or dashboard")
-        return
-    web.register(ctx.app, ctx.topics)

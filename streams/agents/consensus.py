@@ -52,7 +52,6 @@ def register(ctx: Context) -> None:
 
     app, topics, settings = ctx.app, ctx.topics, ctx.settings
     engine = build_engine(settings)
-    ctx.extras["engine"] = engine
 
     table = app.Table(
         TABLE_NAME,
@@ -84,8 +83,6 @@ def register(ctx: Context) -> None:
             help="Each (source, claim) contribution to the source's learned reliability.",
         )
     )
-    ctx.extras["consensus_table"] = table
-    ctx.extras["reliability_table"] = reliability
 
     async def emit_alert(step: Any) -> None:
         """Send the step's alert and wait until the broker has it.
