@@ -42,14 +42,15 @@ def sample_articles(path: str | None = None) -> list[Article]:
 
 
 def _fmt_value(v: dict[str, Any] | None) -> str:
+    """``10,000 (9,500–10,500)``; ``1,100 (1,100–∞)`` for an open upper bound."""
     if not v:
         return "-"
-    low, best, high = v.get("low"), v.get("best"), v.get("high")
-    s = f"{best:,.0f}"
-    if low is not None and high is not None and (low != best or high != best):
-        hi = "∞" if high is None or high >= 1e15 else f"{high:,.0f}"
-        s += f" ({low:,.0f}–{hi})"
-    return s
+    low, best, high = v.get("low"), v["best"], v.get("high")
+    if (low is None and high is None) or low == best == high:
+        return f"{best:,.0f}"
+    lo = f"{low:,.0f}" if low is not None else "?"
+    hi = f"{high:,.0f}" if high is not None else "∞"
+    return f"{best:,.0f} ({lo}–{hi})"
 
 
 class Narrator:
