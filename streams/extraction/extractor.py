@@ -513,6 +513,9 @@ class Extractor:
         named just before: in the speaker's phrase, else the previous sentence); "reached the
         country" -> the story's country."""
         there = next((t for t in sent if t.lower_ == "there" and t.dep_ == "advmod"), None)
+        if there is None:
+            # "Officials in Sukkur said 19 people had died in the district": the district just named.
+            there = next((t for t in top.subtree if _bare_place_noun(t)), None)
         if there is not None:
             cands: list[tuple[Place | None, str]] = []
             ranks: list[int] = []
@@ -872,6 +875,19 @@ class Extractor:
                     )
                 )
         return out
+
+
+_ANAPHORIC_PLACES = frozenset({"district", "town", "city", "village", "province", "region", "county", "island", "area"})
+
+
+def _bare_place_noun(t: Token) -> bool:
+    """ "in the district": a place noun with "the" and no name, under a locative preposition."""
+    if t.lemma_.lower() not in _ANAPHORIC_PLACES or t.dep_ != "pobj" or t.head.lower_ not in ("in", "at", "across"):
+        return False
+    kids = list(t.children)
+    return any(c.dep_ == "det" and c.lower_ == "the" for c in kids) and not any(
+        c.dep_ in ("compound", "amod", "prep", "poss") for c in kids
+    )
 
 
 _HOSPITAL = "hospitalized"

@@ -26,6 +26,9 @@ CAPACITY_NOUNS = frozenset({"capacity", "room", "space", "bed", "seat"})
 # Aims and demands: "targeting 1.2 million people", "demanding 5,000 more nurses".
 TARGET_LEMMAS = frozenset({"target", "demand", "seek", "aim", "want", "hope", "need", "plan",
                            "goal", "campaign", "promise", "pledge", "propose", "request"})  # fmt: skip
+# Verbs of change whose "from N" is the earlier figure.
+CHANGE_VERBS = frozenset({"rise", "climb", "increase", "jump", "grow", "surge", "soar", "fall", "drop",
+                          "decline", "decrease", "revise", "raise", "lower", "reduce", "swell"})  # fmt: skip
 # Rate units: "150 patients a day", "30 arrests per week".
 RATE_UNITS = frozenset({"day", "week", "month", "hour", "year", "night", "minute"})
 RATE_DETS = frozenset({"a", "an", "per", "each", "every"})
@@ -86,6 +89,8 @@ def comparison(group: list[Token], noun: Token | None) -> bool:
         for _ in range(3):
             if cur.dep_ == "pobj" and cur.head.lower_ == "from" and cur.head.head.lower_ in ("down", "up"):
                 return True
+            if cur.dep_ == "pobj" and cur.head.lower_ == "from" and cur.head.head.lemma_.lower() in CHANGE_VERBS:
+                return True  # "the toll rose to 212 from 180"
             if cur.dep_ == "pobj" and cur.head.head.lower_ in ("compared", "comparison"):
                 return True
             if cur.head == cur:

@@ -35,6 +35,8 @@ SUBPLACE_NOUNS = frozenset({"district", "county", "island", "town", "village", "
 _NOT_PLACE_ENTS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
 # Verbs whose object is where something came FROM, not where the claim happened.
 DEPARTURE_VERBS = frozenset({"leave", "depart", "flee", "quit", "evacuate", "abandon"})
+TRAVEL_VERBS = frozenset({"leave", "depart", "sail", "set", "travel", "fly", "come", "arrive", "return",
+                          "drive", "head", "launch", "originate", "embark"})  # fmt: skip
 
 
 @dataclass
@@ -129,8 +131,8 @@ def departed_from(tok: Token) -> bool:
             return False
         if cur.dep_ == "dobj" and cur.head.lemma_.lower() in DEPARTURE_VERBS:
             return True
-        if cur.dep_ == "pobj" and cur.head.lower_ == "from":
-            return True
+        if cur.dep_ == "pobj" and cur.head.lower_ == "from" and cur.head.head.lemma_.lower() in TRAVEL_VERBS:
+            return True  # "sailed from Zuwara" (but "evacuated from Sindh" happened in Sindh)
         if cur.dep_ in ("compound", "poss", "appos", "amod"):
             cur = cur.head
         elif cur.dep_ == "pobj" and cur.head.lower_ == "of":

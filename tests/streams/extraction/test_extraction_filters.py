@@ -64,3 +64,8 @@ def test_a_past_year_on_the_reporting_verb_itself(extract: Extract) -> None:
         published_at="2026-05-14T10:00:00Z",
     )
     assert _values(cs) == {40}
+
+
+def test_the_figure_a_toll_rose_from_is_not_a_claim(extract: Extract) -> None:
+    cs = extract("The death toll from the floods rose to 212 from 180, the disaster authority said.")
+    assert _values(cs) == {212}

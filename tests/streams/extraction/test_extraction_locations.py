@@ -139,3 +139,19 @@ def test_north_of_a_town_is_that_town(extract: Extract) -> None:
         "missing in the hills west of Santa Rosa."
     )
     assert same_location(_locs(cs)[3], "Santa Rosa")
+
+
+def test_the_district_is_the_district_just_named(extract: Extract) -> None:
+    cs = extract(
+        "KARACHI - Monsoon floods hit Pakistan on Sunday. "
+        "Officials in Sukkur said 19 people had died in the district since Sunday."
+    )
+    assert same_location(_locs(cs)[19], "Sukkur")
+
+
+def test_evacuated_from_a_place_happened_there(extract: Extract) -> None:
+    cs = extract(
+        "KARACHI - Monsoon floods hit Pakistan on Sunday. The provincial government said 45,000 people "
+        "had been evacuated from low-lying areas of Sindh province."
+    )
+    assert same_location(_locs(cs)[45000], "Sindh")
