@@ -172,7 +172,7 @@ class Extractor:
     # -- public API -------------------------------------------------------------
     def extract(self, article: Article) -> list[ClaimObserved]:
         text = self._prepare(article)
-        return self._claims(article, self.nlp(text), text)
+        return self._claims(article, self.nlp(_detach_dateline(text)), text)
 
     def extract_many(
         self, articles: Iterable[Article], batch_size: int = 32
@@ -197,7 +197,7 @@ class Extractor:
             except RejectedArticle as e:
                 prepared.append(e)
         texts = [p for p in prepared if isinstance(p, str)]
-        docs = iter(self.nlp.pipe(texts, batch_size=batch_size))
+        docs = iter(self.nlp.pipe([_detach_dateline(t) for t in texts], batch_size=batch_size))
         for a, p in zip(batch, prepared, strict=True):
             if isinstance(p, RejectedArticle):
                 yield a, p
@@ -745,8 +745,8 @@ class Extractor:
     def _story_location(self, doc: Doc) -> Loc | None:
         """The event's place for claims whose sentence names none: the most specific place
         the lede puts the event in ("quake in eastern Turkey", "in the Ikoyi district of
-        Lagos"), never the dateline ("ANKARA -" is where the reporter files from); the
-        dateline only when the lede names no place, then the most-named place."""
+        Lagos"), never the dateline ("ANKARA -" is where the reporter files from) unless
+        nothing else in the article is a place of events."""
         text = doc.user_data.get("cw_text") or doc.text
         m = _DATELINE.match(text)
         start = m.end() if m else 0
@@ -775,11 +775,16 @@ class Extractor:
             loc = best_location(cands, ranks)
             if loc is not None:
                 return loc
+        # No place in the lede: the place the article names most for events, and only then
+        # the dateline ("WARSAW -" over a story about troops at the Lithuanian border).
+        found = self._doc_location(doc)
+        if found is not None:
+            return found
         if m:
             place = self._gaz.resolve(m.group(1).strip().title())
             if place is not None:
                 return make_loc(place, m.group(1).strip().title())
-        return self._doc_location(doc)
+        return None
 
     def _doc_location(self, doc: Doc) -> Loc | None:
         """The article's main place: the resolved place most often named after a locative
@@ -875,6 +880,25 @@ class Extractor:
                     )
                 )
         return out
+
+
+def _detach_dateline(text: str) -> str:
+    """The text to parse: the dateline's dash becomes a line break (same length, so every
+    offset still points into the article text), so "WARSAW - Around 4,000 Belarusian
+    soldiers" is not parsed as Warsaw's soldiers and the lede's evidence starts at the lede."""
+    m = _DATELINE.match(text)
+    if m is None:
+        return text
+    dash = max(text.rfind(d, 0, m.end()) for d in ("-", "–", "—"))
+    if dash < 0:
+        return text
+    end = dash + 1
+    while end < m.end() and text[end] in "-–—":
+        end += 1
+    start = dash
+    while start > 0 and text[start - 1] in "-–—":
+        start -= 1
+    return text[:start] + "\n" + " " * (end - start - 1) + text[end:]
 
 
 _ANAPHORIC_PLACES = frozenset({"district", "town", "city", "village", "province", "region", "county", "island", "area"})

@@ -155,3 +155,14 @@ def test_evacuated_from_a_place_happened_there(extract: Extract) -> None:
         "had been evacuated from low-lying areas of Sindh province."
     )
     assert same_location(_locs(cs)[45000], "Sindh")
+
+
+def test_dateline_is_not_parsed_into_the_lede(extract: Extract) -> None:
+    cs = extract(
+        "WARSAW - Around 4,000 Belarusian soldiers have been moved to the border with Lithuania, "
+        "Polish intelligence said on Monday."
+    )
+    c = next(c for c in cs if c.value is not None)
+    assert c.subject == "Belarusian troops"  # not Warsaw's (Polish) soldiers
+    assert c.evidence.text.startswith("Around 4,000")
+    assert c.location != "Warsaw"  # the dateline is where the reporter files from
