@@ -185,7 +185,7 @@ def noun_after(group: list[Token]) -> Token | None:
 def argument_count_head(root: Token, gset: set[int]) -> Token | None:
     """ "the death toll rose to 2,300", "police put the number of demonstrators at 48,000"."""
     verb, role = clause_head(root)
-    if verb is None or role not in ("prep", "dobj", "attr", "oprd", "npadvmod"):
+    if verb is None or role not in ("prep", "dobj", "attr", "oprd", "npadvmod", "acomp"):
         return None
     for c in verb.children:
         if c.dep_ in ("nsubj", "nsubjpass", "dobj") and c.i != root.i and c.i not in gset:

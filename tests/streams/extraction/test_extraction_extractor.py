@@ -508,3 +508,11 @@ def test_date_of_a_shared_subject_verb_and_not_of_an_old_figure(extract: Extract
     )
     assert one(cs, best=11).as_of.date().isoformat() == "2024-10-21"  # type: ignore[union-attr]
     assert one(cs, best=640).as_of.date().isoformat() != "2024-10-16"  # type: ignore[union-attr]
+
+
+def test_the_number_was_closer_to(extract: Extract) -> None:
+    cs = extract(
+        "Officials said around 4,000 Belarusian soldiers had been moved to Grodno. "
+        "Lithuania's defence minister said the number was closer to 6,000."
+    )
+    assert one(cs, best=6000).claim_key == one(cs, best=4000).claim_key
