@@ -26,8 +26,18 @@ lint: $(STAMP)
 	$(BIN)/ruff check streams schemas tests
 	$(BIN)/mypy
 
+# Extraction on the seed article (../shared/data), on our annotated dev set (used while
+# developing) and on held-out test sets (never used for development), then truth discovery.
+EXTRACTION_SETS := dev test test2
 eval: $(STAMP)
 	$(BIN)/python -m streams.evaluation.extraction
+	@for set in $(EXTRACTION_SETS); do \
+	  if [ -f tests/data/extraction/$${set}_gold.jsonl ]; then \
+	    echo "== extraction, $$set set"; \
+	    $(BIN)/python -m streams.evaluation.extraction --articles tests/data/extraction/$${set}_articles.jsonl \
+	      --gold tests/data/extraction/$${set}_gold.jsonl | sed -n '1,2p'; \
+	  fi; \
+	done
 	$(BIN)/python -m streams.evaluation.truth_discovery
 
 bench: $(STAMP)
