@@ -17,7 +17,13 @@ from streams.broker import free_port
 from streams.delivery.signing import IDEMPOTENCY_HEADER, SIGNATURE_HEADER, verify
 from tests.e2e.harness import Cluster, TopicReader, unique_id
 
-OUTPUTS = ["claims.observed", "consensus.updated", "alerts.contradictions", "articles.deadletter"]
+OUTPUTS = [
+    "claims.observed",
+    "consensus.updated",
+    "alerts.contradictions",
+    "articles.deadletter",
+    "claims.deadletter",
+]
 
 
 def article(aid: str, text: str, published: str, outlet: str) -> dict[str, Any]:
@@ -62,6 +68,8 @@ async def test_articles_become_claims_consensus_and_dead_letters(cluster: Cluste
     first = quake(run)[:2]
     async with TopicReader(cluster, OUTPUTS) as reader:
         await cluster.produce("articles", [b"{not json", b'{"id": 7}', b'{"text": "no id"}'])
+        # A producer other than claimwatch writes a broken claim: dead-lettered, the agent goes on.
+        await cluster.produce("claims.observed", [b'{"type": "ClaimObserved", "claim_key": "x"}'], key=lambda _: b"x")
         unreadable = [
             article(f"{run}-empty", "  \n ", "2025-02-03T09:00:00Z", "wire.example"),
             article(
@@ -79,6 +87,8 @@ async def test_articles_become_claims_consensus_and_dead_letters(cluster: Cluste
         assert {"invalid_json", "empty_text", "not_english"} <= reasons, reasons
         assert all(d["message"] and d["source_topic"].endswith("articles") for d in dead)
         assert any(d["raw"] == "{not json" for d in dead), "the original record is kept for replay"
+        bad_claims = await reader.wait_for("claims.deadletter", lambda r: len(r) >= 1, what="the broken claim")
+        assert bad_claims[0]["reason"] == "missing_field" and "event_id" in bad_claims[0]["message"]
         rejected = {d.get("article_id") for d in dead if d["reason"] in {"empty_text", "not_english"}}
         assert rejected == {f"{run}-empty", f"{run}-de"}
         for d in dead:
@@ -89,10 +99,10 @@ async def test_articles_become_claims_consensus_and_dead_letters(cluster: Cluste
         ids = {a["id"] for a in first}
         claims = await reader.wait_for(
             "claims.observed",
-            lambda r: {c["article_id"] for c in r} >= ids,
+            lambda r: {c.get("article_id") for c in r} >= ids,
             what="claims of both articles (the worker survived the bad records)",
         )
-        deaths = [c for c in claims if c["measure"] == "deaths"]
+        deaths = [c for c in claims if c.get("measure") == "deaths"]
         assert deaths, f"no death toll extracted from {claims}"
         key = deaths[0]["claim_key"]
         assert {c["claim_key"] for c in deaths} == {key}, "one event, one claim key across wordings"
