@@ -273,7 +273,14 @@ class Extractor:
     # -- quantities ---------------------------------------------------------------
     def _quantity_drafts(self, sent: Span, ctx: _Context) -> list[_Draft]:
         out: list[_Draft] = []
-        for group, q in quantity_groups(sent):
+        groups = list(quantity_groups(sent))
+        # "rejected the figure of 46 dead, saying only two hospitals had reported deaths": the
+        # denial's reasons are not figures of their own.
+        deniers = {d[0].i for d in (_denied_figure(_group_root(g)) for g, _ in groups) if d is not None}
+        for group, q in groups:
+            root = _group_root(group)
+            if deniers and _denied_figure(root) is None and any(a.i in deniers for a in root.ancestors):
+                continue
             d = self._quantity_draft(group, q, sent, ctx, out)
             if d is not None:
                 out.append(d)
@@ -283,11 +290,10 @@ class Extractor:
         self, group: list[Token], q: Quantity, sent: Span, ctx: _Context, earlier: list[_Draft]
     ) -> _Draft | None:
         gset = {t.i for t in group}
-        root = group[-1]
-        hops = 0
-        while root.head.i in gset and root.head != root and hops < 6:
-            root = root.head
-            hops += 1
+        root = _group_root(group)
+        denial = _denied_figure(root)
+        if denial is not None:
+            return self._figure_denial(denial, q, sent, ctx)
         noun = counted_noun(group, root, gset)
         if noun is None:
             noun = noun_after(group)
@@ -470,6 +476,9 @@ class Extractor:
         sources, say = attribution.sources_for(verb if verb is not None else anchor, sent, ctx.memory, group[-1])
         if filters.not_a_claim(group, root, noun, verb, say, ctx.article.published_at) is not None:
             return None
+        speaker = attribution.subject_of(say) if say is not None else None
+        if speaker is not None and root.i in {t.i for t in speaker.subtree}:
+            return None  # "only two hospitals had reported deaths": the speakers, not a figure
         if pending_owner and sources and sources[0].kind != "person":
             subject = SubjectRef(cls, sources[0].name, subject.scope, subject.event)
         predicate = verb if verb is not None else anchor
@@ -507,6 +516,33 @@ class Extractor:
             for s in sources:
                 ctx.statement_dates[s.name] = as_of
         return _Draft(subject, measure, loc, q, st, sources, sent, as_of, max(0.05, conf))
+
+    def _figure_denial(self, denial: tuple[Token, Token], q: Quantity, sent: Span, ctx: _Context) -> _Draft | None:
+        """ "The ministry rejected the state's figure of 46 dead": a denial of that figure, about
+        what the figure counted (the earlier statement of the same value, else the one the
+        figure noun names, else the latest figure), with the denied value itself."""
+        verb, fig = denial
+        subj = attribution.subject_of(verb)
+        if subj is None:
+            return None
+        deniers = attribution.names_of(subj, ctx.memory, sent.doc) if subj.pos_ != "PRON" else []
+        if not deniers:
+            deniers, _ = attribution.sources_for(verb, sent, ctx.memory)
+        if not deniers:
+            return None
+        names = {r.name.lower() for r in deniers}
+        same = [
+            d
+            for d in reversed(ctx.quantities)
+            if d.quantity is not None
+            and d.quantity.best == q.best
+            and not ({s.name.lower() for s in d.sources} & names)
+        ]
+        target = same[0] if same else _pick_denied(ctx, fig, deniers)
+        if target is None:
+            return None
+        as_of = as_of_for(sent, verb, verb, ctx.article.published_at)
+        return _Draft(target.subject, target.measure, target.loc, q, "denies", deniers, sent, as_of, 0.65)
 
     def _deictic_location(self, top: Token, sent: Span, exclude: set[int], ctx: _Context) -> Loc | None:
         """ "Officials in the town of X said 300 buildings had collapsed there" -> X (the place
@@ -976,6 +1012,39 @@ def _area_measure(noun: Token) -> str | None:
     verb, _ = clause_head(noun)
     done = AREA_VERBS.get(verb.lemma_.lower()) if verb is not None else None
     return f"area_{done}_{unit}" if done else None
+
+
+_FIGURE_DENY_VERBS = frozenset({*stance.DENY_VERBS, "dispute", "contest", "question"})
+
+
+def _group_root(group: list[Token]) -> Token:
+    """The token of a number group that the rest of the sentence attaches to."""
+    gset = {t.i for t in group}
+    root = group[-1]
+    hops = 0
+    while root.head.i in gset and root.head != root and hops < 6:
+        root = root.head
+        hops += 1
+    return root
+
+
+def _denied_figure(root: Token) -> tuple[Token, Token] | None:
+    """ "rejected the figure of 46 dead", "disputed the 55,000 estimate": the deny verb and the
+    figure noun when the number is that figure, the object of a denial; else None."""
+    if root.dep_ == "nummod" and root.head.dep_ == "pobj":
+        root = root.head  # "the figure of 31 dead"
+    head = root.head
+    fig: Token | None = None
+    if root.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_.lower() in stance.FIGURE_NOUNS:
+        fig = head.head
+    elif root.dep_ in ("nummod", "compound", "amod") and head.lemma_.lower() in stance.FIGURE_NOUNS:
+        fig = head
+    if fig is None or fig.dep_ not in ("dobj", "nsubjpass"):
+        return None
+    verb = fig.head
+    if verb.lemma_.lower() not in _FIGURE_DENY_VERBS:
+        return None
+    return verb, fig
 
 
 def _verdict_object(verb: Token) -> Token | None:

@@ -33,3 +33,37 @@ def test_calling_a_death_claim_propaganda_denies_its_figure(extract: Extract) ->
 def test_calling_for_more_staff_is_a_demand_not_a_count(extract: Extract) -> None:
     cs = extract("The union called for 3,000 more nurses to be hired.")
     assert cs == []
+
+
+def test_rejecting_a_figure_of_n_denies_that_number_not_the_reason_given(extract: Extract) -> None:
+    cs = extract(
+        "A landslide buried a mining camp in the hills, and provincial officials said 31 workers had died. "
+        "The national mining agency rejected the province's figure of 31 dead, saying only three bodies "
+        "had been recovered."
+    )
+    denial = [c for c in cs if c.stance == "denies"]
+    assert len(denial) == 1 and denial[0].value is not None and denial[0].value.best == 31
+    asserted = next(c for c in cs if c.stance == "asserts" and c.value is not None and c.value.best == 31)
+    assert denial[0].claim_key == asserted.claim_key
+    assert denial[0].source.name == "national mining agency"
+    assert not any(c.value is not None and c.value.best == 3 for c in cs)
+
+
+def test_dismissing_an_estimate_denies_the_estimate_not_the_organisers_count(extract: Extract) -> None:
+    cs = extract(
+        "Organisers said 90,000 people rallied in the square. "
+        "The interior ministry dismissed the union estimate of 40,000 as guesswork."
+    )
+    denial = [c for c in cs if c.stance == "denies"]
+    assert len(denial) == 1 and denial[0].value is not None and denial[0].value.best == 40_000
+    assert denial[0].source.name == "interior ministry"
+
+
+def test_a_denied_figure_keeps_its_hedge(extract: Extract) -> None:
+    cs = extract(
+        "Aid workers said more than 7,500 families had fled the shelling. "
+        "An army spokesman rejected the aid workers' figure of more than 7,500 as exaggerated."
+    )
+    denial = [c for c in cs if c.stance == "denies"]
+    assert len(denial) == 1 and denial[0].value is not None
+    assert denial[0].value.best == 7_500 and denial[0].value.hedge == "more_than"
