@@ -257,27 +257,41 @@ class ConsensusEngine:
         # and must not let one statement outweigh every other by "recency"
         seen_at = observed if obs.published_us is None else obs.published_us
         when = seen_at if obs.as_of_us is None else min(obs.as_of_us, seen_at)
-        toks = words(obs.text)
-        n = len(toks)
         conf = obs.confidence if obs.confidence > s.min_confidence else s.min_confidence
-        # positional tuple.__new__: NamedTuple's keyword constructor is slow Python
-        return _new_obs((
-            obs.event_id, obs.source, obs.stance, lo, point, hi, raw, when, conf,
-            text_hash(toks), sketch(toks, s.sketch_size) if n >= s.copy_min_words else (), n,
-        ))
+        # positional tuple.__new__: NamedTuple's keyword constructor is slow Python;
+        # the evidence fingerprints are derived only if a copy check needs them
+        return _new_obs((obs.event_id, obs.source, obs.stance, lo, point, hi, raw, when, conf,
+                         obs.text))
 
     def _is_copy(self, state: ClaimState, new: Obs) -> bool:
         """The same statement, in (nearly) the same words, already counted for another name."""
-        s = self.settings
         said = new[2:6]  # (stance, lo, point, hi): Obs.same_statement, inlined
+        mine: tuple[str, tuple[int, ...], int] | None = None
         for o in state.observations.values():
             if o[2:6] != said:
                 continue
-            if o.fp == new.fp and new.nwords > 0:
+            # the fingerprints cost more than the rest of a step: only here, where
+            # another source made the very same statement, are they worth taking
+            if mine is None:
+                mine = self._fingerprints(new)
+            fp, sk, _ = self._fingerprints(o)
+            if fp == mine[0] and mine[2] > 0:
                 return True
-            if o.sk and new.sk and jaccard(o.sk, new.sk, s.sketch_size) >= s.copy_jaccard:
+            if sk and mine[1] and jaccard(sk, mine[1], self.settings.sketch_size) >= (
+                self.settings.copy_jaccard
+            ):
                 return True
         return False
+
+    def _fingerprints(self, o: Obs) -> tuple[str, tuple[int, ...], int]:
+        """(normalised-text hash, shingle sketch, word count) of a statement's evidence."""
+        ev = o.evidence
+        if type(ev) is not str:
+            return ev  # type: ignore[return-value]  # kept by a state written before
+        s = self.settings
+        toks = words(ev)
+        n = len(toks)
+        return text_hash(toks), sketch(toks, s.sketch_size) if n >= s.copy_min_words else (), n
 
     @staticmethod
     def _record(claim_key: str, o: Obs) -> dict[str, Any]:

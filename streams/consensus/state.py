@@ -48,7 +48,11 @@ class Obs(NamedTuple):
     three are ``None`` when the statement carries no number or is a denial
     (denials never enter numeric estimates). ``raw`` is the value as stated,
     for the ``supporting`` list. ``t`` is the statement time (as_of, else
-    published_at, else observed_at); ``fp``/``sk`` fingerprint the evidence.
+    published_at, else observed_at). ``evidence`` is the evidence text, from
+    which the copy check derives its fingerprints only when it needs them
+    (another source already made the same statement on the claim: rare), or,
+    in a state written before that, the fingerprints themselves
+    ``(text hash, sketch, word count)``.
     """
 
     event_id: str
@@ -60,9 +64,7 @@ class Obs(NamedTuple):
     raw: tuple[float | None, float, float | None, str] | None
     t: int
     conf: float
-    fp: str
-    sk: tuple[int, ...]
-    nwords: int
+    evidence: str | tuple[str, tuple[int, ...], int]
 
     def same_statement(self, other: Obs) -> bool:
         """Same stance and same interval: a repetition, whatever the wording."""
@@ -72,18 +74,23 @@ class Obs(NamedTuple):
         return [
             self.event_id, self.source, self.stance, self.lo, self.point, _f(self.hi),
             list(self.raw) if self.raw is not None else None,
-            self.t, self.conf, self.fp, list(self.sk), self.nwords,
+            self.t, self.conf,
+            *((self.evidence,) if type(self.evidence) is str
+              else (self.evidence[0], list(self.evidence[1]), self.evidence[2])),
         ]
 
     @classmethod
     def from_list(cls, v: list[Any]) -> Obs:
+        """Reads both forms: ``[..., conf, text]`` and, from states written
+        before the fingerprints became lazy, ``[..., conf, fp, sketch, nwords]``."""
         point = v[4]
         raw = v[6]
         return cls(
             event_id=v[0], source=v[1], stance=v[2], lo=v[3], point=point,
             hi=_inf(v[5]) if point is not None else None,
             raw=(raw[0], raw[1], raw[2], raw[3]) if raw is not None else None,
-            t=v[7], conf=v[8], fp=v[9], sk=tuple(v[10]), nwords=v[11],
+            t=v[7], conf=v[8],
+            evidence=v[9] if len(v) == 10 else (v[9], tuple(v[10]), v[11]),
         )
 
 

@@ -392,3 +392,42 @@ def test_a_lower_bound_above_the_bounded_figures_widens_the_interval_to_it(
     _, steps = run(engine, [make("e1", "A", 50, hedge="at_least"), make("e2", "B", 42)])
     est = last_update(steps).estimate
     assert (est.low, est.best, est.high) == (42.0, 46.0, 50.0)
+
+
+def _with_fingerprints(d: dict[str, Any]) -> dict[str, Any]:
+    """A state as written before the fingerprints became lazy: each statement kept
+    ``[..., conf, text hash, sketch, word count]`` in place of its evidence text."""
+    from streams.consensus.fingerprint import sketch, text_hash, words
+
+    settings = EngineSettings()
+    old = []
+    for v in d["obs"]:
+        toks = words(v[9])
+        n = len(toks)
+        sk = list(sketch(toks, settings.sketch_size)) if n >= settings.copy_min_words else []
+        old.append([*v[:9], text_hash(toks), sk, n])
+    return {**d, "obs": old}
+
+
+@pytest.mark.parametrize("edit", [
+    lambda t: t,                                            # the very same words
+    lambda t: t.replace("Thursday evening", "Thursday night"),  # a word changed
+])
+def test_a_state_written_with_fingerprints_still_catches_copies(
+    engine: Any, make: Any, edit: Any
+) -> None:
+    """A worker restarting on an old changelog reads states that kept the
+    fingerprints, not the text; copies of those statements still count once."""
+    import orjson
+
+    state, _ = run(engine, [make("e1", "the provincial governor", 36, text=WIRE)])
+    old = orjson.loads(orjson.dumps(_with_fingerprints(state.to_dict())))
+    restored = ClaimState.from_dict(old)
+    assert restored.to_dict() == old  # written back in the form it was read
+    step = engine.apply(restored, make("e2", "North Kivu governor", 36, text=edit(WIRE), day=0.2))
+    assert step.outcome == COPY
+    other = engine.apply(restored, make(
+        "e3", "Red Cross", 36, text="The Red Cross counts 36 people unaccounted for.", day=1,
+    ))
+    assert other.outcome != COPY and other.update is not None
+    assert other.update.n_sources == 2
