@@ -291,6 +291,8 @@ class Extractor:
     ) -> _Draft | None:
         gset = {t.i for t in group}
         root = _group_root(group)
+        if filters.money(group):
+            return None
         denial = _denied_figure(root)
         if denial is not None:
             return self._figure_denial(denial, q, sent, ctx)

@@ -174,6 +174,39 @@ def background(verb: Token | None, say: Token | None, published: datetime | None
     return False
 
 
+CURRENCY_WORDS = frozenset({
+    "dollar", "euro", "pound", "sterling", "rupee", "peso", "yen", "yuan", "renminbi", "rand", "naira",
+    "shilling", "franc", "dinar", "dirham", "riyal", "rial", "lira", "ruble", "rouble", "baht",
+    "ringgit", "taka", "kwacha", "cedi", "birr", "hryvnia", "zloty", "krona", "krone", "kroner",
+    "rupiah", "dong", "quetzal", "bolivar", "tenge", "som", "lari", "manat", "afghani", "kyat",
+    "leone", "ariary", "cent", "penny", "usd", "eur", "gbp", "inr", "rs", "ksh", "php", "cfa",
+})  # fmt: skip
+CURRENCY_SYMBOLS = frozenset("$€£₹¥₱₦₩₺₽")
+_MONEY_CUES = frozenset({"worth", "valued", "costing"})
+
+
+def money(group: list[Token]) -> bool:
+    """ "relief goods worth 120 million pesos", "compensation of $5,000", "Rs 2 lakh": an amount
+    of money is never a count of people or things (no money measure is modelled)."""
+    doc = group[0].doc
+    first, last = group[0].i, group[-1].i
+    if any(t.ent_type_ == "MONEY" or t.tag_ == "$" or any(ch in CURRENCY_SYMBOLS for ch in t.text) for t in group):
+        return True
+    before = [doc[j] for j in range(max(0, first - 3), first)]
+    if any(t.tag_ == "$" or t.text in CURRENCY_SYMBOLS or t.lower_.rstrip(".") in CURRENCY_WORDS for t in before[-1:]):
+        return True
+    if any(t.lower_ in _MONEY_CUES for t in before):
+        return True
+    for j in range(last + 1, min(len(doc), last + 3)):
+        t = doc[j]
+        lem = t.lemma_.lower().rstrip(".")
+        if lem in CURRENCY_WORDS or t.lower_.rstrip(".") in CURRENCY_WORDS or t.text in CURRENCY_SYMBOLS:
+            return True
+        if t.lower_ not in ("million", "billion", "trillion", "lakh", "crore", "thousand", "us", "u.s."):
+            break
+    return False
+
+
 def not_a_claim(
     group: list[Token],
     root: Token,

@@ -134,7 +134,11 @@ def quantity_groups(sent: Span) -> Iterator[tuple[list[Token], Quantity]]:
         ):
             continue
         start = group[0].i
-        context = [sent.doc[k].lower_ for k in range(max(sent.start, start - 4), start)]
+        lo = max(sent.start, start - 4)
+        for k in range(lo, start):
+            if _skipped(sent.doc[k]) or sent.doc[k].tag_ == "$":
+                lo = k + 1  # "paid $2.5 million to 300 families": no range across an amount or a date
+        context = [sent.doc[k].lower_ for k in range(lo, start)]
         q = quantity_from_words(context + [g.text for g in group])
         if q is None or q.best <= 0:
             continue

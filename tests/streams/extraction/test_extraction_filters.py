@@ -69,3 +69,17 @@ def test_a_past_year_on_the_reporting_verb_itself(extract: Extract) -> None:
 def test_the_figure_a_toll_rose_from_is_not_a_claim(extract: Extract) -> None:
     cs = extract("The death toll from the floods rose to 212 from 180, the disaster authority said.")
     assert _values(cs) == {212}
+
+
+def test_amounts_of_money_are_never_counts(extract: Extract) -> None:
+    cs = extract(
+        "The provincial government said it would pay compensation of 800,000 rupees to the family of each "
+        "fisherman lost in the cyclone. The navy said it had handed out food parcels worth 45 million pesos "
+        "on the islands. A charity said it had raised €3 million for survivors."
+    )
+    assert cs == []
+
+
+def test_a_count_after_an_amount_is_not_a_range_with_it(extract: Extract) -> None:
+    cs = extract("The housing ministry said it had paid $1.8 million to 240 families whose homes burned in the fire.")
+    assert [c.value.best for c in cs if c.value is not None] == [240]
