@@ -88,13 +88,11 @@ class Replayer:
 
     def feed(self, events: Events) -> Iterator[ConsensusUpdated | ContradictionDetected]:
         """Apply each event; yield its alert (if any) and then its update (if any)."""
-        engine, states, book = self.engine, self.states, self.engine.reliability
+        engine, states = self.engine, self.states
         with gc_paused(self.pause_gc):
             for obs in events:
-                step = engine.apply(states.get(obs.claim_key), obs)
+                step = engine.advance(states.get(obs.claim_key), obs)
                 states[obs.claim_key] = step.state
-                for rkey, rvalue in step.reliability:
-                    book.ingest(rkey, rvalue)
                 if step.alert is not None:
                     yield step.alert
                 if step.update is not None:
@@ -105,13 +103,11 @@ class Replayer:
         """:meth:`feed`, as the JSON bytes ``schemas.codec.dumps`` would give
         for each output, without building the ConsensusUpdated models (the
         ``claimwatch replay`` path: it writes every update and reads none)."""
-        engine, states, book = self.engine, self.states, self.engine.reliability
+        engine, states = self.engine, self.states
         with gc_paused(self.pause_gc):
             for obs in events:
-                step = engine.apply(states.get(obs.claim_key), obs)
+                step = engine.advance(states.get(obs.claim_key), obs)
                 states[obs.claim_key] = step.state
-                for rkey, rvalue in step.reliability:
-                    book.ingest(rkey, rvalue)
                 alert = step.alert_wire()
                 if alert is not None:
                     yield alert
@@ -126,14 +122,12 @@ class Replayer:
         The states and the book end exactly as after :meth:`feed`; returns the
         number of events applied.
         """
-        engine, states, book = self.engine, self.states, self.engine.reliability
+        engine, states = self.engine, self.states
         n = 0
         with gc_paused(self.pause_gc):
             for obs in events:
-                step = engine.apply(states.get(obs.claim_key), obs)
+                step = engine.advance(states.get(obs.claim_key), obs)
                 states[obs.claim_key] = step.state
-                for rkey, rvalue in step.reliability:
-                    book.ingest(rkey, rvalue)
                 if step.changed:
                     self._last.pop(obs.claim_key, None)  # rebuilt from the state by final()
                 n += 1

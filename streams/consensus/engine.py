@@ -37,7 +37,7 @@ from streams.consensus import aggregate
 from streams.consensus.fingerprint import jaccard, sketch, text_hash, words
 from streams.consensus.intervals import hedge_interval
 from streams.consensus.observed import Observed, from_model
-from streams.consensus.reliability import ReliabilityBook, record_key
+from streams.consensus.reliability import NAN_RECORD, ReliabilityBook, record_key
 from streams.consensus.settings import EngineSettings
 from streams.consensus.state import ClaimState, Obs, Snapshot, from_us
 from streams.contradiction import Context, Finding, alert_id, cooling_down, detect
@@ -56,6 +56,14 @@ _new_obs: Callable[[tuple[Any, ...]], Obs] = partial(tuple.__new__, Obs)  # type
 _new_snapshot: Callable[[tuple[Any, ...]], Snapshot] = partial(  # type: ignore[assignment]
     tuple.__new__, Snapshot
 )
+
+
+def _statement(claim_key: str, o: Obs) -> tuple[Any, ...]:
+    """The book's tuple for ``o``: what ``ReliabilityBook.ingest`` parses the
+    record ``ConsensusEngine._record`` builds into, without the dict between."""
+    if o.point is None:
+        return (o.source, claim_key, o.stance, NAN_RECORD, NAN_RECORD, NAN_RECORD, o.t, o.conf)
+    return (o.source, claim_key, o.stance, o.lo, o.point, o.hi, o.t, o.conf)
 
 
 class Step:
@@ -148,6 +156,18 @@ class ConsensusEngine:
         ``obs`` is a validated model or its light record (:mod:`.observed`,
         what the replay reads JSON lines into); both give the same step.
         """
+        return self._apply(state, obs, False)
+
+    def advance(self, state: ClaimState | None, obs: ClaimObserved | Observed) -> Step:
+        """:meth:`apply` for a caller that owns both the state and this engine's
+        book (the offline replay): ``state`` is advanced in place rather than
+        copied, and the statement goes straight into the book (``ingest``)
+        instead of out as a record (``step.reliability`` stays empty). The
+        states, the book and the outputs end exactly as with ``apply`` and
+        ingesting its records."""
+        return self._apply(state, obs, True)
+
+    def _apply(self, state: ClaimState | None, obs: ClaimObserved | Observed, own: bool) -> Step:
         if type(obs) is not Observed:
             obs = from_model(obs)  # type: ignore[arg-type]
         if state is None:
@@ -160,32 +180,40 @@ class ConsensusEngine:
         observed = obs.observed_us
         new = self._to_obs(obs, observed)
         prev = state.observations.get(new.source)
-        nxt = state.copy()
+        before = state.last
+        is_copy = prev is None and self._is_copy(state, new)
+        nxt = state if own else state.copy()
         self._remember(nxt, obs.event_id)
         if prev is not None and prev.t > new.t:
             return Step(state=nxt, outcome=STALE)  # an older statement arrived late
         if prev is not None and prev.t == new.t and prev.same_statement(new):
             return Step(state=nxt, outcome=REPEAT)
-        if prev is None and self._is_copy(state, new):
+        if is_copy:
             return Step(state=nxt, outcome=COPY)
         outcome = NEW if prev is None else (REPEAT if prev.same_statement(new) else SUPERSEDED)
         nxt.observations[new.source] = new
         nxt.event_at = observed
         nxt.event_id = obs.event_id
-        records = [(record_key(new.source, state.claim_key), self._record(state.claim_key, new))]
-        before = state.last
+        key = record_key(new.source, nxt.claim_key)
+        if own:
+            step = Step(state=nxt, outcome=outcome)
+        else:
+            step = Step(state=nxt, reliability=[(key, self._record(nxt.claim_key, new))],
+                        outcome=outcome)
         snap = self._consensus(nxt, before)
-        step = Step(state=nxt, reliability=records, outcome=outcome)
         if snap is not None:
             nxt.last = snap
         self._computed[nxt.claim_key] = (self.reliability.generation, nxt.event_id, nxt.version)
-        if snap is None:
-            return step
-        step._snap, step._build = snap, self
-        if before is not None and outcome != REPEAT:
-            finding = self._contradiction(nxt, obs, new, prev, before, snap)
-            if finding is not None:
-                step._finding = (obs, finding, before)
+        if snap is not None:
+            step._snap, step._build = snap, self
+            if before is not None and outcome != REPEAT:
+                finding = self._contradiction(nxt, obs, new, prev, before, snap)
+                if finding is not None:
+                    step._finding = (obs, finding, before)
+        if own:
+            # after the step, as a caller ingesting step.reliability would: the
+            # book may refresh on the next lookup, never within this event
+            self.reliability.ingest_statement(key, _statement(nxt.claim_key, new))
         return step
 
     def recompute(self, state: ClaimState) -> ConsensusUpdated | None:

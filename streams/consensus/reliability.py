@@ -120,7 +120,13 @@ class ReliabilityBook:
             if self._records.pop(key, None) is not None:
                 self._pending += 1
             return
-        rec = _parse_record(value)
+        self.ingest_statement(key, _parse_record(value))
+
+    def ingest_statement(self, key: str, rec: tuple[Any, ...]) -> None:
+        """:meth:`ingest` of a record already in the batch's tuple form
+        ``(source, claim, stance, lo, point, hi, t, conf)``, with
+        :data:`NAN_RECORD` for a statement without a number and ``inf`` for an
+        open ``hi`` (the engine's replay path, which never builds the dict)."""
         if self._records.get(key) == rec:
             return
         self._records[key] = rec
@@ -425,6 +431,8 @@ class _Part:
 
 
 _NAN = math.nan  # one object, so equal records compare equal (tuple identity check)
+#: the bounds of a statement without a number, in a record tuple (this very object)
+NAN_RECORD = _NAN
 
 
 def _record_value(rec: tuple[Any, ...]) -> dict[str, Any]:

@@ -283,3 +283,31 @@ def test_final_wire_gives_the_bytes_of_the_final_models(make: Any) -> None:
     list(wired.feed_wire(events[200:]))
     assert wired.final_wire() == [dumps(u) for u in fed.final()]
     assert wired.final_wire() == [dumps(u) for u in wired.final()]
+
+
+def test_advance_ends_like_apply_with_its_records_ingested(make: Any) -> None:
+    """The replay's in-place path (state advanced, statement straight into the
+    book) gives the same steps, states and book as the pure ``apply`` whose
+    records the caller ingests; and ``apply`` leaves its input state alone."""
+    events = world(make, seed=23)
+    pure = ConsensusEngine(EngineSettings(), ReliabilityBook())
+    owned = ConsensusEngine(EngineSettings(), ReliabilityBook())
+    a: dict[str, ClaimState] = {}
+    b: dict[str, ClaimState] = {}
+    for ev in events:
+        before = a.get(ev.claim_key)
+        frozen = before.to_dict() if before is not None else None
+        sa = pure.apply(before, ev)
+        for key, value in sa.reliability:
+            pure.reliability.ingest(key, value)
+        if before is not None:
+            assert before.to_dict() == frozen
+        sb = owned.advance(b.get(ev.claim_key), ev)
+        assert sb.reliability == []
+        assert (sa.outcome, sa.update_wire(), sa.alert_wire()) == (
+            sb.outcome, sb.update_wire(), sb.alert_wire()
+        )
+        a[ev.claim_key], b[ev.claim_key] = sa.state, sb.state
+    assert {k: s.to_dict() for k, s in a.items()} == {k: s.to_dict() for k, s in b.items()}
+    assert pure.reliability.to_dict() == owned.reliability.to_dict()
+    assert pure.reliability.generation > 1
