@@ -35,7 +35,7 @@ import orjson
 from schemas.events import SCHEMA_VERSION, ClaimObserved, ConsensusUpdated, ContradictionDetected
 from streams.consensus import aggregate
 from streams.consensus.fingerprint import jaccard, sketch, text_hash, words
-from streams.consensus.intervals import hedge_interval
+from streams.consensus.intervals import _tidy, hedge_interval
 from streams.consensus.observed import Observed, from_model
 from streams.consensus.reliability import NAN_RECORD, ReliabilityBook, record_key
 from streams.consensus.settings import EngineSettings
@@ -147,6 +147,8 @@ class ConsensusEngine:
         # consensus computed here: lets ``recompute`` skip claims whose inputs
         # have not moved. A cache only (never serialised): a miss just recomputes.
         self._computed: dict[str, tuple[int, str, int]] = {}
+        # evidence text → its fingerprints, for the copy checks (a cache only)
+        self._fingerprint_memo: dict[str, tuple[str, tuple[int, ...], int]] = {}
 
     # -- events --------------------------------------------------------------
 
@@ -280,7 +282,11 @@ class ConsensusEngine:
         raw = obs.value
         lo = point = hi = None
         if raw is not None and obs.stance != "denies":
-            lo, point, hi = hedge_interval(raw[1], raw[0], raw[2], raw[3], s.approx_tolerance)
+            if raw[3] == "exact" and raw[0] is None and raw[2] is None:
+                point = raw[1]  # the common case, as hedge_interval gives it
+                lo = hi = _tidy(point)
+            else:
+                lo, point, hi = hedge_interval(raw[1], raw[0], raw[2], raw[3], s.approx_tolerance)
         # the statement's date; an as_of after publication is an extraction slip,
         # and must not let one statement outweigh every other by "recency"
         seen_at = observed if obs.published_us is None else obs.published_us
@@ -316,10 +322,17 @@ class ConsensusEngine:
         ev = o.evidence
         if type(ev) is not str:
             return ev  # type: ignore[return-value]  # kept by a state written before
-        s = self.settings
-        toks = words(ev)
-        n = len(toks)
-        return text_hash(toks), sketch(toks, s.sketch_size) if n >= s.copy_min_words else (), n
+        memo = self._fingerprint_memo
+        fps = memo.get(ev)
+        if fps is None:
+            s = self.settings
+            toks = words(ev)
+            n = len(toks)
+            fps = text_hash(toks), sketch(toks, s.sketch_size) if n >= s.copy_min_words else (), n
+            if len(memo) >= 4096:
+                memo.clear()  # bounded: statements on one claim are checked together
+            memo[ev] = fps
+        return fps
 
     @staticmethod
     def _record(claim_key: str, o: Obs) -> dict[str, Any]:
