@@ -284,7 +284,15 @@ def names_of(head: Token, memory: SourceMemory, doc: Doc) -> list[SourceRef]:
                 if name:
                     out.append(SourceRef(name, source_kind(name, h), h.lemma_.lower()))
             continue
-        idxs = _modifier_tokens(h, set())
+        body = _body_of_members(h)
+        if body is not None:
+            # "Officials of the Bihar disaster authority", "staff at the emergency service": the body.
+            out.extend(names_of(body, memory, doc))
+            continue
+        dateline = _dateline_tokens(doc)
+        if h.i in dateline:
+            continue  # "KARACHI, Pakistan (AP) Hospitals ... said": the dateline is nobody
+        idxs = [i for i in _modifier_tokens(h, set()) if i not in dateline]
         # Appositive person: "Germany's defense minister, Boris Pistorius, said".
         for c in h.rights:
             if c.dep_ == "appos" and c.ent_type_ == "PERSON":
@@ -304,6 +312,72 @@ def names_of(head: Token, memory: SourceMemory, doc: Doc) -> list[SourceRef]:
         ref = _resolve(ref, h, memory, doc)
         out.append(_canonical(ref, h, doc))
     return out
+
+
+def _names_place(text: str) -> bool:
+    return gazetteer().resolve(text, allow_demonym=False) is not None
+
+
+def _dateline_tokens(doc: Doc) -> set[int]:
+    """The tokens of a dateline the text did not set off with a dash ("KARACHI, Pakistan (AP)",
+    "COPIAPÓ"): an upper-case place word opening the article, with its country and wire."""
+    cached = doc.user_data.get("cw_dateline_toks")
+    if isinstance(cached, set):
+        return cached
+    out: set[int] = set()
+    k = 0
+    while k < len(doc) and k < 4 and doc[k].is_alpha and doc[k].is_upper and len(doc[k]) >= 3:
+        k += 1
+    if k:
+        word = " ".join(doc[j].text for j in range(k)).title()
+        nxt = doc[k] if k < len(doc) else None
+        placed = gazetteer().resolve(word, allow_demonym=False) is not None
+        if placed or (nxt is not None and nxt.text in (",", "(", "-", "–", "—")):
+            out = set(range(k))
+            j = k
+            # ", Pakistan (AP)": the country and the wire that follow.
+            if j < len(doc) and doc[j].text == ",":
+                j += 1
+                while j < len(doc) and j < k + 5 and doc[j].pos_ == "PROPN" and doc[j].ent_type_ in ("GPE", "LOC"):
+                    j += 1
+            if j < len(doc) and doc[j].text == "(":
+                close = next((x.i for x in doc[j : j + 8] if x.text == ")"), None)
+                if close is not None:
+                    j = close + 1
+            elif j < len(doc) and k < j and doc[j - 1].ent_type_ not in ("GPE", "LOC"):
+                j = k
+            out |= set(range(k, j))
+            while j < len(doc) and j < k + 3 and doc[j].pos_ == "PROPN" and _names_place(doc[j].text):
+                out.add(j)  # "KARACHI Pakistan Hospitals": the country after an unpunctuated dateline
+                j += 1
+    doc.user_data["cw_dateline_toks"] = out
+    return out
+
+
+_MEMBER_HEADS = frozenset({"official", "source", "staff", "member", "representative", "worker", "employee",
+                           "officer", "personnel", "people"})  # fmt: skip
+_BODY_HEADS = frozenset({
+    "agency", "ministry", "department", "authority", "service", "office", "government", "council",
+    "commission", "institute", "organisation", "organization", "administration", "directorate", "bureau",
+    "board", "centre", "center", "committee", "police", "army", "military", "force", "hospital", "company",
+    "firm", "utility", "charity", "union", "federation", "association", "coalition", "mission",
+    "secretariat", "command", "corps", "brigade", "unit", "team", "observatory", "programme", "program",
+})  # fmt: skip
+
+
+def _body_of_members(h: Token) -> Token | None:
+    """The organisation in "officials of/at/from X" when X is a body (not a place, and the
+    members carry no name of their own: "Kenyan officials at the embassy" stay as they are)."""
+    if h.lemma_.lower() not in _MEMBER_HEADS or h.tag_ not in ("NNS", "NN"):
+        return None
+    if any(c.pos_ in ("PROPN",) or c.ent_type_ in ("NORP", "GPE", "PERSON") for c in h.lefts):
+        return None
+    for c in h.rights:
+        if c.dep_ == "prep" and c.lower_ in ("of", "at", "from", "with"):
+            body = next((p for p in c.children if p.dep_ == "pobj"), None)
+            if body is not None and (body.lemma_.lower() in _BODY_HEADS or body.ent_type_ == "ORG"):
+                return body
+    return None
 
 
 _ACRONYM = re.compile(r"^[A-Z]{3,8}$")
@@ -554,15 +628,34 @@ def _according_obj(t: Token) -> Token | None:
 _TRAILING_SAY = frozenset({"say", "tell", "add", "state", "report", "write", "note", "claim", "confirm", "estimate"})
 
 
-def trailing_reporting_verb(sent: Span) -> Token | None:
-    """A reporting verb anywhere in the sentence with a subject ("..., Healey said.")."""
+def trailing_reporting_verb(sent: Span, skip_places: bool = False) -> Token | None:
+    """A reporting verb anywhere in the sentence with a subject ("..., Healey said.");
+    with ``skip_places``, not one whose subject is a place ("Kyrgyzstan has confirmed")."""
     best = None
     for t in sent:
         if t.pos_ == "VERB" and t.lemma_.lower() in _TRAILING_SAY and subject_of(t) is not None:
+            if skip_places and _is_place(subject_of(t)):
+                continue
             best = t
             if t.dep_ == "ROOT":
                 return t
     return best
+
+
+# Verbs a country speaks with ("Russia said", "Iran denied"); with the others ("Kyrgyzstan has
+# recorded 3,412 cases") the place is where the figure is, not who states it.
+_PLACE_SPEAKS = frozenset({"say", "tell", "announce", "deny", "claim", "insist", "warn", "accuse", "reject",
+                           "dismiss", "allege", "admit", "acknowledge", "declare", "argue", "maintain"})  # fmt: skip
+
+
+def _is_place(tok: Token | None) -> bool:
+    """A bare place name as a subject ("Kyrgyzstan", "the Philippines"), not a body named for one."""
+    if tok is None or tok.pos_ != "PROPN" or tok.ent_type_ not in ("GPE", "LOC", ""):
+        return False
+    if any(c.dep_ in ("compound", "amod") and c.pos_ == "NOUN" for c in tok.lefts):
+        return False
+    name = " ".join(t.text for t in tok.subtree if t.pos_ == "PROPN")
+    return gazetteer().resolve(name, allow_demonym=False) is not None
 
 
 _NOT_SPEAKERS = frozenset({"crowd", "people", "protester", "demonstrator", "toll", "number", "figure",
@@ -590,6 +683,15 @@ def sources_for(
         verb = left[-1] if left and subject_of(left[-1]) is not None else None
     if verb is not None and not _plausible_source(subject_of(verb), tok):
         verb = None  # "Crowds estimated at 400,000": the counted thing is not a speaker
+    place_subject = verb is not None and _is_place(subject_of(verb))
+    if near is not None and verb is not None and place_subject and verb.lemma_.lower() not in _PLACE_SPEAKS:
+        # "Kyrgyzstan has recorded 3,412 cases, the ministry said": the place is where the
+        # figure is, the speaker is whoever else says it.
+        up = reporting_verb(verb.head) if verb.head != verb else None
+        if up is None or _is_place(subject_of(up)):
+            up = trailing_reporting_verb(sent, skip_places=True)
+        if up is not None and up != verb:
+            verb = up
     if verb is not None and verb.lemma_ == "show":
         # "Satellite images show ..., the border guard service said": images are not a speaker
         # when someone else is named; footage "published by X" still is X.

@@ -100,7 +100,11 @@ _TROOP_LEMMAS = frozenset(TROOP_NOUNS)
 _COUNTRY_WORDS = frozenset({"country", "nation", "east", "west", "north", "south", "northeast",
                             "northwest", "southeast", "southwest"})  # fmt: skip
 # "ANKARA (Meridian Wire) - ", "GOMA, DR Congo (Great Rivers Wire) - ", "NAPA, Calif. - "
-_DATELINE = re.compile(r"^\s*([A-Z][A-Z .'’-]+?)(?:,[^\n()–—]{1,40}?)?\s*(?:\([^)\n]{1,60}\))?\s*(?:-|–|—|--)\s+")
+# Upper-case letters of every script up to Cyrillic/Greek, so "COPIAPÓ" and "ADRÉ" are datelines too.
+_UPPER = re.escape("".join(c for c in map(chr, range(0x41, 0x530)) if c.isupper()))
+_DATELINE = re.compile(
+    rf"^\s*([{_UPPER}][{_UPPER} .'’-]+?)(?:,[^\n()–—]{{1,40}}?)?\s*(?:\([^)\n]{{1,60}}\))?\s*(?:-|–|—|--)\s+"
+)
 
 
 @dataclass

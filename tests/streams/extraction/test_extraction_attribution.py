@@ -86,3 +86,30 @@ def test_the_union_is_the_coalition_of_unions_named_before(extract: Extract) -> 
         "took part. The union said at least 12 marchers had been hurt."
     )
     assert _source_of(cs, 12) == _source_of(cs, 40000)
+
+
+def test_officials_of_a_body_are_that_body(extract: Extract) -> None:
+    cs = extract("Officials of the state flood control board told reporters that 17 villagers had drowned.")
+    assert {c.source.name for c in cs} == {"state flood control board"}
+    cs = extract("Staff at the coastal rescue service said 9 sailors were injured when the ferry ran aground.")
+    assert {c.source.name for c in cs} == {"coastal rescue service"}
+
+
+def test_a_place_that_records_a_figure_is_not_its_source(extract: Extract) -> None:
+    cs = extract("Mongolia has registered 812 cases of the disease since March, the national health agency said.")
+    assert [c.source.name for c in cs] == ["national health agency"]
+    cs = extract("The Red Cross said on Monday that Bolivia had confirmed more than 2,000 cases of dengue.")
+    assert [c.source.name for c in cs] == ["Red Cross"]
+
+
+def test_a_country_that_says_something_is_still_a_source(extract: Extract) -> None:
+    cs = extract("Peru said 41 people had died in the landslide.")
+    assert [c.source.name for c in cs] == ["Peru"]
+
+
+def test_an_accented_or_unpunctuated_dateline_is_never_a_source(extract: Extract) -> None:
+    cs = extract("BOGOTÁ, Colombia (Andes Wire) - Rescue teams said 22 people were missing after the mudslide.")
+    assert [c.source.name for c in cs] == ["Rescue teams"]
+    cs = extract("LAHORE Pakistan Doctors said 35 people had died of heatstroke since Friday.")
+    assert all("LAHORE" not in c.source.name and "Pakistan" not in c.source.name for c in cs)
+    assert len(cs) == 1
