@@ -634,7 +634,7 @@ def trailing_reporting_verb(sent: Span, skip_places: bool = False) -> Token | No
     best = None
     for t in sent:
         if t.pos_ == "VERB" and t.lemma_.lower() in _TRAILING_SAY and subject_of(t) is not None:
-            if skip_places and _is_place(subject_of(t)):
+            if skip_places and is_place(subject_of(t)):
                 continue
             best = t
             if t.dep_ == "ROOT":
@@ -648,7 +648,7 @@ _PLACE_SPEAKS = frozenset({"say", "tell", "announce", "deny", "claim", "insist",
                            "dismiss", "allege", "admit", "acknowledge", "declare", "argue", "maintain"})  # fmt: skip
 
 
-def _is_place(tok: Token | None) -> bool:
+def is_place(tok: Token | None) -> bool:
     """A bare place name as a subject ("Kyrgyzstan", "the Philippines"), not a body named for one."""
     if tok is None or tok.pos_ != "PROPN" or tok.ent_type_ not in ("GPE", "LOC", ""):
         return False
@@ -683,12 +683,12 @@ def sources_for(
         verb = left[-1] if left and subject_of(left[-1]) is not None else None
     if verb is not None and not _plausible_source(subject_of(verb), tok):
         verb = None  # "Crowds estimated at 400,000": the counted thing is not a speaker
-    place_subject = verb is not None and _is_place(subject_of(verb))
+    place_subject = verb is not None and is_place(subject_of(verb))
     if near is not None and verb is not None and place_subject and verb.lemma_.lower() not in _PLACE_SPEAKS:
         # "Kyrgyzstan has recorded 3,412 cases, the ministry said": the place is where the
         # figure is, the speaker is whoever else says it.
         up = reporting_verb(verb.head) if verb.head != verb else None
-        if up is None or _is_place(subject_of(up)):
+        if up is None or is_place(subject_of(up)):
             up = trailing_reporting_verb(sent, skip_places=True)
         if up is not None and up != verb:
             verb = up

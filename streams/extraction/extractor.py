@@ -491,6 +491,8 @@ class Extractor:
         st = stance.stance_of(anchor, predicate, say, sent)
         exclude = source_tokens(sent, say) | ctx.dateline
         loc = location_in(verb if verb is not None else anchor, exclude, self._gaz, anchor)
+        if loc is None and verb is not None:
+            loc = self._place_subject(verb, exclude)
         conf = 0.85
         if loc is None:
             loc = self._deictic_location(verb if verb is not None else anchor, sent, exclude, ctx)
@@ -550,6 +552,20 @@ class Extractor:
         as_of = as_of_for(sent, verb, verb, ctx.article.published_at)
         return _Draft(target.subject, target.measure, target.loc, q, "denies", deniers, sent, as_of, 0.65)
 
+    def _place_subject(self, verb: Token, exclude: set[int]) -> Loc | None:
+        """ "Kyrgyzstan has recorded 3,412 cases": a clause whose subject is a place is about
+        that place (not a speaker: attribution looks past it)."""
+        if verb.lemma_.lower() not in _RECORD_VERBS:
+            return None  # "Russia has deployed 3,000 troops": not necessarily in Russia
+        subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if subj is None or subj.i in exclude or not attribution.is_place(subj):
+            return None
+        c = loc_candidate(subj, self._gaz)
+        if c is None or c[0] is None:
+            p = self._gaz.resolve(ent_text(subj) if subj.ent_type_ else subj.text, allow_demonym=False)
+            return make_loc(p, p.name) if p is not None else None
+        return make_loc(*c)
+
     def _deictic_location(self, top: Token, sent: Span, exclude: set[int], ctx: _Context) -> Loc | None:
         """ "Officials in the town of X said 300 buildings had collapsed there" -> X (the place
         named just before: in the speaker's phrase, else the previous sentence); "reached the
@@ -569,6 +585,13 @@ class Extractor:
                     cands.append(c)
                     ranks.append(specificity(c[0], c[1], t))
             return best_location(cands, ranks) or ctx.recent_place
+        capital = next((t for t in top.subtree if _bare_capital(t)), None)
+        if capital is not None:
+            # "410 cases in the capital": the capital of the story's country.
+            iso = self._story_country(ctx)
+            cp = self._gaz.capital(iso) if iso else None
+            if cp is not None:
+                return make_loc(cp, cp.name)
         country = next((t for t in top.subtree if t.lower_ in _COUNTRY_WORDS), None)
         if country is not None and any(c.lower_ == "the" for c in country.children):
             iso = self._story_country(ctx)
@@ -797,6 +820,7 @@ class Extractor:
             cands: list[tuple[Place | None, str]] = []
             ranks: list[int] = []
             speakers: set[int] = set()
+            listed: list[Place] = []
             for t in lede:
                 if t.lemma_.lower() in attribution.SAY_LEMMAS and t.pos_ == "VERB":
                     subj = attribution.subject_of(t)
@@ -814,6 +838,11 @@ class Extractor:
                     continue
                 cands.append(cand)
                 ranks.append(specificity(cand[0], cand[1], t))
+                if any(c.pos_ == "PROPN" for c in t.conjuncts) and cand[0] is not None:
+                    listed.append(cand[0])  # "across Osh, Jalal-Abad and Naryn": one of several
+            spread = _several_subplaces(cands, self._gaz, listed)
+            if spread is not None:
+                return spread  # "across Osh, Jalal-Abad and Naryn regions": the country they are in
             loc = best_location(cands, ranks)
             if loc is not None:
                 return loc
@@ -953,6 +982,30 @@ def _bare_place_noun(t: Token) -> bool:
     kids = list(t.children)
     return any(c.dep_ == "det" and c.lower_ == "the" for c in kids) and not any(
         c.dep_ in ("compound", "amod", "prep", "poss") for c in kids
+    )
+
+
+def _several_subplaces(cands: list[tuple[Place | None, str]], gaz: Any, listed: list[Place]) -> Loc | None:
+    """The country when the lede lists places side by side inside one country ("across Osh,
+    Jalal-Abad and Naryn regions"): no single one of them is where the story is."""
+    places = list({p.code: p for p, _ in cands if p is not None}.values())
+    if not listed or not places or len({p.country for p in places}) != 1 or any(p.kind == "country" for p in places):
+        return None
+    country = gaz.country(places[0].country)
+    return make_loc(country, country.name) if country is not None else None
+
+
+_RECORD_VERBS = frozenset({"record", "confirm", "register", "report", "count", "log", "detect", "see", "have",
+                           "suffer", "identify", "document", "tally"})  # fmt: skip
+
+
+def _bare_capital(t: Token) -> bool:
+    """ "in the capital": no name and no "of X" (that one is X's capital, named by its own clause)."""
+    if t.lower_ != "capital" or t.dep_ != "pobj" or t.head.lower_ not in ("in", "at", "across", "around"):
+        return False
+    kids = list(t.children)
+    return any(c.dep_ == "det" and c.lower_ == "the" for c in kids) and not any(
+        c.dep_ in ("prep", "appos", "compound", "poss") for c in kids
     )
 
 

@@ -124,6 +124,7 @@ class Gazetteer:
         self.countries: dict[str, Place] = {}
         self._by_name: dict[str, Place] = {}
         self._demonyms: dict[str, str] = {}
+        self._capital_names: dict[str, str] = {}
         for iso, c in gc.get_countries().items():
             p = Place(c["name"], iso, iso, "country")
             self.countries[iso] = p
@@ -132,6 +133,7 @@ class Gazetteer:
             if cap:
                 # A capital stands for its government ("Pyongyang's troops").
                 self._capitals_add(cap.lower(), iso)
+                self._capital_names[iso] = cap
             for cand in _demonym_candidates(c["name"]):
                 self._demonyms.setdefault(cand, iso)
         for pc in pycountry.countries:
@@ -187,6 +189,14 @@ class Gazetteer:
 
     def country(self, iso: str) -> Place | None:
         return self.countries.get(iso)
+
+    def capital(self, iso: str) -> Place | None:
+        """The capital city of a country ("the capital" in a story about it), when known."""
+        name = self._capital_names.get(iso)
+        if not name:
+            return None
+        p = self.resolve(name, allow_demonym=False)
+        return p if p is not None and p.country == iso else None
 
     def demonym(self, iso: str) -> str:
         """The adjective for a country ("RU" -> "Russian"); the country name if unknown."""

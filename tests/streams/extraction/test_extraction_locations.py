@@ -166,3 +166,27 @@ def test_dateline_is_not_parsed_into_the_lede(extract: Extract) -> None:
     assert c.subject == "Belarusian troops"  # not Warsaw's (Polish) soldiers
     assert c.evidence.text.startswith("Around 4,000")
     assert c.location != "Warsaw"  # the dateline is where the reporter files from
+
+
+def test_a_figure_in_the_capital_is_in_the_story_countrys_capital(extract: Extract) -> None:
+    cs = extract(
+        "A cholera outbreak is spreading in Zambia, health officials said on Monday. "
+        "The city council reported 230 cases in the capital."
+    )
+    assert _locs(cs)[230] == "Lusaka"
+
+
+def test_a_place_that_records_a_figure_is_where_the_figure_is(extract: Extract) -> None:
+    cs = extract(
+        "A dengue outbreak has hit the port city of Mombasa, officials said on Friday. "
+        "Kenya has recorded 4,100 cases since May, the health ministry said."
+    )
+    assert _locs(cs)[4100] == "Kenya"
+
+
+def test_a_lede_listing_several_regions_falls_back_to_their_country(extract: Extract) -> None:
+    cs = extract(
+        "Wildfires are burning across Kutaisi, Batumi and Zugdidi, the Georgian emergency ministry said. "
+        "The ministry said 1,300 people had been evacuated."
+    )
+    assert _locs(cs)[1300] == "Georgia"
