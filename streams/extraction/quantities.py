@@ -232,6 +232,15 @@ _SUFFER_VERBS = frozenset({"suffer", "sustain", "receive", "incur"})
 _UTILITIES = frozenset({"power", "electricity", "water", "service", "internet"})
 
 
+def _in_hospital(verb: Token) -> bool:
+    """ "remained in hospital", "were at the clinic"."""
+    places = ("hospital", "clinic")
+    return any(
+        c.dep_ == "prep" and c.lower_ in ("in", "at") and any(p.lemma_.lower() in places for p in c.children)
+        for c in verb.children
+    )
+
+
 def count_from_verb(verb: Token | None, role: str) -> str | None:
     """ "deployed 60 boats", "2,300 firefighters were assigned", "28,000 members joined": a
     plain count, whatever is counted."""
@@ -249,10 +258,22 @@ def count_from_verb(verb: Token | None, role: str) -> str | None:
     return None
 
 
+# Only harm to people adds up to casualties; "destroyed or damaged" houses are not casualties.
+_HARM_MEASURES = frozenset({"deaths", "injured", "hospitalized", "missing"})
+_HOSPITAL_STAY_VERBS = frozenset({"remain", "stay", "be", "lie", "recover"})
+_RESCUE_VERBS = frozenset({"pull", "bring", "dig", "free", "extract", "carry", "lift", "winch", "airlift", "find"})
+
+
 def measure_from_verb(verb: Token | None, role: str) -> str | None:
     if verb is None:
         return None
     lem = verb.lemma_.lower()
+    if role in ("nsubj", "nsubjpass", "attr") and lem in _HOSPITAL_STAY_VERBS and _in_hospital(verb):
+        return "hospitalized"  # "about 700 remained in hospital", "40 were in hospital"
+    if lem == "treat" and role == "nsubjpass":
+        return "hospitalized"  # "60 people were being treated for burns"
+    if lem in _RESCUE_VERBS and role in ("dobj", "nsubjpass") and any(x.lower_ == "alive" for x in verb.children):
+        return "rescued"  # "pulled 14 miners alive from the mine", "23 were brought out alive"
     if role == "nsubj" and lem in _SUFFER_VERBS:
         # "three firefighters suffered minor injuries"
         for c in verb.children:
@@ -276,7 +297,8 @@ def measure_from_verb(verb: Token | None, role: str) -> str | None:
     if m and (role in ("dobj", "nsubjpass", "attr", "oprd") or lem in INTRANSITIVE_MEASURES):
         # "killed or wounded": a casualty count, not a death toll.
         for c in verb.children:
-            if c.dep_ == "conj" and MEASURE_VERBS.get(c.lemma_.lower()) not in (None, m):
+            other = MEASURE_VERBS.get(c.lemma_.lower())
+            if c.dep_ == "conj" and other not in (None, m) and {m, other} <= _HARM_MEASURES:
                 own = [x for x in c.children if x.dep_ in ("nsubj", "nsubjpass", "dobj")]
                 if not own and not any(x.like_num for x in c.subtree):
                     return "casualties"

@@ -65,7 +65,7 @@ MEASURE_VERBS = {
     "kill": "deaths", "die": "deaths", "perish": "deaths", "drown": "deaths",
     "dead": "deaths", "execute": "deaths", "massacre": "deaths", "murder": "deaths",
     "injure": "injured", "wound": "injured", "hurt": "injured", "injured": "injured",
-    "wounded": "injured", "hospitalize": "injured", "hospitalise": "injured",
+    "wounded": "injured", "hospitalize": "hospitalized", "hospitalise": "hospitalized",
     "miss": "missing", "missing": "missing", "displace": "displaced",
     "evacuate": "displaced", "flee": "displaced", "homeless": "displaced",
     "displaced": "displaced", "arrest": "arrested", "detain": "arrested",

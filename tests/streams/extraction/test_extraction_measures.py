@@ -84,3 +84,21 @@ def test_none_is_an_assertion_of_zero(extract: Extract) -> None:
 def test_no_troops_is_left_to_presence(extract: Extract) -> None:
     cs = extract("A government spokesman said there were no Rwandan troops in Congo.")
     assert not any(c.value is not None for c in cs)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value", "measure"),
+    [
+        ("The county said 210 homes were destroyed or badly damaged by the tornado.", 210, "destroyed"),
+        ("Nurses said 48 pupils had been hospitalised after eating at the school canteen.", 48, "hospitalized"),
+        ("Paramedics said 33 workers were being treated for smoke inhalation after the refinery fire.", 33,
+         "hospitalized"),
+        ("The health board said about 90 patients remained in hospital after the gas leak.", 90, "hospitalized"),
+        ("Firefighters said they had pulled 6 tenants alive from the burning block.", 6, "rescued"),
+        ("Police said 17 hikers were still trapped by the avalanche.", 17, "trapped"),
+        ("Officials said 19 passengers were killed or injured in the derailment.", 19, "casualties"),
+    ],
+)
+def test_measure_of_harm_care_and_rescue(extract: Extract, sentence: str, value: float, measure: str) -> None:
+    cs = _by_value(extract(sentence))
+    assert cs[value].measure == measure
