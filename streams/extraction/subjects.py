@@ -11,8 +11,12 @@ whole. Key shape: ``subject[/scope]:measure[@location]``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from streams.extraction.places import slugify
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
 
 # Noun lemmas -> canonical subject noun.
 TROOP_NOUNS = frozenset({
@@ -21,6 +25,13 @@ TROOP_NOUNS = frozenset({
     "conscript", "recruit", "combatant", "infantryman", "militant", "sailor", "airman",
     "reservist", "guardsman", "special forces", "peacekeeper", "gunman", "insurgent", "rebel",
 })  # fmt: skip
+# Naval assets are forces too ("six Iranian naval vessels in the strait"); a plain "boat" or
+# "ship" only when a navy's (see ``naval_asset``).
+NAVAL_NOUNS = frozenset({
+    "warship", "frigate", "corvette", "submarine", "destroyer", "gunboat", "cruiser", "minesweeper",
+    "vessel", "carrier", "battleship", "patrol boat",
+})  # fmt: skip
+_NAVAL_MODIFIERS = frozenset({"naval", "navy", "guard", "military"})
 PEOPLE_NOUNS = frozenset({
     "people", "person", "resident", "individual", "victim", "body", "villager",
     "inhabitant", "citizen", "life", "soul",
@@ -109,11 +120,23 @@ NOT_SUBJECTS = frozenset({
 })  # fmt: skip
 
 
+def naval_asset(tok: Token) -> bool:
+    """ "Iranian naval vessels", "a navy patrol boat", "coast guard ships": a navy's craft."""
+    lem = tok.lemma_.lower()
+    if lem in NAVAL_NOUNS and lem not in ("vessel", "carrier"):
+        return True
+    if lem not in ("vessel", "boat", "ship", "craft", "carrier"):
+        return False
+    return any(c.lower_ in _NAVAL_MODIFIERS for c in tok.lefts if c.dep_ in ("amod", "compound"))
+
+
 def subject_class(lemma: str) -> str | None:
     """The canonical noun for a head lemma, or None when it is not a countable subject."""
     lem = lemma.lower()
     if lem in TROOP_NOUNS:
         return "troops"
+    if lem in NAVAL_NOUNS:
+        return "vessels"
     if lem in PEOPLE_NOUNS:
         return "people"
     if lem in PROTEST_NOUNS:

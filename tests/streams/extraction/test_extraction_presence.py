@@ -1,0 +1,41 @@
+"""Naval assets are forces: counts, sightings and denials of a navy's vessels (sentences
+written for these tests)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from schemas.events import ClaimObserved
+
+Extract = Callable[..., list[ClaimObserved]]
+
+
+def test_a_count_of_naval_vessels(extract: Extract) -> None:
+    cs = extract("The Greek coast guard said it had tracked at least four Turkish frigates in the Aegean Sea.")
+    assert len(cs) == 1
+    c = cs[0]
+    assert c.measure == "count" and c.value is not None and c.value.best == 4 and c.value.hedge == "at_least"
+    assert c.claim_key.startswith("turkish-vessels:count")
+
+
+def test_a_sighted_submarine_asserts_presence(extract: Extract) -> None:
+    cs = extract("The Norwegian navy said it had detected a Russian submarine near Tromso.")
+    assert [(c.measure, c.stance) for c in cs] == [("presence", "asserts")]
+    assert c_key(cs).startswith("russian-vessels:presence")
+
+
+def test_no_vessels_entering_denies_presence(extract: Extract) -> None:
+    cs = extract("A Yemeni official said no Saudi warships had entered the Red Sea port of Hodeidah.")
+    assert [(c.measure, c.stance) for c in cs] == [("presence", "denies")]
+    assert c_key(cs).startswith("saudi-vessels:presence")
+
+
+def test_navy_boats_are_vessels_but_rescue_boats_are_not(extract: Extract) -> None:
+    cs = extract("The ministry said 15 Chinese navy boats were spotted near the Paracel Islands.")
+    assert len(cs) == 1 and cs[0].claim_key.startswith("chinese-vessels")
+    cs = extract("The army said it had deployed 40 boats to evacuate villagers from the flooded district.")
+    assert all("vessels" not in c.claim_key for c in cs)
+
+
+def c_key(cs: list[ClaimObserved]) -> str:
+    return cs[0].claim_key
