@@ -373,7 +373,7 @@ def _body_of_members(h: Token) -> Token | None:
     if any(c.pos_ in ("PROPN",) or c.ent_type_ in ("NORP", "GPE", "PERSON") for c in h.lefts):
         return None
     for c in h.rights:
-        if c.dep_ == "prep" and c.lower_ in ("of", "at", "from", "with"):
+        if c.dep_ == "prep" and c.lower_ in ("of", "at", "from", "with", "in"):
             body = next((p for p in c.children if p.dep_ == "pobj"), None)
             if body is not None and (body.lemma_.lower() in _BODY_HEADS or body.ent_type_ == "ORG"):
                 return body

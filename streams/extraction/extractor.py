@@ -303,7 +303,11 @@ class Extractor:
             return None
         denial = _denied_figure(root)
         if denial is not None:
-            return self._figure_denial(denial, q, sent, ctx)
+            denied = self._figure_denial(denial, q, sent, ctx)
+            if denied is not None:
+                return denied
+            # "rejected a toll of 300 dead given by opposition groups": a figure first stated
+            # here; it is read as usual, then denied by the subject of the verb.
         noun = counted_noun(group, root, gset)
         if noun is None:
             noun = noun_after(group)
@@ -529,6 +533,12 @@ class Extractor:
         if as_of != ctx.article.published_at and as_of is not None:
             for s in sources:
                 ctx.statement_dates[s.name] = as_of
+        if denial is not None:
+            subj = attribution.subject_of(denial[0])
+            deniers = attribution.names_of(subj, ctx.memory, sent.doc) if subj is not None else []
+            if not deniers:
+                return None
+            return _Draft(subject, measure, loc, q, "denies", deniers, sent, as_of, max(0.05, conf - 0.1))
         return _Draft(subject, measure, loc, q, st, sources, sent, as_of, max(0.05, conf))
 
     def _figure_denial(self, denial: tuple[Token, Token], q: Quantity, sent: Span, ctx: _Context) -> _Draft | None:
@@ -1087,6 +1097,7 @@ def _area_measure(noun: Token) -> str | None:
     return f"area_{done}_{unit}" if done else None
 
 
+_DENIED_NOUNS = frozenset({*stance.FIGURE_NOUNS, "claim", "report", "assertion", "allegation"})
 _FIGURE_DENY_VERBS = frozenset({*stance.DENY_VERBS, "dispute", "contest", "question"})
 
 
@@ -1108,8 +1119,8 @@ def _denied_figure(root: Token) -> tuple[Token, Token] | None:
         root = root.head  # "the figure of 31 dead"
     head = root.head
     fig: Token | None = None
-    if root.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_.lower() in stance.FIGURE_NOUNS:
-        fig = head.head
+    if root.dep_ == "pobj" and head.lower_ == "of" and head.head.lemma_.lower() in _DENIED_NOUNS:
+        fig = head.head  # "the figure of 46", "the rebels' claim of 46 dead"
     elif root.dep_ in ("nummod", "compound", "amod") and head.lemma_.lower() in stance.FIGURE_NOUNS:
         fig = head
     if fig is None or fig.dep_ not in ("dobj", "nsubjpass"):

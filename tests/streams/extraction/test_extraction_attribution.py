@@ -113,3 +113,8 @@ def test_an_accented_or_unpunctuated_dateline_is_never_a_source(extract: Extract
     cs = extract("LAHORE Pakistan Doctors said 35 people had died of heatstroke since Friday.")
     assert all("LAHORE" not in c.source.name and "Pakistan" not in c.source.name for c in cs)
     assert len(cs) == 1
+
+
+def test_officials_in_a_body_are_that_body(extract: Extract) -> None:
+    cs = extract("Officials in the county water authority said 4,000 homes were without water.")
+    assert {c.source.name for c in cs} == {"county water authority"}

@@ -67,3 +67,20 @@ def test_a_denied_figure_keeps_its_hedge(extract: Extract) -> None:
     denial = [c for c in cs if c.stance == "denies"]
     assert len(denial) == 1 and denial[0].value is not None
     assert denial[0].value.best == 7_500 and denial[0].value.hedge == "more_than"
+
+
+def test_denying_a_claim_of_n_dead_is_the_same_claim_as_the_assertion(extract: Extract) -> None:
+    cs = extract(
+        "Militants said 27 police officers had been killed in the raid. "
+        "The interior ministry denied the militants' claim of 27 dead."
+    )
+    asserted = next(c for c in cs if c.stance == "asserts")
+    denial = [c for c in cs if c.stance == "denies"]
+    assert len(denial) == 1 and denial[0].claim_key == asserted.claim_key
+    assert denial[0].value is not None and denial[0].value.best == 27
+
+
+def test_a_figure_first_given_inside_its_denial_is_denied(extract: Extract) -> None:
+    cs = extract("The junta rejected a toll of 140 dead reported by activists after the shelling.")
+    assert [(c.stance, c.measure, c.value.best if c.value else None) for c in cs] == [("denies", "deaths", 140)]
+    assert cs[0].source.name == "junta"
