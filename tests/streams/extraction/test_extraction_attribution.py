@@ -118,3 +118,8 @@ def test_an_accented_or_unpunctuated_dateline_is_never_a_source(extract: Extract
 def test_officials_in_a_body_are_that_body(extract: Extract) -> None:
     cs = extract("Officials in the county water authority said 4,000 homes were without water.")
     assert {c.source.name for c in cs} == {"county water authority"}
+
+
+def test_a_place_reporting_a_figure_according_to_a_body_is_the_bodys_claim(extract: Extract) -> None:
+    cs = extract("Malawi reported 1,940 cases of cholera last month, according to the Red Cross.")
+    assert [(c.source.name, c.location) for c in cs] == [("Red Cross", "Malawi")]
