@@ -232,6 +232,16 @@ _SUFFER_VERBS = frozenset({"suffer", "sustain", "receive", "incur"})
 _UTILITIES = frozenset({"power", "electricity", "water", "service", "internet"})
 
 
+def _hospital_care(verb: Token) -> bool:
+    """ "receiving treatment in hospital", "needed hospital care"."""
+    care = [c for c in verb.children if c.dep_ == "dobj" and c.lemma_.lower() in ("treatment", "care")]
+    if not care:
+        return False
+    return _in_hospital(verb) or _in_hospital(care[0]) or any(
+        x.lemma_.lower() == "hospital" for x in care[0].lefts
+    )
+
+
 def _in_hospital(verb: Token) -> bool:
     """ "remained in hospital", "were at the clinic"."""
     places = ("hospital", "clinic")
@@ -270,6 +280,8 @@ def measure_from_verb(verb: Token | None, role: str) -> str | None:
     lem = verb.lemma_.lower()
     if role in ("nsubj", "nsubjpass", "attr") and lem in _HOSPITAL_STAY_VERBS and _in_hospital(verb):
         return "hospitalized"  # "about 700 remained in hospital", "40 were in hospital"
+    if role == "nsubj" and lem in ("receive", "undergo", "get", "need", "require") and _hospital_care(verb):
+        return "hospitalized"  # "25 people were receiving treatment in hospital"
     if lem == "treat" and role == "nsubjpass":
         return "hospitalized"  # "60 people were being treated for burns"
     if lem in _RESCUE_VERBS and role in ("dobj", "nsubjpass") and any(x.lower_ == "alive" for x in verb.children):

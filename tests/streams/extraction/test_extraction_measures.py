@@ -96,6 +96,8 @@ def test_no_troops_is_left_to_presence(extract: Extract) -> None:
         ("The health board said about 90 patients remained in hospital after the gas leak.", 90, "hospitalized"),
         ("Firefighters said they had pulled 6 tenants alive from the burning block.", 6, "rescued"),
         ("Police said 17 hikers were still trapped by the avalanche.", 17, "trapped"),
+        ("The clinic said 26 children were receiving treatment in hospital after the fumes leaked.", 26,
+         "hospitalized"),
         ("Officials said 19 passengers were killed or injured in the derailment.", 19, "casualties"),
     ],
 )
