@@ -448,7 +448,7 @@ class Extractor:
         nat = norp_nat or (nationality(anchor, self._gaz, affiliation=cls in _FORCES) if noun is not None else None)
         if part_of is not None:
             nat = part_of.subject.nationality
-        if nat is None and cls == _TROOPS:
+        if nat is None and cls in _FORCES:
             nat = sender_nationality(verb, role, self._gaz)
         if inherited and earlier:
             nat = earlier[-1].subject.nationality
@@ -497,6 +497,11 @@ class Extractor:
             return None  # "only two hospitals had reported deaths": the speakers, not a figure
         if pending_owner and sources and sources[0].kind != "person":
             subject = SubjectRef(cls, sources[0].name, subject.scope, subject.event)
+        elif cls in _FORCES and subject.nationality is None and sources and _sent_by_speaker(verb, role):
+            # "Iran's navy said it had deployed 4 warships": the speaker's forces.
+            sender = self._gaz.nationality(sources[0].name.split("'")[0].split("’")[0])
+            if sender:
+                subject = SubjectRef(cls, str(self._gaz.demonym(sender)), subject.scope, subject.event)
         predicate = verb if verb is not None else anchor
         st = stance.stance_of(anchor, predicate, say, sent)
         exclude = source_tokens(sent, say) | ctx.dateline
@@ -997,6 +1002,13 @@ def _force_class(m: Token) -> str | None:
     if subject_class(m.lemma_) == _TROOPS:
         return _TROOPS
     return "vessels" if naval_asset(m) or m.lemma_.lower() == "vessel" else None
+
+
+def _sent_by_speaker(verb: Token | None, role: str) -> bool:
+    """ "it had deployed 4 warships": the forces' sender is the pronoun for the speaker."""
+    if verb is None or role != "dobj":
+        return False
+    return any(c.dep_ == "nsubj" and c.lower_ in ("it", "they", "we") for c in verb.children)
 
 
 def _bare_place_noun(t: Token) -> bool:

@@ -39,3 +39,13 @@ def test_navy_boats_are_vessels_but_rescue_boats_are_not(extract: Extract) -> No
 
 def c_key(cs: list[ClaimObserved]) -> str:
     return cs[0].claim_key
+
+
+def test_warships_a_navy_says_it_sent_are_that_countrys(extract: Extract) -> None:
+    cs = extract("Egypt's navy said it had sent 5 frigates to the Gulf of Suez.")
+    assert [c.claim_key.split(":")[0] for c in cs] == ["egyptian-vessels"]
+
+
+def test_civilian_vessels_keep_their_kind_apart_from_warships(extract: Extract) -> None:
+    cs = extract("The maritime agency said 7 cargo vessels sank in the typhoon off Luzon.")
+    assert len(cs) == 1 and "cargo" in cs[0].claim_key
