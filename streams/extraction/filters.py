@@ -183,6 +183,8 @@ CURRENCY_WORDS = frozenset({
 })  # fmt: skip
 CURRENCY_SYMBOLS = frozenset("$€£₹¥₱₦₩₺₽")
 _MONEY_CUES = frozenset({"worth", "valued", "costing"})
+_MONEY_NOUNS = frozenset({"compensation", "payment", "payout", "fine", "grant", "loan", "budget", "fund",
+                          "donation", "bonus", "salary", "wage", "ransom", "bail", "allowance", "stipend"})  # fmt: skip
 
 
 def money(group: list[Token]) -> bool:
@@ -197,6 +199,9 @@ def money(group: list[Token]) -> bool:
         return True
     if any(t.lower_ in _MONEY_CUES for t in before):
         return True
+    of = doc[first - 1] if first > 0 else None
+    if of is not None and of.lower_ == "of" and first > 1 and doc[first - 2].lemma_.lower() in _MONEY_NOUNS:
+        return True  # "compensation of 500,000 for each family"
     for j in range(last + 1, min(len(doc), last + 3)):
         t = doc[j]
         lem = t.lemma_.lower().rstrip(".")

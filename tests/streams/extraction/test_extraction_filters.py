@@ -83,3 +83,8 @@ def test_amounts_of_money_are_never_counts(extract: Extract) -> None:
 def test_a_count_after_an_amount_is_not_a_range_with_it(extract: Extract) -> None:
     cs = extract("The housing ministry said it had paid $1.8 million to 240 families whose homes burned in the fire.")
     assert [c.value.best for c in cs if c.value is not None] == [240]
+
+
+def test_compensation_of_n_is_money_without_a_currency_word(extract: Extract) -> None:
+    cs = extract("The province said it would pay compensation of 400,000 to the families of the 9 people killed.")
+    assert 400_000 not in _values(cs)
