@@ -539,7 +539,7 @@ class Extractor:
             for s in sources:
                 ctx.statement_dates[s.name] = as_of
         if denial is not None:
-            subj = attribution.subject_of(denial[0])
+            subj = _denier(denial[0])
             deniers = attribution.names_of(subj, ctx.memory, sent.doc) if subj is not None else []
             if not deniers:
                 return None
@@ -551,7 +551,7 @@ class Extractor:
         what the figure counted (the earlier statement of the same value, else the one the
         figure noun names, else the latest figure), with the denied value itself."""
         verb, fig = denial
-        subj = attribution.subject_of(verb)
+        subj = _denier(verb)
         if subj is None:
             return None
         deniers = attribution.names_of(subj, ctx.memory, sent.doc) if subj.pos_ != "PRON" else []
@@ -1109,6 +1109,8 @@ def _area_measure(noun: Token) -> str | None:
     return f"area_{done}_{unit}" if done else None
 
 
+_CALL_VERBS = frozenset({"call", "describe", "brand", "label", "term"})
+_FALSE_WORDS = stance.DENY_WORDS | {"exaggerated", "inflated", "overstated", "exaggeration"}
 _DENIED_NOUNS = frozenset({*stance.FIGURE_NOUNS, "claim", "report", "assertion", "allegation"})
 _FIGURE_DENY_VERBS = frozenset({*stance.DENY_VERBS, "dispute", "contest", "question"})
 
@@ -1138,9 +1140,24 @@ def _denied_figure(root: Token) -> tuple[Token, Token] | None:
     if fig is None or fig.dep_ not in ("dobj", "nsubjpass"):
         return None
     verb = fig.head
-    if verb.lemma_.lower() not in _FIGURE_DENY_VERBS:
+    lem = verb.lemma_.lower()
+    if lem in _CALL_VERBS and fig.dep_ == "dobj" and fig.lemma_.lower() in stance.FIGURE_NOUNS:
+        # "called the figure of 46 dead 'exaggerated'": a denial by its complement.
+        judged = any(
+            x.lemma_.lower() in _FALSE_WORDS or x.lower_ in _FALSE_WORDS for x in verb.subtree if x.i > fig.i
+        )
+        return (verb, fig) if judged else None
+    if lem not in _FIGURE_DENY_VERBS:
         return None
     return verb, fig
+
+
+def _denier(verb: Token) -> Token | None:
+    """Who denies: the verb's subject, or the first verb's in "put the figure at X and dismissed Y"."""
+    subj = attribution.subject_of(verb)
+    if subj is None and verb.dep_ == "conj":
+        subj = attribution.subject_of(verb.head)
+    return subj
 
 
 def _verdict_object(verb: Token) -> Token | None:

@@ -84,3 +84,21 @@ def test_a_figure_first_given_inside_its_denial_is_denied(extract: Extract) -> N
     cs = extract("The junta rejected a toll of 140 dead reported by activists after the shelling.")
     assert [(c.stance, c.measure, c.value.best if c.value else None) for c in cs] == [("denies", "deaths", 140)]
     assert cs[0].source.name == "junta"
+
+
+def test_calling_a_figure_exaggerated_denies_it(extract: Extract) -> None:
+    cs = extract(
+        "Monitors said 58 civilians had been killed in the bombing. "
+        'The defence ministry called the figure of 58 dead "wildly exaggerated".'
+    )
+    denial = [c for c in cs if c.stance == "denies"]
+    assert len(denial) == 1 and denial[0].value is not None and denial[0].value.best == 58
+
+
+def test_a_second_verb_of_the_same_speaker_denies_the_other_estimate(extract: Extract) -> None:
+    cs = extract(
+        "Organisers said 64,000 people marched through the city. The police put the figure at 21,000 "
+        "and dismissed the organisers' estimate of 64,000 as fantasy."
+    )
+    denial = [c for c in cs if c.stance == "denies"]
+    assert [(d.source.name, d.value.best if d.value else None) for d in denial] == [("police", 64_000)]
