@@ -91,11 +91,21 @@ def loc_candidate(tok: Token, gaz: Any) -> tuple[Place | None, str] | None:
     return found
 
 
+def _hyphenated(tok: Token) -> str:
+    """ "Jalal-Abad" is parsed as "Jalal", "-", "Abad": the whole name for the last part."""
+    doc = tok.doc
+    i = tok.i
+    if i >= 2 and doc[i - 1].text == "-" and not doc[i - 1].whitespace_ and not doc[i - 2].whitespace_:
+        return f"{doc[i - 2].text}-{tok.text}"
+    return tok.text
+
+
 def _loc_candidate(tok: Token, gaz: Any) -> tuple[Place | None, str] | None:
-    if tok.pos_ == "PROPN" and tok.dep_ in ("compound", "amod") and tok.head.lemma_.lower() in PLACE_NOUNS:
-        p = resolve_place(f"{tok.text} {tok.head.text}")
+    if tok.pos_ == "PROPN" and tok.dep_ in ("compound", "amod", "nmod") and tok.head.lemma_.lower() in PLACE_NOUNS:
+        name = _hyphenated(tok)
+        p = resolve_place(f"{name} {tok.head.text}")
         if p is not None:
-            return p, f"{tok.text} {tok.head.text}"
+            return p, f"{name} {tok.head.text}"
         if tok.head.lemma_.lower() in SUBPLACE_NOUNS and tok.ent_type_ not in _NOT_PLACE_ENTS:
             return None, f"{tok.text} {tok.head.text}"  # "the Ikoyi district of Lagos"
     if (tok.ent_type_ in ("GPE", "LOC", "FAC") and tok.ent_iob_ == "B") or (

@@ -190,3 +190,11 @@ def test_a_lede_listing_several_regions_falls_back_to_their_country(extract: Ext
         "The ministry said 1,300 people had been evacuated."
     )
     assert _locs(cs)[1300] == "Georgia"
+
+
+def test_a_hyphenated_region_named_in_the_clause_beats_the_story_place(extract: Extract) -> None:
+    cs = extract(
+        "A cholera outbreak has hit the port city of Mombasa, officials said on Friday. "
+        "In Tana-River county, 640 cases have been confirmed, the county health office said."
+    )
+    assert _locs(cs)[640] == "Tana-River county"
