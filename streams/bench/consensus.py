@@ -24,6 +24,15 @@ shared), the median of three interleaved repeats.
 
 The stream is synthetic and seeded: 8,000 claims (7.5 events each), 300 sources of mixed
 quality, hedged figures, denials, later revisions, copies and redeliveries.
+
+Where the time goes (``replay``, ~15,000 events/s after issue 4): reading and
+checking the JSON line ~14%, the per-claim consensus (weighted median, shorth,
+two quantiles: four small sorts per event) ~27%, the step around it (duplicate,
+supersede and copy checks, contradiction rules) ~20%, the update's JSON ~9%,
+the book's batch truth discovery ~8%, settling every claim at the end ~10%. No
+single part is worth another 1.3x; 20,000 would need the consensus kept
+incrementally per claim (sorted points and running sums), which changes the
+order of float additions and so the output bytes.
 """
 
 from __future__ import annotations
