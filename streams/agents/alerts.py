@@ -28,10 +28,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from schemas import ContradictionDetected
 from schemas.codec import decode, dumps
@@ -45,6 +45,8 @@ if TYPE_CHECKING:
     from streams.config import Settings
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T", bound=BaseModel)
 
 #: Seconds an undelivered alert may stay in memory before it is persisted to alerts.retry.
 HOLD_SECONDS = float(os.environ.get("CLAIMWATCH_WEBHOOK_HOLD_SECONDS", "30"))
@@ -125,6 +127,21 @@ class DeliveryService:
         await fut
 
 
+async def decoded(
+    service: DeliveryService, stream: Any, topic: Any, model: type[T]
+) -> AsyncIterator[tuple[Any, T]]:
+    """``(event, decoded record)`` from a manual-ack stream; undecodable records are
+    dead-lettered and acknowledged here, since they can never be delivered as they are."""
+    async for event in stream.noack().events():
+        try:
+            obj = decode(event.value, model)
+        except (ValueError, ValidationError) as exc:
+            await service.reject(topic, event, exc)
+            event.ack()
+            continue
+        yield event, obj
+
+
 def acker(app: faust.App, event: Any) -> Callable[[], None]:
     """An ``on_done`` that acknowledges ``event`` unless a rebalance happened meanwhile.
 
@@ -169,13 +186,7 @@ def register(
             return
         dispatcher = await service.acquire()
         try:
-            async for event in stream.noack().events():
-                try:
-                    alert = decode(event.value, ContradictionDetected)
-                except (ValueError, ValidationError) as exc:
-                    await service.reject(topics.alerts, event, exc)
-                    event.ack()
-                    continue
+            async for event, alert in decoded(service, stream, topics.alerts, ContradictionDetected):
                 await dispatcher.submit(alert, on_done=acker(app, event))
         finally:
             await service.release()
@@ -186,13 +197,7 @@ def register(
         async def deliver_retry(stream: Any) -> None:
             dispatcher = await service.acquire()
             try:
-                async for event in stream.noack().events():
-                    try:
-                        pending = decode(event.value, PendingDelivery)
-                    except (ValueError, ValidationError) as exc:
-                        await service.reject(topics.alerts_retry, event, exc)
-                        event.ack()
-                        continue
+                async for event, pending in decoded(service, stream, topics.alerts_retry, PendingDelivery):
                     await dispatcher.resume(pending, on_done=acker(app, event))
             finally:
                 await service.release()
