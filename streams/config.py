@@ -37,7 +37,6 @@ class Settings(BaseSettings):
     source_priors_file: str = ""
     #: How often claims are re-settled after source reliability moved (seconds).
     settle_interval: float = 10.0
-    log_level: str = "info"
 
     @property
     def group_timeouts(self) -> tuple[float, float]:
