@@ -52,6 +52,8 @@ def _source_parts(name: str) -> tuple[set[str], set[str]]:
     gaz = gazetteer()
     text = name.replace("’", "'").replace("(", " ").replace(")", " ")
     text = re.sub(r"'s\b", "", text)
+    # "K-Electric" = "K Electric" = "K‐Electric": a hyphen joins words, it is not one.
+    text = re.sub(r"(?<=\w)[-‐‑–](?=\w)", " ", text)
     text = re.sub(r"\bUnited Nations\b", "UN", text, flags=re.I)  # = "U.N.", "UN"
     words = [w for w in re.split(r"[\s,]+", text) if w]
     countries: set[str] = set()

@@ -19,6 +19,10 @@ def test_sources_name_the_same_thing() -> None:
     # "United Nations" and "U.N." are one spelling.
     assert same_source("United Nations monitors", "U.N. Panel of Monitors")
     assert not same_source("United Nations monitors", "African Union monitors")
+    # Hyphens and spaces join the same words: "K-Electric" is "K Electric".
+    assert same_source("K-Electric", "K Electric")
+    assert same_source("Wave‐Power Utility spokesperson", "Wave Power Utility")
+    assert not same_source("K-Electric", "L-Electric")
 
 
 def test_locations_name_the_same_thing() -> None:
