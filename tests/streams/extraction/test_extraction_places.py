@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
+from schemas.events import ClaimObserved
 from streams.extraction.places import gazetteer, location_contains, resolve_place
 
 
@@ -45,3 +48,20 @@ def test_unknown_places_compare_by_name() -> None:
     assert location_contains("Smallville Creek", "smallville creek")
     assert not location_contains("Smallville Creek", "Russia")
     assert not location_contains(None, "Russia")
+
+
+def test_a_short_name_shared_by_countries_is_the_most_populous() -> None:
+    # "Congo" ends both "Republic of the Congo" and "Democratic Republic of the Congo".
+    gaz = gazetteer()
+    congo = resolve_place("Congo")
+    assert congo is not None and congo.code == "CD"
+    assert gaz.nationality("Congo") == "CD"
+    full = resolve_place("Republic of the Congo")
+    assert full is not None and full.code == "CG"  # its own full name stays itself
+    guinea = resolve_place("Guinea")
+    assert guinea is not None and guinea.code == "GN"  # a country named exactly so keeps it
+
+
+def test_congo_army_source_is_dr_congo(extract: Callable[..., list[ClaimObserved]]) -> None:
+    cs = extract("Congo's army said on Friday that 400 rebels had been killed near Bunia.")
+    assert cs and all(c.source.name.startswith("Democratic Republic of the Congo") for c in cs)
