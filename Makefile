@@ -39,6 +39,7 @@ eval: $(STAMP)
 	  fi; \
 	done
 	$(BIN)/python -m streams.evaluation.truth_discovery
+	$(BIN)/python -m streams.evaluation.synthetic_truth
 
 bench: $(STAMP)
 	$(BIN)/python -m streams.bench
