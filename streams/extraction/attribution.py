@@ -529,10 +529,24 @@ def _find_intelligence_body(doc: Doc) -> str | None:
     return None
 
 
-def _not_reporting(verb: Token) -> bool:
-    """ "claimed the lives of 50", "put pressure on": a saying verb used in another sense."""
+# Saying verbs that, with a plain object and no clause, do something else: "hospitals
+# admitted 1,200 people", "the state declared an emergency".
+_OBJECT_SENSE = frozenset({"admit", "declare"})
+
+
+def not_reporting(verb: Token) -> bool:
+    """ "claimed the lives of 50", "put pressure on", "admitted 340 patients", "declared an
+    emergency": a saying verb used in another sense."""
     objs = {c.lemma_.lower() for c in verb.children if c.dep_ == "dobj"}
-    return bool(objs & {"life", "pressure", "toll"}) and verb.lemma_.lower() in ("claim", "put", "take")
+    lem = verb.lemma_.lower()
+    if objs and lem in _OBJECT_SENSE and not any(c.dep_ in ("ccomp", "xcomp") for c in verb.children):
+        return True
+    return bool(objs & {"life", "pressure", "toll"}) and lem in ("claim", "put", "take")
+
+
+def is_reporting(verb: Token) -> bool:
+    """A verb that reports a statement here (not "admitted 1,200 people")."""
+    return verb.pos_ == "VERB" and verb.lemma_.lower() in SAY_LEMMAS and not not_reporting(verb)
 
 
 def reporting_verb(tok: Token) -> Token | None:
@@ -542,7 +556,7 @@ def reporting_verb(tok: Token) -> Token | None:
     while cur is not None and steps < 12:
         if cur.pos_ in ("VERB", "AUX") and subject_of(cur) is not None:
             lem = cur.lemma_.lower()
-            if lem in SAY_LEMMAS and not _not_reporting(cur):
+            if lem in SAY_LEMMAS and not not_reporting(cur):
                 return cur
             subj = subject_of(cur)
             if lem == "show" and subj is not None and subj.lemma_.lower() in EVIDENCE_NOUNS:
@@ -601,7 +615,7 @@ def _relayed_statement(acc: Token) -> tuple[Token, Token] | None:
     if according is None or according.lower_ != "according":
         return None
     verb = according.head
-    if verb.pos_ != "VERB" or verb.lemma_.lower() not in SAY_LEMMAS or _not_reporting(verb):
+    if verb.pos_ != "VERB" or verb.lemma_.lower() not in SAY_LEMMAS or not_reporting(verb):
         return None  # "the cyclone claimed the lives of 50, according to ..." is no statement
     subj = subject_of(verb)
     if subj is None or subj.pos_ not in ("NOUN", "PROPN") or subj.lemma_.lower() in _NOT_SPEAKERS:

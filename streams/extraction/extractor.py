@@ -254,7 +254,7 @@ class Extractor:
                     has_subject = True
                 elif lem in stance.REPORT_NOUNS:
                     has_verdict = True
-                if t.pos_ == "VERB" and lem in attribution.SAY_LEMMAS:
+                if t.pos_ == "VERB" and lem in attribution.SAY_LEMMAS and attribution.is_reporting(t):
                     says.append(t)
             sent_drafts: list[_Draft] = []
             if has_num:
@@ -844,7 +844,7 @@ class Extractor:
             speakers: set[int] = set()
             listed: list[Place] = []
             for t in lede:
-                if t.lemma_.lower() in attribution.SAY_LEMMAS and t.pos_ == "VERB":
+                if attribution.is_reporting(t):
                     subj = attribution.subject_of(t)
                     if subj is not None:
                         speakers |= {x.i for x in subj.subtree}

@@ -52,7 +52,9 @@ def in_source_phrase(tok: Token) -> bool:
     for _ in range(5):
         if cur.head == cur:
             return False
-        if cur.dep_ in ("nsubj", "nsubjpass") and cur.head.lemma_.lower() in attribution.SAY_LEMMAS:
+        if cur.dep_ in ("nsubj", "nsubjpass") and cur.head.lemma_.lower() in attribution.SAY_LEMMAS and not (
+            attribution.not_reporting(cur.head)
+        ):
             return True
         if cur.lemma_ == "according":
             return True

@@ -148,13 +148,13 @@ class Gazetteer:
         # and the Democratic Republic of the Congo) means the most populous of them, the one
         # the bare name usually refers to.
         full = {iso: c["name"].lower() for iso, c in gc.get_countries().items()}
-        pop = {iso: int(c.get("population") or 0) for iso, c in gc.get_countries().items()}
+        people = {iso: int(c.get("population") or 0) for iso, c in gc.get_countries().items()}
         for key in list(self._by_name):
             if key in full.values():
                 continue  # a country's own full name ("Republic of the Congo") is that country
             sharing = [iso for iso, n in full.items() if n.endswith(" " + key)]
             if len(sharing) > 1:
-                self._by_name[key] = self.countries[max(sharing, key=lambda i: pop[i])]
+                self._by_name[key] = self.countries[max(sharing, key=lambda i: people[i])]
         for alias, iso in _COUNTRY_ALIASES.items():
             if iso in self.countries:
                 self._by_name[alias] = self.countries[iso]

@@ -123,3 +123,21 @@ def test_officials_in_a_body_are_that_body(extract: Extract) -> None:
 def test_a_place_reporting_a_figure_according_to_a_body_is_the_bodys_claim(extract: Extract) -> None:
     cs = extract("Malawi reported 1,940 cases of cholera last month, according to the Red Cross.")
     assert [(c.source.name, c.location) for c in cs] == [("Red Cross", "Malawi")]
+
+
+def test_admitting_patients_is_not_a_statement(extract: Extract) -> None:
+    # "admitted 900 people" is a hospital's act, not a speaker admitting something.
+    cs = extract("Clinics in Lyon admitted 900 people with burns over the weekend, the regional health agency said.")
+    assert _source_of(cs, 900) == "regional health agency"
+    assert [c.location for c in cs] == ["Lyon"]
+    cs = extract("The town's mayor, Ana Ruiz, said the hospitals had admitted 85 patients since Friday.")
+    assert "Ana Ruiz" in _source_of(cs, 85)
+
+
+def test_declaring_an_emergency_is_not_a_statement(extract: Extract) -> None:
+    # "The region of Maule declared an emergency": the region is the story's place, not a speaker.
+    cs = extract(
+        "The Chilean region of Maule declared a state of emergency on Monday as the fires spread. "
+        "The regional health service said 300 people had been taken to hospital."
+    )
+    assert [(c.source.name, c.location) for c in cs] == [("regional health service", "Maule")]
