@@ -95,12 +95,32 @@ def same_source(a: str, b: str) -> bool:
     return False
 
 
+_SUFFIXES = {"region", "province", "oblast", "state", "district", "county", "division", "prefecture",
+             "governorate", "department", "city"}  # fmt: skip
+
+
+def _bare(name: str) -> str:
+    """A place name without "the" and a trailing region word ("Osh region" -> "osh")."""
+    words = slugify(name).split("-")
+    while len(words) > 1 and words[-1] in _SUFFIXES:
+        words.pop()
+    if words and words[0] == "the":
+        words.pop(0)
+    return "-".join(words)
+
+
 def same_location(a: str | None, b: str | None) -> bool:
     if not a or not b:
         return not a and not b
     pa, pb = resolve_place(a), resolve_place(b)
     if pa is not None and pb is not None:
-        return pa.code == pb.code
+        if pa.code == pb.code:
+            return True
+        # "Osh" and "Osh region": a bare name is also the name of the region called after its
+        # city, so a city and a region of one country with the same bare name are one reading.
+        if {pa.kind, pb.kind} == {"city", "region"} and pa.country == pb.country:
+            return _bare(a) == _bare(b)
+        return False
     if location_contains(a, b) and location_contains(b, a):
         return True
     sa, sb = slugify(a), slugify(b)

@@ -30,6 +30,11 @@ def test_locations_name_the_same_thing() -> None:
     assert same_location("Russia", "Russia")
     assert not same_location("Russia", "Vladivostok")
     assert same_location(None, None) and not same_location("Russia", None)
+    # A bare name is also the region called after its city ("Osh" = "Osh region"), but not
+    # another region or a city of another country.
+    assert same_location("Osh", "Osh region") and same_location("Jalal-Abad region", "Jalal-Abad")
+    assert not same_location("Osh", "Jalal-Abad region")
+    assert not same_location("Osh", "Kyrgyzstan")
 
 
 def _claim(best: float | None, stance: str = "asserts", source: str = "NIS", loc: str = "Russia") -> ClaimObserved:
