@@ -867,17 +867,32 @@ class Extractor:
                 return spread  # "across Osh, Jalal-Abad and Naryn regions": the country they are in
             loc = best_location(cands, ranks)
             if loc is not None:
-                return loc
+                return self._dateline_within(loc, m) or loc
         # No place in the lede: the place the article names most for events, and only then
         # the dateline ("WARSAW -" over a story about troops at the Lithuanian border).
         found = self._doc_location(doc)
         if found is not None:
-            return found
+            return self._dateline_within(found, m) or found
         if m:
             place = self._gaz.resolve(m.group(1).strip().title())
             if place is not None:
                 return make_loc(place, m.group(1).strip().title())
         return None
+
+    def _dateline_within(self, story: Loc, m: re.Match[str] | None) -> Loc | None:
+        """ "SYLHET, Bangladesh - floods in northeastern Bangladesh": when the lede only names a
+        country, a dateline city inside it is the scene, unless it is the capital (where wire
+        bureaus file from: "ANKARA - ... quake in eastern Turkey" is not in Ankara)."""
+        if m is None or story.place is None or story.place.kind != "country":
+            return None
+        name = m.group(1).strip().title()
+        place = self._gaz.resolve(name, allow_demonym=False)
+        if place is None or place.kind == "country" or place.country != story.place.country:
+            return None
+        capital = self._gaz.capital(place.country)
+        if capital is not None and capital.code == place.code:
+            return None
+        return make_loc(place, name)
 
     def _doc_location(self, doc: Doc) -> Loc | None:
         """The article's main place: the resolved place most often named after a locative

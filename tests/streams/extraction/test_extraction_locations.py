@@ -198,3 +198,25 @@ def test_a_hyphenated_region_named_in_the_clause_beats_the_story_place(extract: 
         "In Tana-River county, 640 cases have been confirmed, the county health office said."
     )
     assert _locs(cs)[640] == "Tana-River county"
+
+
+def test_a_dateline_city_inside_the_lede_country_is_the_scene(extract: Extract) -> None:
+    # The lede only says "southern India"; the dateline city (not the capital) is the scene.
+    text = (
+        "MADURAI, India - Heavy rain has killed at least 14 people in southern India, the state "
+        "disaster agency said on Tuesday.\n\n"
+        "The agency said 3,200 people had been moved to relief camps."
+    )
+    locs = _locs(extract(text))
+    assert locs[14] == "India"  # the lede's own place
+    assert locs[3200] == "Madurai"
+
+
+def test_a_capital_dateline_is_only_where_the_bureau_files_from(extract: Extract) -> None:
+    text = (
+        "NEW DELHI - Heavy rain has killed at least 14 people in southern India, the state "
+        "disaster agency said on Tuesday.\n\n"
+        "The agency said 3,200 people had been moved to relief camps."
+    )
+    locs = _locs(extract(text))
+    assert locs[3200] == "India"
