@@ -292,6 +292,13 @@ def names_of(head: Token, memory: SourceMemory, doc: Doc) -> list[SourceRef]:
         dateline = _dateline_tokens(doc)
         if h.i in dateline:
             continue  # "KARACHI, Pakistan (AP) Hospitals ... said": the dateline is nobody
+        org = next(
+            (c for c in h.rights if c.dep_ == "appos" and c.pos_ == "PROPN" and c.ent_type_ == "ORG"), None
+        )
+        role = h  # "the operator", "the mission": what later sentences call it
+        if h.pos_ == "NOUN" and org is not None:
+            # "The operator, Lake Star Marine Services, said": the organisation's own name.
+            h = org
         idxs = [i for i in _modifier_tokens(h, set()) if i not in dateline]
         # Appositive person: "Germany's defense minister, Boris Pistorius, said".
         for c in h.rights:
@@ -308,7 +315,7 @@ def names_of(head: Token, memory: SourceMemory, doc: Doc) -> list[SourceRef]:
             name = f"{name} ({alias})"  # "the California fire agency, known as Cal Fire"
         # "The organisers, a coalition of tenants' unions called X": later "the union".
         descr = " ".join(t.lemma_.lower() for t in appos.subtree) if appos is not None else ""
-        ref = SourceRef(name, source_kind(name, h), h.lemma_.lower(), True, descr)
+        ref = SourceRef(name, source_kind(name, h), role.lemma_.lower(), True, descr)
         ref = _resolve(ref, h, memory, doc)
         out.append(_canonical(ref, h, doc))
     return out
@@ -574,6 +581,9 @@ def subject_of(verb: Token) -> Token | None:
     subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and not c.like_num]
     if subjects:
         c = min(subjects, key=lambda x: abs(x.i - verb.i))
+        named = _named_before(c, [*subjects, *([verb.head] if verb.dep_ == "relcl" else [])])
+        if named is not None:
+            c = named
         if c.dep_ == "nsubjpass":
             for a in verb.children:
                 if a.dep_ == "agent":
@@ -587,6 +597,17 @@ def subject_of(verb: Token) -> Token | None:
         for c in verb.head.children:
             if c.dep_ == "nsubj":
                 return c
+    return None
+
+
+def _named_before(c: Token, subjects: list[Token]) -> Token | None:
+    """ "The Rapid Support Forces (RSF), the paramilitary group ..., denied": a bad parse gives
+    the description set off by commas as a second subject; the name before it is the speaker."""
+    if c.pos_ != "NOUN" or c.left_edge.i == 0 or c.doc[c.left_edge.i - 1].text != ",":
+        return None
+    for o in subjects:
+        if o.i < c.i and o.pos_ == "PROPN" and all(t.is_punct for t in c.doc[o.right_edge.i + 1 : c.left_edge.i]):
+            return o
     return None
 
 

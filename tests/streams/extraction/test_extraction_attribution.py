@@ -141,3 +141,21 @@ def test_declaring_an_emergency_is_not_a_statement(extract: Extract) -> None:
         "The regional health service said 300 people had been taken to hospital."
     )
     assert [(c.source.name, c.location) for c in cs] == [("regional health service", "Maule")]
+
+
+def test_a_role_noun_with_an_organisation_appositive_is_the_organisation(extract: Extract) -> None:
+    cs = extract(
+        "Survivors said 300 people had been on the ferry when it sank near Mwanza. "
+        "The ferry company, Blue Lagoon Shipping, rejected the survivors' figure."
+    )
+    denials = [c for c in cs if c.stance == "denies"]
+    assert [c.source.name for c in denials] == ["Blue Lagoon Shipping"]
+
+
+def test_a_description_between_commas_is_not_the_speaker(extract: Extract) -> None:
+    # The parser takes "the armed group" for a second subject; the name before it speaks.
+    cs = extract(
+        "The Kivu Liberation Front (KLF), the armed group fighting the army, said on Thursday "
+        "that 40 of its fighters had been killed near Bunia."
+    )
+    assert "KLF" in _source_of(cs, 40) or "Kivu Liberation Front" in _source_of(cs, 40)
