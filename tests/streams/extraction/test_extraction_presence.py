@@ -49,3 +49,33 @@ def test_warships_a_navy_says_it_sent_are_that_countrys(extract: Extract) -> Non
 def test_civilian_vessels_keep_their_kind_apart_from_warships(extract: Extract) -> None:
     cs = extract("The maritime agency said 7 cargo vessels sank in the typhoon off Luzon.")
     assert len(cs) == 1 and "cargo" in cs[0].claim_key
+
+
+def _presence(cs: list[ClaimObserved]) -> list[tuple[str, str, str | None, str]]:
+    return [(c.subject, c.stance, c.location, c.source.name) for c in cs if c.measure == "presence"]
+
+
+def test_a_group_denies_its_own_fighters_are_somewhere(extract: Extract) -> None:
+    # "its fighters": the speaker's own forces, whatever group it is.
+    cs = extract("The Kivu Liberation Front denied on Thursday that its fighters were present in Bunia.")
+    assert _presence(cs) == [("Kivu Liberation Front troops", "denies", "Bunia", "Kivu Liberation Front")]
+
+
+def test_a_navy_denies_its_warships_are_somewhere(extract: Extract) -> None:
+    cs = extract("The navy denied that its warships were in the Gulf of Aden.")
+    assert [(s, st, loc) for s, st, loc, _ in _presence(cs)] == [("navy vessels", "denies", "Gulf of Aden")]
+
+
+def test_named_units_and_militia_fighters_are_forces(extract: Extract) -> None:
+    cs = extract("An army spokesman said KLF units had been in Bunia for weeks.")
+    assert _presence(cs) == [("KLF troops", "asserts", "Bunia", "army spokesman")]
+    cs = extract("Police confirmed that militia fighters had entered the town of Kalehe.")
+    assert [(s, st, loc) for s, st, loc, _ in _presence(cs)] == [("militia troops", "asserts", "Kalehe")]
+    cs = extract("The monitors said their patrols had seen no foreign troops in Jermuk on Saturday.")
+    assert [(s, st) for s, st, _, _ in _presence(cs)] == [("foreign troops", "denies")]
+
+
+def test_units_of_nobody_are_not_forces(extract: Extract) -> None:
+    # A bare "units" (flats, machines) is no force; a person's "its" cannot be resolved.
+    assert extract("The developer said its units in Lagos were sold out.") == []
+    assert all(c.measure != "presence" for c in extract("The builder said 40 units were in Lagos."))
