@@ -16,7 +16,9 @@ The batch is iterative truth discovery over each claim's kept statements:
    median of their points (quantities) or the weighted share of assertions
    (presence), recent statements weighing more;
 2. each source's loss on a claim is its normalised distance to that truth,
-   bounded in [0, 1) so a vandal's 1000x error counts as one clear miss;
+   bounded in [0, 1) so a vandal's 1000x error counts as one clear miss; the
+   distance that costs half a miss is 5%, or the median distance of all
+   statements when the data are noisier than that (see ``loss_scale_quantile``);
 3. each source's accuracy is estimated as a Beta posterior: (prior_right +
    claims - losses) right against (prior_wrong + losses) wrong, and its vote
    weight is the log-odds of that accuracy — the optimal weight of an
@@ -69,8 +71,16 @@ class BookSettings:
     min_weight: float = 0.01
     #: CATD's significance level: weights use the alpha/2 chi-squared quantile.
     alpha: float = 0.05
-    #: relative distance at which a source's loss on a claim is 1/2.
+    #: relative distance at which a source's loss on a claim is 1/2 (at least; see below).
     loss_scale: float = 0.05
+    #: ...or, when larger, this (recency-weighted) quantile of every statement's
+    #: relative distance to its claim's truth, re-measured each round: the data's
+    #: own noise level. With a fixed 5% alone, data in which even the best sources
+    #: are routinely 5% off (crowd estimates, sensor readings) put every source
+    #: past half a miss per claim, every weight on the floor, and the consensus
+    #: back to the unweighted median. At the median, a statement closer than half
+    #: of all statements counts as more right than wrong. 0 keeps the fixed scale.
+    loss_scale_quantile: float = 0.5
     #: pseudo-loss added to every source's total, so a perfect record is not infinite.
     loss_floor: float = 0.1
     #: pseudo-claims that a configured prior is worth.
@@ -366,10 +376,12 @@ class _Part:
     def __init__(
         self, src: np.ndarray, claim: np.ndarray, lo: np.ndarray, pt: np.ndarray, hi: np.ndarray,
         rec: np.ndarray, conf: np.ndarray, starts: np.ndarray, numeric: bool, loss_scale: float,
+        scale_quantile: float = 0.0,
     ) -> None:
         self.src, self.claim, self.lo, self.pt, self.hi = src, claim, lo, pt, hi
         self.rec, self.conf, self.starts = rec, conf, starts
         self.numeric, self.loss_scale = numeric, loss_scale
+        self.scale_quantile = scale_quantile
         self.ends = np.append(starts[1:], len(src))
 
     @classmethod
@@ -396,6 +408,7 @@ class _Part:
         return cls(
             src=src[order], claim=group, lo=lo[order], pt=pt[order], hi=hi[order], rec=rec,
             conf=conf[order], starts=starts, numeric=numeric, loss_scale=s.loss_scale,
+            scale_quantile=s.loss_scale_quantile,
         )
 
     def truth(self, w: np.ndarray) -> np.ndarray:
@@ -423,11 +436,24 @@ class _Part:
         truth = self.truth(w)
         if self.numeric:
             gap = np.maximum(self.lo - truth, 0.0) + np.maximum(truth - self.hi, 0.0)
-            z = gap / (self.loss_scale * np.maximum(np.abs(truth), 1.0))
+            rel = gap / np.maximum(np.abs(truth), 1.0)
+            z = rel / self.scale(rel)
             loss = z / (1.0 + z)
         else:
             loss = np.abs(self.pt - truth)
         return loss * self.rec
+
+    def scale(self, rel: np.ndarray) -> float:
+        """The relative distance that costs half a miss this round: ``loss_scale``,
+        or the recency-weighted ``scale_quantile`` of the rows' distances ``rel``
+        when that is larger (a pure function of the rows, in their canonical order)."""
+        q = self.scale_quantile
+        if q <= 0.0 or rel.size == 0:
+            return self.loss_scale
+        order = np.argsort(rel, kind="stable")
+        cw = np.cumsum(self.rec[order])
+        k = min(int(np.searchsorted(cw, q * cw[-1], side="left")), rel.size - 1)
+        return max(self.loss_scale, float(rel[order[k]]))
 
 
 _NAN = math.nan  # one object, so equal records compare equal (tuple identity check)

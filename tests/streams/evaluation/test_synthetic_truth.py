@@ -75,6 +75,26 @@ def test_gaussian_regime_engine_beats_the_mean_and_median_clearly() -> None:
     assert got["engine"]["within_1pct"] > got["median"]["within_1pct"] + 0.2
 
 
+def test_noisy_regime_engine_still_tells_good_from_bad() -> None:
+    # even the good sources are ~5% off: a fixed 5% loss scale would put every
+    # weight on the floor and leave the engine at the plain median
+    got = st.evaluate(_regime("noisy", scale=0.5))
+    assert got["engine"]["mare"] < 0.8 * got["median"]["mare"]
+    assert got["engine"]["mare"] < got["crh"]["mare"]
+
+
+def test_modest_regime_has_one_source_better_than_the_rest() -> None:
+    sc = _regime("modest")
+    errs: dict[str, list[float]] = {}
+    for s in sc.statements:
+        assert s.best is not None
+        errs.setdefault(s.source, []).append(abs(s.best / sc.truth[s.claim] - 1.0))
+    ranked = sorted(errs, key=lambda k: sum(errs[k]) / len(errs[k]))
+    best, second = (sum(errs[k]) / len(errs[k]) for k in ranked[:2])
+    assert best < 0.75 * second  # σ 10% against 20% and worse
+    assert len(errs) == 10
+
+
 def test_copying_regime_copies_fool_the_vote_but_not_the_engine() -> None:
     sc = _regime("copying")
     # the regime is what it says: most statements on a claim repeat one text
