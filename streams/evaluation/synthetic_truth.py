@@ -15,6 +15,7 @@ a few standard regimes, and each can be generated with a known truth:
 3. ``copying`` — most sources copy one bad source, word for word under their
    own names, next to a few independent good ones (Dong et al. VLDB 2009:
    a vote that counts copies as independent follows the copier clique);
+   ``copying_reworded``, the same figures copied in the copiers' own words;
 4. ``moving`` — counts that grow over weeks, sources reporting at different
    lags, some dating their figures (``as_of``) and some not (dynamic truth
    discovery: what is the figure *now*);
@@ -231,11 +232,13 @@ def long_tail(seed: int = 0, scale: float = 1.0) -> Scenario:
     return Scenario("long_tail", "long tail: Pareto(1.1) claims per source, σ 0.2-50%", out, truth)
 
 
-def copying(seed: int = 0, scale: float = 1.0) -> Scenario:
+def copying(seed: int = 0, scale: float = 1.0, *, reworded: bool = False) -> Scenario:
     """One bad source (σ 25%, biased +15%), eight copiers that repeat it word for
     word (90% of the time; their own bad figure otherwise), four independent
-    good sources (σ 1%) and two independent bad ones (σ 25%)."""
+    good sources (σ 1%) and two independent bad ones (σ 25%). ``reworded``:
+    the copiers take the figure but write their own sentence around it."""
     rng = _rng(seed, "copying")
+    words = _rng(seed, "copying-words")  # its own stream: the figures stay those of `copying`
     n_obj = max(10, round(150 * scale))
     truth = {f"c{i:04d}:count": _magnitude(rng) for i in range(n_obj)}
     good = [f"good-{i}" for i in range(4)]
@@ -255,6 +258,8 @@ def copying(seed: int = 0, scale: float = 1.0) -> Scenario:
             if origin is not None and rng.random() < 0.9:
                 # syndication: the same article under another name, sometimes with a dateline
                 text = origin.text if rng.random() < 0.5 else f"({name}) {origin.text}"
+                if reworded:
+                    text = _prose(words, key, f"{origin.best:,.0f}")
                 here.append(Statement(key, name, origin.best, origin.day + rng.uniform(0, 1), text))
             else:
                 v = _noisy(rng, value * 1.15, 0.25)
@@ -266,7 +271,16 @@ def copying(seed: int = 0, scale: float = 1.0) -> Scenario:
                     here.append(Statement(key, name, v, rng.uniform(0, 4),
                                           _prose(rng, key, f"{v:,.0f}")))
         out.extend(sorted(here, key=lambda s: s.day))  # published order within a claim
+    if reworded:
+        return Scenario("copying_reworded", "copying, reworded: the copiers' own words, same figures",
+                        out, truth)
     return Scenario("copying", "copying: 8 copiers of 1 bad source vs 4 good, 2 bad", out, truth)
+
+
+def copying_reworded(seed: int = 0, scale: float = 1.0) -> Scenario:
+    """:func:`copying` with the figures copied but not the words (value-only
+    copying, as in Dong et al.'s data): no evidence text gives the copies away."""
+    return copying(seed, scale, reworded=True)
 
 
 def moving(seed: int = 0, scale: float = 1.0) -> Scenario:
@@ -375,6 +389,7 @@ REGIMES: dict[str, Callable[[int, float], Scenario]] = {
     "modest": modest,
     "long_tail": long_tail,
     "copying": copying,
+    "copying_reworded": copying_reworded,
     "moving": moving,
     "hedged": hedged,
 }

@@ -106,6 +106,16 @@ def test_copying_regime_copies_fool_the_vote_but_not_the_engine() -> None:
     assert got["engine"]["mare"] < 0.2 * got["crh"]["mare"]
 
 
+def test_reworded_copying_has_the_same_figures_in_other_words() -> None:
+    plain, reworded = _regime("copying"), _regime("copying_reworded")
+    assert [(s.claim, s.source, s.best) for s in plain.statements] == [
+        (s.claim, s.source, s.best) for s in reworded.statements
+    ]
+    origin = {s.claim: s.text for s in reworded.statements if s.source == "origin"}
+    echoes = [s for s in reworded.statements if s.source.startswith("echo-") and s.claim in origin]
+    assert echoes and not any(origin[s.claim] in s.text for s in echoes)
+
+
 def test_long_tail_regime_has_a_long_tail_and_the_engine_beats_crh() -> None:
     sc = _regime("long_tail", scale=0.5)
     per_source: dict[str, int] = {}
