@@ -520,6 +520,8 @@ class Extractor:
         conf = 0.85
         if loc is None:
             loc = self._deictic_location(verb if verb is not None else anchor, sent, exclude, ctx)
+        if loc is None:
+            loc = self._facility_place(sent, exclude - ctx.dateline, ctx)
         if loc is None and earlier:
             loc = earlier[-1].loc
             conf -= 0.05
@@ -629,6 +631,28 @@ class Extractor:
             if p is not None:
                 return make_loc(p, p.name)
         return None
+
+    def _facility_place(self, sent: Span, speaker: set[int], ctx: _Context) -> Loc | None:
+        """ "Doctors at Darbhanga Medical College Hospital said they were treating 40", "a doctor
+        at Bir Hospital in Kathmandu said nine were critical": staff of a hospital count the
+        patients in it, so the hospital's place is the figure's. The place is the facility's
+        "in X" or a word of its name that is a place of the story's country (so "Aga Khan
+        Hospital" is not in a town called Aga elsewhere)."""
+        facility = next((t for t in sent if t.i in speaker and t.lemma_.lower() in _FACILITY_NOUNS), None)
+        if facility is None:
+            return None
+        iso = self._story_country(ctx)
+        cands: list[tuple[Place | None, str]] = []
+        for t in facility.subtree:
+            if t.pos_ != "PROPN":
+                continue
+            c = loc_candidate(t, self._gaz) if t.dep_ == "pobj" else None
+            if c is None and t.dep_ == "compound":  # a word of the facility's name
+                p = self._gaz.resolve(t.text, allow_demonym=False)
+                c = (p, t.text) if p is not None and p.kind != "country" else None
+            if c is not None and c[0] is not None and c[0].country == iso:
+                cands.append(c)
+        return best_location(cands)
 
     def _story_country(self, ctx: _Context) -> str | None:
         """The country the story happens in: the lede place's, else the dateline's, else
@@ -1028,6 +1052,8 @@ def _detach_dateline(text: str) -> str:
     return text[:start] + "\n" + " " * (end - start - 1) + text[end:]
 
 
+# Places whose staff count the people in them ("doctors at X Hospital said they treated 40").
+_FACILITY_NOUNS = frozenset({"hospital", "clinic", "infirmary", "morgue", "mortuary"})
 _ANAPHORIC_PLACES = frozenset({"district", "town", "city", "village", "province", "region", "county", "island", "area"})
 
 

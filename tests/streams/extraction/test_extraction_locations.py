@@ -220,3 +220,25 @@ def test_a_capital_dateline_is_only_where_the_bureau_files_from(extract: Extract
     )
     locs = _locs(extract(text))
     assert locs[3200] == "India"
+
+
+def test_hospital_staff_count_patients_where_the_hospital_is(extract: Extract) -> None:
+    text = (
+        "MUMBAI - A fire at a chemical plant near Nagpur killed 12 workers, police said. "
+        "Doctors at Wardha District Hospital said they were treating 30 of the injured."
+    )
+    assert _locs(extract(text)) == {12: "Nagpur", 30: "Wardha"}
+    text = (
+        "LIMA - Floods in northern Peru killed 20 people, officials said. "
+        "A nurse at Santa Rosa Hospital in Piura said 14 children were in intensive care."
+    )
+    assert _locs(extract(text))[14] == "Piura"
+
+
+def test_a_hospital_name_is_a_place_only_in_the_story_country(extract: Extract) -> None:
+    # "Aga" is a town in Egypt; a hospital in a Kenyan story is not there.
+    text = (
+        "NAIROBI - Floods in western Kenya killed 20 people, officials said. "
+        "A nurse at Aga Khan Hospital said 14 children were in intensive care."
+    )
+    assert _locs(extract(text))[14] == "Kenya"
