@@ -46,6 +46,7 @@ from streams.extraction.locations import (
     location_in_sentence,
     make_loc,
     other_clauses,
+    parts_elsewhere,
     source_tokens,
     specificity,
     under_loc_prep,
@@ -514,6 +515,7 @@ class Extractor:
         predicate = verb if verb is not None else anchor
         st = stance.stance_of(anchor, predicate, say, sent)
         exclude = source_tokens(sent, say) | ctx.dateline
+        exclude |= parts_elsewhere(verb if verb is not None else anchor, anchor)
         loc = location_in(verb if verb is not None else anchor, exclude, self._gaz, anchor)
         if loc is None and verb is not None:
             loc = self._place_subject(verb, exclude)
@@ -617,7 +619,10 @@ class Extractor:
                     cands.append(c)
                     ranks.append(specificity(c[0], c[1], t))
             return best_location(cands, ranks) or ctx.recent_place
-        capital = next((t for t in top.subtree if _bare_capital(t)), None)
+        capital = next((t for t in top.subtree if t.i not in exclude and _bare_capital(t)), None)
+        named = self._named_after(capital) if capital is not None else None
+        if named is not None:
+            return named  # "in the capital, Belo Horizonte": the capital it names
         if capital is not None:
             # "410 cases in the capital": the capital of the story's country.
             iso = self._story_country(ctx)
@@ -653,6 +658,20 @@ class Extractor:
             if c is not None and c[0] is not None and c[0].country == iso:
                 cands.append(c)
         return best_location(cands)
+
+    def _named_after(self, noun: Token) -> Loc | None:
+        """ "the capital, Belo Horizonte": a place name set off by a comma right after a place
+        noun names it (the parser may hang it anywhere)."""
+        doc = noun.doc
+        k = noun.i + 1
+        if k + 1 >= len(doc) or doc[k].text != "," or doc[k + 1].pos_ != "PROPN":
+            return None
+        end = k + 1
+        while end < len(doc) and doc[end].pos_ == "PROPN":
+            end += 1
+        name = doc[k + 1 : end].text
+        p = self._gaz.resolve(name, allow_demonym=False)
+        return make_loc(p, name) if p is not None and p.kind != "country" else None
 
     def _story_country(self, ctx: _Context) -> str | None:
         """The country the story happens in: the lede place's, else the dateline's, else

@@ -259,10 +259,23 @@ def antecedent_place(top: Token, gaz: Any) -> Loc | None:
     return None
 
 
+_PART_PREPS = frozenset({"including", "among", "excluding"})
+
+
+def parts_elsewhere(top: Token, subject: Token) -> set[int]:
+    """ "184,300 cases, including 21,600 in the capital": where a part of the figure is, is not
+    where the whole is (unless the claim is that part)."""
+    out: set[int] = set()
+    for t in top.subtree:
+        if t.dep_ == "prep" and t.lower_ in _PART_PREPS and not (t.left_edge.i <= subject.i <= t.right_edge.i):
+            out |= {x.i for x in t.subtree}
+    return out
+
+
 def location_in(top: Token, exclude: set[int], gaz: Any, subject: Token) -> Loc | None:
     """The place a clause puts its subject: "sent to Russia", "at Russian bases"."""
     nat_tokens = {t.i for c in subject.lefts for t in c.subtree}
-    skip = exclude | nat_tokens | other_clauses(top)
+    skip = exclude | nat_tokens | other_clauses(top) | parts_elsewhere(top, subject)
     cands: list[tuple[Place | None, str]] = []
     ranks: list[int] = []
     for t in top.subtree:

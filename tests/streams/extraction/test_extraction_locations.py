@@ -242,3 +242,12 @@ def test_a_hospital_name_is_a_place_only_in_the_story_country(extract: Extract) 
         "A nurse at Aga Khan Hospital said 14 children were in intensive care."
     )
     assert _locs(extract(text))[14] == "Kenya"
+
+
+def test_a_part_of_a_figure_has_its_own_place_and_the_whole_keeps_the_story_place(extract: Extract) -> None:
+    text = (
+        "The Mexican state of Jalisco declared a health emergency on Friday. The state health "
+        "secretariat said it had confirmed 9,300 dengue cases this year, including 2,100 in the "
+        "capital, Guadalajara."
+    )
+    assert _locs(extract(text)) == {9300: "Jalisco", 2100: "Guadalajara"}
