@@ -263,13 +263,29 @@ _PART_PREPS = frozenset({"including", "among", "excluding"})
 
 
 def parts_elsewhere(top: Token, subject: Token) -> set[int]:
-    """ "184,300 cases, including 21,600 in the capital": where a part of the figure is, is not
-    where the whole is (unless the claim is that part)."""
+    """ "184,300 cases, including 21,600 in the capital", "41 missing, most of them in Samar":
+    where a part of the figure is, is not where the whole is (unless the claim is that part)."""
     out: set[int] = set()
     for t in top.subtree:
         if t.dep_ == "prep" and t.lower_ in _PART_PREPS and not (t.left_edge.i <= subject.i <= t.right_edge.i):
             out |= {x.i for x in t.subtree}
+        if t.lower_ in _PARTITIVES and _of_them(t):
+            # "41 people were missing, most of them in Samar": where most of them are.
+            for c in t.children:
+                if c.dep_ == "prep" and c.lower_ != "of" and not (c.left_edge.i <= subject.i <= c.right_edge.i):
+                    out |= {x.i for x in c.subtree}
     return out
+
+
+_PARTITIVES = frozenset({"most", "many", "some", "half", "several", "majority", "one", "two", "three", "dozens"})
+
+
+def _of_them(t: Token) -> bool:
+    """ "most of them", "half of whom": a part of the figure just given."""
+    return any(
+        c.dep_ == "prep" and c.lower_ == "of" and any(p.lower_ in ("them", "whom", "those") for p in c.children)
+        for c in t.children
+    )
 
 
 def location_in(top: Token, exclude: set[int], gaz: Any, subject: Token) -> Loc | None:

@@ -251,3 +251,13 @@ def test_a_part_of_a_figure_has_its_own_place_and_the_whole_keeps_the_story_plac
         "capital, Guadalajara."
     )
     assert _locs(extract(text)) == {9300: "Jalisco", 2100: "Guadalajara"}
+
+
+def test_where_most_of_them_are_is_not_where_all_are(extract: Extract) -> None:
+    text = (
+        "COLOMBO - Floods have killed 30 people in Sri Lanka, the disaster centre said on Monday. "
+        "The centre said 58 people were still missing, most of them in the district of Galle, and "
+        "that 12,000 people had been moved to shelters."
+    )
+    locs = _locs(extract(text))
+    assert same_location(locs[58], "Sri Lanka") and same_location(locs[12000], "Sri Lanka")
