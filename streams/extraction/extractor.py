@@ -631,7 +631,10 @@ class Extractor:
                 return make_loc(cp, cp.name)
         country = next((t for t in top.subtree if t.lower_ in _COUNTRY_WORDS), None)
         if country is not None and any(c.lower_ == "the" for c in country.children):
-            iso = self._story_country(ctx)
+            # "Iran's army said 5,000 troops were on the country's coast": the country just
+            # named, else the story's.
+            iso = self._country_before(country, ctx) if country.lower_ == "country" else None
+            iso = iso or self._story_country(ctx)
             p = self._gaz.country(iso) if iso else None
             if p is not None:
                 return make_loc(p, p.name)
@@ -658,6 +661,19 @@ class Extractor:
             if c is not None and c[0] is not None and c[0].country == iso:
                 cands.append(c)
         return best_location(cands)
+
+    def _country_before(self, tok: Token, ctx: _Context) -> str | None:
+        """The last country named by name (not by a demonym) before ``tok`` in its sentence."""
+        found = None
+        for t in tok.sent:
+            if t.i >= tok.i:
+                break
+            if t.i in ctx.dateline or t.ent_type_ != "GPE" or t.ent_iob_ != "B":
+                continue
+            p = self._gaz.resolve(ent_text(t), allow_demonym=False)
+            if p is not None and p.kind == "country":
+                found = p.code
+        return found
 
     def _named_after(self, noun: Token) -> Loc | None:
         """ "the capital, Belo Horizonte": a place name set off by a comma right after a place

@@ -261,3 +261,11 @@ def test_where_most_of_them_are_is_not_where_all_are(extract: Extract) -> None:
     )
     locs = _locs(extract(text))
     assert same_location(locs[58], "Sri Lanka") and same_location(locs[12000], "Sri Lanka")
+
+
+def test_the_country_is_the_country_just_named(extract: Extract) -> None:
+    text = (
+        "VIENNA - Talks on the border dispute resumed on Monday, diplomats said. "
+        "Serbia's interior ministry said 800 police officers had been sent to the country's northern border."
+    )
+    assert _locs(extract(text)) == {800: "Serbia"}
