@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import logging
 import os
 import sys
@@ -111,7 +112,8 @@ def cmd_replay(args: argparse.Namespace) -> int:
         replayer.consume_lines(lines, report)  # states only: nothing is published until the end
         outputs: Iterable[bytes] = replayer.final_wire()
     else:
-        outputs = replayer.feed_lines(lines, report)
+        # every change as it happens, then what settling on all that was learned moves
+        outputs = itertools.chain(replayer.feed_lines(lines, report), replayer.settle_wire())
     for line in outputs:
         out.write(line)
         out.write(b"\n")

@@ -168,6 +168,20 @@ class Replayer:
                     out.append(engine.update_wire(st, st.last))
         return out
 
+    def settle_wire(self) -> Iterator[bytes]:
+        """The JSON bytes of an update for every claim whose consensus moves
+        once it is settled against everything learned (``claimwatch replay``
+        ends with these, as the stream's settle agent publishes them): so the
+        last update of each claim in a replay is its ``final()`` one."""
+        engine = self.engine
+        engine.reliability.refresh()
+        with gc_paused(self.pause_gc):
+            for key, st in self.states.items():
+                if engine.settle(st):
+                    self._last.pop(key, None)  # rebuilt from the state by final()
+                    assert st.last is not None
+                    yield engine.update_wire(st, st.last)
+
     def _settle(self) -> list[ConsensusUpdated]:
         out = []
         for key, st in self.states.items():

@@ -12,11 +12,12 @@ thing that could be called a consensus. ``ratio`` = engine rate / baseline rate.
 
 The headline figures are the command-line paths from JSON lines: ``replay``
 (lines → light records → engine → JSON lines of every update and alert, then
-every claim settled) and ``replay --final`` (states only, then the settled
-consensus), against the same lines read through validated ClaimObserved
-models and ``feed_wire``/``final()`` (the command's path before the light
-records, run on today's engine: the ratio is what the light records and the
-wire outputs alone buy).
+an update for every claim that settling on all that was learned moves) and
+``replay --final`` (states only, then the settled consensus), against the
+same lines read through validated ClaimObserved models and
+``feed_wire``/``final()`` (the command's path before the light records, run
+on today's engine: the ratio is what the light records and the wire outputs
+alone buy).
 The engine is also measured from ready-built models: output events built as
 pydantic models (what the consensus agent publishes), output JSON bytes and
 states only. All figures are CPU seconds of this process (the machine is
@@ -37,6 +38,7 @@ order of float additions and so the output bytes.
 
 from __future__ import annotations
 
+import itertools
 import random
 import statistics
 import time
@@ -148,7 +150,7 @@ def _line_rate(numbered: list[tuple[int, bytes]], mode: str) -> tuple[float, int
     """Events per CPU-second from JSON lines, what ``claimwatch replay`` runs.
 
     ``replay``: lines → ``feed_lines`` → JSON bytes of every update and alert,
-    then ``final_wire`` (settling every claim); ``consume``: lines →
+    then ``settle_wire`` (the updates settling every claim moves), as the command; ``consume``: lines →
     ``consume_lines`` → ``final_wire`` (``replay --final``); ``models``: the
     path before the light records, each line decoded into a validated
     ClaimObserved, then ``feed_wire`` and ``final()`` (the baseline of the ratio).
@@ -157,9 +159,8 @@ def _line_rate(numbered: list[tuple[int, bytes]], mode: str) -> tuple[float, int
     started = time.process_time()
     sink = 0
     if mode == "replay":
-        for out in replayer.feed_lines(numbered):
+        for out in itertools.chain(replayer.feed_lines(numbered), replayer.settle_wire()):
             sink += len(out)
-        sink += len(replayer.final_wire())
     elif mode == "consume":
         replayer.consume_lines(numbered)
         sink += len(replayer.final_wire())

@@ -435,11 +435,11 @@ class ConsensusEngine:
     ) -> bytes:
         """The alert's JSON bytes, equal to ``dumps(alert)`` without building the models.
 
-        The observation is validated and dumped as its model (it is quoted
-        whole); the rest is plain data in the model's field order, like
+        The observation is quoted whole, as its model would dump it
+        (``Observed.dumped``); the rest is plain data in the model's field order, like
         :meth:`update_wire`. A test keeps the two byte-for-byte equal.
         """
-        observation = rec.model().model_dump(mode="json")
+        observation = rec.dumped()
         return orjson.dumps({
             "type": "ContradictionDetected",
             "schema_version": SCHEMA_VERSION,

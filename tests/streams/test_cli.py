@@ -81,6 +81,19 @@ def test_replay_turns_claims_into_consensus_and_final_keeps_one_per_key(
     assert deaths.estimate is not None and 115 <= deaths.estimate.best <= 130
 
 
+def test_the_last_update_of_each_claim_in_a_replay_is_the_final_one(
+    extracted: subprocess.CompletedProcess[str],
+) -> None:
+    everything = claimwatch("replay", "-", stdin=extracted.stdout)
+    final = claimwatch("replay", "--final", "-", stdin=extracted.stdout)
+    last: dict[str, str] = {}
+    for line in everything.stdout.splitlines():
+        if '"ConsensusUpdated"' in line:
+            last[json.loads(line)["claim_key"]] = line
+    finals = final.stdout.splitlines()
+    assert finals and sorted(last.values()) == sorted(finals)
+
+
 def test_replay_reports_bad_lines_and_keeps_going(extracted: subprocess.CompletedProcess[str]) -> None:
     lines = extracted.stdout.splitlines()
     broken = [lines[0], '{"type": "ClaimObserved"}', *lines[1:]]

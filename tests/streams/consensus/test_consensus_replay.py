@@ -285,6 +285,22 @@ def test_final_wire_gives_the_bytes_of_the_final_models(make: Any) -> None:
     assert wired.final_wire() == [dumps(u) for u in wired.final()]
 
 
+def test_settle_wire_ends_every_claim_on_its_final_consensus(make: Any) -> None:
+    events = world(make)
+    wired = Replayer(ConsensusEngine(EngineSettings(), ReliabilityBook()))
+    last: dict[str, bytes] = {}
+    live = list(wired.feed_wire(events))
+    settled = list(wired.settle_wire())
+    assert settled, "reliability learned over the whole stream moves some consensus"
+    for out in live + settled:
+        if b'"ConsensusUpdated"' in out:
+            last[orjson.loads(out)["claim_key"]] = out
+    fed = Replayer(ConsensusEngine(EngineSettings(), ReliabilityBook()))
+    list(fed.feed(events))
+    assert sorted(last.values()) == sorted(dumps(u) for u in fed.final())
+    assert list(wired.settle_wire()) == [], "settling twice moves nothing"
+
+
 def test_advance_ends_like_apply_with_its_records_ingested(make: Any) -> None:
     """The replay's in-place path (state advanced, statement straight into the
     book) gives the same steps, states and book as the pure ``apply`` whose
