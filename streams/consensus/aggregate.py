@@ -17,13 +17,15 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 from functools import partial
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 
-from streams.consensus.intervals import INF, weighted_median, weighted_quantile
+from streams.consensus.intervals import INF, weighted_quantile
 from streams.consensus.settings import EngineSettings
 from streams.consensus.state import Obs, Sup
 
 _BY_SOURCE = attrgetter("source")
+_TIME = itemgetter(7)  # Obs.t
+_new = tuple.__new__
 #: NamedTuple's generated __new__ is Python code; tuple.__new__ is not (hot path)
 _sup: Callable[[tuple[object, ...]], Sup] = partial(tuple.__new__, Sup)  # type: ignore[assignment]
 
@@ -55,7 +57,7 @@ def consensus(
     if len(obs) == 1:
         return _single(obs[0], weight_of, settings, presence_prior_weight)
     s = settings
-    newest = max([o.t for o in obs])
+    newest = max(map(_TIME, obs))
     half_life_us = s.recency_half_life_s * 1e6
     presence_half_life_us = s.presence_half_life_s * 1e6
     min_conf = s.min_confidence
@@ -68,24 +70,33 @@ def consensus(
         _, source, stance, _, point, _, _, t, conf, _ = o
         base = weight_of(source) * (conf if conf > min_conf else min_conf)
         age = newest - t
-        # presence: does the thing exist at all? That changes slower than a count
-        wp = base
-        if age and presence_half_life_us > 0:
-            wp *= 0.5 ** (age / presence_half_life_us)
         if stance == "asserts":
+            # presence: does the thing exist at all? That changes slower than a count
+            wp = base * 0.5 ** (age / presence_half_life_us) if age and presence_half_life_us > 0 else base
             yes += wp
-        elif stance == "denies":
+            if point is not None:
+                w = base * 0.5 ** (age / half_life_us) if age and half_life_us > 0 else base
+                if w > 0:
+                    num_obs.append(o)
+                    num_w.append(w)
+                weights.append(w)
+            else:
+                weights.append(wp)
+            continue
+        wp = base * 0.5 ** (age / presence_half_life_us) if age and presence_half_life_us > 0 else base
+        if stance == "denies":
             no += wp
-        if point is not None and stance != "denies":
-            w = base * (neutral if stance == "neutral" else 1.0)
+            weights.append(wp)
+        elif point is not None:  # neutral, with a number
+            w = base * neutral
             if age and half_life_us > 0:
                 w *= 0.5 ** (age / half_life_us)
             if w > 0:
                 num_obs.append(o)
                 num_w.append(w)
+            weights.append(w)
         else:
-            w = wp * (neutral if stance == "neutral" else 1.0)
-        weights.append(w)
+            weights.append(wp * neutral)
 
     est: Estimate | None = None
     open_high = False
@@ -100,7 +111,7 @@ def consensus(
     digits = s.weight_digits
     inv = 1.0 / total if total > 0 else 0.0
     sups = tuple([
-        _sup((o[1], o[6], o[2], round(w * inv, digits), o[0]))  # source, raw, stance, ..., event_id
+        _new(Sup, (o[1], o[6], o[2], round(w * inv, digits), o[0]))  # source, raw, stance, ..., event_id
         for o, w in zip(obs, weights, strict=True)
     ])
     return est, open_high, presence, sups
@@ -151,10 +162,14 @@ def _estimate(nums: list[Obs], ws: list[float], q: float) -> tuple[Estimate, boo
         if open_high:
             hi = best  # the published interval closes at the figure given
         return (min(lo, best), best, max(hi, best)), open_high
+    # one sort serves both the median and the core
+    n = len(nums)
     points: list[float] = [o.point for o in nums]  # type: ignore[misc]
-    best = weighted_median(points, ws)
-    core = _shorth(points, ws)
-    if len(core) < len(nums):
+    pairs = sorted(zip(points, ws, range(n), strict=True))
+    total = sum(ws)
+    best = _median_of_sorted(pairs, total)
+    core = _shorth_of_sorted(pairs, total)
+    if len(core) < n:
         nums = [nums[i] for i in core]
         ws = [ws[i] for i in core]
     lows: list[float] = [o.lo for o in nums]  # type: ignore[misc]
@@ -177,25 +192,62 @@ def _estimate(nums: list[Obs], ws: list[float], q: float) -> tuple[Estimate, boo
     return (min(lo, best), best, max(hi, best)), open_high
 
 
-def _shorth(points: list[float], ws: list[float]) -> list[int]:
-    """Indices of the weighted shorth: the shortest run of points (sorted) whose
-    weight exceeds half the total; ties go to the lowest run, so the choice
-    is deterministic. An exact half is not a majority (as in
-    :func:`weighted_median`, whose midpoint then lies inside the run)."""
-    n = len(points)
-    order = sorted(range(n), key=points.__getitem__)
-    need = sum(ws) / 2.0 * (1.0 + 1e-12)
+def _median_of_sorted(pairs: list[tuple[float, float, int]], total: float) -> float:
+    """:func:`~.intervals.weighted_median` of (point, weight, index) already
+    sorted, with the total weight summed in the statements' order (same bits)."""
+    if total <= 0.0:
+        return math.nan
+    upper = total / 2.0 * (1.0 + 1e-12)
+    lower = total / 2.0 * (1.0 - 1e-12)
+    acc = 0.0
+    n = len(pairs)
+    for i in range(n):
+        v, w, _ = pairs[i]
+        acc += w
+        if acc > upper:
+            return v
+        if acc >= lower:
+            # exactly half: the median sits between this value and the next
+            j = i + 1
+            while j < n and pairs[j][1] <= 0.0:
+                j += 1
+            if j >= n:
+                return v
+            nxt = pairs[j][0]
+            if math.isinf(v) or math.isinf(nxt):
+                return v if not math.isinf(v) else nxt
+            return (v + nxt) / 2.0
+    return pairs[-1][0]
+
+
+def _shorth_of_sorted(pairs: list[tuple[float, float, int]], total: float) -> list[int]:
+    """Indices (in the statements' order) of the weighted shorth: the shortest
+    span of points holding more than half the total weight, with every
+    statement whose point lies in it; ties go to the lowest span, so the
+    choice is deterministic. An exact half is not a majority (as in the
+    weighted median, whose midpoint then lies inside the span)."""
+    n = len(pairs)
+    need = total / 2.0 * (1.0 + 1e-12)
     best_i, best_j, best_span = 0, n - 1, math.inf
     j = -1
     acc = 0.0
     for i in range(n):
         while acc <= need and j + 1 < n:
             j += 1
-            acc += ws[order[j]]
+            acc += pairs[j][1]
         if acc <= need:
             break
-        span = points[order[j]] - points[order[i]]
+        span = pairs[j][0] - pairs[i][0]
         if span < best_span:
             best_i, best_j, best_span = i, j, span
-        acc -= ws[order[i]]
-    return sorted(order[best_i:best_j + 1])
+        acc -= pairs[i][1]
+    # statements with the same point stand or fall together: the core is a span
+    # of values, so which of them the sort put first cannot matter
+    lowest, highest = pairs[best_i][0], pairs[best_j][0]
+    while best_i > 0 and pairs[best_i - 1][0] == lowest:
+        best_i -= 1
+    while best_j < n - 1 and pairs[best_j + 1][0] == highest:
+        best_j += 1
+    if best_i == 0 and best_j == n - 1:
+        return list(range(n))
+    return sorted([p[2] for p in pairs[best_i:best_j + 1]])
