@@ -21,6 +21,7 @@ from schemas import ClaimObserved
 from schemas.codec import decode, dumps
 from streams import deadletter, metrics
 from streams.configured import build_engine
+from streams.consensus.engine import DUPLICATE
 
 if TYPE_CHECKING:
     from streams.app import Context
@@ -133,6 +134,15 @@ def register(ctx: Context) -> None:
             metrics.PROCESSING_SECONDS.labels("consensus").observe(time.perf_counter() - started)
             if not step.changed and step.outcome in NO_CHANGE_OUTCOMES:
                 metrics.DUPLICATE_OBSERVATIONS.inc()
+            if step.outcome == DUPLICATE and state is not None:
+                # a crash may have come between the Table write and these sends
+                update, records = engine.resend(state, obs.event_id)
+                for rkey, rvalue in records:
+                    engine.reliability.ingest(rkey, rvalue)
+                    reliability[rkey] = rvalue
+                if update is not None:
+                    await topics.consensus.send(key=key.encode(), value=dumps(update))
+                continue
             await emit_alert(step)
             table[key] = step.state.to_dict()
             for rkey, rvalue in step.reliability:

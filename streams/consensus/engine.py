@@ -253,6 +253,27 @@ class ConsensusEngine:
         """The ConsensusUpdated last published for ``state`` (None before the first)."""
         return self._update_event(state, state.last) if state.last is not None else None
 
+    def resend(
+        self, state: ClaimState, event_id: str
+    ) -> tuple[ConsensusUpdated | None, list[tuple[str, dict[str, Any]]]]:
+        """What a redelivered event must publish again: (update, reliability records).
+
+        The shell writes the claim's state before it sends the update and the
+        source's record; a crash in between leaves the state saying "seen" while
+        neither reached Kafka, and the redelivery would be dropped as a
+        duplicate. So a redelivery of the event that last changed the claim
+        re-sends both (the same version and the same record: idempotent for
+        every consumer). Older redeliveries had their effects published before
+        the events that followed them, and get nothing.
+        """
+        if state.event_id != event_id:
+            return None, []
+        records = [
+            (record_key(o.source, state.claim_key), self._record(state.claim_key, o))
+            for o in state.observations.values() if o.event_id == event_id
+        ]
+        return self.published(state), records
+
     def records(self, state: ClaimState) -> list[tuple[str, dict[str, Any]]]:
         """All reliability records of a claim (to re-publish after a topic loss)."""
         return [

@@ -126,6 +126,17 @@ def test_duplicate_event_id_changes_nothing(engine: Any, make: Any) -> None:
     assert engine.apply(state, make("e1", "Police", 12)).outcome == DUPLICATE
 
 
+def test_a_redelivery_of_the_last_change_resends_its_update_and_record(engine: Any, make: Any) -> None:
+    """The crash window between the Table write and the sends: the redelivered
+    event re-publishes the very same update and reliability record."""
+    state, steps = run(engine, [make("e1", "Police", 12), make("e2", "Red Cross", 15, day=1)])
+    update, records = engine.resend(state, "e2")
+    assert update is not None and update == steps[1].update
+    assert records == steps[1].reliability
+    # an older redelivery: what it caused was published before the events after it
+    assert engine.resend(state, "e1") == (None, [])
+
+
 def test_seen_ids_are_bounded(make: Any) -> None:
     engine = ConsensusEngine(EngineSettings(seen_capacity=5), ReliabilityBook())
     state, _ = run(engine, [make(f"e{i}", "Police", 12, day=i / 100) for i in range(20)])
