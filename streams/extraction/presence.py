@@ -35,19 +35,31 @@ OBSERVING_VERBS = frozenset({"show", "confirm", "report", "see", "observe", "spo
 
 def listed_places(cands: list[tuple[Place | None, str]]) -> list[Loc]:
     """Every place of a list ("in three territories, Rutshuru, Masisi and Nyiragongo"), one
-    each; a place inside another named one ("Kursk, Russia") is not a separate item."""
+    each; a place inside another named one ("Kursk, Russia"; "Russian soil near Sudzha", a
+    town the gazetteer may not know) is not a separate item."""
     locs: list[Loc] = []
     for p, t in cands:
         if (
             p is not None
             and p.kind == "country"
-            and any(q is not None and q.country == p.code and q.kind != "country" for q, _ in cands)
+            and any(q is None or q.kind != "country" for q, _ in cands)
         ):
-            continue
+            continue  # "on Armenian soil near Jermuk": a place in the country, not another item
         loc = make_loc(p, t)
         if all(x.slug != loc.slug for x in locs):
             locs.append(loc)
     return locs
+
+
+def _finest(cands: list[tuple[Place | None, str]]) -> Loc | None:
+    """The most specific place; a name the gazetteer does not know beside a country ("on
+    Ukrainian soil near Hlyboke") is a place in it, finer than the country."""
+    loc = best_location(cands)
+    if loc is not None and loc.place is not None and loc.place.kind == "country":
+        unknown = next((t for p, t in cands if p is None), None)
+        if unknown is not None:
+            return make_loc(None, unknown)
+    return loc
 
 
 def presence_places(m: Token, gaz: Any) -> tuple[Token, list[Loc], Token] | None:
@@ -73,7 +85,7 @@ def presence_places(m: Token, gaz: Any) -> tuple[Token, list[Loc], Token] | None
             for cc in c.children:
                 if cc.dep_ == "prep" and cc.lower_ in LOC_PREPS:
                     cands += cands_in(cc, gaz, nat_tokens)
-    loc = best_location(cands)
+    loc = _finest(cands)
     if loc is not None:
         pred = m
         if m.head.pos_ in ("VERB", "AUX"):
@@ -93,7 +105,7 @@ def presence_places(m: Token, gaz: Any) -> tuple[Token, list[Loc], Token] | None
                     # One place: "the Red Sea port of Hodeidah" is Hodeidah, not also the Red Sea.
                     found = [x for x in (loc_candidate(t, gaz) for t in c.subtree) if x is not None]
                     cands += found[-1:]
-            loc = best_location(cands)
+            loc = _finest(cands)
             if loc is not None:
                 # "reports that troops had arrived in Russia": the clause hangs off the reports.
                 if v.dep_ in ("acl", "relcl", "ccomp", "appos") and v.head.lemma_.lower() in WRAPPER_NOUNS:

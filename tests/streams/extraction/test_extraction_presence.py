@@ -79,3 +79,11 @@ def test_units_of_nobody_are_not_forces(extract: Extract) -> None:
     # A bare "units" (flats, machines) is no force; a person's "its" cannot be resolved.
     assert extract("The developer said its units in Lagos were sold out.") == []
     assert all(c.measure != "presence" for c in extract("The builder said 40 units were in Lagos."))
+
+
+def test_a_country_beside_a_finer_place_is_not_a_second_place(extract: Extract) -> None:
+    # A town the gazetteer does not know is still finer than the country it is in.
+    cs = extract("The ministry denied that any Russian troops were on Ukrainian soil near Hlyboke.")
+    assert [(c.stance, c.location) for c in cs] == [("denies", "Hlyboke")]
+    cs = extract("The ministry denied that any Russian troops were on Ukrainian soil near Kupiansk.")
+    assert [(c.stance, c.location) for c in cs] == [("denies", "Kupiansk")]
