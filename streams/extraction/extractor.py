@@ -273,7 +273,8 @@ class Extractor:
             if has_none:
                 sent_drafts.extend(self._zero_drafts(sent, ctx))
             if has_subject or (has_verdict and not sent_drafts):
-                sent_drafts.extend(self._presence_drafts(sent, ctx, bool(sent_drafts)))
+                counted = {d.subject.noun for d in sent_drafts}
+                sent_drafts.extend(self._presence_drafts(sent, ctx, bool(sent_drafts), bool(counted & _FORCES)))
             drafts.extend(sent_drafts)
             for d in sent_drafts:
                 if d.quantity is not None and d.stance == "asserts":
@@ -811,7 +812,12 @@ class Extractor:
         return out
 
     # -- presence -----------------------------------------------------------------
-    def _presence_drafts(self, sent: Span, ctx: _Context, has_counts: bool) -> list[_Draft]:
+    def _presence_drafts(
+        self, sent: Span, ctx: _Context, has_counts: bool, counts_forces: bool = True
+    ) -> list[_Draft]:
+        """Presence claims of a sentence. A sentence that counts forces already places them
+        ("3,000 troops in X" is a count, not also a presence claim); one that counts something
+        else ("saw no troops, but counted three houses damaged") can still place forces."""
         out: list[_Draft] = []
         mentioned = False
         for m in sent:
@@ -841,7 +847,7 @@ class Extractor:
             if nat is not None:
                 _set_topic(ctx, subj, loc)
                 ctx.topic_nat[force] = nat
-            if has_counts:
+            if counts_forces:
                 continue
             asserted = took_part or is_asserted(wrapper)
             if not asserted and not (self.emit_neutral_presence and stance.is_noncommittal(sent)):

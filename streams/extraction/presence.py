@@ -85,6 +85,11 @@ def presence_places(m: Token, gaz: Any) -> tuple[Token, list[Loc], Token] | None
             for cc in c.children:
                 if cc.dep_ == "prep" and cc.lower_ in LOC_PREPS:
                     cands += cands_in(cc, gaz, nat_tokens)
+    if cands and m.dep_ == "dobj" and m.head.lemma_.lower() in OBSERVING_VERBS:
+        # "had seen no troops inside Armenia near Jermuk": the sighting's place narrows it.
+        for c in m.head.rights:
+            if c.dep_ == "prep" and c.lower_ in LOC_PREPS and c.i > m.i:
+                cands += cands_in(c, gaz, nat_tokens)
     loc = _finest(cands)
     if loc is not None:
         pred = m

@@ -87,3 +87,17 @@ def test_a_country_beside_a_finer_place_is_not_a_second_place(extract: Extract) 
     assert [(c.stance, c.location) for c in cs] == [("denies", "Hlyboke")]
     cs = extract("The ministry denied that any Russian troops were on Ukrainian soil near Kupiansk.")
     assert [(c.stance, c.location) for c in cs] == [("denies", "Kupiansk")]
+
+
+def test_a_sentence_counting_something_else_still_places_forces(extract: Extract) -> None:
+    cs = extract(
+        "The monitors said their patrols had seen no foreign troops inside Ukraine near Kupiansk "
+        "on Saturday, but had counted 3 houses damaged."
+    )
+    assert _presence(cs) == [("foreign troops", "denies", "Kupiansk", "monitors")]
+    assert [c.value.best for c in cs if c.value is not None] == [3]
+
+
+def test_a_count_of_forces_is_not_also_a_presence_claim(extract: Extract) -> None:
+    cs = extract("The ministry said 2,000 Chadian troops were deployed in Niger.")
+    assert [c.measure for c in cs] == ["count"]
