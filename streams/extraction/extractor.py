@@ -54,7 +54,7 @@ from streams.extraction.locations import (
 from streams.extraction.numbers import VAGUE, Quantity
 from streams.extraction.parse import clause_head, ent_text, of_object, trimmed
 from streams.extraction.places import Place, gazetteer
-from streams.extraction.presence import is_asserted, presence_places
+from streams.extraction.presence import bare_place_of, is_asserted, presence_places
 from streams.extraction.quantities import (
     NOT_PEOPLE,
     PERSON_SUFFIX,
@@ -148,6 +148,7 @@ class _Context:
     quantities: list[_Draft] = field(default_factory=list)
     dateline: set[int] = field(default_factory=set)
     recent_place: Loc | None = None
+    places: list[Loc] = field(default_factory=list)  # every place named so far, in order
     story_event: str | None = None  # "" once looked up and not found
     statement_dates: dict[str, datetime] = field(default_factory=dict)
 
@@ -619,7 +620,7 @@ class Extractor:
                 if c is not None:
                     cands.append(c)
                     ranks.append(specificity(c[0], c[1], t))
-            return best_location(cands, ranks) or ctx.recent_place
+            return best_location(cands, ranks) or _antecedent(there.lemma_.lower(), ctx) or ctx.recent_place
         capital = next((t for t in top.subtree if t.i not in exclude and _bare_capital(t)), None)
         named = self._named_after(capital) if capital is not None else None
         if named is not None:
@@ -719,14 +720,18 @@ class Extractor:
         return ctx.doc_loc
 
     def _note_places(self, sent: Span, ctx: _Context) -> None:
-        """The last place a sentence names, for "there" in the next one."""
+        """The last place a sentence names, for "there" in the next one; every place it names,
+        for "the province" or "the strait" later on."""
         aside = other_clauses(sent.root)  # "..., where the Surma river rose": not the focus
-        for t in reversed(sent):
-            if (t.ent_iob_ == "B" or t.pos_ == "PROPN") and t.i not in ctx.dateline and t.i not in aside:
+        named: list[Loc] = []
+        for t in sent:
+            if (t.ent_iob_ == "B" or t.pos_ == "PROPN") and t.i not in ctx.dateline:
                 c = loc_candidate(t, self._gaz)
                 if c is not None:
-                    ctx.recent_place = make_loc(*c)
-                    return
+                    named.append(make_loc(*c))
+                    if t.i not in aside:
+                        ctx.recent_place = named[-1]
+        ctx.places.extend(named)
 
     def _area_draft(self, group: list[Token], q: Quantity, sent: Span, ctx: _Context, measure: str) -> _Draft | None:
         """An area burned or flooded: the subject is the event's area, placed and attributed
@@ -840,6 +845,12 @@ class Extractor:
                 story = self._story(ctx)
                 assert story is not None
                 found = (m.head, [story], m)
+            if found is None:
+                # "RSF units had been in the city", "no warships had entered the strait": the
+                # city or strait the article named last.
+                bare = bare_place_of(m)
+                earlier = _antecedent(bare.lemma_.lower(), ctx) if bare is not None else None
+                found = (m.head, [earlier], m) if earlier is not None else None
             if found is None:
                 continue
             pred, locs, wrapper = found
@@ -1095,7 +1106,8 @@ def _detach_dateline(text: str) -> str:
 
 # Places whose staff count the people in them ("doctors at X Hospital said they treated 40").
 _FACILITY_NOUNS = frozenset({"hospital", "clinic", "infirmary", "morgue", "mortuary"})
-_ANAPHORIC_PLACES = frozenset({"district", "town", "city", "village", "province", "region", "county", "island", "area"})
+_ANAPHORIC_PLACES = frozenset({"district", "town", "city", "village", "province", "region", "county", "island", "area",
+                               "state", "strait"})  # fmt: skip
 
 
 _FORMATION = "formation"
@@ -1130,14 +1142,45 @@ def _sent_by_speaker(verb: Token | None, role: str) -> bool:
     return any(c.dep_ == "nsubj" and c.lower_ in ("it", "they", "we") for c in verb.children)
 
 
+_CITY_NOUNS = frozenset({"city", "town", "village"})
+_REGION_NOUNS = frozenset({"province", "region", "state", "district", "county", "division", "prefecture",
+                           "governorate"})  # fmt: skip
+
+
+def _antecedent(noun: str, ctx: _Context) -> Loc | None:
+    """The latest place named so far that a bare place noun can mean: "the city" a city, "the
+    province" a region (or a place named "... Province"), "the strait" a place named "Strait of
+    ..." (so "the province" skips the towns named since)."""
+    for loc in reversed(ctx.places):
+        words = loc.name.lower().split()
+        kind = loc.place.kind if loc.place is not None else None
+        if noun in _CITY_NOUNS:
+            ok = kind == "city" or (kind is None and not (set(words) & _REGION_NOUNS))
+        elif noun in _REGION_NOUNS:
+            ok = kind == "region" or noun in words
+        else:
+            ok = noun in words
+        if ok:
+            return loc
+    return None
+
+
 def _bare_place_noun(t: Token) -> bool:
     """ "in the district": a place noun with "the" and no name, under a locative preposition."""
     if t.lemma_.lower() not in _ANAPHORIC_PLACES or t.dep_ != "pobj" or t.head.lower_ not in ("in", "at", "across"):
         return False
     kids = list(t.children)
-    return any(c.dep_ == "det" and c.lower_ == "the" for c in kids) and not any(
-        c.dep_ in ("compound", "amod", "prep", "poss") for c in kids
+    definite = any(
+        (c.dep_ == "det" and c.lower_ in ("the", "this")) or (c.dep_ == "poss" and c.lower_ in _OWN_PLACE)
+        for c in kids
     )
+    return definite and not any(
+        c.dep_ in ("compound", "amod", "prep") or (c.dep_ == "poss" and c.lower_ not in _OWN_PLACE) for c in kids
+    )
+
+
+# "64 bodies in our province": the speaker's own province, the one just named.
+_OWN_PLACE = frozenset({"our", "their", "its"})
 
 
 def _several_subplaces(cands: list[tuple[Place | None, str]], gaz: Any, listed: list[Place]) -> Loc | None:

@@ -162,11 +162,20 @@ class Gazetteer:
             self._demonyms[dem] = iso
         # Regions: ISO 3166-2 first-level subdivisions, keyed by a stem of their name.
         self._regions: dict[str, list[Place]] = {}
+        lower_level: list[object] = []
         for sd in pycountry.subdivisions:
             if getattr(sd, "parent_code", None):
+                lower_level.append(sd)
                 continue
             p = Place(sd.name, sd.code, sd.country_code, "region")
             self._regions.setdefault(_stem(sd.name), []).append(p)
+        # Provinces under a first-level region ("Eastern Samar" under Eastern Visayas) fill
+        # names no first-level region has.
+        for sd in lower_level:
+            stem = _stem(sd.name)  # type: ignore[attr-defined]
+            if stem not in self._regions:
+                p = Place(sd.name, sd.code, sd.country_code, "region")  # type: ignore[attr-defined]
+                self._regions[stem] = [p]
         for code, st in gc.get_us_states().items():
             p = Place(st["name"], f"US-{code}", "US", "region")
             self._regions.setdefault(_stem(st["name"]), []).insert(0, p)

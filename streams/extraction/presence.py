@@ -139,3 +139,32 @@ def is_asserted(wrapper: Token) -> bool:
     if dep in ("nsubj", "nsubjpass"):
         return head.lemma_.lower() in PRESENCE_VERBS - OBSERVING_VERBS
     return dep != "pobj"
+
+
+# Place nouns that stand for a place named earlier ("in the city", "entered the strait").
+_BARE_PLACES = frozenset({"city", "town", "village", "district", "province", "region", "county", "state",
+                          "strait", "island", "port", "peninsula", "gulf"})  # fmt: skip
+
+
+def bare_place_of(m: Token) -> Token | None:
+    """The unnamed place a force is said to be in ("units had been in the city", "vessels
+    had entered the strait"), for the caller to resolve to the place named before."""
+    if m.dep_ not in ("nsubj", "nsubjpass") or m.head.lemma_.lower() not in PRESENCE_VERBS - OBSERVING_VERBS:
+        return None
+    v = m.head
+    heads = [v, *[c for c in v.children if c.dep_ in ("acomp", "advmod") and c.lower_ in _THERE_WORDS]]
+    for c in [c for h in heads for c in h.children]:
+        objs: list[Token] = []
+        if c.dep_ == "prep" and c.lower_ in LOC_PREPS:
+            objs = [p for p in c.children if p.dep_ == "pobj"]
+        elif c.dep_ == "dobj" and v.lemma_.lower() in _ENTRY_VERBS:
+            objs = [c]
+        for o in objs:
+            kids = list(o.children)
+            if (
+                o.lemma_.lower() in _BARE_PLACES
+                and any(k.dep_ == "det" and k.lower_ in ("the", "this") for k in kids)
+                and not any(k.dep_ in ("compound", "amod", "prep", "poss") for k in kids)
+            ):
+                return o
+    return None

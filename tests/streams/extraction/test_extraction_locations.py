@@ -269,3 +269,27 @@ def test_the_country_is_the_country_just_named(extract: Extract) -> None:
         "Serbia's interior ministry said 800 police officers had been sent to the country's northern border."
     )
     assert _locs(extract(text)) == {800: "Serbia"}
+
+
+def test_the_province_is_the_province_named_before_not_the_last_town(extract: Extract) -> None:
+    text = (
+        "KARACHI - Floods hit Sindh province on Monday, officials said. "
+        "Rescuers reached the town of Dadu on Tuesday. "
+        "The provincial authority said 3,000 homes had been destroyed in the province."
+    )
+    assert same_location(_locs(extract(text))[3000], "Sindh")
+
+
+def test_our_province_in_a_quote_is_the_province_just_named(extract: Extract) -> None:
+    text = (
+        "Officials said the flooding in Zambezia province was the worst in decades. "
+        "“We have counted 51 bodies in our province alone,” provincial officer Maria Lopes told "
+        "reporters in Quelimane."
+    )
+    assert same_location(_locs(extract(text))[51], "Zambezia")
+
+
+def test_second_level_provinces_resolve_in_their_country() -> None:
+    # A province under a first-level region, not a same-named town abroad.
+    p = resolve_place("Eastern Samar")
+    assert p is not None and p.country == "PH" and p.kind == "region"

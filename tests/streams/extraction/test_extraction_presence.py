@@ -101,3 +101,13 @@ def test_a_sentence_counting_something_else_still_places_forces(extract: Extract
 def test_a_count_of_forces_is_not_also_a_presence_claim(extract: Extract) -> None:
     cs = extract("The ministry said 2,000 Chadian troops were deployed in Niger.")
     assert [c.measure for c in cs] == ["count"]
+
+
+def test_forces_in_the_city_or_strait_named_before(extract: Extract) -> None:
+    cs = extract(
+        "DUBAI - Iranian boats were seen in the Strait of Hormuz on Monday, officials said. "
+        "The Omani navy said no Iranian warships had entered the strait."
+    )
+    assert _presence(cs) == [("Iranian vessels", "denies", "Strait of Hormuz", "Omani navy")]
+    cs = extract("Fighting broke out in Kadugli on Monday. The army said rebel units had been in the city for weeks.")
+    assert _presence(cs) == [("rebel troops", "asserts", "Kadugli", "army")]
