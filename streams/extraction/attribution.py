@@ -724,6 +724,13 @@ def sources_for(
         verb = left[-1] if left and subject_of(left[-1]) is not None else None
     if verb is not None and not _plausible_source(subject_of(verb), tok):
         verb = None  # "Crowds estimated at 400,000": the counted thing is not a speaker
+    first = subject_of(verb) if verb is not None else None
+    if verb is not None and first is not None and first.lower_ in ("we", "i") and verb.head != verb:
+        # "'We have counted 64 bodies,' officer X told reporters": "we" is whoever is quoted.
+        up = reporting_verb(verb.head)
+        up_subj = subject_of(up) if up is not None else None
+        if up is not None and up_subj is not None and up_subj.pos_ != "PRON":
+            verb = up
     place_subject = verb is not None and is_place(subject_of(verb))
     if near is not None and verb is not None and place_subject and verb.lemma_.lower() not in _PLACE_SPEAKS:
         # "Kyrgyzstan has recorded 3,412 cases, the ministry said": the place is where the

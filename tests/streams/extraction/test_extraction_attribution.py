@@ -159,3 +159,11 @@ def test_a_description_between_commas_is_not_the_speaker(extract: Extract) -> No
         "that 40 of its fighters had been killed near Bunia."
     )
     assert "KLF" in _source_of(cs, 40) or "Kivu Liberation Front" in _source_of(cs, 40)
+
+
+def test_we_in_a_quote_is_the_quoted_speaker(extract: Extract) -> None:
+    cs = extract(
+        "Regional officials gave a higher toll. "
+        "“We have counted 51 bodies in our district alone,” district officer Maria Lopes told reporters."
+    )
+    assert "Maria Lopes" in _source_of(cs, 51)
