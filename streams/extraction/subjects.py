@@ -63,6 +63,7 @@ MEASURE_NOUNS = {
 COUNT_OBJECT_VERBS = frozenset({
     "deploy", "send", "assign", "dispatch", "mobilise", "mobilize", "hire", "station", "open",
     "record", "register", "count", "field", "commit", "recruit", "employ", "set",
+    "carry", "hold", "shelter", "host", "house",
 })  # fmt: skip
 # ... or the subject is ("28,000 of its members joined the strike").
 COUNT_SUBJECT_VERBS = frozenset({"join", "participate", "attend", "number", "gather", "march", "strike",
@@ -86,7 +87,8 @@ MEASURE_VERBS = {
     "neutralise": "deaths", "neutralize": "deaths", "eliminate": "deaths",
     "infect": "cases", "sicken": "cases", "close": "closed", "shut": "closed",
     "postpone": "postponed", "cancel": "cancelled", "ship": "delivered", "deliver": "delivered",
-    "distribute": "delivered", "donate": "delivered", "treat": "treated", "admit": "hospitalized",
+    "distribute": "delivered", "donate": "delivered", "hand": "delivered", "supply": "delivered",
+    "airdrop": "delivered", "treat": "treated", "admit": "hospitalized",
     "destroy": "destroyed", "flatten": "destroyed", "raze": "destroyed", "damage": "damaged",
     "collapse": "collapsed", "topple": "collapsed",
 }  # fmt: skip

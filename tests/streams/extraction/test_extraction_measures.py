@@ -104,3 +104,17 @@ def test_no_troops_is_left_to_presence(extract: Extract) -> None:
 def test_measure_of_harm_care_and_rescue(extract: Extract, sentence: str, value: float, measure: str) -> None:
     cs = _by_value(extract(sentence))
     assert cs[value].measure == measure
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value", "measure"),
+    [
+        ("The charity said its teams had handed out 8,000 blankets since Friday.", 8000, "delivered"),
+        ("The agency said helicopters had airdropped 600 food parcels to cut-off villages.", 600, "delivered"),
+        ("The coast guard said the ferry was carrying 312 passengers when it sank.", 312, "count"),
+        ("The shelter was holding about 950 migrants on Monday, the Red Crescent said.", 950, "count"),
+    ],
+)
+def test_carried_held_and_handed_out_are_counted(extract: Extract, sentence: str, value: float, measure: str) -> None:
+    cs = extract(sentence)
+    assert [(c.value.best if c.value else None, c.measure) for c in cs] == [(value, measure)]
