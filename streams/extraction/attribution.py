@@ -141,6 +141,11 @@ _KIND_WORDS: list[tuple[tuple[str, ...], str]] = [
 ]
 
 
+# Words for one and the same business ("the operator", "the company", "the firm").
+_CORPORATE_HEADS = frozenset({"company", "firm", "operator", "owner", "carrier", "utility", "contractor",
+                              "developer", "employer", "manufacturer", "insurer", "airline"})  # fmt: skip
+
+
 @dataclass(frozen=True)
 class SourceRef:
     """A source as found: a display name, a kind, and the head token's lemma."""
@@ -178,6 +183,11 @@ class SourceMemory:
         if head_lemma in ("he", "she"):
             for r in reversed(self.recent):
                 if r.kind == "person":
+                    return [r]
+        if head_lemma in _CORPORATE_HEADS:
+            # "The operator, X Shipping, said ... the company said": one firm, two words for it.
+            for r in reversed(self.recent):
+                if r.head_lemma in _CORPORATE_HEADS:
                     return [r]
         if head_lemma in ("agency", "service"):
             for r in reversed(self.recent):

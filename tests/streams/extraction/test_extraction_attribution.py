@@ -167,3 +167,11 @@ def test_we_in_a_quote_is_the_quoted_speaker(extract: Extract) -> None:
         "“We have counted 51 bodies in our district alone,” district officer Maria Lopes told reporters."
     )
     assert "Maria Lopes" in _source_of(cs, 51)
+
+
+def test_the_company_is_the_operator_named_before(extract: Extract) -> None:
+    cs = extract(
+        "The operator, Blue Lagoon Shipping, said the ferry had been inspected in May. "
+        "In a statement, the company said the vessel had carried 148 passengers."
+    )
+    assert _source_of(cs, 148) == "Blue Lagoon Shipping"
