@@ -401,7 +401,11 @@ class Extractor:
             else:
                 # A noun no lexicon knows is still counted when its verb says so.
                 measure = measure or count_from_verb(verb, role) or ("count" if counted else None)
-                if measure is None or noun.pos_ not in ("NOUN", "ADJ"):
+                # "40 of the injured": a participle with "the" is a noun for people.
+                nominal = noun.pos_ == "VERB" and noun.lower_ in MEASURE_VERBS and any(
+                    c.dep_ == "det" for c in noun.children
+                )
+                if measure is None or (noun.pos_ not in ("NOUN", "ADJ") and not nominal):
                     return None
                 if noun.lower_ in MEASURE_VERBS and earlier:
                     cls = earlier[-1].subject.noun  # "... and up to 120,000 wounded"
