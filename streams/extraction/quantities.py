@@ -251,6 +251,9 @@ def _in_hospital(verb: Token) -> bool:
     )
 
 
+_INSIDE = frozenset({"in", "inside", "on", "aboard", "at", "within"})
+
+
 def count_from_verb(verb: Token | None, role: str) -> str | None:
     """ "deployed 60 boats", "2,300 firefighters were assigned", "28,000 members joined": a
     plain count, whatever is counted."""
@@ -261,6 +264,8 @@ def count_from_verb(verb: Token | None, role: str) -> str | None:
         return "count"
     if lem in COUNT_SUBJECT_VERBS and role == "nsubj":
         return "count"
+    if lem == "be" and role == "nsubj" and any(c.dep_ == "prep" and c.lower_ in _INSIDE for c in verb.children):
+        return "count"  # "55,000 fans had been inside the ground", "300 people were on board"
     if lem == "take" and role == "nsubj" and any(c.dep_ == "dobj" and c.lower_ == "part" for c in verb.children):
         return "count"  # "4,500 tractors took part"
     if role == "agent" and lem in ("support", "back", "assist", "reinforce", "accompany", "supply", "aid"):

@@ -118,3 +118,17 @@ def test_measure_of_harm_care_and_rescue(extract: Extract, sentence: str, value:
 def test_carried_held_and_handed_out_are_counted(extract: Extract, sentence: str, value: float, measure: str) -> None:
     cs = extract(sentence)
     assert [(c.value.best if c.value else None, c.measure) for c in cs] == [(value, measure)]
+
+
+def test_the_injured_is_a_noun_for_people(extract: Extract) -> None:
+    cs = extract("Doctors at the district hospital said they were treating around 40 of the injured.")
+    assert [(c.value.best if c.value else None, c.subject) for c in cs] == [(40, "people")]
+
+
+def test_being_somewhere_is_a_count(extract: Extract) -> None:
+    cs = extract("Police estimated that up to 55,000 fans had been inside the arena when the roof fell.")
+    assert [(c.value.best if c.value else None, c.measure, c.value.hedge if c.value else None) for c in cs] == [
+        (55000, "count", "up_to")
+    ]
+    cs = extract("The coast guard said 212 people were on board the ferry.")
+    assert [(c.value.best if c.value else None, c.measure) for c in cs] == [(212, "count")]
