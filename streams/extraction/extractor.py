@@ -168,6 +168,7 @@ class Extractor:
         *,
         max_chars: int = DEFAULT_MAX_CHARS,
         emit_neutral_presence: bool = False,
+        emit_neutral_figures: bool = False,
         emit_unattributed: bool = False,
     ) -> None:
         if nlp is None:
@@ -179,9 +180,11 @@ class Extractor:
         self.max_chars = max_chars
         # A presence statement that neither confirms nor denies ("stopped short of
         # confirming", "the reports were contradictory") carries no evidence either way;
-        # by default it is not a claim (annotators do not count it). Figures keep their
-        # neutral stance regardless ("could not confirm that 300 died").
+        # by default it is not a claim (annotators do not count it). The same holds for a
+        # figure nobody vouches for ("could not confirm reports that two detainees died"):
+        # kept, as neutral, only with ``emit_neutral_figures``.
         self.emit_neutral_presence = emit_neutral_presence
+        self.emit_neutral_figures = emit_neutral_figures
         # A figure in the reporter's own voice ("Tens of thousands marched") is a summary of
         # attributed figures or background; the outlet is not a source of the event, so by
         # default such figures are not claims (annotators do not count them either).
@@ -1044,6 +1047,8 @@ class Extractor:
         observed = published or datetime.now(UTC)
         for d in drafts:
             if not d.sources and not self.emit_unattributed:
+                continue
+            if d.stance == "neutral" and d.quantity is not None and not self.emit_neutral_figures:
                 continue
             loc_slug = d.loc.slug if d.loc else None
             key = claim_key(d.subject, d.measure, loc_slug)
