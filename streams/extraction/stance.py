@@ -37,6 +37,8 @@ _NEUTRAL_RE = re.compile(
     r"refused to (confirm|comment)|no immediate comment",
     re.I,
 )
+# Saying verbs that, coordinated with a denial, assert a claim of their own.
+_SAYING = frozenset({"say", "add", "state", "insist", "tell", "note", "claim", "confirm", "report", "put", "give"})
 FIGURE_NOUNS = frozenset({"figure", "estimate", "toll", "number", "count", "tally", "total"})
 HEDGE_WORDS = frozenset({
     "likely", "probably", "possibly", "appear", "seem", "reportedly", "may", "might",
@@ -105,9 +107,11 @@ def stance_of(anchor: Token, predicate: Token, verb: Token | None, sent: Span) -
     on the path to the reporting verb, a negated predicate or a "no" subject.
     """
     path = path_to(predicate, verb)
-    for t in path:
+    for k, t in enumerate(path):
         lem = t.lemma_.lower()
         if lem in DENY_VERBS:
+            if any(p.dep_ == "conj" and p.lemma_.lower() in _SAYING for p in path[:k]):
+                break  # "denied that the exits were locked and said only 210 were inside"
             if _negated(t):
                 return "neutral"
             return "denies"

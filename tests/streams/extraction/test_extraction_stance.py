@@ -102,3 +102,13 @@ def test_a_second_verb_of_the_same_speaker_denies_the_other_estimate(extract: Ex
     )
     denial = [c for c in cs if c.stance == "denies"]
     assert [(d.source.name, d.value.best if d.value else None) for d in denial] == [("police", 64_000)]
+
+
+def test_a_figure_said_alongside_a_denial_is_asserted(extract: Extract) -> None:
+    cs = extract(
+        "The mill's manager, Anil Desai, denied that any gate had been locked and said only 140 workers "
+        "were inside the building at the time."
+    )
+    assert [(c.value.best if c.value else None, c.stance) for c in cs] == [(140, "asserts")]
+    cs = extract("The ministry denied the claim and rejected reports that 40 people had died.")
+    assert [(c.value.best if c.value else None, c.stance) for c in cs] == [(40, "denies")]
