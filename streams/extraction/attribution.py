@@ -675,6 +675,17 @@ def _according_obj(t: Token) -> Token | None:
 _TRAILING_SAY = frozenset({"say", "tell", "add", "state", "report", "write", "note", "claim", "confirm", "estimate"})
 
 
+def _parenthetical_say(tok: Token) -> Token | None:
+    """ "Teams pulled 14 miners alive, the operator said, but the union said ...": the
+    reporting verb set into the figure's own clause, not a later speaker's."""
+    for a in (tok, *tok.ancestors):
+        for c in a.children:
+            said = c.dep_ == "parataxis" and c.pos_ == "VERB" and c.lemma_.lower() in _TRAILING_SAY
+            if said and subject_of(c) is not None:
+                return c
+    return None
+
+
 def trailing_reporting_verb(sent: Span, skip_places: bool = False) -> Token | None:
     """A reporting verb anywhere in the sentence with a subject ("..., Healey said.");
     with ``skip_places``, not one whose subject is a place ("Kyrgyzstan has confirmed")."""
@@ -787,7 +798,7 @@ def sources_for(
         refs = names_of(acc, memory, doc)
         if refs:
             return refs, None
-    verb = trailing_reporting_verb(sent)
+    verb = _parenthetical_say(tok) or trailing_reporting_verb(sent)
     if verb is not None and _plausible_source(subject_of(verb), tok):
         subj = subject_of(verb)
         if subj is not None:

@@ -175,3 +175,11 @@ def test_the_company_is_the_operator_named_before(extract: Extract) -> None:
         "In a statement, the company said the vessel had carried 148 passengers."
     )
     assert _source_of(cs, 148) == "Blue Lagoon Shipping"
+
+
+def test_the_speaker_set_into_the_figures_clause_wins_over_a_later_one(extract: Extract) -> None:
+    cs = extract(
+        "Divers pulled 9 fishermen alive from the sea near Mombasa on Monday, the coast guard said, "
+        "but relatives said more men were still missing."
+    )
+    assert _source_of(cs, 9) == "coast guard"
