@@ -209,7 +209,10 @@ def container_of(noun: Token) -> Token | None:
 
 
 def measure_from_modifiers(anchor: Token, group: list[Token]) -> str | None:
+    gset = {t.i for t in group}
     for c in anchor.children:
+        if c.i in gset or (c.lower_ == "close" and c.i + 1 < len(c.doc) and c.doc[c.i + 1].lower_ == "to"):
+            continue  # "close to 900 people": a hedge, not "closed"
         if c.dep_ in ("amod", "acl", "relcl", "appos", "advmod"):
             m = MEASURE_VERBS.get(c.lemma_.lower()) or MEASURE_VERBS.get(c.lower_)
             if m:

@@ -132,3 +132,20 @@ def test_being_somewhere_is_a_count(extract: Extract) -> None:
     ]
     cs = extract("The coast guard said 212 people were on board the ferry.")
     assert [(c.value.best if c.value else None, c.measure) for c in cs] == [(212, "count")]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "value", "hedge", "measure"),
+    [
+        ("Police said close to 900 people were arrested.", 900, "nearly", "arrested"),
+        ("Police said as many as 3,000 people had been evacuated.", 3000, "up_to", "displaced"),
+        ("Officials said upwards of 500 homes were destroyed.", 500, "more_than", "destroyed"),
+        ("Rescuers said some 200 people were missing.", 200, "approximately", "missing"),
+        ("The army said no more than 60 soldiers were wounded.", 60, "at_most", "injured"),
+    ],
+)
+def test_hedges_do_not_change_the_measure(
+    extract: Extract, sentence: str, value: float, hedge: str, measure: str
+) -> None:
+    cs = extract(sentence)
+    assert [(c.value.best, c.value.hedge, c.measure) for c in cs if c.value is not None] == [(value, hedge, measure)]
