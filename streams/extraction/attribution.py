@@ -675,6 +675,9 @@ def _according_obj(t: Token) -> Token | None:
 _TRAILING_SAY = frozenset({"say", "tell", "add", "state", "report", "write", "note", "claim", "confirm", "estimate"})
 
 
+_SPEAKER_PRONOUNS = frozenset({"we", "i", "it", "they", "he", "she"})
+
+
 def _parenthetical_say(tok: Token) -> Token | None:
     """ "Teams pulled 14 miners alive, the operator said, but the union said ...": the
     reporting verb set into the figure's own clause, not a later speaker's."""
@@ -746,8 +749,9 @@ def sources_for(
     if verb is not None and not _plausible_source(subject_of(verb), tok):
         verb = None  # "Crowds estimated at 400,000": the counted thing is not a speaker
     first = subject_of(verb) if verb is not None else None
-    if verb is not None and first is not None and first.lower_ in ("we", "i") and verb.head != verb:
-        # "'We have counted 64 bodies,' officer X told reporters": "we" is whoever is quoted.
+    if verb is not None and first is not None and first.lower_ in _SPEAKER_PRONOUNS and verb.head != verb:
+        # "'We have counted 64 bodies,' officer X told reporters": "we" is whoever is quoted;
+        # "X's ministry said it had recorded 640 cases": "it" is the ministry.
         up = reporting_verb(verb.head)
         up_subj = subject_of(up) if up is not None else None
         if up is not None and up_subj is not None and up_subj.pos_ != "PRON":

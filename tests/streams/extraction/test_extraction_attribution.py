@@ -183,3 +183,11 @@ def test_the_speaker_set_into_the_figures_clause_wins_over_a_later_one(extract: 
         "but relatives said more men were still missing."
     )
     assert _source_of(cs, 9) == "coast guard"
+
+
+def test_it_in_a_reported_clause_is_the_speaker(extract: Extract) -> None:
+    cs = extract(
+        "A paediatrician, Dr Lena Ivanova, said clinics were full. "
+        "The national health agency said it had recorded 640 cases so far this year."
+    )
+    assert _source_of(cs, 640) == "national health agency"
