@@ -533,6 +533,8 @@ class Extractor:
             loc = self._deictic_location(verb if verb is not None else anchor, sent, exclude, ctx)
         if loc is None:
             loc = self._facility_place(sent, exclude - ctx.dateline, ctx)
+        if loc is None:
+            loc = self._jurisdiction(sent, source_tokens(sent, say) - ctx.dateline, verb, ctx)
         if loc is None and earlier:
             loc = earlier[-1].loc
             conf -= 0.05
@@ -697,6 +699,36 @@ class Extractor:
         name = doc[k + 1 : end].text
         p = self._gaz.resolve(name, allow_demonym=False)
         return make_loc(p, name) if p is not None and p.kind != "country" else None
+
+    def _jurisdiction(self, sent: Span, speaker: set[int], verb: Token | None, ctx: _Context) -> Loc | None:
+        """A public body speaks for its own area: "the Osh regional administration rejected
+        reports of hundreds of cases" is about Osh, "Belo Horizonte's city hall said 4,800
+        residents were seen" about Belo Horizonte, "Kazakhstan's health ministry said it had
+        recorded 640 cases" about Kazakhstan. Used only when that area is finer than the
+        story's place, or (for a figure the body records) in another country."""
+        body = next((t for t in sent if t.i in speaker and t.lemma_.lower() in _PUBLIC_BODIES), None)
+        if body is None:
+            return None
+        area: Loc | None = None
+        for t in body.lefts:
+            if t.pos_ != "PROPN" or t.dep_ not in ("poss", "compound", "nmod") or t.i not in speaker:
+                continue
+            # "Belo Horizonte's" is the whole name; "Neighbouring Kazakhstan's" only its head.
+            for name in (" ".join(x.text for x in t.subtree if x.pos_ == "PROPN"), t.text):
+                p = self._gaz.resolve(name, allow_demonym=False)
+                if p is not None:
+                    area = make_loc(p, name)
+                    break
+        if area is None or area.place is None:
+            return None
+        story = self._story(ctx)
+        if story is None or story.place is None:
+            return area
+        if area.place.country != story.place.country:
+            records = verb is not None and verb.lemma_.lower() in _RECORD_VERBS
+            return area if records else None
+        finer = specificity(area.place, area.name) > specificity(story.place, story.name)
+        return area if finer else None
 
     def _story_country(self, ctx: _Context) -> str | None:
         """The country the story happens in: the lede place's, else the dateline's, else
@@ -1113,6 +1145,9 @@ def _detach_dateline(text: str) -> str:
     return text[:start] + "\n" + " " * (end - start - 1) + text[end:]
 
 
+# Public bodies that speak for the area they govern ("the Osh regional administration").
+_PUBLIC_BODIES = frozenset({"ministry", "department", "administration", "government", "council", "hall",
+                            "municipality", "mayor", "governor", "authority", "secretariat", "prefecture"})  # fmt: skip
 # Places whose staff count the people in them ("doctors at X Hospital said they treated 40").
 _FACILITY_NOUNS = frozenset({"hospital", "clinic", "infirmary", "morgue", "mortuary"})
 _ANAPHORIC_PLACES = frozenset({"district", "town", "city", "village", "province", "region", "county", "island", "area",

@@ -197,7 +197,10 @@ class Gazetteer:
                     if pop > alternates.get(ak, (-1, place))[0]:
                         alternates[ak] = (pop, place)
         for ak, (_, place) in alternates.items():
-            if ak not in self._cities and ak not in self._by_name:
+            # An alternate spelling never shadows a country or a region's own name ("Jalisco"
+            # is the state, not the town of Xalisco that GeoNames also spells so).
+            region_name = any(r.name.lower() == ak for r in self._regions.get(_stem(ak), ()))
+            if ak not in self._cities and ak not in self._by_name and not region_name:
                 self._cities[ak] = place
 
     _capitals: dict[str, str]

@@ -293,3 +293,27 @@ def test_second_level_provinces_resolve_in_their_country() -> None:
     # A province under a first-level region, not a same-named town abroad.
     p = resolve_place("Eastern Samar")
     assert p is not None and p.country == "PH" and p.kind == "region"
+
+
+def test_a_public_body_speaks_for_its_own_area(extract: Extract) -> None:
+    # A city's own hall is finer than the story's region.
+    text = (
+        "The Mexican state of Jalisco declared a health emergency on Friday, officials said. "
+        "Zapopan's city hall said 1,300 residents had been seen at its emergency tents."
+    )
+    assert _locs(extract(text))[1300] == "Zapopan"
+    # A neighbouring country's ministry records figures for its own country.
+    text = (
+        "BISHKEK - Kyrgyzstan has recorded 3,000 measles cases this year, the health ministry said. "
+        "Neighbouring Tajikistan's health ministry said it had recorded 700 cases so far this year."
+    )
+    locs = _locs(extract(text))
+    assert same_location(locs[3000], "Kyrgyzstan") and same_location(locs[700], "Tajikistan")
+
+
+def test_a_national_body_does_not_coarsen_a_finer_story_place(extract: Extract) -> None:
+    text = (
+        "KUMASI, Ghana - A crush at a stadium in Kumasi killed 12 people, the Ghana Police Service said. "
+        "Ghana's health ministry said 48 people had been taken to hospital."
+    )
+    assert _locs(extract(text))[48] == "Kumasi"
