@@ -145,6 +145,9 @@ def departed_from(tok: Token) -> bool:
             return True
         if cur.dep_ == "pobj" and cur.head.lower_ == "from" and cur.head.head.lemma_.lower() in TRAVEL_VERBS:
             return True  # "sailed from Zuwara" (but "evacuated from Sindh" happened in Sindh)
+        fled = cur.head.head if cur.dep_ == "pobj" and cur.head.dep_ == "prep" else None
+        if fled is not None and fled.dep_ == "dobj" and fled.head.lemma_.lower() in _ESCAPE_VERBS:
+            return True  # "fleeing fighting around El Geneina": where they came from
         if cur.dep_ in ("compound", "poss", "appos", "amod"):
             cur = cur.head
         elif cur.dep_ == "pobj" and cur.head.lower_ == "of":
@@ -154,6 +157,7 @@ def departed_from(tok: Token) -> bool:
     return False
 
 
+_ESCAPE_VERBS = frozenset({"flee", "escape"})
 _COMPASS_POINTS = frozenset({"north", "south", "east", "west", "northeast", "northwest", "southeast",
                              "southwest", "north-east", "north-west", "south-east", "south-west"})  # fmt: skip
 

@@ -317,3 +317,13 @@ def test_a_national_body_does_not_coarsen_a_finer_story_place(extract: Extract) 
         "Ghana's health ministry said 48 people had been taken to hospital."
     )
     assert _locs(extract(text))[48] == "Kumasi"
+
+
+def test_where_people_fled_from_is_not_the_story_place(extract: Extract) -> None:
+    text = (
+        "More than 6,000 refugees crossed into northern Uganda over the past week, the refugee agency "
+        "said on Friday, fleeing fighting around Yei in South Sudan's Central Equatoria state.\n\n"
+        "The agency said 900 people had been taken to a transit centre."
+    )
+    locs = _locs(extract(text))
+    assert same_location(locs[6000], "Uganda") and same_location(locs[900], "Uganda")
