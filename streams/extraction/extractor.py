@@ -149,6 +149,10 @@ class _Context:
     dateline: set[int] = field(default_factory=set)
     recent_place: Loc | None = None
     places: list[Loc] = field(default_factory=list)  # every place named so far, in order
+    sent_no: int = 0
+    lede_no: int = 0  # the lede's sentence number (its places make the story's place)
+    # Where each source's statement of a sentence was: {name: (sentence number, place)}.
+    statement_places: dict[str, tuple[int, Loc]] = field(default_factory=dict)
     story_event: str | None = None  # "" once looked up and not found
     statement_dates: dict[str, datetime] = field(default_factory=dict)
 
@@ -255,7 +259,11 @@ class Extractor:
         if m:
             ctx.dateline = {t.i for t in doc if t.idx < m.end()}
         drafts: list[_Draft] = []
+        lede_start = m.end() if m else 0
         for sent in doc.sents:
+            ctx.sent_no += 1
+            if not ctx.lede_no and sent.end_char > lede_start and sent.text.strip():
+                ctx.lede_no = ctx.sent_no
             has_num = has_subject = has_verdict = has_none = False
             says: list[Token] = []
             for t in sent:
@@ -544,6 +552,13 @@ class Extractor:
                     if c.dep_ == "prep":
                         exclude |= {t.i for t in c.subtree}
             loc = location_in_sentence(sent, exclude, self._gaz, anchor)
+        if loc is None and sources and _carried(say):
+            # "The blaze started in Ashulia, officer X said. He said 70 people were rescued":
+            # the same speaker's statement goes on where the previous sentence put it.
+            prev = ctx.statement_places.get(sources[0].name)
+            # (Not after the lede: its places already make the story's place.)
+            if prev is not None and prev[0] == ctx.sent_no - 1 and prev[0] != ctx.lede_no:
+                loc = prev[1]
         if loc is None:
             loc = self._story(ctx) or ctx.last_loc.get(subject.base_slug)
             conf -= 0.1
@@ -950,10 +965,30 @@ class Extractor:
                 continue
             refs = attribution.names_of(subj, ctx.memory, t.doc)
             ctx.memory.remember([r for r in refs if r.explicit])
+            where = self._statement_place(t, subj, ctx)
+            if where is not None:
+                for r in refs:
+                    ctx.statement_places[r.name] = (ctx.sent_no, where)
             when = as_of_for(t.sent, t, t, ctx.article.published_at)
             if when is not None and when != ctx.article.published_at:
                 for r in refs:
                     ctx.statement_dates.setdefault(r.name, when)
+
+    def _statement_place(self, say: Token, speaker: Token, ctx: _Context) -> Loc | None:
+        """The most specific place a statement puts its content in (not where the speaker is)."""
+        skip = {x.i for x in speaker.subtree} | ctx.dateline
+        skip |= {x.i for c in say.rights if c.dep_ == "prep" for x in c.subtree}  # "told reporters in X"
+        skip |= parts_elsewhere(say.sent.root, say)  # "..., most of them in Samar"
+        cands: list[tuple[Place | None, str]] = []
+        ranks: list[int] = []
+        for t in say.sent:
+            if t.i in skip or not (t.ent_iob_ == "B" or t.pos_ == "PROPN"):
+                continue
+            c = loc_candidate(t, self._gaz)
+            if c is not None and under_loc_prep(t, None):
+                cands.append(c)
+                ranks.append(specificity(c[0], c[1], t))
+        return best_location(cands, ranks)
 
     def _remember_according(self, sent: Span, ctx: _Context) -> None:
         """ "according to the Department of X" also names a source the next sentence can call

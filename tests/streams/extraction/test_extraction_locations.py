@@ -327,3 +327,21 @@ def test_where_people_fled_from_is_not_the_story_place(extract: Extract) -> None
     )
     locs = _locs(extract(text))
     assert same_location(locs[6000], "Uganda") and same_location(locs[900], "Uganda")
+
+
+def test_he_said_goes_on_where_his_previous_sentence_was(extract: Extract) -> None:
+    text = (
+        "A fire destroyed a garment factory on the outskirts of Dhaka on Sunday, police said.\n\n"
+        "The fire started in a storeroom of the plant in Savar, fire officer Kamal Hossain said. "
+        "He said firefighters had rescued about 40 people from the roof."
+    )
+    assert _locs(extract(text))[40] == "Savar"
+
+
+def test_a_part_of_a_statement_does_not_place_the_next_sentence(extract: Extract) -> None:
+    text = (
+        "MANILA - A typhoon killed 30 people in the Philippines, the disaster council said. "
+        "The council said 41 people were still missing, most of them in the province of Samar. "
+        "It said 12 more people had died overnight."
+    )
+    assert same_location(_locs(extract(text))[12], "Philippines")
