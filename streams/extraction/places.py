@@ -254,11 +254,17 @@ class Gazetteer:
         "eastern Turkey" is Turkey, "northern Kidal" is Kidal: a compass adjective narrows
         a place without naming another one (tried only when the whole phrase is unknown,
         so "Central African Republic" stays itself)."""
+        key = (text, allow_demonym)
+        cache = self.__dict__.setdefault("_cache", {})
+        if key in cache:
+            return cache[key]  # type: ignore[no-any-return]
         found = self._resolve(text, allow_demonym)
         if found is None:
             words = _clean(text).split()
             if len(words) > 1 and words[0] in _COMPASS_ADJECTIVES:
-                return self._resolve(" ".join(words[1:]), allow_demonym)
+                found = self._resolve(" ".join(words[1:]), allow_demonym)
+        if len(cache) < 100_000:  # names repeat across articles; the bound keeps memory flat
+            cache[key] = found
         return found
 
     def _resolve(self, text: str, allow_demonym: bool) -> Place | None:
@@ -288,11 +294,21 @@ class Gazetteer:
         hits = self._regions.get(st)
         if hits:
             return hits[0]
-        # Transliteration variants: "Kharkiv" ~ "Kharkivska", "Primorsky" ~ "Primorskiy".
-        for key, places in self._regions.items():
-            close = abs(len(key) - len(st)) <= 2 and min(len(key), len(st)) >= 5
+        # Transliteration variants: "Kharkiv" ~ "Kharkivska", "Primorsky" ~ "Primorskiy". Such
+        # pairs share at least their first five letters, so only those keys are compared.
+        if len(st) < 5:
+            return None
+        by_prefix = self.__dict__.get("_region_prefix")
+        if by_prefix is None:
+            by_prefix = {}
+            for key in self._regions:
+                if len(key) >= 5:
+                    by_prefix.setdefault(key[:5], []).append(key)
+            self.__dict__["_region_prefix"] = by_prefix
+        for key in by_prefix.get(st[:5], ()):
+            close = abs(len(key) - len(st)) <= 2
             if close and (key.startswith(st) or st.startswith(key)):
-                return places[0]
+                return self._regions[key][0]
         return None
 
     def contains(self, outer: Place, inner: Place) -> bool:

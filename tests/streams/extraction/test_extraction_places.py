@@ -65,3 +65,10 @@ def test_a_short_name_shared_by_countries_is_the_most_populous() -> None:
 def test_congo_army_source_is_dr_congo(extract: Callable[..., list[ClaimObserved]]) -> None:
     cs = extract("Congo's army said on Friday that 400 rebels had been killed near Bunia.")
     assert cs and all(c.source.name.startswith("Democratic Republic of the Congo") for c in cs)
+
+
+def test_transliterated_region_names_still_resolve_after_the_prefix_index() -> None:
+    # "Kharkiv" ~ "Kharkivska", "Zaporizhzhia" spelled variously: same region each time.
+    a, b = resolve_place("Kharkiv region"), resolve_place("Kharkivska oblast")
+    assert a is not None and b is not None and a.code == b.code
+    assert resolve_place("Kharkiv region") is resolve_place("Kharkiv region")  # cached
