@@ -268,7 +268,7 @@ class Extractor:
             says: list[Token] = []
             for t in sent:
                 lem = t.lemma_
-                if t.like_num or t.lower_ in VAGUE:
+                if t.like_num or t.lower_ in VAGUE or t.lower_ == "dozen":
                     has_num = True
                 elif t.lower_ == "no" and t.dep_ == "det":
                     has_none = True

@@ -149,3 +149,10 @@ def test_hedges_do_not_change_the_measure(
 ) -> None:
     cs = extract(sentence)
     assert [(c.value.best, c.value.hedge, c.measure) for c in cs if c.value is not None] == [(value, hedge, measure)]
+
+
+def test_a_dozen_is_a_figure(extract: Extract) -> None:
+    cs = extract("Officials said at least a dozen soldiers had been killed.")
+    assert [(c.value.best, c.value.hedge) for c in cs if c.value is not None] == [(12, "at_least")]
+    cs = extract("Medics said two dozen people were hurt.")
+    assert [c.value.best for c in cs if c.value is not None] == [24]
