@@ -678,6 +678,23 @@ _TRAILING_SAY = frozenset({"say", "tell", "add", "state", "report", "write", "no
 _SPEAKER_PRONOUNS = frozenset({"we", "i", "it", "they", "he", "she"})
 
 
+def _via_cited(refs: list[SourceRef], sent: Span, memory: SourceMemory) -> list[SourceRef]:
+    """ "The news agency APA, citing a source in the ministry, reported ...": the cited
+    source is the original speaker, the agency only relays it."""
+    cite = next((t for t in sent if t.lemma_.lower() == "cite" and t.pos_ == "VERB"), None)
+    obj = next((c for c in cite.children if c.dep_ == "dobj"), None) if cite is not None else None
+    if obj is None:
+        return refs
+    speaker = obj.pos_ == "PROPN" or obj.ent_type_ in ("ORG", "PERSON", "NORP")
+    if not speaker and obj.lemma_.lower() not in GENERIC_HEADS | _PERSON_HEADS:
+        return refs  # "citing interviews with survivors": evidence, not a speaker
+    cited = names_of(obj, memory, sent.doc)
+    if not cited:
+        return refs
+    via = ", ".join(r.name for r in refs)
+    return [SourceRef(f"{r.name} (via {via})", r.kind, r.head_lemma, r.explicit, r.descr) for r in cited]
+
+
 def _parenthetical_say(tok: Token) -> Token | None:
     """ "Teams pulled 14 miners alive, the operator said, but the union said ...": the
     reporting verb set into the figure's own clause, not a later speaker's."""
@@ -779,7 +796,7 @@ def sources_for(
         if subj is not None:
             refs = names_of(subj, memory, doc)
             if refs:
-                return refs, verb
+                return _via_cited(refs, sent, memory), verb
     # "..., a report by U.N. experts says, according to diplomats": the report's authors are
     # the original speaker, the diplomats only relay it.
     for t in sent:

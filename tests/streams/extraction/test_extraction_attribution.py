@@ -191,3 +191,18 @@ def test_it_in_a_reported_clause_is_the_speaker(extract: Extract) -> None:
         "The national health agency said it had recorded 640 cases so far this year."
     )
     assert _source_of(cs, 640) == "national health agency"
+
+
+def test_a_cited_source_is_the_original_speaker(extract: Extract) -> None:
+    cs = extract("The news agency Tass, citing a military source, said 40 soldiers had been killed near Kursk.")
+    assert _source_of(cs, 40) == "military source (via Tass)"
+    cs = extract("Citing hospital officials, the broadcaster said 25 people had died in Hodeidah.")
+    assert _source_of(cs, 25) == "hospital officials (via broadcaster)"
+
+
+def test_citing_evidence_keeps_the_speaker(extract: Extract) -> None:
+    cs = extract(
+        "At least 20 migrants drowned off Malta, the coast guard said. The refugee agency said around 45 "
+        "people were missing, citing interviews with survivors."
+    )
+    assert _source_of(cs, 45) == "refugee agency"
