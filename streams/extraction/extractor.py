@@ -401,6 +401,8 @@ class Extractor:
             iso = self._gaz.nationality(noun.text) or self._gaz.nationality(noun.text.rstrip("s"))
             if iso:
                 norp_nat = str(self._gaz.demonym(iso))
+        if noun is not None and norp_nat is None and _people_of_a_group(noun, root, self._gaz):
+            norp_nat = noun.text  # "2,000 Rohingya had arrived", "300 Uighurs were detained"
         if noun is not None and norp_nat is not None:
             cls = "people"
         elif noun is not None:
@@ -1323,6 +1325,22 @@ def _measure_word_after(group: list[Token]) -> bool:
     last = group[-1]
     nxt = last.nbor(1) if last.i + 1 < len(last.doc) else None
     return nxt is not None and nxt.lower_ in ("dead", "killed", "wounded", "injured", "missing", "hurt")
+
+
+_GROUP_VERBS = frozenset({"arrive", "cross", "flee", "kill", "die", "detain", "arrest", "rescue", "displace",
+                          "evacuate", "injure", "wound", "deport", "return", "drown"})  # fmt: skip
+
+
+def _people_of_a_group(noun: Token, root: Token, gaz: Any) -> bool:
+    """ "2,000 Rohingya", "300 Uighurs": a proper noun counted directly, as the subject or
+    object of what happens to people, names a people (the small model often misses NORP)."""
+    if noun.pos_ != "PROPN" or root.head != noun or root.dep_ != "nummod":
+        return False
+    if noun.dep_ not in ("nsubj", "nsubjpass", "dobj") or subject_class(noun.lemma_) is not None:
+        return False
+    if gaz.resolve(noun.text, allow_demonym=False) is not None or noun.ent_type_ in ("GPE", "LOC", "FAC", "PERSON"):
+        return False
+    return noun.head.lemma_.lower() in _GROUP_VERBS
 
 
 def _carried(say: Token | None) -> bool:

@@ -156,3 +156,13 @@ def test_a_dozen_is_a_figure(extract: Extract) -> None:
     assert [(c.value.best, c.value.hedge) for c in cs if c.value is not None] == [(12, "at_least")]
     cs = extract("Medics said two dozen people were hurt.")
     assert [c.value.best for c in cs if c.value is not None] == [24]
+
+
+def test_a_counted_people_name_is_people(extract: Extract) -> None:
+    cs = extract("The refugee agency said more than 2,000 Rohingya had arrived in Aceh by boat since October.")
+    assert [(c.value.best, c.subject, c.location) for c in cs if c.value is not None] == [
+        (2000, "Rohingya people (arrived)", "Aceh")
+    ]
+    cs = extract("Police said 300 Uighurs had been detained.")
+    assert [(c.value.best, c.measure) for c in cs if c.value is not None] == [(300, "arrested")]
+    assert extract("The airline said 3 Boeings had been grounded.") == []
