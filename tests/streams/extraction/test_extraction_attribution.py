@@ -206,3 +206,11 @@ def test_citing_evidence_keeps_the_speaker(extract: Extract) -> None:
         "people were missing, citing interviews with survivors."
     )
     assert _source_of(cs, 45) == "refugee agency"
+
+
+def test_a_centre_admitting_patients_is_not_the_speaker(extract: Extract) -> None:
+    cs = extract(
+        "Medecins Sans Frontieres said its treatment centre in Chingola had admitted upwards of 300 patients "
+        "in the past week."
+    )
+    assert [(c.source.name, c.location) for c in cs] == [("Medecins Sans Frontieres", "Chingola")]
