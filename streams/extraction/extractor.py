@@ -102,14 +102,15 @@ _TAKE_LIFE = frozenset({"claim", "take", "cost", "lose"})
 # never counted (a "housing unit" is no force), so they are presence subjects only.
 _FORMATION_NOUNS = frozenset({"unit", "battalion", "brigade", "regiment", "squadron", "militia", "militiaman",
                               "convoy", "detachment", "contingent", "platoon"})  # fmt: skip
-_TROOP_LEMMAS = frozenset(TROOP_NOUNS) | NAVAL_NOUNS | _FORMATION_NOUNS | {"boat", "ship", "craft"}
+_TROOP_LEMMAS = frozenset(TROOP_NOUNS) | NAVAL_NOUNS | _FORMATION_NOUNS | {"boat", "ship", "craft", "warplane",
+                                                                          "bomber", "jet", "aircraft"}
 # Owners a force is named by without a country: "foreign troops", "militia fighters".
 _GENERIC_OWNERS = frozenset({"foreign", "militia", "rebel", "paramilitary", "government", "enemy", "allied",
                              "jihadist", "islamist", "insurgent", "separatist", "opposition", "pro-government",
                              "armed", "tribal", "mercenary"})  # fmt: skip
 _SPEAKER_POSSESSIVES = frozenset({"its", "their", "our"})
 # Forces: subjects whose nationality is whose they are, and whose presence is a claim.
-_FORCES = frozenset({_TROOPS, "vessels"})
+_FORCES = frozenset({_TROOPS, "vessels", "aircraft"})
 # "reached the country", "had 11,500 personnel in the east": the story's country.
 _COUNTRY_WORDS = frozenset({"country", "nation", "east", "west", "north", "south", "northeast",
                             "northwest", "southeast", "southwest"})  # fmt: skip
@@ -1202,7 +1203,22 @@ def _force_class(m: Token) -> str | None:
         return _TROOPS
     if m.lemma_.lower() in _FORMATION_NOUNS:
         return _TROOPS if any(c.dep_ in ("compound", "amod", "poss", "nmod") for c in m.lefts) else _FORMATION
+    if _military_aircraft(m):
+        return "aircraft"
     return "vessels" if naval_asset(m) or m.lemma_.lower() == "vessel" else None
+
+
+_WARPLANES = frozenset({"warplane", "bomber"})
+_AIRCRAFT = frozenset({"jet", "aircraft", "plane", "helicopter"})
+_MILITARY_WORDS = frozenset({"military", "fighter", "combat", "attack", "air", "force", "navy", "naval", "army"})
+
+
+def _military_aircraft(m: Token) -> bool:
+    """ "Turkish warplanes", "Chinese military aircraft", "fighter jets": an air force's aircraft."""
+    lem = m.lemma_.lower()
+    if lem in _WARPLANES:
+        return True
+    return lem in _AIRCRAFT and any(c.lower_ in _MILITARY_WORDS for c in m.lefts for c in c.subtree)
 
 
 def _generic_owner(m: Token) -> tuple[str | None, bool]:
@@ -1248,7 +1264,7 @@ def _antecedent(noun: str, ctx: _Context) -> Loc | None:
 
 def _bare_place_noun(t: Token) -> bool:
     """ "in the district": a place noun with "the" and no name, under a locative preposition."""
-    if t.lemma_.lower() not in _ANAPHORIC_PLACES or t.dep_ != "pobj" or t.head.lower_ not in ("in", "at", "across"):
+    if t.lemma_.lower() not in _ANAPHORIC_PLACES or t.dep_ != "pobj" or t.head.lower_ not in _INTO_PLACE:
         return False
     kids = list(t.children)
     definite = any(
@@ -1260,6 +1276,7 @@ def _bare_place_noun(t: Token) -> bool:
     )
 
 
+_INTO_PLACE = frozenset({"in", "at", "across", "to", "into", "throughout", "within"})
 # "64 bodies in our province": the speaker's own province, the one just named.
 _OWN_PLACE = frozenset({"our", "their", "its"})
 

@@ -28,7 +28,8 @@ PLACE_NOUNS = frozenset({"soil", "territory", "base", "bases", "border", "region
                           "land", "front", "frontline", "area", "side", "street", "streets",
                           "district", "state", "country", "camp", "facility", "basis", "island",
                           "county", "division", "zone", "neighbourhood", "neighborhood", "suburb",
-                          "municipality", "prefecture", "governorate", "oblast", "outskirts"})  # fmt: skip
+                          "municipality", "prefecture", "governorate", "oblast", "outskirts", "waters", "water",
+                          "airspace"})  # fmt: skip
 # Named parts of a city or region: "the Ikoyi district of Lagos" is more specific than Lagos.
 SUBPLACE_NOUNS = frozenset({"district", "county", "island", "town", "village", "neighbourhood",
                             "neighborhood", "suburb", "municipality", "commune", "quarter"})  # fmt: skip
@@ -267,13 +268,14 @@ _PART_PREPS = frozenset({"including", "among", "excluding"})
 
 
 def parts_elsewhere(top: Token, subject: Token) -> set[int]:
-    """ "184,300 cases, including 21,600 in the capital", "41 missing, most of them in Samar":
+    """ "184,300 cases, including 21,600 in the capital", "41 missing, most of them in Samar",
+    "2,310 cases, 1,480 of them in Kitwe":
     where a part of the figure is, is not where the whole is (unless the claim is that part)."""
     out: set[int] = set()
     for t in top.subtree:
         if t.dep_ == "prep" and t.lower_ in _PART_PREPS and not (t.left_edge.i <= subject.i <= t.right_edge.i):
             out |= {x.i for x in t.subtree}
-        if t.lower_ in _PARTITIVES and _of_them(t):
+        if (t.lower_ in _PARTITIVES or t.like_num) and _of_them(t) and t.i != subject.i:
             # "41 people were missing, most of them in Samar": where most of them are.
             for c in t.children:
                 if c.dep_ == "prep" and c.lower_ != "of" and not (c.left_edge.i <= subject.i <= c.right_edge.i):

@@ -23,9 +23,9 @@ PRESENCE_VERBS = frozenset({"deploy", "arrive", "send", "station", "be", "operat
                              "base", "position", "move", "transfer", "dispatch", "show", "confirm",
                              "train", "see", "spot", "locate", "gather", "mass", "enter",
                              "cross", "reach", "land", "report", "observe", "detect", "track",
-                             "sight", "monitor", "patrol", "sail"})  # fmt: skip
+                             "sight", "monitor", "patrol", "sail", "violate", "fly", "penetrate"})  # fmt: skip
 # "vessels had entered the strait": the place is the object.
-_ENTRY_VERBS = frozenset({"enter", "cross", "reach", "patrol"})
+_ENTRY_VERBS = frozenset({"enter", "cross", "reach", "patrol", "violate", "penetrate"})
 
 
 _THERE_WORDS = frozenset({"present", "active", "stationed", "deployed", "based", "still"})

@@ -345,3 +345,25 @@ def test_a_part_of_a_statement_does_not_place_the_next_sentence(extract: Extract
         "It said 12 more people had died overnight."
     )
     assert same_location(_locs(extract(text))[12], "Philippines")
+
+
+def test_a_numbered_part_has_its_own_place(extract: Extract) -> None:
+    text = (
+        "LUSAKA - A cholera outbreak in Zambia has killed 47 people, the health ministry said. "
+        "The minister said 2,310 cases had been recorded, 1,480 of them in Kitwe."
+    )
+    locs = _locs(extract(text))
+    assert same_location(locs[2310], "Zambia") and locs[1480] == "Kitwe"
+
+
+def test_sent_to_the_province_is_the_province_named_before(extract: Extract) -> None:
+    text = (
+        "A cholera outbreak in Zambia's Copperbelt province has killed 47 people, the ministry said, "
+        "as cases rose in the town of Kitwe. The minister said more than 60 nurses had been sent to the province."
+    )
+    assert _locs(extract(text))[60] == "Copperbelt province"
+
+
+def test_national_waters_are_that_country(extract: Extract) -> None:
+    cs = extract("The navy said two Russian submarines were operating in Norwegian waters.")
+    assert [c.location for c in cs] == ["Norway"]

@@ -111,3 +111,16 @@ def test_forces_in_the_city_or_strait_named_before(extract: Extract) -> None:
     assert _presence(cs) == [("Iranian vessels", "denies", "Strait of Hormuz", "Omani navy")]
     cs = extract("Fighting broke out in Kadugli on Monday. The army said rebel units had been in the city for weeks.")
     assert _presence(cs) == [("rebel troops", "asserts", "Kadugli", "army")]
+
+
+def test_vessels_denied_in_national_waters(extract: Extract) -> None:
+    cs = extract("A Chinese foreign ministry spokesman denied that any Chinese vessels had entered Japanese waters.")
+    assert [(s, st, loc) for s, st, loc, _ in _presence(cs)] == [("Chinese vessels", "denies", "Japan")]
+
+
+def test_military_aircraft_are_forces(extract: Extract) -> None:
+    cs = extract("Athens said Turkish warplanes had violated Greek airspace near Lesbos.")
+    assert [(s, st, loc) for s, st, loc, _ in _presence(cs)] == [("Turkish aircraft", "asserts", "Lesbos")]
+    cs = extract("Seoul said it had detected 12 Chinese military aircraft near Jeju.")
+    assert [c.measure for c in cs] == ["count"]  # counted, so not also a presence claim
+    assert extract("The airline said its Chinese-built aircraft were parked in Lyon.") == []
