@@ -416,9 +416,9 @@ class Extractor:
                 # A noun no lexicon knows is still counted when its verb says so.
                 measure = measure or count_from_verb(verb, role) or ("count" if counted else None)
                 # "40 of the injured": a participle with "the" is a noun for people.
-                nominal = noun.pos_ == "VERB" and noun.lower_ in MEASURE_VERBS and any(
-                    c.dep_ == "det" for c in noun.children
-                )
+                nominal = noun.pos_ == "VERB" and noun.lower_ in MEASURE_VERBS and (
+                    noun.dep_ == "pcomp" or any(c.dep_ == "det" for c in noun.children)
+                )  # "the number of missing" too
                 if measure is None or (noun.pos_ not in ("NOUN", "ADJ") and not nominal):
                     return None
                 if noun.lower_ in MEASURE_VERBS and earlier:

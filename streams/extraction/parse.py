@@ -9,12 +9,16 @@ from __future__ import annotations
 
 from spacy.tokens import Span, Token
 
+# Participles and adjectives that name people after "the number of" ("the number of missing").
+_PEOPLE_WORDS = frozenset({"missing", "dead", "injured", "wounded", "displaced", "homeless", "evacuated",
+                           "killed", "hospitalised", "hospitalized", "arrested", "detained", "rescued"})  # fmt: skip
+
 
 def of_object(noun: Token) -> Token | None:
     for c in noun.children:
         if c.dep_ == "prep" and c.lower_ == "of":
             for p in c.children:
-                if p.dep_ == "pobj":
+                if p.dep_ == "pobj" or (p.dep_ == "pcomp" and p.lower_ in _PEOPLE_WORDS):
                     return p
     return None
 

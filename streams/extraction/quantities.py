@@ -63,10 +63,26 @@ def num_like(t: Token) -> bool:
     return (t.like_num and low not in ("one",)) or low in VAGUE or low in MAGNITUDE_WORDS or is_number_word(low)
 
 
+_AT_HEDGES = frozenset({"around", "about", "roughly", "approximately", "some", "nearly", "almost", "least"})
+_PUT_AT = frozenset({"put", "estimate", "place", "set", "fix", "peg", "revise", "raise", "lower", "update"})
+
+
+def _figure_at(t: Token) -> bool:
+    """ "put the number of missing at 11": a bare number the model took for a time of day."""
+    span = list(ent_span(t))
+    nums = [x for x in span if x.like_num]
+    if nums != [t] or any(x.lower_ not in _AT_HEDGES for x in span if x != t) or span[0].i == 0:
+        return False
+    prev = t.doc[span[0].i - 1]
+    return prev.lower_ == "at" and prev.head.lemma_.lower() in _PUT_AT
+
+
 def _skipped(t: Token) -> bool:
     """Numbers inside dates, money, percentages and measurements. An area ("18,400 acres")
     is kept because an area burned or flooded can be a claim."""
     if t.ent_type_ not in SKIP_ENTS:
+        return False
+    if t.ent_type_ in ("DATE", "TIME") and _figure_at(t):
         return False
     if t.ent_type_ != "QUANTITY":
         return True

@@ -166,3 +166,17 @@ def test_a_counted_people_name_is_people(extract: Extract) -> None:
     cs = extract("Police said 300 Uighurs had been detained.")
     assert [(c.value.best, c.measure) for c in cs if c.value is not None] == [(300, "arrested")]
     assert extract("The airline said 3 Boeings had been grounded.") == []
+
+
+def test_put_the_number_at_n_is_a_figure_even_if_tagged_a_time(extract: Extract) -> None:
+    cs = extract(
+        "Police said 14 people had died. The guides' association put the number of missing at 11, "
+        "a figure the police dismissed as exaggerated."
+    )
+    got = sorted((c.value.best, c.measure, c.stance, c.source.name) for c in cs if c.value is not None)
+    assert got == [
+        (11, "missing", "asserts", "guides' association"),
+        (11, "missing", "denies", "Police"),  # the police named before
+        (14, "deaths", "asserts", "Police"),
+    ]
+    assert extract("The meeting started at 11, officials said.") == []
