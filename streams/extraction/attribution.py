@@ -393,7 +393,9 @@ def _body_of_members(h: Token) -> Token | None:
         if c.dep_ == "prep" and c.lower_ in ("of", "at", "from", "with", "in"):
             body = next((p for p in c.children if p.dep_ == "pobj"), None)
             if body is not None and (body.lemma_.lower() in _BODY_HEADS or body.ent_type_ == "ORG"):
-                return None if is_place(body) else body  # "officials in Kidal" stay officials
+                # "officials in Kidal" stay officials, even when the model tags the town ORG.
+                town = body.pos_ == "PROPN" and body.lemma_.lower() not in _BODY_HEADS and _names_place(body.text)
+                return None if is_place(body) or town else body
     return None
 
 

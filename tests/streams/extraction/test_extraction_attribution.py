@@ -214,3 +214,11 @@ def test_a_centre_admitting_patients_is_not_the_speaker(extract: Extract) -> Non
         "in the past week."
     )
     assert [(c.source.name, c.location) for c in cs] == [("Medecins Sans Frontieres", "Chingola")]
+
+
+def test_a_source_in_a_town_is_not_the_town(extract: Extract) -> None:
+    cs = extract(
+        "Officials said 29 soldiers were killed. A security source in Niamey, who asked not to be named, "
+        "said the real toll was closer to 40."
+    )
+    assert "security source" in _source_of(cs, 40)
