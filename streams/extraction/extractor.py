@@ -544,11 +544,11 @@ class Extractor:
             loc = self._deictic_location(verb if verb is not None else anchor, sent, exclude, ctx)
         if loc is None:
             loc = self._facility_place(sent, exclude - ctx.dateline, ctx)
-        if loc is None:
-            loc = self._jurisdiction(sent, source_tokens(sent, say) - ctx.dateline, verb, ctx)
         if loc is None and earlier:
             loc = earlier[-1].loc
             conf -= 0.05
+        if loc is None:
+            loc = self._jurisdiction(sent, source_tokens(sent, say) - ctx.dateline, verb, ctx)
         if loc is None:
             if say is not None:
                 for c in say.rights:
@@ -647,6 +647,8 @@ class Extractor:
                 if c is not None:
                     cands.append(c)
                     ranks.append(specificity(c[0], c[1], t))
+            if there.lemma_.lower() == "area":  # "sent corvettes to the area": where the story is
+                return best_location(cands, ranks) or self._story(ctx) or ctx.recent_place
             return best_location(cands, ranks) or _antecedent(there.lemma_.lower(), ctx) or ctx.recent_place
         capital = next((t for t in top.subtree if t.i not in exclude and _bare_capital(t)), None)
         named = self._named_after(capital) if capital is not None else None
@@ -740,8 +742,10 @@ class Extractor:
         if area is None or area.place is None:
             return None
         story = self._story(ctx)
-        if story is None or story.place is None:
+        if story is None:
             return area
+        if story.place is None:
+            return None  # a named place the gazetteer does not know ("the Strait of Hormuz")
         if area.place.country != story.place.country:
             records = verb is not None and verb.lemma_.lower() in _RECORD_VERBS
             return area if records else None
@@ -907,6 +911,8 @@ class Extractor:
                 # city or strait the article named last.
                 bare = bare_place_of(m)
                 earlier = _antecedent(bare.lemma_.lower(), ctx) if bare is not None else None
+                if bare is not None and bare.lemma_.lower() == "area":
+                    earlier = self._story(ctx)  # "in the area": where the story is
                 found = (m.head, [earlier], m) if earlier is not None else None
             if found is None:
                 continue
@@ -1023,6 +1029,19 @@ class Extractor:
             acc = attribution.according_to(lede)
             if acc is not None:
                 speakers |= {x.i for x in acc.subtree}
+            # "..., a day after Oman reported activity near Musandam": background, not the event.
+            background = {
+                x.i
+                for t in lede
+                if t.lower_ in _BACKGROUND_MARKERS and t.dep_ in ("prep", "mark")
+                for x in (t.head.subtree if t.dep_ == "mark" else t.subtree)
+            }
+            if any(
+                t.i not in background and t.i not in speakers and t.idx >= start and loc_candidate(t, self._gaz)
+                for t in lede
+                if t.ent_iob_ == "B"
+            ):
+                speakers |= background
             for t in lede:
                 if t.idx < start or t.i in speakers or not (t.ent_iob_ == "B" or t.pos_ == "PROPN"):
                     continue
@@ -1291,6 +1310,8 @@ def _several_subplaces(cands: list[tuple[Place | None, str]], gaz: Any, listed: 
     return make_loc(country, country.name) if country is not None else None
 
 
+# Clauses of a lede that give background ("a day after X reported ...", "before ...").
+_BACKGROUND_MARKERS = frozenset({"after", "before", "since"})
 _RECORD_VERBS = frozenset({"record", "confirm", "register", "report", "count", "log", "detect", "see", "have",
                            "suffer", "identify", "document", "tally"})  # fmt: skip
 

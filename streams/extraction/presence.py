@@ -143,7 +143,7 @@ def is_asserted(wrapper: Token) -> bool:
 
 # Place nouns that stand for a place named earlier ("in the city", "entered the strait").
 _BARE_PLACES = frozenset({"city", "town", "village", "district", "province", "region", "county", "state",
-                          "strait", "island", "port", "peninsula", "gulf"})  # fmt: skip
+                          "strait", "island", "port", "peninsula", "gulf", "area"})  # fmt: skip
 
 
 def bare_place_of(m: Token) -> Token | None:

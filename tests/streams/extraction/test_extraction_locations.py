@@ -367,3 +367,22 @@ def test_sent_to_the_province_is_the_province_named_before(extract: Extract) -> 
 def test_national_waters_are_that_country(extract: Extract) -> None:
     cs = extract("The navy said two Russian submarines were operating in Norwegian waters.")
     assert [c.location for c in cs] == ["Norway"]
+
+
+def test_the_area_is_the_story_place_and_background_clauses_are_not(extract: Extract) -> None:
+    text = (
+        "DOHA - The Qatari coast guard said on Monday that it had tracked at least five Iranian naval "
+        "vessels moving through the Strait of Hormuz, a day after Oman reported unusual activity near Khasab.\n\n"
+        "The coast guard said it had sent three of its own patrol boats to the area."
+    )
+    locs = _locs(extract(text))
+    assert locs[5] == "Strait of Hormuz" and locs[3] == "Strait of Hormuz"
+
+
+def test_a_part_keeps_the_place_of_its_whole(extract: Extract) -> None:
+    text = (
+        "The United Arab Emirates' defence ministry said it had tracked at least six Iranian naval vessels, "
+        "including two frigates, moving through the Strait of Hormuz."
+    )
+    locs = _locs(extract(text))
+    assert locs[6] == "Strait of Hormuz" and locs[2] == "Strait of Hormuz"

@@ -124,3 +124,12 @@ def test_military_aircraft_are_forces(extract: Extract) -> None:
     cs = extract("Seoul said it had detected 12 Chinese military aircraft near Jeju.")
     assert [c.measure for c in cs] == ["count"]  # counted, so not also a presence claim
     assert extract("The airline said its Chinese-built aircraft were parked in Lyon.") == []
+
+
+def test_forces_in_the_area_are_where_the_story_is(extract: Extract) -> None:
+    cs = extract(
+        "NIAMEY, Niger - Niger's junta said it had deployed 2,000 troops to the Tillaberi region after an "
+        "attack near the border with Mali. France denied reports that French special forces were operating "
+        "in the area."
+    )
+    assert [(s, st, loc) for s, st, loc, _ in _presence(cs)] == [("French troops", "denies", "Tillaberi region")]
