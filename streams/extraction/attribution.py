@@ -45,7 +45,10 @@ GENERIC_HEADS = frozenset({
 # "a ministry statement", "the WHO's assessment".
 DOCUMENT_NOUNS = frozenset({"report", "statement", "study", "assessment", "survey", "analysis",
                             "communique", "bulletin", "release", "update", "briefing", "review",
-                            "audit", "investigation", "inquiry", "memo", "dossier", "letter"})  # fmt: skip
+                            "audit", "investigation", "inquiry", "memo", "dossier", "letter",
+                            "figure", "data", "statistic", "statistics", "tally", "record"})  # fmt: skip
+# Numbers that "show" something speak for whoever compiled them ("the ministry's figures show").
+_SHOWING_NOUNS = frozenset({"figure", "data", "statistic", "statistics", "tally", "record", "report"})
 PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i"})
 _PERSON_HEADS = frozenset({"he", "she", "i", "spokesman", "spokeswoman", "spokesperson", "minister", "official",
                            "president", "governor", "mayor", "chief", "commander", "secretary", "sheriff",
@@ -281,7 +284,7 @@ def names_of(head: Token, memory: SourceMemory, doc: Doc) -> list[SourceRef]:
                 out.extend(known or names_of(maker, memory, doc))
                 continue
         # "South Korean and Ukrainian officials": one name per coordinated modifier.
-        split_mods = [c for c in h.lefts if c.dep_ in ("amod", "compound") and list(c.conjuncts)]
+        split_mods = [c for c in h.lefts if c.dep_ in ("amod", "compound", "nmod") and list(c.conjuncts)]
         if split_mods:
             m0 = split_mods[0]
             whole = {x.i for x in m0.subtree}
@@ -479,6 +482,7 @@ def _clean_name(name: str) -> str:
     while words and words[0].lower() in ("the", "a", "an", "its", "their", "his", "her"):
         words = words[1:]
     name = " ".join(words).strip(" ,;:“”\"'")
+    name = re.sub(r"'s$", "", name)  # "the ministry's figures": the ministry
     if name.endswith(".") and words and not (len(words[-1]) <= 4 and words[-1].count(".") >= 2):
         name = name[:-1]
     m = re.match(r"^([A-Z][\w.]*(?: [A-Z][\w.]*){0,2})'s ", name)
@@ -578,7 +582,7 @@ def reporting_verb(tok: Token) -> Token | None:
             if lem in SAY_LEMMAS and not not_reporting(cur):
                 return cur
             subj = subject_of(cur)
-            if lem == "show" and subj is not None and subj.lemma_.lower() in EVIDENCE_NOUNS:
+            if lem == "show" and subj is not None and subj.lemma_.lower() in EVIDENCE_NOUNS | _SHOWING_NOUNS:
                 return cur
         if cur.head == cur:
             break
@@ -680,6 +684,14 @@ _TRAILING_SAY = frozenset({"say", "tell", "add", "state", "report", "write", "no
 _SPEAKER_PRONOUNS = frozenset({"we", "i", "it", "they", "he", "she"})
 
 
+def _compiled_figures(verb: Token) -> bool:
+    """ "The ministry's latest figures show 2,400 cases": figures speak for whoever compiled them."""
+    subj = subject_of(verb)
+    if verb.lemma_.lower() != "show" or subj is None or subj.lemma_.lower() not in _SHOWING_NOUNS:
+        return False
+    return _maker_of(subj) is not None
+
+
 def _via_cited(refs: list[SourceRef], sent: Span, memory: SourceMemory) -> list[SourceRef]:
     """ "The news agency APA, citing a source in the ministry, reported ...": the cited
     source is the original speaker, the agency only relays it."""
@@ -765,7 +777,7 @@ def sources_for(
         # "X claimed A; Y counted B": a bad parse can hang A under Y's verb.
         left = [t for t in sent.doc[sent.start : tok.i] if t.pos_ == "VERB" and t.lemma_.lower() in SAY_LEMMAS]
         verb = left[-1] if left and subject_of(left[-1]) is not None else None
-    if verb is not None and not _plausible_source(subject_of(verb), tok):
+    if verb is not None and not _plausible_source(subject_of(verb), tok) and not _compiled_figures(verb):
         verb = None  # "Crowds estimated at 400,000": the counted thing is not a speaker
     first = subject_of(verb) if verb is not None else None
     if verb is not None and first is not None and first.lower_ in _SPEAKER_PRONOUNS and verb.head != verb:

@@ -222,3 +222,15 @@ def test_a_source_in_a_town_is_not_the_town(extract: Extract) -> None:
         "said the real toll was closer to 40."
     )
     assert "security source" in _source_of(cs, 40)
+
+
+def test_figures_speak_for_whoever_compiled_them(extract: Extract) -> None:
+    cs = extract("At least 30 people were killed, according to figures from the health ministry.")
+    assert _source_of(cs, 30) == "health ministry"
+    cs = extract("The health ministry's latest figures show 2,400 cases of dengue in Dhaka.")
+    assert _source_of(cs, 2400) == "health ministry"
+
+
+def test_coordinated_speakers_each_make_the_claim(extract: Extract) -> None:
+    cs = extract("Police and hospital officials said 12 people had died in Homs.")
+    assert sorted(c.source.name for c in cs) == ["Police officials", "hospital officials"]
