@@ -284,7 +284,12 @@ def names_of(head: Token, memory: SourceMemory, doc: Doc) -> list[SourceRef]:
                 out.extend(known or names_of(maker, memory, doc))
                 continue
         # "South Korean and Ukrainian officials": one name per coordinated modifier.
-        split_mods = [c for c in h.lefts if c.dep_ in ("amod", "compound", "nmod") and list(c.conjuncts)]
+        split_mods = [
+            c
+            for c in h.lefts
+            if list(c.conjuncts)
+            and (c.dep_ in ("amod", "compound") or (c.dep_ == "nmod" and c.lemma_.lower() in GENERIC_HEADS))
+        ]  # "Police and hospital officials" are two speakers, "search and rescue agency" one
         if split_mods:
             m0 = split_mods[0]
             whole = {x.i for x in m0.subtree}

@@ -234,3 +234,8 @@ def test_figures_speak_for_whoever_compiled_them(extract: Extract) -> None:
 def test_coordinated_speakers_each_make_the_claim(extract: Extract) -> None:
     cs = extract("Police and hospital officials said 12 people had died in Homs.")
     assert sorted(c.source.name for c in cs) == ["Police officials", "hospital officials"]
+
+
+def test_one_body_named_with_coordinated_activities_is_one_speaker(extract: Extract) -> None:
+    cs = extract("Indonesia's search and rescue agency said 12 bodies had been recovered.")
+    assert [c.source.name for c in cs] == ["Indonesia's search and rescue agency"]
