@@ -330,7 +330,8 @@ class ConsensusEngine:
             if mine is None:
                 mine = self._fingerprints(new)
             fp, sk, _ = self._fingerprints(o)
-            if fp == mine[0] and mine[2] > 0:
+            # a few words (a bare figure, "Population: 36.") coincide by chance
+            if fp == mine[0] and mine[2] >= self.settings.copy_min_words:
                 return True
             if sk and mine[1] and jaccard(sk, mine[1], self.settings.sketch_size) >= (
                 self.settings.copy_jaccard

@@ -42,7 +42,8 @@ class EngineSettings:
     #: two evidence texts with at least this estimated Jaccard similarity of
     #: word 3-shingles (and the same value) are one statement copied.
     copy_jaccard: float = 0.8
-    #: texts shorter than this (in words) are only matched exactly.
+    #: texts shorter than this (in words) are never taken for copies: a bare
+    #: figure or a few words coincide between independent sources.
     copy_min_words: int = 6
     #: size of the bottom-k shingle sketch kept per observation.
     sketch_size: int = 24

@@ -189,6 +189,19 @@ def test_independent_wording_with_the_same_figure_is_a_second_source(
     assert last_update(steps).n_sources == 2
 
 
+def test_a_short_text_that_two_sources_share_by_chance_is_not_a_copy(engine: Any, make: Any) -> None:
+    """A figure alone, or a few words, coincide between independent sources (a
+    table converted to claims, a terse wire line): agreement, not copying."""
+    _, steps = run(engine, [
+        make("e1", "Census bureau", 36, text="36"),
+        make("e2", "City registry", 36, text="36", day=1),
+        make("e3", "Almanac", 36, text="Population: 36.", day=2),
+        make("e4", "Gazetteer", 36, text="Population: 36.", day=3),
+    ])
+    assert COPY not in [s.outcome for s in steps]
+    assert last_update(steps).n_sources == 4
+
+
 def test_same_words_with_a_different_figure_is_not_a_copy(engine: Any, make: Any) -> None:
     _, steps = run(engine, [
         make("e1", "the provincial governor", 36, text=WIRE),
