@@ -138,8 +138,9 @@ def register(ctx: Context) -> None:
                 # a crash may have come between the Table write and these sends
                 update, records = engine.resend(state, obs.event_id)
                 for rkey, rvalue in records:
-                    engine.reliability.ingest(rkey, rvalue)
-                    reliability[rkey] = rvalue
+                    if reliability.get(rkey) != rvalue:
+                        engine.reliability.ingest(rkey, rvalue)
+                        reliability[rkey] = rvalue
                 if update is not None:
                     await topics.consensus.send(key=key.encode(), value=dumps(update))
                 continue
@@ -156,6 +157,25 @@ def register(ctx: Context) -> None:
         for partition in range(topics.partitions):
             await topics.consensus_settle.send(value=dumps({"type": "SettleTick"}), partition=partition)
 
+    def reconcile(partition: int) -> None:
+        """Re-publish the reliability records of a partition's claims that the
+        shared table lacks (or holds another value for).
+
+        A claim's state is written before its records are sent; a crash in
+        between, on an event whose offset was committed anyway, would leave a
+        statement counted in the claim but missing from every worker's source
+        reliability. Run once per partition a worker takes on; writing a record
+        that is already there is a no-op, so nothing else changes.
+        """
+        for key in _claims_of(table, partition, topics.partitions):
+            stored = table.get(key)
+            if not stored:
+                continue
+            for rkey, rvalue in engine.records(ClaimState.from_dict(stored)):
+                if reliability.get(rkey) != rvalue:
+                    engine.reliability.ingest(rkey, rvalue)
+                    reliability[rkey] = rvalue
+
     @app.agent(topics.consensus_settle, name="claimwatch.settle")
     async def settle_agent(stream: Any) -> None:
         """Re-derive the claims of one partition whose sources' reliability moved.
@@ -169,12 +189,14 @@ def register(ctx: Context) -> None:
         settled_at: dict[int, int] = {}  # partition → reliability generation it was settled with
         async for event in stream.events():
             partition = event.message.partition
+            if partition not in settled_at:
+                reconcile(partition)
             engine.reliability.refresh()
             generation = engine.reliability.generation
             if settled_at.get(partition) == generation:
                 continue  # no source weight moved since this partition was last settled
             settled_at[partition] = generation
-            for key in sorted(k for k in list(table) if partition_of(k, topics.partitions) == partition):
+            for key in _claims_of(table, partition, topics.partitions):
                 stored = table.get(key)
                 if not stored:
                     continue
@@ -185,6 +207,10 @@ def register(ctx: Context) -> None:
                 table[key] = state.to_dict()
                 await topics.consensus.send(key=key.encode(), value=dumps(update))
                 metrics.CONSENSUS_UPDATES.inc()
+
+
+def _claims_of(table: Any, partition: int, partitions: int) -> list[str]:
+    return sorted(k for k in list(table) if partition_of(k, partitions) == partition)
 
 
 def partition_of(claim_key: str, partitions: int) -> int:

@@ -259,20 +259,15 @@ class ConsensusEngine:
         """What a redelivered event must publish again: (update, reliability records).
 
         The shell writes the claim's state before it sends the update and the
-        source's record; a crash in between leaves the state saying "seen" while
-        neither reached Kafka, and the redelivery would be dropped as a
-        duplicate. So a redelivery of the event that last changed the claim
-        re-sends both (the same version and the same record: idempotent for
-        every consumer). Older redeliveries had their effects published before
-        the events that followed them, and get nothing.
+        sources' records; a crash in between leaves the state saying "seen"
+        while those never reached Kafka, and the redelivery would be dropped as
+        a duplicate. So a redelivery re-sends every record of the claim (the
+        same key and value: a no-op for the book where they arrived), and, when
+        it is the event that last changed the claim, its update too (older
+        events' updates were replaced by the ones that followed).
         """
-        if state.event_id != event_id:
-            return None, []
-        records = [
-            (record_key(o.source, state.claim_key), self._record(state.claim_key, o))
-            for o in state.observations.values() if o.event_id == event_id
-        ]
-        return self.published(state), records
+        update = self.published(state) if state.event_id == event_id else None
+        return update, self.records(state)
 
     def records(self, state: ClaimState) -> list[tuple[str, dict[str, Any]]]:
         """All reliability records of a claim (to re-publish after a topic loss)."""
