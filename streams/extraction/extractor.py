@@ -288,6 +288,8 @@ class Extractor:
             if has_subject or (has_verdict and not sent_drafts):
                 counted = {d.subject.noun for d in sent_drafts}
                 sent_drafts.extend(self._presence_drafts(sent, ctx, bool(sent_drafts), bool(counted & _FORCES)))
+            elif has_verdict:
+                sent_drafts.extend(self._counter_figure_denials(sent, ctx, sent_drafts))
             drafts.extend(sent_drafts)
             for d in sent_drafts:
                 if d.quantity is not None and d.stance == "asserts":
@@ -964,6 +966,26 @@ class Extractor:
                     subj_ref, loc = ctx.topic
                     out.append(_Draft(subj_ref, "presence", loc, None, st, sources, sent, as_of, conf))
         return out
+
+    def _counter_figure_denials(self, sent: Span, ctx: _Context, drafts: list[_Draft]) -> list[_Draft]:
+        """ "The ministry disputed the figure, saying only 12 people had been detained": the
+        speaker gives a figure of its own and denies the earlier one."""
+        verdict = stance.judgement_on_reports(sent)
+        if verdict is None or verdict[0] != "denies" or verdict[2] not in stance.FIGURE_NOUNS:
+            return []
+        _, verb, _ = verdict
+        obj = _verdict_object(verb)
+        if any(d.stance != "asserts" for d in drafts) or (obj is not None and any(t.like_num for t in obj.subtree)):
+            return []  # "rejected the state's figure of 46 dead": that figure's own denial
+        sources, say = attribution.sources_for(verb, sent, ctx.memory)
+        target = _pick_denied(ctx, obj, sources) if sources else None
+        if target is None or target.quantity is None or target.sent == sent:
+            return []
+        if any(d.quantity is not None and d.quantity.best == target.quantity.best for d in drafts):
+            return []  # the figure itself is restated here ("rejected the figure of 60")
+        as_of = as_of_for(sent, verb, say or verb, ctx.article.published_at)
+        t = target
+        return [_Draft(t.subject, t.measure, t.loc, t.quantity, "denies", sources, sent, as_of, 0.6)]
 
     # -- bookkeeping ----------------------------------------------------------------
     def _remember_sources(self, says: list[Token], ctx: _Context) -> None:

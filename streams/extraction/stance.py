@@ -16,12 +16,14 @@ from spacy.tokens import Span, Token
 
 DENY_VERBS = frozenset({"deny", "dismiss", "reject", "refute", "rebut", "debunk", "disprove"})
 JUDGE_VERBS = frozenset(
-    {"call", "describe", "label", "brand", "term", "characterize", "characterise", "dismiss", "deny", "reject"}
+    {"call", "describe", "label", "brand", "term", "characterize", "characterise", "dismiss", "deny", "reject",
+     "refute", "rebut"}
 )
 DENY_WORDS = frozenset({
     "groundless", "baseless", "false", "fake", "untrue", "fabricated", "unfounded", "absurd",
     "nonsense", "lie", "lies", "propaganda", "fiction", "ridiculous", "fabrication",
     "disinformation", "misinformation", "hoax", "invented", "inaccurate", "wrong",
+    "exaggerated", "inflated", "overstated", "overblown", "incorrect", "misleading", "fabrications",
 })  # fmt: skip
 NEUTRAL_WORDS = frozenset({"contradictory", "unconfirmed", "unverified", "unclear", "speculative"})
 REPORT_NOUNS = frozenset({
@@ -110,8 +112,9 @@ def stance_of(anchor: Token, predicate: Token, verb: Token | None, sent: Span) -
     for k, t in enumerate(path):
         lem = t.lemma_.lower()
         if lem in DENY_VERBS:
-            if any(p.dep_ == "conj" and p.lemma_.lower() in _SAYING for p in path[:k]):
-                break  # "denied that the exits were locked and said only 210 were inside"
+            if any(p.dep_ in ("conj", "advcl") and p.lemma_.lower() in _SAYING for p in path[:k]):
+                break  # "denied that the exits were locked and said only 210 were inside", "disputed
+                # the figure, saying only 12 were held": the speaker's own figure
             if _negated(t):
                 return "neutral"
             return "denies"
@@ -144,14 +147,29 @@ def judgement_on_reports(sent: Span) -> tuple[str, Token, str] | None:
         lem = t.lemma_.lower()
         if t.pos_ == "VERB" and lem in JUDGE_VERBS:
             objs = [c for c in t.children if c.dep_ in ("dobj", "nsubjpass") and c.lemma_.lower() in REPORT_NOUNS]
+            # "called the figure inflated", parsed as a clause whose subject is the figure.
+            objs += [
+                x
+                for c in t.children
+                if c.dep_ in ("ccomp", "xcomp", "oprd")
+                for x in c.children
+                if x.dep_ == "nsubj" and x.lemma_.lower() in REPORT_NOUNS
+            ]
             if objs and ((lem in DENY_VERBS and not _negated(t)) or _judged_false(t)):
                 return "denies", t, objs[0].lemma_.lower()
+        if (
+            t.lemma_.lower() in REPORT_NOUNS
+            and t.dep_ in ("nsubj", "nsubjpass")
+            and t.head.lower_ in DENY_WORDS
+            and not _negated(t.head)
+        ):
+            return "denies", t.head, t.lemma_.lower()  # "the figure was inflated/exaggerated"
         if t.lemma_.lower() in REPORT_NOUNS and t.dep_ == "nsubj" and t.head.lemma_ == "be":
             for c in t.head.children:
                 if c.dep_ in ("acomp", "attr") and c.lower_ in NEUTRAL_WORDS:
                     return "neutral", t.head, t.lemma_.lower()
-                if c.dep_ in ("acomp", "attr") and c.lower_ in DENY_WORDS:
-                    return "denies", t.head, t.lemma_.lower()
+                if c.dep_ in ("acomp", "attr") and c.lower_ in DENY_WORDS and not _negated(t.head):
+                    return "denies", t.head, t.lemma_.lower()  # (not "the figure was not exaggerated")
     return None
 
 

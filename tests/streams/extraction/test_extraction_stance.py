@@ -112,3 +112,31 @@ def test_a_figure_said_alongside_a_denial_is_asserted(extract: Extract) -> None:
     assert [(c.value.best if c.value else None, c.stance) for c in cs] == [(140, "asserts")]
     cs = extract("The ministry denied the claim and rejected reports that 40 people had died.")
     assert [(c.value.best if c.value else None, c.stance) for c in cs] == [(40, "denies")]
+
+
+def _stances(cs: list[ClaimObserved]) -> list[tuple[float | None, str, str]]:
+    return sorted((c.value.best if c.value else None, c.stance, c.source.name) for c in cs)
+
+
+def test_calling_a_figure_inflated_denies_it(extract: Extract) -> None:
+    first = "Opposition groups said 200 people died in the clashes. "
+    for second in ("The government called the figure inflated.", "The government said the figure was exaggerated."):
+        assert _stances(extract(first + second)) == [
+            (200, "asserts", "Opposition groups"),
+            (200, "denies", "government"),
+        ]
+    assert _stances(extract(first + "The government said the figure was not exaggerated.")) == [
+        (200, "asserts", "Opposition groups")
+    ]
+
+
+def test_rejecting_a_figure_with_a_figure_of_ones_own(extract: Extract) -> None:
+    cs = extract(
+        "Activists said 60 protesters had been arrested. "
+        "The interior ministry rejected the figure, saying only 12 people had been detained."
+    )
+    assert _stances(cs) == [
+        (12, "asserts", "interior ministry"),
+        (60, "asserts", "Activists"),
+        (60, "denies", "interior ministry"),
+    ]
