@@ -89,7 +89,11 @@ def loc_candidate(tok: Token, gaz: Any) -> tuple[Place | None, str] | None:
         head = tok.head
         if head.lower_ == "of" and head.head.lemma_.lower() in PLACE_NOUNS and tok.ent_type_ not in _NOT_PLACE_ENTS:
             # The small model often tags such names PERSON or NORP; "town of" outweighs it.
-            text = ent_text(tok) if tok.ent_type_ in ("GPE", "LOC", "FAC") else tok.text
+            if tok.ent_type_ in ("GPE", "LOC", "FAC"):
+                text = ent_text(tok)
+            else:  # "the island of Abu Musa": the whole name, whatever the model tagged it
+                text = " ".join(t.text for t in tok.lefts if t.dep_ == "compound" and t.pos_ == "PROPN")
+                text = f"{text} {tok.text}".strip()
             return resolve_place(text), text
     return found
 

@@ -23,7 +23,8 @@ PRESENCE_VERBS = frozenset({"deploy", "arrive", "send", "station", "be", "operat
                              "base", "position", "move", "transfer", "dispatch", "show", "confirm",
                              "train", "see", "spot", "locate", "gather", "mass", "enter",
                              "cross", "reach", "land", "report", "observe", "detect", "track",
-                             "sight", "monitor", "patrol", "sail", "violate", "fly", "penetrate"})  # fmt: skip
+                             "sight", "monitor", "patrol", "sail", "violate", "fly", "penetrate", "anchor",
+                             "dock", "moor"})  # fmt: skip
 # "vessels had entered the strait": the place is the object.
 _ENTRY_VERBS = frozenset({"enter", "cross", "reach", "patrol", "violate", "penetrate"})
 
@@ -104,7 +105,7 @@ def presence_places(m: Token, gaz: Any) -> tuple[Token, list[Loc], Token] | None
             # "troops are in Libya", "troops are present in Libya" (the place on the adjective)
             heads = [v, *[c for c in v.children if c.dep_ in ("acomp", "advmod") and c.lower_ in _THERE_WORDS]]
             for c in [c for h in heads for c in h.children]:
-                if c.dep_ == "prep" and c.lower_ in LOC_PREPS:
+                if c.dep_ in ("prep", "prt") and c.lower_ in LOC_PREPS:  # "anchored off X": a particle
                     cands += cands_in(c, gaz, nat_tokens)
                 elif c.dep_ == "dobj" and m.dep_ == "nsubj" and v.lemma_.lower() in _ENTRY_VERBS:
                     # One place: "the Red Sea port of Hodeidah" is Hodeidah, not also the Red Sea.

@@ -129,7 +129,18 @@ def naval_asset(tok: Token) -> bool:
         return True
     if lem not in ("vessel", "boat", "ship", "craft", "carrier"):
         return False
-    return any(c.lower_ in _NAVAL_MODIFIERS for c in tok.lefts if c.dep_ in ("amod", "compound"))
+    if any(c.lower_ in _NAVAL_MODIFIERS or c.lower_ == "attack" for c in tok.lefts if c.dep_ in ("amod", "compound")):
+        return True
+    # "fast boats of Iran's Revolutionary Guard Corps": a military body's craft.
+    for c in tok.rights:
+        if c.dep_ == "prep" and c.lower_ == "of":
+            owner = next((p for p in c.children if p.dep_ == "pobj"), None)
+            if owner is not None and owner.lemma_.lower() in _MILITARY_OWNERS:
+                return True
+    return False
+
+
+_MILITARY_OWNERS = frozenset({"navy", "corps", "guard", "army", "force", "forces", "military", "coastguard"})
 
 
 def subject_class(lemma: str) -> str | None:

@@ -133,3 +133,17 @@ def test_forces_in_the_area_are_where_the_story_is(extract: Extract) -> None:
         "in the area."
     )
     assert [(s, st, loc) for s, st, loc, _ in _presence(cs)] == [("French troops", "denies", "Tillaberi region")]
+
+
+def test_boats_of_a_military_body_are_forces(extract: Extract) -> None:
+    cs = extract(
+        "A senior Western diplomat said fast-attack boats of Iran's Revolutionary Guard were operating "
+        "near the island of Abu Musa."
+    )
+    assert [(st, loc) for _, st, loc, _ in _presence(cs)] == [("asserts", "Abu Musa")]
+    assert extract("The ferry company said its boats were operating near the island of Capri.") == []
+
+
+def test_warships_anchored_off_a_port(extract: Extract) -> None:
+    cs = extract("Satellite images published by Planet Labs appear to show Iranian warships anchored off Bandar Abbas.")
+    assert _presence(cs) == [("Iranian vessels", "asserts", "Bandar Abbas", "Planet Labs")]
