@@ -453,6 +453,8 @@ class Extractor:
             earlier = [ctx.last_quantity]
             cls = ctx.last_quantity.subject.noun
             inherited = True
+        elif verb is not None and role == "dobj" and verb.lemma_.lower() in _HOLDING_VERBS:
+            measure, cls = "count", "people"  # "the centre was holding nearly 1,300"
         else:
             return None
         if noun is not None and noun.lemma_.lower() in MEASURE_NOUNS and cls not in ("troops",):
@@ -1224,6 +1226,8 @@ def _detach_dateline(text: str) -> str:
     return text[:start] + "\n" + " " * (end - start - 1) + text[end:]
 
 
+# Verbs whose bare-number object is people held somewhere ("a centre holding nearly 1,300").
+_HOLDING_VERBS = frozenset({"hold", "house", "shelter", "host", "accommodate"})
 # Public bodies that speak for the area they govern ("the Osh regional administration").
 _PUBLIC_BODIES = frozenset({"ministry", "department", "administration", "government", "council", "hall",
                             "municipality", "mayor", "governor", "authority", "secretariat", "prefecture"})  # fmt: skip

@@ -180,3 +180,13 @@ def test_put_the_number_at_n_is_a_figure_even_if_tagged_a_time(extract: Extract)
         (14, "deaths", "asserts", "Police"),
     ]
     assert extract("The meeting started at 11, officials said.") == []
+
+
+def test_a_centre_holding_a_bare_number_holds_people(extract: Extract) -> None:
+    cs = extract(
+        "The migrants were taken to the reception centre in Pozzallo, which was built for 300 people but was "
+        "holding nearly 900 on Friday, according to the Red Cross."
+    )
+    assert [(c.value.best, c.measure, c.source.name) for c in cs if c.value is not None] == [
+        (900, "count", "Red Cross")
+    ]
