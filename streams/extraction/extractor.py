@@ -453,8 +453,8 @@ class Extractor:
             earlier = [ctx.last_quantity]
             cls = ctx.last_quantity.subject.noun
             inherited = True
-        elif verb is not None and role == "dobj" and verb.lemma_.lower() in _HOLDING_VERBS:
-            measure, cls = "count", "people"  # "the centre was holding nearly 1,300"
+        elif verb is not None and role == "dobj" and verb.lemma_.lower() in _HOLDING_VERBS and verb.tag_ != "VBZ":
+            measure, cls = "count", "people"  # "the centre was holding nearly 1,300" (not "holds 400")
         else:
             return None
         if noun is not None and noun.lemma_.lower() in MEASURE_NOUNS and cls not in ("troops",):

@@ -270,6 +270,9 @@ def _in_hospital(verb: Token) -> bool:
     )
 
 
+# Verbs that state a capacity in the simple present ("holds 40,000") and an event otherwise
+# ("was carrying 1,100 passengers", "was holding nearly 1,300").
+CAPACITY_VERBS = frozenset({"hold", "carry", "accommodate", "house", "host", "shelter", "seat"})
 _INSIDE = frozenset({"in", "inside", "on", "aboard", "at", "within"})
 
 
@@ -279,6 +282,8 @@ def count_from_verb(verb: Token | None, role: str) -> str | None:
     if verb is None:
         return None
     lem = verb.lemma_.lower()
+    if lem in CAPACITY_VERBS and verb.tag_ in ("VBZ", "VBP"):
+        return None  # "the stadium holds 40,000", "planes carry 180 passengers": a capacity
     if lem in COUNT_OBJECT_VERBS and role in ("dobj", "nsubjpass"):
         return "count"
     if lem in COUNT_SUBJECT_VERBS and role == "nsubj":

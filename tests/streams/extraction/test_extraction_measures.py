@@ -190,3 +190,9 @@ def test_a_centre_holding_a_bare_number_holds_people(extract: Extract) -> None:
     assert [(c.value.best, c.measure, c.source.name) for c in cs if c.value is not None] == [
         (900, "count", "Red Cross")
     ]
+
+
+def test_a_capacity_in_the_present_is_not_a_count(extract: Extract) -> None:
+    assert extract("The stadium, which holds 40,000 fans, was closed, officials said.") == []
+    assert extract("The airline said its planes carry 180 passengers each.") == []
+    assert extract("Officials said the hall holds 900.") == []
