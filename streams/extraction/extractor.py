@@ -329,7 +329,11 @@ class Extractor:
             return None
         denial = _denied_figure(root)
         if denial is not None:
-            denied = self._figure_denial(denial, q, sent, ctx)
+            own = counted_noun(group, root, gset) or noun_after(group)
+            # "rejected reports of hundreds of hidden cases": a figure with its own counted noun,
+            # new here, is read as usual (only a bare "figure of 46" points back).
+            fresh = own is not None and own.lemma_.lower() not in COUNT_HEADS
+            denied = self._figure_denial(denial, q, sent, ctx, fresh)
             if denied is not None:
                 return denied
             # "rejected a toll of 300 dead given by opposition groups": a figure first stated
@@ -592,7 +596,9 @@ class Extractor:
             return _Draft(subject, measure, loc, q, "denies", deniers, sent, as_of, max(0.05, conf - 0.1))
         return _Draft(subject, measure, loc, q, st, sources, sent, as_of, max(0.05, conf))
 
-    def _figure_denial(self, denial: tuple[Token, Token], q: Quantity, sent: Span, ctx: _Context) -> _Draft | None:
+    def _figure_denial(
+        self, denial: tuple[Token, Token], q: Quantity, sent: Span, ctx: _Context, fresh: bool = False
+    ) -> _Draft | None:
         """ "The ministry rejected the state's figure of 46 dead": a denial of that figure, about
         what the figure counted (the earlier statement of the same value, else the one the
         figure noun names, else the latest figure), with the denied value itself."""
@@ -613,6 +619,8 @@ class Extractor:
             and d.quantity.best == q.best
             and not ({s.name.lower() for s in d.sources} & names)
         ]
+        if not same and fresh:
+            return None
         target = same[0] if same else _pick_denied(ctx, fig, deniers)
         if target is None:
             return None

@@ -140,3 +140,14 @@ def test_rejecting_a_figure_with_a_figure_of_ones_own(extract: Extract) -> None:
         (60, "asserts", "Activists"),
         (60, "denies", "interior ministry"),
     ]
+
+
+def test_a_denied_report_with_its_own_count_is_placed_as_usual(extract: Extract) -> None:
+    text = (
+        "BISHKEK - A measles outbreak in Kyrgyzstan has infected 3,000 people, the health ministry said. "
+        "A spokesperson for the Naryn regional administration rejected media reports of hundreds of "
+        "hidden cases in rural districts."
+    )
+    cs = extract(text)
+    denied = [(c.value.best, c.location) for c in cs if c.stance == "denies" and c.value is not None]
+    assert denied == [(300, "Naryn")]
