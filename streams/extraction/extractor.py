@@ -327,6 +327,8 @@ class Extractor:
         root = _group_root(group)
         if filters.money(group):
             return None
+        if _restated(group, sent) and any(d.quantity is not None and d.quantity.best == q.best for d in ctx.quantities):
+            return None  # "Of the 14 rescued, three were ...": the figure given before, not a new claim
         denial = _denied_figure(root)
         if denial is not None:
             own = counted_noun(group, root, gset) or noun_after(group)
@@ -1413,6 +1415,13 @@ def _people_of_a_group(noun: Token, root: Token, gaz: Any) -> bool:
     if gaz.resolve(noun.text, allow_demonym=False) is not None or noun.ent_type_ in ("GPE", "LOC", "FAC", "PERSON"):
         return False
     return noun.head.lemma_.lower() in _GROUP_VERBS
+
+
+def _restated(group: list[Token], sent: Span) -> bool:
+    """ "Of the 14 rescued, ...": a sentence opening on "of the N" takes up a figure already given."""
+    i = group[0].i
+    doc = sent.doc
+    return i - 2 == sent.start and doc[i - 1].lower_ == "the" and doc[i - 2].lower_ == "of"
 
 
 def _carried(say: Token | None) -> bool:

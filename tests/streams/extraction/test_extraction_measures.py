@@ -196,3 +196,14 @@ def test_a_capacity_in_the_present_is_not_a_count(extract: Extract) -> None:
     assert extract("The stadium, which holds 40,000 fans, was closed, officials said.") == []
     assert extract("The airline said its planes carry 180 passengers each.") == []
     assert extract("Officials said the hall holds 900.") == []
+
+
+def test_of_the_n_takes_up_a_figure_already_given(extract: Extract) -> None:
+    cs = extract(
+        "Rescuers pulled 11 miners alive from the shaft, the operator said. "
+        "Of the 11 rescued, four were taken to hospital with burns, the health service said."
+    )
+    assert sorted((c.value.best, c.source.name) for c in cs if c.value is not None) == [
+        (4, "health service"),
+        (11, "operator"),
+    ]
