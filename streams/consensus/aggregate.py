@@ -17,15 +17,13 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Iterable
 from functools import partial
-from operator import attrgetter, itemgetter
+from operator import attrgetter
 
-from streams.consensus.intervals import INF, weighted_quantile
+from streams.consensus.intervals import INF, weighted_median_of_sorted, weighted_quantile
 from streams.consensus.settings import EngineSettings
 from streams.consensus.state import Obs, Sup
 
 _BY_SOURCE = attrgetter("source")
-_TIME = itemgetter(7)  # Obs.t
-_new = tuple.__new__
 #: NamedTuple's generated __new__ is Python code; tuple.__new__ is not (hot path)
 _sup: Callable[[tuple[object, ...]], Sup] = partial(tuple.__new__, Sup)  # type: ignore[assignment]
 
@@ -57,7 +55,7 @@ def consensus(
     if len(obs) == 1:
         return _single(obs[0], weight_of, settings, presence_prior_weight)
     s = settings
-    newest = max(map(_TIME, obs))
+    newest = max([o.t for o in obs])
     half_life_us = s.recency_half_life_s * 1e6
     presence_half_life_us = s.presence_half_life_s * 1e6
     min_conf = s.min_confidence
@@ -70,33 +68,24 @@ def consensus(
         _, source, stance, _, point, _, _, t, conf, _ = o
         base = weight_of(source) * (conf if conf > min_conf else min_conf)
         age = newest - t
+        # presence: does the thing exist at all? That changes slower than a count
+        wp = base
+        if age and presence_half_life_us > 0:
+            wp *= 0.5 ** (age / presence_half_life_us)
         if stance == "asserts":
-            # presence: does the thing exist at all? That changes slower than a count
-            wp = base * 0.5 ** (age / presence_half_life_us) if age and presence_half_life_us > 0 else base
             yes += wp
-            if point is not None:
-                w = base * 0.5 ** (age / half_life_us) if age and half_life_us > 0 else base
-                if w > 0:
-                    num_obs.append(o)
-                    num_w.append(w)
-                weights.append(w)
-            else:
-                weights.append(wp)
-            continue
-        wp = base * 0.5 ** (age / presence_half_life_us) if age and presence_half_life_us > 0 else base
-        if stance == "denies":
+        elif stance == "denies":
             no += wp
-            weights.append(wp)
-        elif point is not None:  # neutral, with a number
-            w = base * neutral
+        if point is not None and stance != "denies":
+            w = base * (neutral if stance == "neutral" else 1.0)
             if age and half_life_us > 0:
                 w *= 0.5 ** (age / half_life_us)
             if w > 0:
                 num_obs.append(o)
                 num_w.append(w)
-            weights.append(w)
         else:
-            weights.append(wp * neutral)
+            w = wp * (neutral if stance == "neutral" else 1.0)
+        weights.append(w)
 
     est: Estimate | None = None
     open_high = False
@@ -111,7 +100,7 @@ def consensus(
     digits = s.weight_digits
     inv = 1.0 / total if total > 0 else 0.0
     sups = tuple([
-        _new(Sup, (o[1], o[6], o[2], round(w * inv, digits), o[0]))  # source, raw, stance, ..., event_id
+        _sup((o[1], o[6], o[2], round(w * inv, digits), o[0]))  # source, raw, stance, ..., event_id
         for o, w in zip(obs, weights, strict=True)
     ])
     return est, open_high, presence, sups
@@ -167,7 +156,7 @@ def _estimate(nums: list[Obs], ws: list[float], q: float) -> tuple[Estimate, boo
     points: list[float] = [o.point for o in nums]  # type: ignore[misc]
     pairs = sorted(zip(points, ws, range(n), strict=True))
     total = sum(ws)
-    best = _median_of_sorted(pairs, total)
+    best = weighted_median_of_sorted(pairs, total)
     core = _shorth_of_sorted(pairs, total)
     if len(core) < n:
         nums = [nums[i] for i in core]
@@ -190,34 +179,6 @@ def _estimate(nums: list[Obs], ws: list[float], q: float) -> tuple[Estimate, boo
     if not open_high:
         hi = weighted_quantile(highs, ws, 1.0 - q)
     return (min(lo, best), best, max(hi, best)), open_high
-
-
-def _median_of_sorted(pairs: list[tuple[float, float, int]], total: float) -> float:
-    """:func:`~.intervals.weighted_median` of (point, weight, index) already
-    sorted, with the total weight summed in the statements' order (same bits)."""
-    if total <= 0.0:
-        return math.nan
-    upper = total / 2.0 * (1.0 + 1e-12)
-    lower = total / 2.0 * (1.0 - 1e-12)
-    acc = 0.0
-    n = len(pairs)
-    for i in range(n):
-        v, w, _ = pairs[i]
-        acc += w
-        if acc > upper:
-            return v
-        if acc >= lower:
-            # exactly half: the median sits between this value and the next
-            j = i + 1
-            while j < n and pairs[j][1] <= 0.0:
-                j += 1
-            if j >= n:
-                return v
-            nxt = pairs[j][0]
-            if math.isinf(v) or math.isinf(nxt):
-                return v if not math.isinf(v) else nxt
-            return (v + nxt) / 2.0
-    return pairs[-1][0]
 
 
 def _shorth_of_sorted(pairs: list[tuple[float, float, int]], total: float) -> list[int]:

@@ -72,8 +72,12 @@ def weighted_median(values: Sequence[float], weights: Sequence[float]) -> float:
     """
     if len(values) == 1:
         return values[0] if weights[0] > 0.0 else math.nan
-    pairs = sorted(zip(values, weights, strict=True))
-    total = sum(weights)
+    return weighted_median_of_sorted(sorted(zip(values, weights, strict=True)), sum(weights))
+
+
+def weighted_median_of_sorted(pairs: Sequence[tuple[float, ...]], total: float) -> float:
+    """:func:`weighted_median` of ``(value, weight, ...)`` tuples already sorted,
+    whose weights sum to ``total`` (for a caller that needs the sort itself)."""
     if total <= 0.0:
         return math.nan
     upper = total / 2.0 * (1.0 + 1e-12)
@@ -81,7 +85,7 @@ def weighted_median(values: Sequence[float], weights: Sequence[float]) -> float:
     acc = 0.0
     n = len(pairs)
     for i in range(n):
-        v, w = pairs[i]
+        v, w = pairs[i][0], pairs[i][1]
         acc += w
         if acc > upper:
             return v
