@@ -514,7 +514,9 @@ def _resolve(ref: SourceRef, head: Token, memory: SourceMemory, doc: Doc) -> Sou
     definite = any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in head.children)
     if not has_proper and definite and ref.head_lemma in GENERIC_HEADS:
         hits = memory.matching(ref.head_lemma)
-        if hits:
+        # "the health ministry" is not the interior ministry named before: its own words must fit.
+        own = {c.lower_ for c in head.lefts if c.dep_ in ("compound", "amod") and c.pos_ in ("NOUN", "ADJ")}
+        if hits and all(w in hits[0].name.lower() or w in hits[0].descr.lower() for w in own):
             return hits[0]
     if any(w in low for w in _INTEL) and ref.head_lemma in ("agency", "service"):
         # "South Korea's spy agency": name it by the intelligence body the article names.

@@ -239,3 +239,12 @@ def test_coordinated_speakers_each_make_the_claim(extract: Extract) -> None:
 def test_one_body_named_with_coordinated_activities_is_one_speaker(extract: Extract) -> None:
     cs = extract("Indonesia's search and rescue agency said 12 bodies had been recovered.")
     assert [c.source.name for c in cs] == ["Indonesia's search and rescue agency"]
+
+
+def test_the_health_ministry_is_not_the_interior_ministry(extract: Extract) -> None:
+    cs = extract(
+        "The interior ministry said 19 people had been arrested. The health ministry later raised the death toll to 11."
+    )
+    assert _source_of(cs, 19) == "interior ministry" and _source_of(cs, 11) == "health ministry"
+    cs = extract("The Ministry of Health said 4 people died. The ministry added that 12 were injured.")
+    assert _source_of(cs, 12) == "Ministry of Health"
