@@ -848,10 +848,12 @@ class Extractor:
             verb, role = clause_head(noun)
             measure = MEASURE_NOUNS.get(lem) if lem in MEASURE_NOUNS else None
             cls = "people" if measure else subject_class(lem)
-            if cls is None or cls in _FORCES or naval_asset(noun):
+            if cls is None or naval_asset(noun):
                 continue
             if measure is None:
                 measure = measure_from_verb(verb, role) or (_HOSPITAL if _needs_hospital(verb) else None)
+            if cls in _FORCES and measure not in _HARM:
+                continue  # "no troops were in X" denies presence; "no peacekeepers were hurt" is a zero
             if measure is None or verb is None:
                 continue
             sources, say = attribution.sources_for(verb, sent, ctx.memory)
@@ -1415,6 +1417,9 @@ def _people_of_a_group(noun: Token, root: Token, gaz: Any) -> bool:
     if gaz.resolve(noun.text, allow_demonym=False) is not None or noun.ent_type_ in ("GPE", "LOC", "FAC", "PERSON"):
         return False
     return noun.head.lemma_.lower() in _GROUP_VERBS
+
+
+_HARM = frozenset({"deaths", "injured", "missing", "captured", "hospitalized"})
 
 
 def _restated(group: list[Token], sent: Span) -> bool:

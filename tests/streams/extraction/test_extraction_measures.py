@@ -207,3 +207,10 @@ def test_of_the_n_takes_up_a_figure_already_given(extract: Extract) -> None:
         (4, "health service"),
         (11, "operator"),
     ]
+
+
+def test_no_peacekeepers_hurt_is_a_zero_but_no_troops_there_is_presence(extract: Extract) -> None:
+    cs = extract("The peacekeeping force said two of its positions had been hit, and that no peacekeepers were hurt.")
+    assert [(c.value.best, c.measure) for c in cs if c.value is not None] == [(0, "injured")]
+    cs = extract("A government spokesman said there were no Rwandan troops in Congo.")
+    assert [(c.measure, c.stance) for c in cs] == [("presence", "denies")]
