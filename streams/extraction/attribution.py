@@ -185,7 +185,10 @@ class SourceMemory:
                 return [r]
         if head_lemma in ("he", "she"):
             for r in reversed(self.recent):
-                if r.kind == "person":
+                # "Governor Ana Lima" is a person even when the model tags "Lima" a city.
+                if r.kind == "person" or r.head_lemma in _PERSON_HEADS or (
+                    set(r.name.lower().split()) & _PERSON_HEADS and r.kind != "organization"
+                ):
                     return [r]
         if head_lemma in _CORPORATE_HEADS:
             # "The operator, X Shipping, said ... the company said": one firm, two words for it.

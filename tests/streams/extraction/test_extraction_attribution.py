@@ -248,3 +248,11 @@ def test_the_health_ministry_is_not_the_interior_ministry(extract: Extract) -> N
     assert _source_of(cs, 19) == "interior ministry" and _source_of(cs, 11) == "health ministry"
     cs = extract("The Ministry of Health said 4 people died. The ministry added that 12 were injured.")
     assert _source_of(cs, 12) == "Ministry of Health"
+
+
+def test_she_is_the_last_person_not_the_last_body(extract: Extract) -> None:
+    cs = extract(
+        "Governor Ana Lima said 30 people had died in Recife. The civil defence agency said 2,000 people "
+        "had been evacuated. She said 12 more bodies were found on Tuesday."
+    )
+    assert _source_of(cs, 12) == "Governor Ana Lima"
