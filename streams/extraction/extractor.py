@@ -1119,6 +1119,9 @@ class Extractor:
         capital = self._gaz.capital(place.country)
         if capital is not None and capital.code == place.code:
             return None
+        text = m.string[m.end() :]
+        if not re.search(rf"\b{re.escape(name)}\b", text):
+            return None  # a bureau city the story never mentions again ("ISTANBUL - a quake in Turkey")
         return make_loc(place, name)
 
     def _doc_location(self, doc: Doc) -> Loc | None:

@@ -204,12 +204,21 @@ def test_a_dateline_city_inside_the_lede_country_is_the_scene(extract: Extract) 
     # The lede only says "southern India"; the dateline city (not the capital) is the scene.
     text = (
         "MADURAI, India - Heavy rain has killed at least 14 people in southern India, the state "
-        "disaster agency said on Tuesday.\n\n"
+        "disaster agency said on Tuesday, as rivers burst their banks around Madurai.\n\n"
         "The agency said 3,200 people had been moved to relief camps."
     )
     locs = _locs(extract(text))
     assert locs[14] == "India"  # the lede's own place
     assert locs[3200] == "Madurai"
+
+
+def test_a_bureau_dateline_the_story_never_mentions_is_not_the_scene(extract: Extract) -> None:
+    text = (
+        "ISTANBUL - An earthquake in eastern Turkey has killed at least 40 people, the disaster agency said.\n\n"
+        "The agency said 300 buildings had collapsed."
+    )
+    locs = _locs(extract(text))
+    assert locs[300] == "Turkey"
 
 
 def test_a_capital_dateline_is_only_where_the_bureau_files_from(extract: Extract) -> None:
