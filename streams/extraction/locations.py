@@ -29,7 +29,7 @@ PLACE_NOUNS = frozenset({"soil", "territory", "base", "bases", "border", "region
                           "district", "state", "country", "camp", "facility", "basis", "island",
                           "county", "division", "zone", "neighbourhood", "neighborhood", "suburb",
                           "municipality", "prefecture", "governorate", "oblast", "outskirts", "waters", "water",
-                          "airspace"})  # fmt: skip
+                          "airspace", "centre", "center", "heart"})  # fmt: skip
 # Named parts of a city or region: "the Ikoyi district of Lagos" is more specific than Lagos.
 SUBPLACE_NOUNS = frozenset({"district", "county", "island", "town", "village", "neighbourhood",
                             "neighborhood", "suburb", "municipality", "commune", "quarter"})  # fmt: skip

@@ -395,3 +395,13 @@ def test_a_part_keeps_the_place_of_its_whole(extract: Extract) -> None:
     )
     locs = _locs(extract(text))
     assert locs[6] == "Strait of Hormuz" and locs[2] == "Strait of Hormuz"
+
+
+def test_the_centre_of_a_city_is_that_city(extract: Extract) -> None:
+    text = (
+        "QUITO - Thousands of teachers filled the centre of Cuenca on Friday to demand higher pay.\n\n"
+        "The city's police said 12,000 people had joined the march.\n\n"
+        "A smaller march was held in Guayaquil last month."
+    )
+    locs = _locs(extract(text))
+    assert same_location(locs[12000], "Cuenca")
