@@ -175,7 +175,7 @@ def under_loc_prep(tok: Token, top: Token | None) -> bool:
         if (top is not None and cur == top) or cur.head == cur:
             return False
         if cur.dep_ == "pobj" and cur.head.lower_ in LOC_PREPS:
-            return cur.head.head.lemma_ != "accord"
+            return cur.head.head.lemma_ != "accord" and not locates_place_before(cur.head)
         if cur.dep_ == "pobj" and cur.head.lower_ == "of" and cur.head.head.lemma_.lower() in PLACE_NOUNS:
             return True  # "the streets of Lisbon", "the city of Malatya"
         if cur.dep_ == "pobj" and cur.head.lower_ == "of" and cur.head.head.lower_ in _COMPASS_POINTS:
@@ -184,6 +184,18 @@ def under_loc_prep(tok: Token, top: Token | None) -> bool:
             return False  # "near the border with Ukraine" is not in Ukraine
         cur = cur.head
     return False
+
+
+def locates_place_before(prep: Token) -> bool:
+    """ "off Baubau, on Buton island", "Aljaraque, near Huelva": a locative phrase set off by a
+    comma right after a place below country level only says where that place is; the place
+    before it is the one meant (a country before it is coarser: "in Syria, near Aleppo")."""
+    doc = prep.doc
+    i = prep.i
+    if i < 2 or doc[i - 1].text != "," or doc[i - 2].pos_ != "PROPN":
+        return False
+    c = loc_candidate(doc[i - 2], gazetteer())
+    return c is not None and (c[0] is None or c[0].kind != "country")
 
 
 RANK = {"city": 3, "region": 2, "country": 1}

@@ -405,3 +405,13 @@ def test_the_centre_of_a_city_is_that_city(extract: Extract) -> None:
     )
     locs = _locs(extract(text))
     assert same_location(locs[12000], "Cuenca")
+
+
+def test_a_comma_locator_only_says_where_the_place_is(extract: Extract) -> None:
+    text = (
+        "MANILA - A cargo boat sank in rough seas off Tagbilaran, on Bohol island, and 12 crew members "
+        "drowned, the coast guard said on Tuesday.\n\n"
+        "The coast guard said 30 people had been rescued."
+    )
+    locs = _locs(extract(text))
+    assert same_location(locs[12], "Tagbilaran") and same_location(locs[30], "Tagbilaran")
