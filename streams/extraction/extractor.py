@@ -1352,7 +1352,7 @@ def _several_subplaces(cands: list[tuple[Place | None, str]], gaz: Any, listed: 
 
 
 # Clauses of a lede that give background ("a day after X reported ...", "before ...").
-_BACKGROUND_MARKERS = frozenset({"after", "before", "since"})
+_BACKGROUND_MARKERS = frozenset({"after", "before", "since", "as"})
 _RECORD_VERBS = frozenset({"record", "confirm", "register", "report", "count", "log", "detect", "see", "have",
                            "suffer", "identify", "document", "tally"})  # fmt: skip
 

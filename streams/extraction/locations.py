@@ -255,6 +255,21 @@ def other_clauses(top: Token) -> set[int]:
     return out
 
 
+_CIRCUMSTANCE_MARKS = frozenset({"since", "as", "while", "though", "although"})
+
+
+def circumstances(top: Token) -> set[int]:
+    """ "9,000 crossed into Tak province since fighting erupted around Myawaddy", "214 were
+    admitted in Andalusia as temperatures in Seville climbed": a clause giving the time or the
+    setting of the figure is not where the figure is ("when"/"after" clauses are the event
+    itself: "killed when insurgents raided villages in Macomia")."""
+    out: set[int] = set()
+    for t in top.children:
+        if t.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in _CIRCUMSTANCE_MARKS for m in t.children):
+            out |= {x.i for x in t.subtree}
+    return out
+
+
 def _names_place(tok: Token, gaz: Any) -> bool:
     """ "Van province": the noun or its name-compound is a place."""
     if loc_candidate(tok, gaz) is not None:
@@ -313,7 +328,7 @@ def _of_them(t: Token) -> bool:
 def location_in(top: Token, exclude: set[int], gaz: Any, subject: Token) -> Loc | None:
     """The place a clause puts its subject: "sent to Russia", "at Russian bases"."""
     nat_tokens = {t.i for c in subject.lefts for t in c.subtree}
-    skip = exclude | nat_tokens | other_clauses(top) | parts_elsewhere(top, subject)
+    skip = exclude | nat_tokens | other_clauses(top) | parts_elsewhere(top, subject) | circumstances(top)
     cands: list[tuple[Place | None, str]] = []
     ranks: list[int] = []
     for t in top.subtree:

@@ -415,3 +415,22 @@ def test_a_comma_locator_only_says_where_the_place_is(extract: Extract) -> None:
     )
     locs = _locs(extract(text))
     assert same_location(locs[12], "Tagbilaran") and same_location(locs[30], "Tagbilaran")
+
+
+def test_a_setting_clause_in_the_lede_is_not_the_story_place(extract: Extract) -> None:
+    text = (
+        "MADRID - Hospitals in Catalonia have treated 140 people for smoke inhalation, the regional "
+        "health service said on Tuesday, as winds in Girona and Lleida fanned several fires.\n\n"
+        "The regional government said four people had died."
+    )
+    locs = _locs(extract(text))
+    assert same_location(locs[4], "Catalonia")
+
+
+def test_a_since_clause_does_not_place_the_figure(extract: Extract) -> None:
+    text = (
+        "DHAKA - More than 3,000 people have crossed into Bangladesh's Cox's Bazar district "
+        "since clashes broke out around the town of Maungdaw, Bangladeshi officials said on Monday."
+    )
+    cs = [c for c in extract(text) if c.value is not None and c.value.best == 3000]
+    assert cs and not same_location(cs[0].location, "Maungdaw")
