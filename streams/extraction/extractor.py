@@ -705,6 +705,18 @@ class Extractor:
                 c = (p, t.text) if p is not None and p.kind != "country" else None
             if c is not None and c[0] is not None and c[0].country == iso:
                 cands.append(c)
+        if not cands:
+            # "Mae Sot General Hospital": a place of several words at the start of the name
+            # (the parser splits such names, so no single word is the place).
+            k = facility.i
+            while k > sent.start and sent.doc[k - 1].pos_ == "PROPN":
+                k -= 1
+            words = [t.text for t in sent.doc[k : facility.i]]
+            for n in range(len(words), 1, -1):
+                name = " ".join(words[:n])
+                p = self._gaz.resolve(name, allow_demonym=False)
+                if p is not None and p.kind != "country" and p.country == iso:
+                    return make_loc(p, name)
         return best_location(cands)
 
     def _country_before(self, tok: Token, ctx: _Context) -> str | None:

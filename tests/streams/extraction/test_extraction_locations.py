@@ -434,3 +434,14 @@ def test_a_since_clause_does_not_place_the_figure(extract: Extract) -> None:
     )
     cs = [c for c in extract(text) if c.value is not None and c.value.best == 3000]
     assert cs and not same_location(cs[0].location, "Maungdaw")
+
+
+def test_a_hospital_named_after_a_town_of_several_words_is_there(extract: Extract) -> None:
+    text = (
+        "TEGUCIGALPA - Floods in northern Honduras have killed 12 people, the national emergency "
+        "agency said on Monday.\n\n"
+        "San Pedro Sula Regional Hospital director Ana Reyes said the hospital had admitted "
+        "45 injured people since Sunday."
+    )
+    locs = _locs(extract(text))
+    assert same_location(locs[45], "San Pedro Sula")
