@@ -258,14 +258,20 @@ def other_clauses(top: Token) -> set[int]:
 _CIRCUMSTANCE_MARKS = frozenset({"since", "as", "while", "though", "although"})
 
 
-def circumstances(top: Token) -> set[int]:
+def circumstances(top: Token, subject: Token) -> set[int]:
     """ "9,000 crossed into Tak province since fighting erupted around Myawaddy", "214 were
     admitted in Andalusia as temperatures in Seville climbed": a clause giving the time or the
     setting of the figure is not where the figure is ("when"/"after" clauses are the event
     itself: "killed when insurgents raided villages in Macomia")."""
     out: set[int] = set()
-    for t in top.children:
+    for t in top.subtree:
+        if t.i in out or t == top or t.left_edge.i <= subject.i <= t.right_edge.i:
+            continue
         if t.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in _CIRCUMSTANCE_MARKS for m in t.children):
+            out |= {x.i for x in t.subtree}
+        elif t.dep_ == "conj" and any(m.dep_ == "mark" and m.lower_ == "that" for m in t.children):
+            # "He said 11 of the dead were children and that 450 homes had burned in Chai":
+            # a second reported statement has its own place.
             out |= {x.i for x in t.subtree}
     return out
 
@@ -328,7 +334,7 @@ def _of_them(t: Token) -> bool:
 def location_in(top: Token, exclude: set[int], gaz: Any, subject: Token) -> Loc | None:
     """The place a clause puts its subject: "sent to Russia", "at Russian bases"."""
     nat_tokens = {t.i for c in subject.lefts for t in c.subtree}
-    skip = exclude | nat_tokens | other_clauses(top) | parts_elsewhere(top, subject) | circumstances(top)
+    skip = exclude | nat_tokens | other_clauses(top) | parts_elsewhere(top, subject) | circumstances(top, subject)
     cands: list[tuple[Place | None, str]] = []
     ranks: list[int] = []
     for t in top.subtree:

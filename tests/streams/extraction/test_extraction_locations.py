@@ -445,3 +445,14 @@ def test_a_hospital_named_after_a_town_of_several_words_is_there(extract: Extrac
     )
     locs = _locs(extract(text))
     assert same_location(locs[45], "San Pedro Sula")
+
+
+def test_a_second_reported_statement_keeps_its_place_to_itself(extract: Extract) -> None:
+    text = (
+        "LA PAZ - A landslide in Bolivia's Cochabamba department has killed at least 30 people, "
+        "the civil defence office said on Tuesday.\n\n"
+        "The mayor of the district said 14 of the dead were women and that 300 houses had been "
+        "buried in the village of Quelluma."
+    )
+    locs = _locs(extract(text))
+    assert same_location(locs[300], "Quelluma") and not same_location(locs[14], "Quelluma")
