@@ -1549,11 +1549,28 @@ def _pick_denied(ctx: _Context, obj: Token | None, deniers: list[SourceRef]) -> 
     if obj is not None:
         mods = {c.lower_ for c in obj.lefts if c.dep_ in ("compound", "amod", "poss")}
         mods.discard("official")
-        for d in candidates:
-            words = {w.lower() for s in d.sources for w in s.name.split()}
-            if mods & words:
+        for k, d in enumerate(candidates):
+            if any(_names_source(m, s) for m in mods for s in d.sources):
+                # "the UN figure": that source's headline figure, the first of its run of
+                # figures (the next ones are its parts: "6,000 of them were children").
+                names_d = {s.name for s in d.sources}
+                for e in candidates[k + 1 :]:
+                    if {s.name for s in e.sources} != names_d:
+                        break
+                    d = e
                 return d
     return candidates[0] if candidates else ctx.last_quantity
+
+
+def _names_source(mod: str, src: SourceRef) -> bool:
+    """ "the police estimate" is the National Police's (PNP), "the UN figure" the UN refugee
+    agency UNHCR's: a word of the source's name or of the words it was found under, its head
+    noun, or the start of its acronym."""
+    text = f"{src.name} {src.descr}".replace("'s", " ").replace("’s", " ").replace("(", " ").replace(")", " ")
+    words = text.lower().split()
+    if mod in words or mod == src.head_lemma.lower():
+        return True
+    return len(mod) >= 2 and any(w.isupper() and w.lower().startswith(mod) for w in text.split())
 
 
 # ---------------------------------------------------------------------------------

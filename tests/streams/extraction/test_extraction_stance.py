@@ -151,3 +151,24 @@ def test_a_denied_report_with_its_own_count_is_placed_as_usual(extract: Extract)
     cs = extract(text)
     denied = [(c.value.best, c.location) for c in cs if c.stance == "denies" and c.value is not None]
     assert denied == [(300, "Naryn")]
+
+
+def test_the_police_estimate_is_the_figure_of_the_police_named_by_acronym(extract: Extract) -> None:
+    text = (
+        "SANTIAGO - The Carabineros de Chile police (CCP) estimated the crowd at about 20,000, while "
+        "the student federation said 150,000 people had marched through Santiago.\n\n"
+        "The federation rejected the police estimate on Friday."
+    )
+    denials = [c for c in extract(text) if c.stance == "denies"]
+    assert denials and denials[0].value is not None and denials[0].value.best == 20000
+
+
+def test_the_un_figure_is_the_agencys_headline_figure_not_its_parts(extract: Extract) -> None:
+    text = (
+        "NAIROBI - The UN refugee agency UNHCR said on Tuesday that it had registered about 8,000 "
+        "new arrivals at camps in Kenya's Turkana county. It said roughly 3,000 of them were children, "
+        "including about 50 who had arrived alone.\n\n"
+        "Turkana Governor Peter Lokol rejected the UN figure, saying many had been counted twice."
+    )
+    denials = [c for c in extract(text) if c.stance == "denies"]
+    assert denials and denials[0].value is not None and denials[0].value.best == 8000
