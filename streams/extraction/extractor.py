@@ -663,6 +663,12 @@ class Extractor:
                     ranks.append(specificity(c[0], c[1], t))
             if there.lemma_.lower() == "area":  # "sent corvettes to the area": where the story is
                 return best_location(cands, ranks) or self._story(ctx) or ctx.recent_place
+            noun = there.lemma_.lower()
+            if noun in _CITY_NOUNS or noun in _REGION_NOUNS:
+                # "7,200 people from Myanmar were sheltering in the province": a country
+                # named before is not what "the province" means.
+                keep = [k for k, c in enumerate(cands) if _fits(noun, c[1], c[0])]
+                cands, ranks = [cands[k] for k in keep], [ranks[k] for k in keep]
             return best_location(cands, ranks) or _antecedent(there.lemma_.lower(), ctx) or ctx.recent_place
         capital = next((t for t in top.subtree if t.i not in exclude and _bare_capital(t)), None)
         named = self._named_after(capital) if capital is not None else None
@@ -1321,17 +1327,20 @@ def _antecedent(noun: str, ctx: _Context) -> Loc | None:
     province" a region (or a place named "... Province"), "the strait" a place named "Strait of
     ..." (so "the province" skips the towns named since)."""
     for loc in reversed(ctx.places):
-        words = loc.name.lower().split()
-        kind = loc.place.kind if loc.place is not None else None
-        if noun in _CITY_NOUNS:
-            ok = kind == "city" or (kind is None and not (set(words) & _REGION_NOUNS))
-        elif noun in _REGION_NOUNS:
-            ok = kind == "region" or noun in words
-        else:
-            ok = noun in words
-        if ok:
+        if _fits(noun, loc.name, loc.place):
             return loc
     return None
+
+
+def _fits(noun: str, name: str, place: Place | None) -> bool:
+    """Whether a bare place noun ("the city", "the province", "the strait") can mean this place."""
+    words = name.lower().split()
+    kind = place.kind if place is not None else None
+    if noun in _CITY_NOUNS:
+        return kind == "city" or (kind is None and not (set(words) & _REGION_NOUNS))
+    if noun in _REGION_NOUNS:
+        return kind == "region" or noun in words
+    return noun in words
 
 
 def _bare_place_noun(t: Token) -> bool:

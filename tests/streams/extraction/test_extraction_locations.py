@@ -456,3 +456,13 @@ def test_a_second_reported_statement_keeps_its_place_to_itself(extract: Extract)
     )
     locs = _locs(extract(text))
     assert same_location(locs[300], "Quelluma") and not same_location(locs[14], "Quelluma")
+
+
+def test_the_province_is_not_a_country_named_just_before(extract: Extract) -> None:
+    text = (
+        "BANGKOK - More than 2,000 people have crossed into Thailand's Kanchanaburi province, "
+        "the interior ministry said on Tuesday.\n\n"
+        "The provincial governor said 1,500 people from Myanmar were sheltering in the province."
+    )
+    locs = _locs(extract(text))
+    assert same_location(locs[1500], "Kanchanaburi province")
