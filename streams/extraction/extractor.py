@@ -667,7 +667,7 @@ class Extractor:
             if noun in _CITY_NOUNS or noun in _REGION_NOUNS:
                 # "7,200 people from Myanmar were sheltering in the province": a country
                 # named before is not what "the province" means.
-                keep = [k for k, c in enumerate(cands) if _fits(noun, c[1], c[0])]
+                keep = [k for k, c in enumerate(cands) if c[0] is None or c[0].kind != "country"]
                 cands, ranks = [cands[k] for k in keep], [ranks[k] for k in keep]
             return best_location(cands, ranks) or _antecedent(there.lemma_.lower(), ctx) or ctx.recent_place
         capital = next((t for t in top.subtree if t.i not in exclude and _bare_capital(t)), None)
