@@ -214,3 +214,21 @@ def test_no_peacekeepers_hurt_is_a_zero_but_no_troops_there_is_presence(extract:
     assert [(c.value.best, c.measure) for c in cs if c.value is not None] == [(0, "injured")]
     cs = extract("A government spokesman said there were no Rwandan troops in Congo.")
     assert [(c.measure, c.stance) for c in cs] == [("presence", "denies")]
+
+
+def test_putting_the_number_still_trapped_at_a_range(extract: Extract) -> None:
+    text = (
+        "LUSAKA - A copper mine flooded near Chingola on Sunday. Rescue chief Mary Banda put the "
+        "number of workers still trapped at between 12 and 18, saying the shift register was lost."
+    )
+    cs = [c for c in extract(text) if c.value is not None and c.value.hedge == "range"]
+    assert cs and cs[0].value is not None and (cs[0].value.low, cs[0].value.high) == (12, 18)
+
+
+def test_putting_the_number_still_missing_at_a_bare_figure(extract: Extract) -> None:
+    text = (
+        "LUSAKA - A copper mine flooded near Chingola on Sunday. Rescue chief Mary Banda put the "
+        "number of workers still missing at 14."
+    )
+    cs = [c for c in extract(text) if c.value is not None and c.value.best == 14]
+    assert cs and cs[0].measure == "missing"
