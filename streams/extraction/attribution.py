@@ -574,6 +574,8 @@ def not_reporting(verb: Token) -> bool:
     lem = verb.lemma_.lower()
     if lem in _OBJECT_SENSE and not any(c.dep_ in ("ccomp", "xcomp") for c in verb.children):
         return True  # without a clause: "admitted upwards of 300 patients"
+    if lem == "put" and "toll" in objs and any(c.dep_ == "prep" and c.lower_ == "at" for c in verb.children):
+        return False  # "the committee had put the toll at 19": an estimate, a statement
     return bool(objs & {"life", "pressure", "toll"}) and lem in ("claim", "put", "take")
 
 

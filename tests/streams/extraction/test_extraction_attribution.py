@@ -256,3 +256,14 @@ def test_she_is_the_last_person_not_the_last_body(extract: Extract) -> None:
         "had been evacuated. She said 12 more bodies were found on Tuesday."
     )
     assert _source_of(cs, 12) == "Governor Ana Lima"
+
+
+def test_putting_the_toll_at_a_figure_is_a_statement_by_the_subject(extract: Extract) -> None:
+    text = (
+        "KATHMANDU - The death toll from a landslide in Nepal's Gorkha district rose to 41 on "
+        "Wednesday, the district administration office said.\n\n"
+        "On Monday the office had put the toll at 22, and on Tuesday it raised the figure to 30."
+    )
+    by_value = {c.value.best: c for c in extract(text) if c.value is not None}
+    assert 22 in by_value and 30 in by_value
+    assert by_value[22].source.name == by_value[41].source.name
