@@ -80,6 +80,47 @@ def capacity(noun: Token | None, root: Token) -> bool:
     return False
 
 
+# "The plaza holds about 60,000 people", "licensed to carry 120 passengers": what a place or a
+# vessel can take, not how many are there.
+HOLD_VERBS = frozenset({"hold", "accommodate", "seat", "carry", "take", "fit", "transport"})
+PERMIT_VERBS = frozenset({"license", "licence", "certify", "permit", "authorize", "authorise", "rate",
+                          "design", "build", "allow", "approve", "register"})  # fmt: skip
+VENUE_NOUNS = frozenset({"plaza", "square", "stadium", "arena", "hall", "venue", "park", "ship", "ferry",
+                         "boat", "vessel", "bus", "aircraft", "plane", "theatre", "theater", "church",
+                         "mosque", "cathedral", "room", "building", "shelter", "tent"})  # fmt: skip
+STOCK_VERBS = frozenset({"host", "house", "shelter", "hold", "accommodate"})
+
+
+def holding(noun: Token | None, verb: Token | None) -> bool:
+    """ "The Plaza San Martín holds about 60,000 people standing", "the ferry was licensed to
+    carry 120 passengers": a capacity stated with a verb, not a count of those present. A
+    present-tense "holds" counts only when a place or a vessel does the holding ("the rebels
+    hold 30 hostages" is a count)."""
+    if noun is None or verb is None:
+        return False
+    if verb.lemma_.lower() not in HOLD_VERBS and verb.dep_ in ("ccomp", "xcomp") and noun.head.i == verb.i:
+        # "holds about 60,000 people standing": the parser may make the people a clause.
+        verb, noun = verb.head, verb
+    if verb.lemma_.lower() not in HOLD_VERBS or noun.head.i != verb.i or noun.dep_ not in ("dobj", "ccomp"):
+        return False
+    if verb.dep_ in ("xcomp", "advcl") and verb.head.lemma_.lower() in PERMIT_VERBS:
+        return True
+    if verb.tag_ not in ("VBZ", "VBP"):
+        return False
+    subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subj is None:
+        return False
+    return subj.ent_type_ in ("FAC", "GPE", "LOC") or any(t.lemma_.lower() in VENUE_NOUNS for t in subj.subtree)
+
+
+def standing_stock(verb: Token | None) -> bool:
+    """ "Thailand already hosts about 90,000 refugees": a standing population the story adds
+    to, background rather than a count of the event's own."""
+    if verb is None or verb.lemma_.lower() not in STOCK_VERBS or verb.tag_ not in ("VBZ", "VBP"):
+        return False
+    return any(c.dep_ == "advmod" and c.lower_ == "already" for c in verb.children)
+
+
 def comparison(group: list[Token], noun: Token | None) -> bool:
     """ "down from 41,200 in the same period", "up from a few hundred", "compared with 300"."""
     for t in (*group, noun):
@@ -225,8 +266,10 @@ def not_a_claim(
         return "speculative"
     if anecdote(noun):
         return "anecdote"
-    if capacity(noun, root):
+    if capacity(noun, root) or holding(noun, verb):
         return "capacity"
+    if standing_stock(verb):
+        return "background"
     if comparison(group, noun):
         return "comparison"
     if rate(noun, verb):

@@ -88,3 +88,36 @@ def test_a_count_after_an_amount_is_not_a_range_with_it(extract: Extract) -> Non
 def test_compensation_of_n_is_money_without_a_currency_word(extract: Extract) -> None:
     cs = extract("The province said it would pay compensation of 400,000 to the families of the 9 people killed.")
     assert 400_000 not in _values(cs)
+
+
+def test_a_square_that_holds_n_people_is_a_capacity(extract: Extract) -> None:
+    text = (
+        "BOGOTA - Police said 18,000 people joined the march on Friday. Plaza de Bolivar holds "
+        "about 55,000 people, according to the mayor's office."
+    )
+    values = {c.value.best for c in extract(text) if c.value is not None}
+    assert 18000 in values and 55000 not in values
+
+
+def test_a_vessel_licensed_to_carry_n_is_a_capacity(extract: Extract) -> None:
+    text = (
+        "MANILA - The coast guard said 64 passengers had been rescued after a ferry sank off Cebu. "
+        "The maritime agency said the ferry was licensed to carry 90 passengers."
+    )
+    values = {c.value.best for c in extract(text) if c.value is not None}
+    assert 64 in values and 90 not in values
+
+
+def test_a_country_that_already_hosts_n_refugees_is_background(extract: Extract) -> None:
+    text = (
+        "NAIROBI - About 3,000 people have crossed into Kenya from Somalia since Monday, the UNHCR "
+        "said. Kenya already hosts about 400,000 refugees in two camps, the agency said."
+    )
+    values = {c.value.best for c in extract(text) if c.value is not None}
+    assert 3000 in values and 400000 not in values
+
+
+def test_fighters_who_hold_hostages_are_still_counted(extract: Extract) -> None:
+    text = "KABUL - The rebels hold 30 hostages in the hills, the interior ministry said on Tuesday."
+    values = {c.value.best for c in extract(text) if c.value is not None}
+    assert 30 in values
