@@ -17,7 +17,7 @@ The batch is iterative truth discovery over each claim's kept statements:
    (presence), recent statements weighing more;
 2. each source's loss on a claim is its normalised distance to that truth,
    bounded in [0, 1) so a vandal's 1000x error counts as one clear miss; the
-   distance that costs half a miss is 5%, or the median distance of all
+   distance that costs half a miss is 5%, or twice the median distance of all
    statements when the data are noisier than that (see ``loss_scale_quantile``);
 3. each source's accuracy is estimated as a Beta posterior: (prior_right +
    claims - losses) right against (prior_wrong + losses) wrong, and its vote
@@ -78,9 +78,15 @@ class BookSettings:
     #: own noise level. With a fixed 5% alone, data in which even the best sources
     #: are routinely 5% off (crowd estimates, sensor readings) put every source
     #: past half a miss per claim, every weight on the floor, and the consensus
-    #: back to the unweighted median. At the median, a statement closer than half
-    #: of all statements counts as more right than wrong. 0 keeps the fixed scale.
+    #: back to the unweighted median. 0 keeps the fixed scale.
     loss_scale_quantile: float = 0.5
+    #: ...times this: a statement at the typical (median) distance counts as a
+    #: third of a miss, one at twice that distance as half. At 1 the typical
+    #: source was a coin flip, every source no better than the median sat on the
+    #: weight floor, and among sources of similar quality whichever led early
+    #: decided every claim alone (worse than the plain median on the synthetic
+    #: "modest" regime).
+    loss_scale_factor: float = 2.0
     #: pseudo-loss added to every source's total, so a perfect record is not infinite.
     loss_floor: float = 0.1
     #: pseudo-claims that a configured prior is worth.
@@ -376,12 +382,13 @@ class _Part:
     def __init__(
         self, src: np.ndarray, claim: np.ndarray, lo: np.ndarray, pt: np.ndarray, hi: np.ndarray,
         rec: np.ndarray, conf: np.ndarray, starts: np.ndarray, numeric: bool, loss_scale: float,
-        scale_quantile: float = 0.0,
+        scale_quantile: float = 0.0, scale_factor: float = 1.0,
     ) -> None:
         self.src, self.claim, self.lo, self.pt, self.hi = src, claim, lo, pt, hi
         self.rec, self.conf, self.starts = rec, conf, starts
         self.numeric, self.loss_scale = numeric, loss_scale
         self.scale_quantile = scale_quantile
+        self.scale_factor = scale_factor
         self.ends = np.append(starts[1:], len(src))
 
     @classmethod
@@ -408,7 +415,7 @@ class _Part:
         return cls(
             src=src[order], claim=group, lo=lo[order], pt=pt[order], hi=hi[order], rec=rec,
             conf=conf[order], starts=starts, numeric=numeric, loss_scale=s.loss_scale,
-            scale_quantile=s.loss_scale_quantile,
+            scale_quantile=s.loss_scale_quantile, scale_factor=s.loss_scale_factor,
         )
 
     def truth(self, w: np.ndarray) -> np.ndarray:
@@ -445,15 +452,16 @@ class _Part:
 
     def scale(self, rel: np.ndarray) -> float:
         """The relative distance that costs half a miss this round: ``loss_scale``,
-        or the recency-weighted ``scale_quantile`` of the rows' distances ``rel``
-        when that is larger (a pure function of the rows, in their canonical order)."""
+        or ``scale_factor`` times the recency-weighted ``scale_quantile`` of the
+        rows' distances ``rel`` when that is larger (a pure function of the rows,
+        in their canonical order)."""
         q = self.scale_quantile
         if q <= 0.0 or rel.size == 0:
             return self.loss_scale
         order = np.argsort(rel, kind="stable")
         cw = np.cumsum(self.rec[order])
         k = min(int(np.searchsorted(cw, q * cw[-1], side="left")), rel.size - 1)
-        return max(self.loss_scale, float(rel[order[k]]))
+        return max(self.loss_scale, self.scale_factor * float(rel[order[k]]))
 
 
 _NAN = math.nan  # one object, so equal records compare equal (tuple identity check)

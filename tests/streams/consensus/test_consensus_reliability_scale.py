@@ -42,8 +42,11 @@ def book_of(records: list[tuple[str, dict[str, Any]]], **settings: Any) -> Relia
 def test_careful_sources_stand_out_when_everyone_is_more_than_five_percent_off() -> None:
     recs = rough_world(careful_off=0.08, rough_off=0.6)
     book = book_of(recs)
-    rough = max(book.weight(f"rough-{j}") for j in range(5))
-    assert min(book.weight("careful-a"), book.weight("careful-b")) > 5 * rough
+    rough = [book.weight(f"rough-{j}") for j in range(5)]
+    careful = [book.weight("careful-a"), book.weight("careful-b")]
+    # the careful pair outweighs the five rough sources together: medians follow it
+    assert sum(careful) > sum(rough)
+    assert min(careful) > 3 * max(rough)
     assert book.trust("careful-a") > book.trust("rough-0") + 0.2
 
 
@@ -62,6 +65,16 @@ def test_precise_data_keep_the_fixed_scale() -> None:
     # the floor applies and the weights are exactly those of the fixed scale
     recs = rough_world(careful_off=0.001, rough_off=0.03)
     assert book_of(recs).snapshot() == book_of(recs, loss_scale_quantile=0.0).snapshot()
+
+
+def test_sources_of_similar_quality_all_keep_a_say() -> None:
+    # ten sources, all about 20% off: the typical source is not a coin flip (its
+    # statements sit at the data's typical distance), so none is floored and no
+    # single one outweighs the rest together
+    recs = rough_world(careful_off=0.2, rough_off=0.2)
+    weights = [book_of(recs).weight(n) for n in ["careful-a", "careful-b", *(f"rough-{j}" for j in range(5))]]
+    assert min(weights) > 10 * BookSettings().min_weight
+    assert max(weights) < sum(weights) - max(weights)
 
 
 def test_adaptive_scale_is_independent_of_arrival_order() -> None:
