@@ -383,7 +383,7 @@ def _dateline_tokens(doc: Doc) -> set[int]:
 
 
 _MEMBER_HEADS = frozenset({"official", "source", "staff", "member", "representative", "worker", "employee",
-                           "officer", "personnel", "people"})  # fmt: skip
+                           "officer", "personnel", "people", "firefighter", "rescuer"})  # fmt: skip
 _BODY_HEADS = frozenset({
     "agency", "ministry", "department", "authority", "service", "office", "government", "council",
     "commission", "institute", "organisation", "organization", "administration", "directorate", "bureau",

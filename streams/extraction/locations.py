@@ -180,6 +180,8 @@ def under_loc_prep(tok: Token, top: Token | None) -> bool:
             return True  # "the streets of Lisbon", "the city of Malatya"
         if cur.dep_ == "pobj" and cur.head.lower_ == "of" and cur.head.head.lower_ in _COMPASS_POINTS:
             return True  # "in the hills north of Calistoga", "30 km south of the island"
+        if cur.dep_ == "pobj" and cur.head.lower_ == "from" and _evacuated_from(cur.head):
+            return True  # "the evacuation of 1,200 residents from Aljaraque" happened there
         if cur.dep_ == "pobj" and cur.head.lower_ in ("with", "from", "against", "between"):
             return False  # "near the border with Ukraine" is not in Ukraine
         cur = cur.head
@@ -196,6 +198,23 @@ def locates_place_before(prep: Token) -> bool:
         return False
     c = loc_candidate(doc[i - 2], gazetteer())
     return c is not None and (c[0] is None or c[0].kind != "country")
+
+
+_EVACUATION = frozenset({"evacuate", "evacuation", "relocate", "relocation", "airlift", "rescue"})
+
+
+def _evacuated_from(prep: Token) -> bool:
+    """ "evacuated from Sindh", "the evacuation of 1,200 residents from Aljaraque": people taken
+    out of a place were affected in it (unlike "people from Myanmar", "sailed from Zuwara")."""
+    cur = prep.head
+    for _ in range(3):
+        if cur.lemma_.lower() in _EVACUATION:
+            return True
+        if cur.dep_ == "pobj" and cur.head.lower_ == "of":
+            cur = cur.head.head
+        else:
+            return False
+    return False
 
 
 RANK = {"city": 3, "region": 2, "country": 1}

@@ -466,3 +466,14 @@ def test_the_province_is_not_a_country_named_just_before(extract: Extract) -> No
     )
     locs = _locs(extract(text))
     assert same_location(locs[1500], "Kanchanaburi province")
+
+
+def test_people_evacuated_from_a_town_were_affected_there(extract: Extract) -> None:
+    text = (
+        "ATHENS - Wildfires have burned across Greece this week. Firefighters from the national fire "
+        "service said a blaze had forced the evacuation of about 900 residents from Marathon, "
+        "near Athens, on Monday."
+    )
+    cs = [c for c in extract(text) if c.value is not None and c.value.best == 900]
+    assert cs and same_location(cs[0].location, "Marathon")
+    assert "fire service" in cs[0].source.name
