@@ -195,6 +195,18 @@ class SourceMemory:
             for r in reversed(self.recent):
                 if r.head_lemma in _CORPORATE_HEADS:
                     return [r]
+            for r in reversed(self.recent[-3:]):
+                # "Midlands Goldfields, which operates the mine, said ... The company said": a
+                # recent proper name that is neither a person nor a public body.
+                words = r.name.replace("'s", "").split()
+                if (
+                    r.kind != "person"
+                    and r.head_lemma not in _BODY_HEADS
+                    and r.head_lemma not in _PERSON_HEADS
+                    and len(words) >= 2
+                    and all(w[:1].isupper() for w in words)
+                ):
+                    return [r]
         if head_lemma in ("agency", "service"):
             for r in reversed(self.recent):
                 if r.kind == "intelligence" or r.head_lemma in ("agency", "service"):
@@ -417,7 +429,7 @@ def _canonical(ref: SourceRef, head: Token, doc: Doc) -> SourceRef:
     """One name per source across wordings: a person by their full name without the
     title ("Kremlin spokesperson Dmitry Peskov" -> "Dmitry Peskov"), a body by its
     acronym when it has one ("disaster agency AFAD" -> "AFAD")."""
-    if head.ent_type_ == "PERSON" and head.pos_ == "PROPN":
+    if head.ent_type_ == "PERSON" and head.pos_ == "PROPN" and not _which_clause(head):
         start, end = head.i, head.i + 1
         while start > 0 and doc[start - 1].ent_type_ == "PERSON" and doc[start - 1].pos_ == "PROPN":
             start -= 1
@@ -503,9 +515,22 @@ def _clean_name(name: str) -> str:
     return name
 
 
+def _which_clause(head: Token) -> bool:
+    """ "X, which operates the mine": a relative clause on "which" describes a thing."""
+    return head.pos_ == "PROPN" and any(
+        c.dep_ == "relcl" and any(x.dep_ in ("nsubj", "nsubjpass") and x.lower_ == "which" for x in c.children)
+        for c in head.children
+    )
+
+
 def _resolve(ref: SourceRef, head: Token, memory: SourceMemory, doc: Doc) -> SourceRef:
     """Expand a surname to the full name; resolve "the agency" to the agency named earlier."""
     words = ref.name.split()
+    if _which_clause(head):
+        # "Midlands Goldfields, which operates the mine, said": "which", not "who" - a body,
+        # whatever the model tagged the name.
+        return SourceRef(ref.name, "organization" if ref.kind == "person" else ref.kind, ref.head_lemma,
+                         ref.explicit, ref.descr)  # fmt: skip
     if len(words) == 1 and head.pos_ == "PROPN":
         for full in _person_names(doc):
             if full.split()[-1] == words[0]:

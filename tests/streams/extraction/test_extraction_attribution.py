@@ -267,3 +267,14 @@ def test_putting_the_toll_at_a_figure_is_a_statement_by_the_subject(extract: Ext
     by_value = {c.value.best: c for c in extract(text) if c.value is not None}
     assert 22 in by_value and 30 in by_value
     assert by_value[22].source.name == by_value[41].source.name
+
+
+def test_the_company_is_the_firm_named_with_a_which_clause(extract: Extract) -> None:
+    text = (
+        "JOHANNESBURG - Rescuers were searching for miners after a shaft collapsed near Rustenburg.\n\n"
+        "Bafokeng Platinum, which operates the Kopano shaft, said 38 workers were underground at the "
+        "time. The company said on Tuesday that 12 of them were still missing."
+    )
+    by_value = {c.value.best: c for c in extract(text) if c.value is not None}
+    assert by_value[12].source.name == "Bafokeng Platinum"
+    assert by_value[12].source.kind != "person"
