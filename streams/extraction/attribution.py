@@ -333,6 +333,10 @@ def names_of(head: Token, memory: SourceMemory, doc: Doc) -> list[SourceRef]:
             # "The operator, Lake Star Marine Services, said": the organisation's own name.
             h = org
         idxs = [i for i in _modifier_tokens(h, set()) if i not in dateline]
+        leader = _leader_possessive(h, doc)
+        if leader is not None:
+            # "Villanueva's Fuerza Ciudadana party": the party's name, not its candidate's.
+            idxs = [i for i in idxs if not (leader.left_edge.i <= i <= leader.right_edge.i)]
         # Appositive person: "Germany's defense minister, Boris Pistorius, said".
         for c in h.rights:
             if c.dep_ == "appos" and c.ent_type_ == "PERSON":
@@ -513,6 +517,18 @@ def _clean_name(name: str) -> str:
         if country is not None:
             name = f"{country.name}'s {name[m.end() :]}"
     return name
+
+
+def _leader_possessive(h: Token, doc: Doc) -> Token | None:
+    """ "Villanueva's Fuerza Ciudadana party": a possessive naming a person of the article,
+    before an organisation that has a proper name of its own."""
+    if not any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in h.lefts):
+        return None
+    for c in h.lefts:
+        if c.dep_ == "poss" and c.pos_ == "PROPN" and c.ent_type_ not in ("GPE", "NORP", "LOC"):
+            if any(len(full.split()) > 1 and full.split()[-1] == c.text for full in _person_names(doc)):
+                return c
+    return None
 
 
 def _which_clause(head: Token) -> bool:

@@ -278,3 +278,13 @@ def test_the_company_is_the_firm_named_with_a_which_clause(extract: Extract) -> 
     by_value = {c.value.best: c for c in extract(text) if c.value is not None}
     assert by_value[12].source.name == "Bafokeng Platinum"
     assert by_value[12].source.kind != "person"
+
+
+def test_a_candidates_possessive_is_not_part_of_the_partys_name(extract: Extract) -> None:
+    text = (
+        "QUITO - Supporters of candidate Marta Quiroga filled central Quito on Sunday. Police "
+        "estimated the crowd at 30,000, while Quiroga's Nueva Patria party said 200,000 people had "
+        "attended."
+    )
+    by_value = {c.value.best: c for c in extract(text) if c.value is not None}
+    assert by_value[200000].source.name.startswith("Nueva Patria")
