@@ -524,10 +524,15 @@ def _leader_possessive(h: Token, doc: Doc) -> Token | None:
     before an organisation that has a proper name of its own."""
     if not any(c.dep_ == "compound" and c.pos_ == "PROPN" for c in h.lefts):
         return None
+    names = [full.split() for full in _person_names(doc)]
     for c in h.lefts:
-        if c.dep_ == "poss" and c.pos_ == "PROPN" and c.ent_type_ not in ("GPE", "NORP", "LOC"):
-            if any(len(full.split()) > 1 and full.split()[-1] == c.text for full in _person_names(doc)):
-                return c
+        if (
+            c.dep_ == "poss"
+            and c.pos_ == "PROPN"
+            and c.ent_type_ not in ("GPE", "NORP", "LOC")
+            and any(len(n) > 1 and n[-1] == c.text for n in names)
+        ):
+            return c
     return None
 
 
