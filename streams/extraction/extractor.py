@@ -285,7 +285,12 @@ class Extractor:
                 sent_drafts.extend(self._appended_denials(sent, sent_drafts, ctx))
             if has_none:
                 sent_drafts.extend(self._zero_drafts(sent, ctx))
-            if has_subject or (has_verdict and not sent_drafts):
+            demonstrative = (
+                self._demonstrative_denial(sent, ctx) if has_verdict and not has_subject and not sent_drafts else []
+            )
+            if demonstrative:
+                sent_drafts.extend(demonstrative)
+            elif has_subject or (has_verdict and not sent_drafts):
                 counted = {d.subject.noun for d in sent_drafts}
                 sent_drafts.extend(self._presence_drafts(sent, ctx, bool(sent_drafts), bool(counted & _FORCES)))
             elif has_verdict:
@@ -998,6 +1003,35 @@ class Extractor:
                     subj_ref, loc = ctx.topic
                     out.append(_Draft(subj_ref, "presence", loc, None, st, sources, sent, as_of, conf))
         return out
+
+    def _demonstrative_denial(self, sent: Span, ctx: _Context) -> list[_Draft]:
+        """ "Islamic State said it had killed dozens of soldiers. The ministry dismissed that
+        claim as propaganda": "that claim" is the figure just given, not the story's topic."""
+        verdict = stance.judgement_on_reports(sent)
+        if verdict is None or verdict[0] != "denies" or sent.start == 0:
+            return []
+        verb = verdict[1]
+        obj = _verdict_object(verb)
+        if obj is None or not any(c.dep_ == "det" and c.lower_ in ("that", "this") for c in obj.children):
+            return []
+        prev = sent.doc[sent.start - 1].sent
+        sources, say = attribution.sources_for(verb, sent, ctx.memory)
+        if not sources:
+            return []
+        names = {r.name.lower() for r in sources}
+        target = next(
+            (
+                d
+                for d in reversed(ctx.quantities)
+                if d.sent.start == prev.start and not ({x.name.lower() for x in d.sources} & names)
+            ),
+            None,
+        )
+        if target is None or target.quantity is None:
+            return []
+        as_of = as_of_for(sent, verb, say or verb, ctx.article.published_at)
+        t = target
+        return [_Draft(t.subject, t.measure, t.loc, t.quantity, "denies", sources, sent, as_of, 0.6)]
 
     def _counter_figure_denials(self, sent: Span, ctx: _Context, drafts: list[_Draft]) -> list[_Draft]:
         """ "The ministry disputed the figure, saying only 12 people had been detained": the

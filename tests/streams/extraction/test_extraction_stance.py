@@ -172,3 +172,14 @@ def test_the_un_figure_is_the_agencys_headline_figure_not_its_parts(extract: Ext
     )
     denials = [c for c in extract(text) if c.stance == "denies"]
     assert denials and denials[0].value is not None and denials[0].value.best == 8000
+
+
+def test_dismissing_that_claim_denies_the_figure_just_given(extract: Extract) -> None:
+    text = (
+        "BAMAKO - Jihadists attacked an army post near the town of Boni on Saturday, killing 14 "
+        "soldiers, the army said.\n\n"
+        "The militant group said through its news agency that its fighters had killed 60 soldiers. "
+        "The defence ministry dismissed that claim on Sunday as propaganda."
+    )
+    denials = [c for c in extract(text) if c.stance == "denies"]
+    assert denials and all(c.value is not None and c.value.best == 60 for c in denials)
