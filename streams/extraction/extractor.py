@@ -565,6 +565,8 @@ class Extractor:
         if loc is None:
             loc = self._jurisdiction(sent, source_tokens(sent, say) - ctx.dateline, verb, ctx)
         if loc is None:
+            loc = self._local_official(sent, source_tokens(sent, say) - ctx.dateline, ctx)
+        if loc is None:
             if say is not None:
                 for c in say.rights:
                     if c.dep_ == "prep":
@@ -788,6 +790,28 @@ class Extractor:
             return area if records else None
         finer = specificity(area.place, area.name) > specificity(story.place, story.name)
         return area if finer else None
+
+    def _local_official(self, sent: Span, speaker: set[int], ctx: _Context) -> Loc | None:
+        """ "according to Tra Mai commune chairman Ho Van Tuan": an official titled by a
+        commune, district or village speaks of that place (when it is finer than the story's)."""
+        doc = sent.doc
+        for t in sent:
+            if t.i not in speaker or t.lower_ not in _LOCAL_UNITS or t.i + 1 >= len(doc):
+                continue
+            if doc[t.i + 1].lemma_.lower() not in _LOCAL_TITLES:
+                continue
+            k = t.i
+            while k > sent.start and doc[k - 1].pos_ == "PROPN" and doc[k - 1].text[:1].isupper():
+                k -= 1
+            if k == t.i:
+                continue
+            name = doc[k : t.i + 1].text
+            place = self._gaz.resolve(name, allow_demonym=False)
+            area = make_loc(place, name)
+            story = self._story(ctx)
+            if story is None or specificity(area.place, area.name) > specificity(story.place, story.name):
+                return area
+        return None
 
     def _story_country(self, ctx: _Context) -> str | None:
         """The country the story happens in: the lede place's, else the dateline's, else
@@ -1407,6 +1431,9 @@ def _several_subplaces(cands: list[tuple[Place | None, str]], gaz: Any, listed: 
 
 
 # Clauses of a lede that give background ("a day after X reported ...", "before ...").
+_LOCAL_UNITS = frozenset({"commune", "district", "village", "town", "municipality", "county", "ward"})
+_LOCAL_TITLES = frozenset({"chairman", "chairwoman", "chair", "administrator", "chief", "head", "leader", "mayor",
+                           "official", "governor", "secretary", "commissioner"})  # fmt: skip
 _BACKGROUND_MARKERS = frozenset({"after", "before", "since", "as"})
 _RECORD_VERBS = frozenset({"record", "confirm", "register", "report", "count", "log", "detect", "see", "have",
                            "suffer", "identify", "document", "tally"})  # fmt: skip

@@ -477,3 +477,14 @@ def test_people_evacuated_from_a_town_were_affected_there(extract: Extract) -> N
     cs = [c for c in extract(text) if c.value is not None and c.value.best == 900]
     assert cs and same_location(cs[0].location, "Marathon")
     assert "fire service" in cs[0].source.name
+
+
+def test_an_official_titled_by_a_commune_speaks_of_that_commune(extract: Extract) -> None:
+    text = (
+        "HANOI - Floods in Vietnam's Ha Giang province have killed 20 people, the provincial "
+        "government said on Monday.\n\n"
+        "Among the dead were six children, according to Lung Cu commune chairman Vu Van Minh."
+    )
+    locs = _locs(extract(text))
+    assert locs[6] is not None and "Lung Cu" in locs[6]
+    assert not same_location(locs[20], "Lung Cu commune")
