@@ -271,7 +271,7 @@ class Extractor:
                 lem = t.lemma_
                 if t.like_num or t.lower_ in VAGUE or t.lower_ == "dozen":
                     has_num = True
-                elif t.lower_ == "no" and t.dep_ == "det":
+                elif (t.lower_ == "no" and t.dep_ == "det") or (t.lower_ == "none" and t.dep_.startswith("nsubj")):
                     has_none = True
                 elif lem in _TROOP_LEMMAS:
                     has_subject = True
@@ -888,11 +888,20 @@ class Extractor:
         Forces are left to presence ("there are no troops" denies their presence)."""
         out: list[_Draft] = []
         for t in sent:
-            if not (t.lower_ == "no" and t.dep_ == "det"):
+            if t.lower_ == "no" and t.dep_ == "det":
+                noun = t.head
+                verb, role = clause_head(noun)
+            elif t.lower_ == "none" and t.dep_ in ("nsubj", "nsubjpass"):
+                # "none of its staff at the site had been hurt": zero of that group.
+                of = next((c for c in t.children if c.dep_ == "prep" and c.lower_ == "of"), None)
+                obj = next((c for c in of.children if c.dep_ == "pobj"), None) if of is not None else None
+                if obj is None or obj.pos_ == "PRON":
+                    continue
+                noun = obj
+                verb, role = clause_head(t)
+            else:
                 continue
-            noun = t.head
             lem = noun.lemma_.lower()
-            verb, role = clause_head(noun)
             measure = MEASURE_NOUNS.get(lem) if lem in MEASURE_NOUNS else None
             cls = "people" if measure else subject_class(lem)
             if cls is None or naval_asset(noun):

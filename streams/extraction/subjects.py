@@ -42,7 +42,7 @@ PROTEST_NOUNS = frozenset({
 })  # fmt: skip
 # Other countable nouns that news stories put figures on; each is its own subject.
 OTHER_NOUNS = frozenset({
-    "civilian", "child", "student", "worker", "migrant", "refugee", "prisoner", "hostage",
+    "civilian", "child", "student", "worker", "staff", "migrant", "refugee", "prisoner", "hostage",
     "journalist", "officer", "policeman", "police", "patient", "doctor", "tourist",
     "miner", "farmer", "woman", "man", "family", "household", "building", "home", "house",
     "structure", "school", "hospital", "village", "vehicle", "tank", "aircraft", "drone",
@@ -162,7 +162,8 @@ def subject_class(lemma: str) -> str | None:
 def _plural(lemma: str) -> str:
     irregular = {"child": "children", "woman": "women", "man": "men", "police": "police",
                  "aircraft": "aircraft", "family": "families", "casualty": "casualties",
-                 "fatality": "fatalities", "injury": "injuries", "policeman": "policemen"}  # fmt: skip
+                 "fatality": "fatalities", "injury": "injuries", "policeman": "policemen",
+                 "staff": "staff"}  # fmt: skip
     if lemma in irregular:
         return irregular[lemma]
     return lemma if lemma.endswith("s") else lemma + "s"

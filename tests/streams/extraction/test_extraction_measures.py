@@ -232,3 +232,12 @@ def test_putting_the_number_still_missing_at_a_bare_figure(extract: Extract) -> 
     )
     cs = [c for c in extract(text) if c.value is not None and c.value.best == 14]
     assert cs and cs[0].measure == "missing"
+
+
+def test_none_of_a_group_hurt_is_an_assertion_of_zero(extract: Extract) -> None:
+    text = (
+        "LIMA - A bridge collapsed over the Rimac river on Monday, killing 7 people, police said. "
+        "The construction firm said in a statement that none of its staff had been hurt."
+    )
+    zeros = [c for c in extract(text) if c.value is not None and c.value.best == 0]
+    assert zeros and zeros[0].measure == "injured" and zeros[0].stance == "asserts"
