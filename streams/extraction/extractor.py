@@ -915,7 +915,9 @@ class Extractor:
             sources, say = attribution.sources_for(verb, sent, ctx.memory)
             if not sources or stance.is_noncommittal(sent):
                 continue
-            loc = location_in(verb, source_tokens(sent, say) | ctx.dateline, self._gaz, noun) or self._story(ctx)
+            loc = location_in(verb, source_tokens(sent, say) | ctx.dateline, self._gaz, noun)
+            if loc is None:
+                loc = _continued_place(sources[0].name, ctx) or self._story(ctx)
             event = self._event(sent, ctx)
             subject = SubjectRef(cls, None, (), None if cls == "protesters" and event == "protest" else event)
             as_of = as_of_for(sent, verb, say, ctx.article.published_at)
@@ -1521,6 +1523,17 @@ def _restated(group: list[Token], sent: Span) -> bool:
     i = group[0].i
     doc = sent.doc
     return i - 2 == sent.start and doc[i - 1].lower_ == "the" and doc[i - 2].lower_ == "of"
+
+
+def _continued_place(name: str, ctx: _Context) -> Loc | None:
+    """ "Firefighters from the regional Infoca service said a fire forced the evacuation of
+    1,200 residents from Aljaraque. Infoca said no homes had been destroyed": the same speaker,
+    named again right after, goes on about the place its previous statement was in."""
+    words = set(name.lower().split())
+    for key, (no, where) in ctx.statement_places.items():
+        if no == ctx.sent_no - 1 and no != ctx.lede_no and words and words <= set(key.lower().split()):
+            return where
+    return None
 
 
 def _carried(say: Token | None) -> bool:

@@ -488,3 +488,14 @@ def test_an_official_titled_by_a_commune_speaks_of_that_commune(extract: Extract
     locs = _locs(extract(text))
     assert locs[6] is not None and "Lung Cu" in locs[6]
     assert not same_location(locs[20], "Lung Cu commune")
+
+
+def test_the_same_body_named_again_goes_on_about_the_same_place(extract: Extract) -> None:
+    text = (
+        "MADRID - A heatwave has gripped Spain this week, the state weather agency said.\n\n"
+        "Officials of the regional Bomberos service said a wildfire had forced the evacuation of "
+        "about 700 residents from Ronda on Monday. Bomberos said on Tuesday that no homes had been "
+        "destroyed."
+    )
+    zeros = [c for c in extract(text) if c.value is not None and c.value.best == 0]
+    assert zeros and same_location(zeros[0].location, "Ronda")
