@@ -265,7 +265,7 @@ class Extractor:
             ctx.sent_no += 1
             if not ctx.lede_no and sent.end_char > lede_start and sent.text.strip():
                 ctx.lede_no = ctx.sent_no
-            has_num = has_subject = has_verdict = has_none = False
+            has_num = has_subject = has_verdict = has_none = has_deny = False
             says: list[Token] = []
             for t in sent:
                 lem = t.lemma_
@@ -279,6 +279,8 @@ class Extractor:
                     has_verdict = True
                 if t.pos_ == "VERB" and lem in attribution.SAY_LEMMAS and attribution.is_reporting(t):
                     says.append(t)
+                if t.pos_ == "VERB" and lem in _DENY_LEMMAS:
+                    has_deny = True
             sent_drafts: list[_Draft] = []
             if has_num:
                 sent_drafts.extend(self._quantity_drafts(sent, ctx))
@@ -295,6 +297,8 @@ class Extractor:
                 sent_drafts.extend(self._presence_drafts(sent, ctx, bool(sent_drafts), bool(counted & _FORCES)))
             elif has_verdict:
                 sent_drafts.extend(self._counter_figure_denials(sent, ctx, sent_drafts))
+            if has_deny and not any(d.stance == "denies" for d in sent_drafts):
+                sent_drafts.extend(self._pronoun_denials(sent, ctx))
             drafts.extend(sent_drafts)
             for d in sent_drafts:
                 if d.quantity is not None and d.stance == "asserts":
@@ -1039,6 +1043,50 @@ class Extractor:
                     out.append(_Draft(subj_ref, "presence", loc, None, st, sources, sent, as_of, conf))
         return out
 
+    def _pronoun_denials(self, sent: Span, ctx: _Context) -> list[_Draft]:
+        """ "The association said 70 miners were working there. The company denied that":
+        the figure just given. "The army denied that any of its soldiers had been captured":
+        the latest figure of that measure (another source's)."""
+        out: list[_Draft] = []
+        for v in sent:
+            if v.pos_ != "VERB" or v.lemma_.lower() not in _DENY_LEMMAS or stance._negated(v):
+                continue
+            obj = next((c for c in v.children if c.dep_ == "dobj"), None)
+            clause = next((c for c in v.children if c.dep_ == "ccomp"), None)
+            measure: str | None = None
+            prev_only = False
+            if obj is not None and obj.lower_ in ("that", "this") and not list(obj.children):
+                prev_only = True
+            elif clause is not None:
+                anyone = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+                if anyone is None or anyone.lower_ not in ("any", "anyone", "anybody"):
+                    continue
+                measure = measure_from_verb(clause, anyone.dep_)
+                if measure is None:
+                    continue
+            else:
+                continue
+            sources, _ = attribution.sources_for(v, sent, ctx.memory)
+            if not sources:
+                continue
+            names = {r.name.lower() for r in sources}
+            prev_start = sent.doc[sent.start - 1].sent.start if sent.start > 0 else -1
+            target = next(
+                (
+                    d
+                    for d in reversed(ctx.quantities)
+                    if not ({x.name.lower() for x in d.sources} & names)
+                    and (d.sent.start == prev_start if prev_only else d.measure == measure)
+                ),
+                None,
+            )
+            if target is None or target.quantity is None:
+                continue
+            as_of = as_of_for(sent, v, v, ctx.article.published_at)
+            t = target
+            out.append(_Draft(t.subject, t.measure, t.loc, t.quantity, "denies", sources, sent, as_of, 0.6))
+        return out
+
     def _demonstrative_denial(self, sent: Span, ctx: _Context) -> list[_Draft]:
         """ "Islamic State said it had killed dozens of soldiers. The ministry dismissed that
         claim as propaganda": "that claim" is the figure just given, not the story's topic."""
@@ -1442,6 +1490,7 @@ def _several_subplaces(cands: list[tuple[Place | None, str]], gaz: Any, listed: 
 
 
 # Clauses of a lede that give background ("a day after X reported ...", "before ...").
+_DENY_LEMMAS = frozenset({"deny", "dismiss", "reject", "dispute", "refute"})
 _LOCAL_UNITS = frozenset({"commune", "district", "village", "town", "municipality", "county", "ward"})
 _LOCAL_TITLES = frozenset({"chairman", "chairwoman", "chair", "administrator", "chief", "head", "leader", "mayor",
                            "official", "governor", "secretary", "commissioner"})  # fmt: skip

@@ -183,3 +183,23 @@ def test_dismissing_that_claim_denies_the_figure_just_given(extract: Extract) ->
     )
     denials = [c for c in extract(text) if c.stance == "denies"]
     assert denials and all(c.value is not None and c.value.best == 60 for c in denials)
+
+
+def test_denying_that_denies_the_figure_just_given(extract: Extract) -> None:
+    text = (
+        "ACCRA - A pit collapsed at a gold mine near Tarkwa on Monday, the mines ministry said.\n\n"
+        "A miners' union said more than 50 informal miners had been working in old tunnels. "
+        "The mining company denied that, saying the tunnels had been sealed."
+    )
+    denials = [c for c in extract(text) if c.stance == "denies"]
+    assert denials and denials[0].value is not None and denials[0].value.best == 50
+
+
+def test_denying_that_any_were_captured_denies_the_capture_figure(extract: Extract) -> None:
+    text = (
+        "YANGON - Rebels said on Tuesday that their fighters had captured about 120 government "
+        "soldiers near Lashio. The military government denied that any of its soldiers had been "
+        "captured."
+    )
+    denials = [c for c in extract(text) if c.stance == "denies"]
+    assert denials and denials[0].value is not None and denials[0].value.best == 120
