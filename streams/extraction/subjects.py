@@ -23,7 +23,7 @@ TROOP_NOUNS = frozenset({
     "troop", "troops", "soldier", "personnel", "fighter", "force", "forces", "serviceman",
     "servicemen", "servicemember", "mercenary", "commando", "marine", "paratrooper",
     "conscript", "recruit", "combatant", "infantryman", "militant", "sailor", "airman",
-    "reservist", "guardsman", "special forces", "peacekeeper", "gunman", "insurgent", "rebel",
+    "reservist", "guardsman", "special forces", "peacekeeper", "gunman", "insurgent", "rebel", "attacker", "assailant",
 })  # fmt: skip
 # Naval assets are forces too ("six Iranian naval vessels in the strait"); a plain "boat" or
 # "ship" only when a navy's (see ``naval_asset``).

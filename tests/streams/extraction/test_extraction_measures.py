@@ -241,3 +241,12 @@ def test_none_of_a_group_hurt_is_an_assertion_of_zero(extract: Extract) -> None:
     )
     zeros = [c for c in extract(text) if c.value is not None and c.value.best == 0]
     assert zeros and zeros[0].measure == "injured" and zeros[0].stance == "asserts"
+
+
+def test_attackers_are_counted_like_gunmen(extract: Extract) -> None:
+    text = (
+        "MAIDUGURI - Gunmen raided a village in Borno state on Saturday. Residents who fled to "
+        "Maiduguri said about 60 attackers had arrived on motorbikes."
+    )
+    values = {c.value.best for c in extract(text) if c.value is not None}
+    assert 60 in values
