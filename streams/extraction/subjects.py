@@ -42,7 +42,8 @@ PROTEST_NOUNS = frozenset({
 })  # fmt: skip
 # Other countable nouns that news stories put figures on; each is its own subject.
 OTHER_NOUNS = frozenset({
-    "civilian", "child", "student", "worker", "staff", "migrant", "refugee", "prisoner", "hostage",
+    "civilian", "child", "student", "worker", "staff", "rescuer", "volunteer", "migrant", "refugee",
+    "prisoner", "hostage",
     "journalist", "officer", "policeman", "police", "patient", "doctor", "tourist",
     "miner", "farmer", "woman", "man", "family", "household", "building", "home", "house",
     "structure", "school", "hospital", "village", "vehicle", "tank", "aircraft", "drone",

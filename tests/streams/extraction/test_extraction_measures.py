@@ -250,3 +250,13 @@ def test_attackers_are_counted_like_gunmen(extract: Extract) -> None:
     )
     values = {c.value.best for c in extract(text) if c.value is not None}
     assert 60 in values
+
+
+def test_rescuers_and_volunteers_are_countable_groups(extract: Extract) -> None:
+    text = (
+        "DHAKA - A ferry sank in the Meghna river on Sunday, the coast guard said. The district "
+        "commissioner said 240 rescuers were searching the river, and organisers said 85 "
+        "volunteers had handed out food."
+    )
+    values = {c.value.best for c in extract(text) if c.value is not None}
+    assert {240, 85} <= values
