@@ -43,7 +43,7 @@ PROTEST_NOUNS = frozenset({
 # Other countable nouns that news stories put figures on; each is its own subject.
 OTHER_NOUNS = frozenset({
     "civilian", "child", "student", "worker", "staff", "rescuer", "volunteer", "migrant", "refugee",
-    "prisoner", "hostage",
+    "prisoner", "hostage", "passenger", "crew",
     "journalist", "officer", "policeman", "police", "patient", "doctor", "tourist",
     "miner", "farmer", "woman", "man", "family", "household", "building", "home", "house",
     "structure", "school", "hospital", "village", "vehicle", "tank", "aircraft", "drone",
@@ -164,7 +164,7 @@ def _plural(lemma: str) -> str:
     irregular = {"child": "children", "woman": "women", "man": "men", "police": "police",
                  "aircraft": "aircraft", "family": "families", "casualty": "casualties",
                  "fatality": "fatalities", "injury": "injuries", "policeman": "policemen",
-                 "staff": "staff"}  # fmt: skip
+                 "staff": "staff", "crew": "crew"}  # fmt: skip
     if lemma in irregular:
         return irregular[lemma]
     return lemma if lemma.endswith("s") else lemma + "s"

@@ -260,3 +260,12 @@ def test_rescuers_and_volunteers_are_countable_groups(extract: Extract) -> None:
     )
     values = {c.value.best for c in extract(text) if c.value is not None}
     assert {240, 85} <= values
+
+
+def test_passengers_and_crew_on_a_manifest_are_counts(extract: Extract) -> None:
+    text = (
+        "MANILA - A ferry sank off Romblon on Monday, the coast guard said. The port authority said "
+        "the MV Blue Star had 140 passengers and 12 crew on its manifest when it left."
+    )
+    values = {c.value.best for c in extract(text) if c.value is not None}
+    assert {140, 12} <= values
