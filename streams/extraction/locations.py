@@ -84,6 +84,8 @@ def loc_candidate(tok: Token, gaz: Any) -> tuple[Place | None, str] | None:
     found = _loc_candidate(tok, gaz)
     if found is not None and found[0] is None and not found[1].removeprefix("the ")[:1].isupper():
         return None
+    if found is None and tok.pos_ == "PROPN" and tok.dep_ == "pobj":
+        found = _split_name(tok)
     if found is None and tok.pos_ == "PROPN" and tok.text[:1].isupper() and tok.dep_ == "pobj":
         # "the Italian island of Lampedusa": a name the gazetteer may not know.
         head = tok.head
@@ -96,6 +98,22 @@ def loc_candidate(tok: Token, gaz: Any) -> tuple[Place | None, str] | None:
                 text = f"{text} {tok.text}".strip()
             return resolve_place(text), text
     return found
+
+
+def _split_name(tok: Token) -> tuple[Place | None, str] | None:
+    """ "in Nam Tra My district": a name the parser broke up ("My" read as a pronoun) is still
+    the run of capitalised words before the place noun that follows it."""
+    doc = tok.doc
+    j = tok.i + 1
+    while j < len(doc) and j <= tok.i + 3 and doc[j].is_alpha and doc[j].text[:1].isupper():
+        j += 1
+    if j == tok.i + 1 or j >= len(doc) or doc[j].lower_ not in SUBPLACE_NOUNS:
+        return None
+    k = tok.i
+    while k > 0 and doc[k - 1].dep_ == "compound" and doc[k - 1].pos_ == "PROPN" and doc[k - 1].head.i >= tok.i:
+        k -= 1
+    text = doc[k : j + 1].text
+    return resolve_place(text), text
 
 
 def _hyphenated(tok: Token) -> str:

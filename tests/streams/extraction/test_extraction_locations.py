@@ -499,3 +499,14 @@ def test_the_same_body_named_again_goes_on_about_the_same_place(extract: Extract
     )
     zeros = [c for c in extract(text) if c.value is not None and c.value.best == 0]
     assert zeros and same_location(zeros[0].location, "Ronda")
+
+
+@pytest.mark.parametrize("name", ["Son Ha My", "Dak Glei My"])
+def test_a_district_name_the_parser_breaks_up_is_still_the_place(extract: Extract, name: str) -> None:
+    text = (
+        "HANOI - Floods struck Vietnam's Quang Ngai province on Sunday, the provincial government "
+        "said.\n\nThe provincial government said on Tuesday that 17 people were still missing in "
+        f"{name} district."
+    )
+    locs = _locs(extract(text))
+    assert same_location(locs[17], f"{name} district")
