@@ -999,8 +999,8 @@ class Extractor:
             if nat is not None:
                 _set_topic(ctx, subj, loc)
                 ctx.topic_nat[force] = nat
-            if counts_forces:
-                continue
+            if counts_forces and not any(c.dep_ == "det" and c.lower_ == "no" for c in m.children):
+                continue  # (but "sent 1,000 soldiers and no Myanmar troops had entered": a denial too)
             asserted = took_part or is_asserted(wrapper)
             if not asserted and not (self.emit_neutral_presence and stance.is_noncommittal(sent)):
                 continue

@@ -277,6 +277,9 @@ class Gazetteer:
         if allow_demonym and t in self._demonyms:
             return self.countries.get(self._demonyms[t])
         words = t.split()
+        nat = " ".join(words[:-1])
+        if len(words) > 1 and words[-1] in ("territory", "soil", "waters", "airspace") and nat in self._demonyms:
+            return self.countries.get(self._demonyms[nat])  # "Thai territory" is Thailand
         if words and words[-1] in _REGION_SUFFIXES and len(words) > 1:
             # "Van province": the suffix makes even a short name a region name; a district
             # the ISO list lacks stands for its seat ("Sunamganj district" -> Sunamganj).

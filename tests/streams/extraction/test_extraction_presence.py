@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from schemas.events import ClaimObserved
+from streams.evaluation.extraction import same_location
 
 Extract = Callable[..., list[ClaimObserved]]
 
@@ -147,3 +148,13 @@ def test_boats_of_a_military_body_are_forces(extract: Extract) -> None:
 def test_warships_anchored_off_a_port(extract: Extract) -> None:
     cs = extract("Satellite images published by Planet Labs appear to show Iranian warships anchored off Bandar Abbas.")
     assert _presence(cs) == [("Iranian vessels", "asserts", "Bandar Abbas", "Planet Labs")]
+
+
+def test_a_denied_force_beside_a_counted_one_is_its_own_claim(extract: Extract) -> None:
+    text = (
+        "BANGKOK - Fighting flared along the Myanmar border this week. The Thai army said it had "
+        "sent about 800 soldiers to the frontier and that no Cambodian troops had entered Thai "
+        "territory."
+    )
+    denials = [c for c in extract(text) if c.measure == "presence" and c.stance == "denies"]
+    assert denials and same_location(denials[0].location, "Thailand")
