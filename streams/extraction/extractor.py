@@ -999,7 +999,7 @@ class Extractor:
             if nat is not None:
                 _set_topic(ctx, subj, loc)
                 ctx.topic_nat[force] = nat
-            if counts_forces and not any(c.dep_ == "det" and c.lower_ == "no" for c in m.children):
+            if counts_forces and not took_part and not any(c.dep_ == "det" and c.lower_ == "no" for c in m.children):
                 continue  # (but "sent 1,000 soldiers and no Myanmar troops had entered": a denial too)
             asserted = took_part or is_asserted(wrapper)
             if not asserted and not (self.emit_neutral_presence and stance.is_noncommittal(sent)):
@@ -1522,6 +1522,10 @@ def _needs_hospital(verb: Token | None) -> bool:
 def _takes_part(m: Token) -> bool:
     """ "fighters took part in the clash", "troops participated in the assault"."""
     v = m.head
+    if m.dep_ == "pobj" and v.dep_ == "agent" and v.head.lemma_.lower() in _BACKING_VERBS:
+        # "its forces, backed by Rwandan troops, repelled the attack": forces backing forces
+        # (not "rescuers searched, backed by navy ships").
+        return _force_class(v.head.head) is not None
     if m.dep_ != "nsubj" or v.pos_ != "VERB":
         return False
     lem = v.lemma_.lower()
@@ -1532,6 +1536,7 @@ def _takes_part(m: Token) -> bool:
     )
 
 
+_BACKING_VERBS = frozenset({"back", "support", "assist", "aid", "accompany", "reinforce"})
 _OWNER_VERBS = frozenset({"have", "number", "lose", "field", "count"})
 
 

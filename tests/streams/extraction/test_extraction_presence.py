@@ -158,3 +158,21 @@ def test_a_denied_force_beside_a_counted_one_is_its_own_claim(extract: Extract) 
     )
     denials = [c for c in extract(text) if c.measure == "presence" and c.stance == "denies"]
     assert denials and same_location(denials[0].location, "Thailand")
+
+
+def test_forces_backed_by_foreign_troops_place_those_troops_at_the_event(extract: Extract) -> None:
+    text = (
+        "MAPUTO - Insurgents attacked villages in the Mocimboa da Praia district on Saturday.\n\n"
+        "The defence ministry said on Sunday that its forces, backed by Tanzanian troops, had "
+        "killed 12 insurgents while repelling the attack."
+    )
+    presence = [c for c in extract(text) if c.measure == "presence" and c.stance == "asserts"]
+    assert presence and "tanzan" in presence[0].subject.lower()
+
+
+def test_searchers_backed_by_navy_ships_are_not_a_force_presence(extract: Extract) -> None:
+    text = (
+        "DHAKA - A ferry sank in the Meghna river on Sunday. The coast guard said 150 rescuers were "
+        "searching the river, backed by navy ships and a helicopter."
+    )
+    assert not [c for c in extract(text) if c.measure == "presence"]
