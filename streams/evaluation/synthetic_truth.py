@@ -157,20 +157,9 @@ def _rng(seed: int, regime: str) -> random.Random:
 
 def gaussian(seed: int = 0, scale: float = 1.0) -> Scenario:
     """Few good sources (σ 0.5%), many bad ones (σ 5% to 50%), random coverage."""
-    rng = _rng(seed, "gaussian")
-    n_obj = max(10, round(200 * scale))
     sigmas = [0.005] * 3 + [0.05 * (10.0 ** (i / 16)) for i in range(17)]  # 5% .. 50%
-    names = [f"src-{i:02d}" for i in range(len(sigmas))]
-    rng.shuffle(names)  # name order says nothing about quality
-    truth = {f"g{i:04d}:count": _magnitude(rng) for i in range(n_obj)}
-    out = []
-    for key, value in truth.items():
-        for name, sigma in zip(names, sigmas, strict=True):
-            if rng.random() < 0.6:
-                v = _noisy(rng, value, sigma)
-                out.append(Statement(key, name, v, rng.uniform(0, 5), _prose(rng, key, f"{v:,.0f}")))
-    rng.shuffle(out)
-    return Scenario("gaussian", "Gaussian noise, 3 good (σ 0.5%) and 17 bad (σ 5-50%)", out, truth)
+    return _independent("gaussian", "Gaussian noise, 3 good (σ 0.5%) and 17 bad (σ 5-50%)",
+                        sigmas, seed, scale, noise=_noisy, source_prefix="src")
 
 
 def _spread(rng: random.Random, truth: float, sigma: float) -> float:
@@ -179,17 +168,21 @@ def _spread(rng: random.Random, truth: float, sigma: float) -> float:
     return float(max(1, round(truth * math.exp(sigma * rng.gauss(0.0, 1.0)))))
 
 
-def _multiplicative(name: str, title: str, sigmas: list[float], seed: int,
-                    scale: float) -> Scenario:
+def _independent(
+    name: str, title: str, sigmas: list[float], seed: int, scale: float,
+    noise: Callable[[random.Random, float, float], float] = _spread, source_prefix: str = "",
+) -> Scenario:
+    """Independent sources, one per ``sigmas`` entry, each on 60% of the claims,
+    off by ``noise(rng, truth, sigma)``; source names say nothing about quality."""
     rng = _rng(seed, name)
-    names = [f"{name[:2]}-{i:02d}" for i in range(len(sigmas))]
+    names = [f"{source_prefix or name[:2]}-{i:02d}" for i in range(len(sigmas))]
     rng.shuffle(names)
     truth = {f"{name[0]}{i:04d}:count": _magnitude(rng) for i in range(max(10, round(200 * scale)))}
     out = []
     for key, value in truth.items():
         for src, sigma in zip(names, sigmas, strict=True):
             if rng.random() < 0.6:
-                v = _spread(rng, value, sigma)
+                v = noise(rng, value, sigma)
                 out.append(Statement(key, src, v, rng.uniform(0, 5), _prose(rng, key, f"{v:,.0f}")))
     rng.shuffle(out)
     return Scenario(name, title, out, truth)
@@ -199,8 +192,8 @@ def noisy(seed: int = 0, scale: float = 1.0) -> Scenario:
     """Regime 1 when nobody is precise: 3 good sources at σ 5%, 17 bad at
     20-100% (log-normal), so even the best are routinely a few percent off."""
     sigmas = [0.05] * 3 + [0.2 * 5.0 ** (i / 16) for i in range(17)]
-    return _multiplicative("noisy", "noisy: 3 good (σ 5%), 17 bad (σ 20-100%), log-normal",
-                           sigmas, seed, scale)
+    return _independent("noisy", "noisy: 3 good (σ 5%), 17 bad (σ 20-100%), log-normal",
+                        sigmas, seed, scale)
 
 
 def modest(seed: int = 0, scale: float = 1.0) -> Scenario:
@@ -209,8 +202,8 @@ def modest(seed: int = 0, scale: float = 1.0) -> Scenario:
     about 7% better than the plain median here; a method that trusts one
     source too much is worse than the median."""
     sigmas = [0.1] + [0.2 * 2.0 ** (i / 8) for i in range(9)]
-    return _multiplicative("modest", "modest: 1 good (σ 10%), 9 mediocre (σ 20-40%), log-normal",
-                           sigmas, seed, scale)
+    return _independent("modest", "modest: 1 good (σ 10%), 9 mediocre (σ 20-40%), log-normal",
+                        sigmas, seed, scale)
 
 
 def long_tail(seed: int = 0, scale: float = 1.0) -> Scenario:
