@@ -157,30 +157,29 @@ class Replayer:
     def final_wire(self) -> list[bytes]:
         """:meth:`final` as the JSON bytes ``dumps`` would give for each update,
         without building the models (``claimwatch replay --final``)."""
-        engine = self.engine
-        engine.reliability.refresh()
-        out = []
-        with gc_paused(self.pause_gc):
-            for key, st in self.states.items():
-                if engine.settle(st):
-                    self._last.pop(key, None)  # rebuilt from the state by final()
-                if st.last is not None:
-                    out.append(engine.update_wire(st, st.last))
-        return out
+        update_wire = self.engine.update_wire
+        return [update_wire(st, st.last) for st, _ in self._settled() if st.last is not None]
 
     def settle_wire(self) -> Iterator[bytes]:
         """The JSON bytes of an update for every claim whose consensus moves
         once it is settled against everything learned (``claimwatch replay``
         ends with these, as the stream's settle agent publishes them): so the
         last update of each claim in a replay is its ``final()`` one."""
+        for st, moved in self._settled():
+            if moved:
+                assert st.last is not None
+                yield self.engine.update_wire(st, st.last)
+
+    def _settled(self) -> Iterator[tuple[ClaimState, bool]]:
+        """Every claim settled against the book as it now stands, and whether it moved."""
         engine = self.engine
         engine.reliability.refresh()
         with gc_paused(self.pause_gc):
             for key, st in self.states.items():
-                if engine.settle(st):
+                moved = engine.settle(st)
+                if moved:
                     self._last.pop(key, None)  # rebuilt from the state by final()
-                    assert st.last is not None
-                    yield engine.update_wire(st, st.last)
+                yield st, moved
 
     def _settle(self) -> list[ConsensusUpdated]:
         out = []
