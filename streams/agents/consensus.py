@@ -111,6 +111,13 @@ def register(ctx: Context) -> None:
             await topics.consensus.send(key=step.state.claim_key.encode(), value=wire)
             metrics.CONSENSUS_UPDATES.inc()
 
+    def republish(records: list[tuple[str, dict[str, Any]]]) -> None:
+        """Write the records the shared table lacks or holds another value for."""
+        for rkey, rvalue in records:
+            if reliability.get(rkey) != rvalue:
+                engine.reliability.ingest(rkey, rvalue)
+                reliability[rkey] = rvalue
+
     @app.agent(topics.claims, name="claimwatch.consensus")
     async def consensus_agent(stream: Any) -> None:
         async for event in stream.events():
@@ -137,10 +144,7 @@ def register(ctx: Context) -> None:
             if step.outcome == DUPLICATE and state is not None:
                 # a crash may have come between the Table write and these sends
                 update, records = engine.resend(state, obs.event_id)
-                for rkey, rvalue in records:
-                    if reliability.get(rkey) != rvalue:
-                        engine.reliability.ingest(rkey, rvalue)
-                        reliability[rkey] = rvalue
+                republish(records)
                 if update is not None:
                     await topics.consensus.send(key=key.encode(), value=dumps(update))
                 continue
@@ -171,10 +175,7 @@ def register(ctx: Context) -> None:
             stored = table.get(key)
             if not stored:
                 continue
-            for rkey, rvalue in engine.records(ClaimState.from_dict(stored)):
-                if reliability.get(rkey) != rvalue:
-                    engine.reliability.ingest(rkey, rvalue)
-                    reliability[rkey] = rvalue
+            republish(engine.records(ClaimState.from_dict(stored)))
 
     @app.agent(topics.consensus_settle, name="claimwatch.settle")
     async def settle_agent(stream: Any) -> None:
