@@ -190,7 +190,8 @@ def register(ctx: Context) -> None:
         settled_at: dict[int, int] = {}  # partition → reliability generation it was settled with
         async for event in stream.events():
             partition = event.message.partition
-            if partition not in settled_at:
+            first = partition not in settled_at
+            if first:
                 reconcile(partition)
             engine.reliability.refresh()
             generation = engine.reliability.generation
@@ -203,9 +204,16 @@ def register(ctx: Context) -> None:
                     continue
                 state = ClaimState.from_dict(stored)
                 update = engine.recompute(state)
+                if update is not None:
+                    table[key] = state.to_dict()
+                elif first:
+                    # Table writes reach the changelog when the offset is committed, the
+                    # update at once: a crash in between leaves on the topic an update
+                    # the recovered state never had. The first settle after taking a
+                    # partition on re-asserts every claim's consensus.
+                    update = engine.published(state)
                 if update is None:
                     continue
-                table[key] = state.to_dict()
                 await topics.consensus.send(key=key.encode(), value=dumps(update))
                 metrics.CONSENSUS_UPDATES.inc()
 
