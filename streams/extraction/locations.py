@@ -9,6 +9,7 @@ most specific resolved place wins (city > region > country).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,13 +78,42 @@ def source_tokens(sent: Span, say: Token | None) -> set[int]:
     return out
 
 
+# Buildings, sites and streets: the guideline locates a figure at the city such a thing is in,
+# never at the building ("at Wembley Stadium" is London), so a name ending in one of these
+# nouns is not a place of its own.
+BUILDING_NOUNS = frozenset({"stadium", "arena", "hospital", "clinic", "prison", "jail", "gaol", "penitentiary",
+                            "market", "marketplace", "factory", "plant", "refinery", "mine", "school", "university",
+                            "college", "academy", "mosque", "church", "cathedral", "temple", "shrine", "synagogue",
+                            "airport", "airbase", "station", "terminal", "hotel", "mall", "bridge", "dam", "tower",
+                            "building", "palace", "parliament", "embassy", "consulate", "barracks", "headquarters",
+                            "square", "street", "avenue", "road", "highway", "boulevard", "park", "centre",
+                            "center", "hall", "house", "office", "court", "museum", "theatre", "theater"})  # fmt: skip
+
+
+def is_building(text: str) -> bool:
+    """ "Baba Yara Stadium", "Turi prison": a name whose last word is a building or site noun."""
+    words = text.lower().split()
+    return len(words) > 1 and words[-1].strip(".,'’") in BUILDING_NOUNS
+
+
 def loc_candidate(tok: Token, gaz: Any) -> tuple[Place | None, str] | None:
     """A place a token names: (the gazetteer's place or None, the text's words for it).
 
-    A lower-case word is never an unresolved place ("tents, mosques and school gyms")."""
+    A lower-case word is never an unresolved place ("tents, mosques and school gyms"), nor is a
+    building's name (the figure is where the building is). A name inside a phrase placed in
+    a larger place ("the X border area of Y state", "the X estate in Y") is read as a place in
+    that larger one: a gazetteer reading in another country is a namesake, not this place."""
     found = _loc_candidate(tok, gaz)
-    if found is not None and found[0] is None and not found[1].removeprefix("the ")[:1].isupper():
+    if found is None:
+        found = _enclosed_name(tok)
+    if found is not None and found[0] is None and not _capitalised(found[1]):
         return None
+    if found is not None and found[0] is None and is_building(found[1]):
+        return None
+    if found is not None and found[0] is not None and found[0].kind != "country":
+        outer = enclosing_place(tok)
+        if outer is not None and outer.country != found[0].country:
+            return None, found[1]  # "the Santa Ana district of Cagayan": not the namesake abroad
     if found is None and tok.pos_ == "PROPN" and tok.dep_ == "pobj":
         found = _split_name(tok)
     if found is None and tok.pos_ == "PROPN" and tok.text[:1].isupper() and tok.dep_ == "pobj":
@@ -98,6 +128,68 @@ def loc_candidate(tok: Token, gaz: Any) -> tuple[Place | None, str] | None:
                 text = f"{text} {tok.text}".strip()
             return resolve_place(text), text
     return found
+
+
+def _capitalised(name: str) -> bool:
+    """ "Dansadau", "al-Fashaga" (a lower-case particle before a capitalised name), not "school gyms"."""
+    return any(part[:1].isupper() for part in re.split(r"[\s-]+", name.removeprefix("the ")))
+
+
+def _phrase_head(tok: Token) -> Token:
+    """The noun a name modifies: "Dahej" in "the Dahej industrial estate" -> "estate"."""
+    h = tok
+    for _ in range(4):
+        if h.dep_ in ("compound", "nmod") and h.head.pos_ in ("NOUN", "PROPN") and h.head.i > h.i:
+            h = h.head
+        else:
+            break
+    return h
+
+
+def enclosing_place(tok: Token) -> Place | None:
+    """The resolved place a name's phrase says it lies in: "the X estate in India's Gujarat
+    state" -> Gujarat, "the X border area of Y state" -> Y (the most specific one named)."""
+    if tok.pos_ != "PROPN" or tok.ent_type_ == "NORP":
+        return None  # "the Ghanaian city of Kumasi": the country's adjective is not inside Kumasi
+    head = _phrase_head(tok)
+    best: Place | None = None
+    for prep in head.children:
+        if prep.dep_ != "prep" or prep.lower_ not in ("in", "of"):
+            continue
+        if prep.lower_ == "of" and (head == tok or head.lemma_.lower() not in PLACE_NOUNS):
+            continue  # "the Democratic Republic of Congo": an "of" inside a name is part of it
+        for obj in prep.children:
+            if obj.dep_ != "pobj":
+                continue
+            for t in (obj, *(c for c in obj.lefts if c.dep_ in ("compound", "poss", "nmod", "amod"))):
+                found = _loc_candidate(t, gazetteer())
+                p = found[0] if found is not None else None
+                if p is not None and (best is None or RANK.get(p.kind, 0) > RANK.get(best.kind, 0)):
+                    best = p
+    return best
+
+
+def _enclosed_name(tok: Token) -> tuple[Place | None, str] | None:
+    """ "in the disputed al-Fashaga border area of Gedaref state": a proper name before a place
+    noun the gazetteer does not know is still a place when its phrase is placed in a known one
+    (the last word of a run of names stands for the whole run)."""
+    if tok.pos_ != "PROPN" or tok.dep_ not in ("compound", "nmod") or tok.head.lemma_.lower() not in PLACE_NOUNS:
+        return None
+    if tok.ent_type_ in _NOT_PLACE_ENTS or tok.ent_type_ == "PERSON":
+        return None
+    nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
+    if nxt is not None and nxt.pos_ == "PROPN" and nxt.head == tok.head:
+        return None  # not the last word of the name
+    if enclosing_place(tok) is None:
+        return None
+    k = tok.i
+    doc = tok.doc
+    while k > 0 and (doc[k - 1].pos_ == "PROPN" or (doc[k - 1].text == "-" and not doc[k - 1].whitespace_)):
+        if doc[k - 1].head.i not in (tok.i, tok.head.i) and doc[k - 1].text != "-":
+            break
+        k -= 1
+    name = doc[k : tok.i + 1].text.replace(" - ", "-")
+    return resolve_place(name), name
 
 
 def _split_name(tok: Token) -> tuple[Place | None, str] | None:
@@ -241,7 +333,8 @@ RANK = {"city": 3, "region": 2, "country": 1}
 def specificity(place: Place | None, text: str, tok: Token | None = None) -> int:
     """City > region > country; a named district, county or island the gazetteer does not
     know ("the Ikoyi district of Lagos", "Napa County", "the island of Lampedusa") is finer
-    than a city; any other unknown name ranks below every resolved place."""
+    than a city; a name whose phrase is placed inside a known place ("the X estate in Gujarat
+    state") is finer than that place; any other unknown name ranks below every resolved place."""
     words = text.lower().split()
     sub = bool(words) and words[-1] in SUBPLACE_NOUNS
     if tok is not None and not sub:
@@ -249,8 +342,14 @@ def specificity(place: Place | None, text: str, tok: Token | None = None) -> int
             tok.dep_ == "pobj" and tok.head.lower_ == "of" and tok.head.head.lemma_.lower() in SUBPLACE_NOUNS
         )
     if place is not None:
-        return RANK.get(place.kind, 0) + (1 if sub and place.kind == "region" else 0)
-    return 4 if sub else 0
+        rank = RANK.get(place.kind, 0) + (1 if sub and place.kind == "region" else 0)
+    else:
+        rank = 4 if sub else 0
+    outer = enclosing_place(tok) if tok is not None else None
+    if outer is not None and (place is None or (place.code != outer.code and place.country == outer.country)):
+        # "the X estate in Gujarat state": X lies inside Gujarat, so it is finer than Gujarat.
+        rank = max(rank, RANK.get(outer.kind, 0) + 1)
+    return rank
 
 
 def make_loc(place: Place | None, text: str) -> Loc:
