@@ -47,7 +47,9 @@ from streams.extraction.locations import (
     make_loc,
     other_clauses,
     parts_elsewhere,
+    remember_place,
     source_tokens,
+    speaker_setting,
     specificity,
     under_loc_prep,
 )
@@ -571,10 +573,7 @@ class Extractor:
         if loc is None:
             loc = self._local_official(sent, source_tokens(sent, say) - ctx.dateline, ctx)
         if loc is None:
-            if say is not None:
-                for c in say.rights:
-                    if c.dep_ == "prep":
-                        exclude |= {t.i for t in c.subtree}
+            exclude |= speaker_setting(say)
             loc = location_in_sentence(sent, exclude, self._gaz, anchor)
         if loc is None and sources and _carried(say):
             # "The blaze started in Ashulia, officer X said. He said 70 people were rescued":
@@ -855,6 +854,8 @@ class Extractor:
                 c = loc_candidate(t, self._gaz)
                 if c is not None:
                     named.append(make_loc(*c))
+                    if c[0] is None and under_loc_prep(t, None):
+                        remember_place(sent.doc, named[-1].name)
                     if t.i not in aside:
                         ctx.recent_place = named[-1]
         ctx.places.extend(named)
@@ -1157,18 +1158,24 @@ class Extractor:
     def _statement_place(self, say: Token, speaker: Token, ctx: _Context) -> Loc | None:
         """The most specific place a statement puts its content in (not where the speaker is)."""
         skip = {x.i for x in speaker.subtree} | ctx.dateline
-        skip |= {x.i for c in say.rights if c.dep_ == "prep" for x in c.subtree}  # "told reporters in X"
+        skip |= speaker_setting(say)  # "told reporters in X"
         skip |= parts_elsewhere(say.sent.root, say)  # "..., most of them in Samar"
-        cands: list[tuple[Place | None, str]] = []
-        ranks: list[int] = []
-        for t in say.sent:
-            if t.i in skip or not (t.ent_iob_ == "B" or t.pos_ == "PROPN"):
-                continue
-            c = loc_candidate(t, self._gaz)
-            if c is not None and under_loc_prep(t, None):
-                cands.append(c)
-                ranks.append(specificity(c[0], c[1], t))
-        return best_location(cands, ranks)
+        # "In X, the spokeswoman said there were no troops in Y": the statement is about Y; the
+        # place it opens with only counts when the statement names none.
+        opening = speaker_setting(say, opening=True) - skip
+        for skipped in (skip | opening, skip):
+            cands: list[tuple[Place | None, str]] = []
+            ranks: list[int] = []
+            for t in say.sent:
+                if t.i in skipped or not (t.ent_iob_ == "B" or t.pos_ == "PROPN"):
+                    continue
+                c = loc_candidate(t, self._gaz)
+                if c is not None and under_loc_prep(t, None):
+                    cands.append(c)
+                    ranks.append(specificity(c[0], c[1], t))
+            if cands or not opening:
+                return best_location(cands, ranks)
+        return None
 
     def _remember_according(self, sent: Span, ctx: _Context) -> None:
         """ "according to the Department of X" also names a source the next sentence can call
@@ -1197,6 +1204,7 @@ class Extractor:
                     subj = attribution.subject_of(t)
                     if subj is not None:
                         speakers |= {x.i for x in subj.subtree}
+                        speakers |= speaker_setting(t)
             acc = attribution.according_to(lede)
             if acc is not None:
                 speakers |= {x.i for x in acc.subtree}

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from spacy.tokens import Span, Token
+from spacy.tokens import Doc, Span, Token
 
 from streams.extraction import attribution
 from streams.extraction.parse import ent_text
@@ -62,6 +62,23 @@ def in_source_phrase(tok: Token) -> bool:
             return True
         cur = cur.head
     return False
+
+
+def speaker_setting(say: Token | None, opening: bool = False) -> set[int]:
+    """Where a statement was made: "told reporters in Abuja", "told a news conference in
+    Quito", "said in Geneva". Such a place locates the speaker, not what the statement is
+    about. With ``opening``, also a place the sentence opens with ("In Addis Ababa, the
+    spokeswoman said ..."): that one sets the scene of a statement that names no place of
+    its own ("In Tacloban, police said 19 people were arrested"), so callers look there last."""
+    out: set[int] = set()
+    if say is None:
+        return out
+    for c in say.children:
+        if c.dep_ == "prep" and c.lower_ in LOC_PREPS and (opening or c.i > say.i):
+            out |= {t.i for t in c.subtree}
+        elif c.dep_ in ("dobj", "dative", "iobj") and c.pos_ in ("NOUN", "PRON"):
+            out |= {t.i for g in c.children if g.dep_ == "prep" and g.lower_ in LOC_PREPS for t in g.subtree}
+    return out
 
 
 def source_tokens(sent: Span, say: Token | None) -> set[int]:
@@ -128,6 +145,25 @@ def loc_candidate(tok: Token, gaz: Any) -> tuple[Place | None, str] | None:
                 text = f"{text} {tok.text}".strip()
             return resolve_place(text), text
     return found
+
+
+_KNOWN = "cw_named_places"
+
+
+def remember_place(doc: Doc, name: str) -> None:
+    """Note a place name the gazetteer does not know but the text has shown to be a place
+    ("the village of Dansadau", "the X border area of Y state"), so later mentions of the
+    bare name ("residents fled Dansadau") are read as that place whatever the tagger says."""
+    doc.user_data.setdefault(_KNOWN, set()).add(_known_key(name))
+
+
+def _known_place(doc: Doc, name: str) -> bool:
+    known = doc.user_data.get(_KNOWN)
+    return bool(known) and _known_key(name) in known
+
+
+def _known_key(name: str) -> str:
+    return slugify(name.removeprefix("the ").removeprefix("The "))
 
 
 def _capitalised(name: str) -> bool:
@@ -239,6 +275,8 @@ def _loc_candidate(tok: Token, gaz: Any) -> tuple[Place | None, str] | None:
         p = resolve_place(text)
         if p is not None:
             return p, text
+        if _known_place(tok.doc, text):
+            return None, text  # "inside al-Fashaga": a name the article already placed
     if tok.ent_type_ == "NORP" and tok.head.lemma_.lower() in PLACE_NOUNS:
         text = ent_text(tok)
         p = resolve_place(text)
