@@ -40,6 +40,7 @@ from streams.extraction.locations import (
     PLACE_NOUNS,
     Loc,
     best_location,
+    enclosing_place,
     in_source_phrase,
     loc_candidate,
     location_in,
@@ -55,7 +56,7 @@ from streams.extraction.locations import (
 )
 from streams.extraction.numbers import VAGUE, Quantity
 from streams.extraction.parse import clause_head, ent_text, of_object, trimmed
-from streams.extraction.places import Place, gazetteer
+from streams.extraction.places import Place, gazetteer, slugify
 from streams.extraction.presence import bare_place_of, is_asserted, presence_places
 from streams.extraction.quantities import (
     NOT_PEOPLE,
@@ -1166,6 +1167,7 @@ class Extractor:
         for skipped in (skip | opening, skip):
             cands: list[tuple[Place | None, str]] = []
             ranks: list[int] = []
+            toks: list[Token] = []
             for t in say.sent:
                 if t.i in skipped or not (t.ent_iob_ == "B" or t.pos_ == "PROPN"):
                     continue
@@ -1173,8 +1175,9 @@ class Extractor:
                 if c is not None and under_loc_prep(t, None):
                     cands.append(c)
                     ranks.append(specificity(c[0], c[1], t))
+                    toks.append(t)
             if cands or not opening:
-                return best_location(cands, ranks)
+                return None if _side_by_side(cands, toks, self._gaz) else best_location(cands, ranks)
         return None
 
     def _remember_according(self, sent: Span, ctx: _Context) -> None:
@@ -1485,6 +1488,29 @@ def _bare_place_noun(t: Token) -> bool:
 _INTO_PLACE = frozenset({"in", "at", "across", "to", "into", "throughout", "within"})
 # "64 bodies in our province": the speaker's own province, the one just named.
 _OWN_PLACE = frozenset({"our", "their", "its"})
+
+
+def _side_by_side(cands: list[tuple[Place | None, str]], toks: list[Token], gaz: Any) -> bool:
+    """ "two died in the town of X and one in Y": a statement naming several places below the
+    country, none inside another, has no one place a follow-up sentence could go on about.
+    Inside means the gazetteer's containment, or a phrase placed in the other ("the X
+    estate in Y state")."""
+    finest: dict[str, tuple[Place | None, Token]] = {}
+    for (p, text), t in zip(cands, toks, strict=True):
+        if p is None or p.kind != "country":
+            finest.setdefault(p.code if p is not None else slugify(text), (p, t))
+    if len(finest) < 2:
+        return False
+    outer_codes = {o.code for _, t in finest.values() if (o := enclosing_place(t)) is not None}
+    inner = [
+        (p, t)
+        for code, (p, t) in finest.items()
+        if code not in outer_codes
+        and not any(
+            p is not None and q is not None and q.code != p.code and gaz.contains(p, q) for q, _ in finest.values()
+        )
+    ]
+    return len(inner) > 1
 
 
 def _several_subplaces(cands: list[tuple[Place | None, str]], gaz: Any, listed: list[Place]) -> Loc | None:

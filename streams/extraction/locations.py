@@ -484,6 +484,9 @@ def parts_elsewhere(top: Token, subject: Token) -> set[int]:
     where a part of the figure is, is not where the whole is (unless the claim is that part)."""
     out: set[int] = set()
     for t in top.subtree:
+        if t.dep_ == "appos" and t.like_num and t.head.i == subject.i:
+            # "three people had died - two in X and one in Y": the parts set beside the count.
+            out |= {x.i for x in t.subtree}
         if t.dep_ == "prep" and t.lower_ in _PART_PREPS and not (t.left_edge.i <= subject.i <= t.right_edge.i):
             out |= {x.i for x in t.subtree}
         if (t.lower_ in _PARTITIVES or t.like_num) and _of_them(t) and t.i != subject.i:
@@ -506,9 +509,15 @@ def _of_them(t: Token) -> bool:
 
 
 def location_in(top: Token, exclude: set[int], gaz: Any, subject: Token) -> Loc | None:
-    """The place a clause puts its subject: "sent to Russia", "at Russian bases"."""
+    """The place a clause puts its subject: "sent to Russia", "at Russian bases". A place in
+    the counted phrase itself ("two in the town of X", "one who was hit by a tree in Y") is
+    that count's place before any other in the clause."""
     nat_tokens = {t.i for c in subject.lefts for t in c.subtree}
-    skip = exclude | nat_tokens | other_clauses(top) | parts_elsewhere(top, subject) | circumstances(top, subject)
+    parts = parts_elsewhere(top, subject)
+    own = _own_place(subject, exclude | nat_tokens | parts, gaz)
+    if own is not None:
+        return own
+    skip = exclude | nat_tokens | other_clauses(top) | parts | circumstances(top, subject)
     cands: list[tuple[Place | None, str]] = []
     ranks: list[int] = []
     for t in top.subtree:
@@ -521,6 +530,24 @@ def location_in(top: Token, exclude: set[int], gaz: Any, subject: Token) -> Loc 
             cands.append(c)
             ranks.append(specificity(c[0], c[1], t))
     return best_location(cands, ranks) or antecedent_place(top, gaz)
+
+
+def _own_place(subject: Token, skip: set[int], gaz: Any) -> Loc | None:
+    """The place inside the counted phrase: its own locative phrases and relative clause,
+    not those of the counts listed beside it ("two in X and one in Y")."""
+    if subject.pos_ not in ("NUM", "NOUN", "PROPN"):
+        return None
+    aside = {x.i for c in subject.children if c.dep_ in ("conj", "appos") for x in c.subtree}
+    cands: list[tuple[Place | None, str]] = []
+    ranks: list[int] = []
+    for t in subject.subtree:
+        if t.i in skip or t.i in aside or t == subject:
+            continue
+        c = loc_candidate(t, gaz)
+        if c is not None and under_loc_prep(t, subject):
+            cands.append(c)
+            ranks.append(specificity(c[0], c[1], t))
+    return best_location(cands, ranks)
 
 
 def location_in_sentence(sent: Span, exclude: set[int], gaz: Any, subject: Token) -> Loc | None:
