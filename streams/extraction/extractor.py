@@ -815,6 +815,40 @@ class Extractor:
             story = self._story(ctx)
             if story is None or specificity(area.place, area.name) > specificity(story.place, story.name):
                 return area
+        return self._municipal_official(sent, speaker, ctx)
+
+    def _municipal_official(self, sent: Span, speaker: set[int], ctx: _Context) -> Loc | None:
+        """ "The mayor of X said nine residents were missing", "X Mayor Y said": a mayor speaks
+        for a town, a governor for a province. Used when that place is finer than the story's
+        and (when the gazetteer knows it) in the story's country; a name the gazetteer does
+        not know is as fine as the title says."""
+        story = self._story(ctx)
+        story_iso = self._story_country(ctx)
+        for t in sent:
+            level = _MUNICIPAL_TITLES.get(t.lemma_.lower())
+            if level is None or t.i not in speaker:
+                continue
+            names = [
+                x
+                for c in t.children
+                if c.dep_ == "prep" and c.lower_ == "of"
+                for x in c.children
+                if x.dep_ == "pobj" and x.pos_ == "PROPN"
+            ]
+            names += [
+                c for c in t.lefts if c.dep_ in ("compound", "poss") and c.pos_ == "PROPN" and c.ent_type_ != "PERSON"
+            ]
+            for x in names:
+                name = ent_text(x) if x.ent_type_ in ("GPE", "LOC") else x.text
+                if not name[:1].isupper():
+                    continue
+                place = self._gaz.resolve(name, allow_demonym=False)
+                if place is not None and (place.kind == "country" or (story_iso and place.country != story_iso)):
+                    continue
+                area = make_loc(place, name)
+                rank = specificity(place, name) if place is not None else level
+                if story is None or rank > specificity(story.place, story.name):
+                    return area
         return None
 
     def _story_country(self, ctx: _Context) -> str | None:
@@ -1525,6 +1559,8 @@ def _several_subplaces(cands: list[tuple[Place | None, str]], gaz: Any, listed: 
 
 # Clauses of a lede that give background ("a day after X reported ...", "before ...").
 _DENY_LEMMAS = frozenset({"deny", "dismiss", "reject", "dispute", "refute"})
+# The level of the place a title's holder speaks for (``specificity`` ranks: city 3, region 2).
+_MUNICIPAL_TITLES = {"mayor": 3, "governor": 2}
 _LOCAL_UNITS = frozenset({"commune", "district", "village", "town", "municipality", "county", "ward"})
 _LOCAL_TITLES = frozenset({"chairman", "chairwoman", "chair", "administrator", "chief", "head", "leader", "mayor",
                            "official", "governor", "secretary", "commissioner"})  # fmt: skip
