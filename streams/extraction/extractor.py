@@ -560,7 +560,7 @@ class Extractor:
         exclude |= parts_elsewhere(verb if verb is not None else anchor, anchor)
         loc = location_in(verb if verb is not None else anchor, exclude, self._gaz, anchor)
         if loc is None and verb is not None:
-            loc = self._place_subject(verb, exclude)
+            loc = self._place_subject(verb, exclude, anchor)
         conf = 0.85
         if loc is None:
             loc = self._deictic_location(verb if verb is not None else anchor, sent, exclude, ctx)
@@ -640,9 +640,21 @@ class Extractor:
         as_of = as_of_for(sent, verb, verb, ctx.article.published_at)
         return _Draft(target.subject, target.measure, target.loc, q, "denies", deniers, sent, as_of, 0.65)
 
-    def _place_subject(self, verb: Token, exclude: set[int]) -> Loc | None:
+    def _place_subject(self, verb: Token, exclude: set[int], anchor: Token | None = None) -> Loc | None:
         """ "Kyrgyzstan has recorded 3,412 cases": a clause whose subject is a place is about
-        that place (not a speaker: attribution looks past it)."""
+        that place (not a speaker: attribution looks past it). A named sub-national place
+        with its place noun ("X district accounted for 1,260 of the cases, and Y district for
+        900") is a place whatever the verb: a district does not act, figures happen in it."""
+        gapped = _gapped_place_subject(verb, anchor) if anchor is not None else None
+        for subj in (gapped, next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)):
+            if subj is None or subj.i in exclude or subj.lemma_.lower() not in _SUBNATIONAL_NOUNS:
+                continue
+            name = next((c for c in subj.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"), None)
+            c = loc_candidate(name, self._gaz) if name is not None else None
+            if c is not None and (c[0] is None or c[0].kind != "country"):
+                return make_loc(*c)
+            if subj is gapped:
+                return None
         if verb.lemma_.lower() not in _RECORD_VERBS:
             return None  # "Russia has deployed 3,000 troops": not necessarily in Russia
         subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
@@ -1477,6 +1489,26 @@ def _sent_by_speaker(verb: Token | None, role: str) -> bool:
     if verb is None or role != "dobj":
         return False
     return any(c.dep_ == "nsubj" and c.lower_ in ("it", "they", "we") for c in verb.children)
+
+
+_SUBNATIONAL_NOUNS = frozenset({"district", "province", "region", "county", "state", "municipality", "prefecture",
+                                "governorate", "division", "town", "village", "city", "commune"})  # fmt: skip
+
+
+def _gapped_place_subject(verb: Token, anchor: Token) -> Token | None:
+    """ "X district accounted for 1,260 cases, and Y district for 900": in the second, gapped
+    clause the parser hangs "for 900" on "Y district" (a conjunct of the verb), the
+    subject of the missing verb."""
+    cur = anchor
+    for _ in range(4):
+        if cur.head == cur:
+            return None
+        if cur.head.dep_ == "conj" and cur.head.head == verb and cur.head.pos_ in ("NOUN", "PROPN"):
+            return cur.head
+        cur = cur.head
+        if cur == verb:
+            return None
+    return None
 
 
 _CITY_NOUNS = frozenset({"city", "town", "village"})
