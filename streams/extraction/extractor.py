@@ -1040,6 +1040,14 @@ class Extractor:
                 if bare is not None and bare.lemma_.lower() == "area":
                     earlier = self._story(ctx)  # "in the area": where the story is
                 found = (m.head, [earlier], m) if earlier is not None else None
+            if found is None and _on_the_ground(m):
+                # "... killed in clashes in X, and that Eritrean troops were fighting alongside
+                # them": forces in action without a place of their own are where the
+                # sentence's events are, else where the story is.
+                sources, say = attribution.sources_for(m.head, sent, ctx.memory)
+                here = location_in_sentence(sent, source_tokens(sent, say) | ctx.dateline, self._gaz, m)
+                here = here or self._story(ctx)
+                found = (m.head, [here], m) if here is not None else None
             if found is None:
                 continue
             pred, locs, wrapper = found
@@ -1047,7 +1055,10 @@ class Extractor:
             if nat is not None:
                 _set_topic(ctx, subj, loc)
                 ctx.topic_nat[force] = nat
-            if counts_forces and not took_part and not any(c.dep_ == "det" and c.lower_ == "no" for c in m.children):
+            denied_here = any(c.dep_ == "det" and c.lower_ == "no" for c in m.children)
+            # (Forces in action beside the counted ones, "16 of its soldiers were killed and
+            # Eritrean troops were fighting alongside", are a presence claim of their own.)
+            if counts_forces and not took_part and not denied_here and (_counted(m) or not _on_the_ground(m)):
                 continue  # (but "sent 1,000 soldiers and no Myanmar troops had entered": a denial too)
             asserted = took_part or is_asserted(wrapper)
             if not asserted and not (self.emit_neutral_presence and stance.is_noncommittal(sent)):
@@ -1493,6 +1504,21 @@ def _sent_by_speaker(verb: Token | None, role: str) -> bool:
 
 _SUBNATIONAL_NOUNS = frozenset({"district", "province", "region", "county", "state", "municipality", "prefecture",
                                 "governorate", "division", "town", "village", "city", "commune"})  # fmt: skip
+
+
+# Verbs whose subject is on the ground wherever the action is ("troops were fighting").
+_ON_THE_GROUND = frozenset({"fight", "operate", "patrol", "dig", "entrench", "remain", "stay"})
+
+
+def _counted(m: Token) -> bool:
+    """ "3,000 troops", "16 of its soldiers": a mention that carries its own number."""
+    if any(c.like_num or c.lower_ in VAGUE for c in m.children if c.dep_ in ("nummod", "amod", "quantmod")):
+        return True
+    return m.dep_ == "pobj" and m.head.lower_ == "of" and (m.head.head.like_num or m.head.head.lower_ in VAGUE)
+
+
+def _on_the_ground(m: Token) -> bool:
+    return m.dep_ in ("nsubj", "nsubjpass") and m.head.pos_ == "VERB" and m.head.lemma_.lower() in _ON_THE_GROUND
 
 
 def _gapped_place_subject(verb: Token, anchor: Token) -> Token | None:

@@ -24,7 +24,7 @@ PRESENCE_VERBS = frozenset({"deploy", "arrive", "send", "station", "be", "operat
                              "train", "see", "spot", "locate", "gather", "mass", "enter",
                              "cross", "reach", "land", "report", "observe", "detect", "track",
                              "sight", "monitor", "patrol", "sail", "violate", "fly", "penetrate", "anchor",
-                             "dock", "moor"})  # fmt: skip
+                             "dock", "moor", "dig", "entrench", "remain", "stay"})  # fmt: skip
 # "vessels had entered the strait": the place is the object.
 _ENTRY_VERBS = frozenset({"enter", "cross", "reach", "patrol", "violate", "penetrate"})
 
@@ -149,11 +149,16 @@ _BARE_PLACES = frozenset({"city", "town", "village", "district", "province", "re
 
 def bare_place_of(m: Token) -> Token | None:
     """The unnamed place a force is said to be in ("units had been in the city", "vessels
-    had entered the strait"), for the caller to resolve to the place named before."""
-    if m.dep_ not in ("nsubj", "nsubjpass") or m.head.lemma_.lower() not in PRESENCE_VERBS - OBSERVING_VERBS:
-        return None
+    had entered the strait", "there were no troops in the area"), for the caller to resolve
+    to the place named before."""
     v = m.head
-    heads = [v, *[c for c in v.children if c.dep_ in ("acomp", "advmod") and c.lower_ in _THERE_WORDS]]
+    existential = m.dep_ == "attr" and v.lemma_ == "be" and any(c.dep_ == "expl" for c in v.children)
+    if existential:
+        heads = [m, v]  # "there were no troops in the area"
+    elif m.dep_ not in ("nsubj", "nsubjpass") or v.lemma_.lower() not in PRESENCE_VERBS - OBSERVING_VERBS:
+        return None
+    else:
+        heads = [v, *[c for c in v.children if c.dep_ in ("acomp", "advmod") and c.lower_ in _THERE_WORDS]]
     for c in [c for h in heads for c in h.children]:
         objs: list[Token] = []
         if c.dep_ == "prep" and c.lower_ in LOC_PREPS:
