@@ -1041,7 +1041,7 @@ class Extractor:
                     earlier = self._story(ctx)  # "in the area": where the story is
                 found = (m.head, [earlier], m) if earlier is not None else None
             if found is None and _on_the_ground(m):
-                # "... killed in clashes in X, and that Eritrean troops were fighting alongside
+                # "... killed in clashes in X, and that allied troops were fighting alongside
                 # them": forces in action without a place of their own are where the
                 # sentence's events are, else where the story is.
                 sources, say = attribution.sources_for(m.head, sent, ctx.memory)
@@ -1057,7 +1057,7 @@ class Extractor:
                 ctx.topic_nat[force] = nat
             denied_here = any(c.dep_ == "det" and c.lower_ == "no" for c in m.children)
             # (Forces in action beside the counted ones, "16 of its soldiers were killed and
-            # Eritrean troops were fighting alongside", are a presence claim of their own.)
+            # Chadian troops were fighting alongside", are a presence claim of their own.)
             if counts_forces and not took_part and not denied_here and (_counted(m) or not _on_the_ground(m)):
                 continue  # (but "sent 1,000 soldiers and no Myanmar troops had entered": a denial too)
             asserted = took_part or is_asserted(wrapper)

@@ -31,6 +31,11 @@ PLACE_NOUNS = frozenset({"soil", "territory", "base", "bases", "border", "region
                           "county", "division", "zone", "neighbourhood", "neighborhood", "suburb",
                           "municipality", "prefecture", "governorate", "oblast", "outskirts", "waters", "water",
                           "airspace", "centre", "center", "heart"})  # fmt: skip
+# Kinds of area a name can be given to ("the Hazira industrial estate", "the X border area"):
+# a name before one of these, placed in a known place, is a place inside it.
+AREA_NOUNS = PLACE_NOUNS | frozenset({"estate", "zone", "belt", "valley", "reserve", "forest", "settlement",
+                                      "township", "ward", "enclave", "corridor", "basin", "delta", "plain",
+                                      "plateau", "highlands", "hills", "lowlands", "wetlands", "locality"})  # fmt: skip
 # Named parts of a city or region: "the Ikoyi district of Lagos" is more specific than Lagos.
 SUBPLACE_NOUNS = frozenset({"district", "county", "island", "town", "village", "neighbourhood",
                             "neighborhood", "suburb", "municipality", "commune", "quarter"})  # fmt: skip
@@ -65,11 +70,11 @@ def in_source_phrase(tok: Token) -> bool:
 
 
 def speaker_setting(say: Token | None, opening: bool = False) -> set[int]:
-    """Where a statement was made: "told reporters in Abuja", "told a news conference in
-    Quito", "said in Geneva". Such a place locates the speaker, not what the statement is
-    about. With ``opening``, also a place the sentence opens with ("In Addis Ababa, the
+    """Where a statement was made: "told reporters in Nairobi", "told a news conference in
+    Lima", "said in Geneva". Such a place locates the speaker, not what the statement is
+    about. With ``opening``, also a place the sentence opens with ("In Cairo, the
     spokeswoman said ..."): that one sets the scene of a statement that names no place of
-    its own ("In Tacloban, police said 19 people were arrested"), so callers look there last."""
+    its own ("In Eldoret, the Red Cross said 2,300 people were sheltering in schools"), so callers look there last."""
     out: set[int] = set()
     if say is None:
         return out
@@ -108,7 +113,7 @@ BUILDING_NOUNS = frozenset({"stadium", "arena", "hospital", "clinic", "prison", 
 
 
 def is_building(text: str) -> bool:
-    """ "Baba Yara Stadium", "Turi prison": a name whose last word is a building or site noun."""
+    """ "Aliu Mahama Stadium", "Kamiti prison": a name whose last word is a building or site noun."""
     words = text.lower().split()
     return len(words) > 1 and words[-1].strip(".,'’") in BUILDING_NOUNS
 
@@ -130,7 +135,7 @@ def loc_candidate(tok: Token, gaz: Any) -> tuple[Place | None, str] | None:
     if found is not None and found[0] is not None and found[0].kind != "country":
         outer = enclosing_place(tok)
         if outer is not None and outer.country != found[0].country:
-            return None, found[1]  # "the Santa Ana district of Cagayan": not the namesake abroad
+            return None, found[1]  # "the San Jose area of Nueva Ecija province": not the namesake abroad
     if found is None and tok.pos_ == "PROPN" and tok.dep_ == "pobj":
         found = _split_name(tok)
     if found is None and tok.pos_ == "PROPN" and tok.text[:1].isupper() and tok.dep_ == "pobj":
@@ -152,27 +157,40 @@ _KNOWN = "cw_named_places"
 
 def remember_place(doc: Doc, name: str) -> None:
     """Note a place name the gazetteer does not know but the text has shown to be a place
-    ("the village of Dansadau", "the X border area of Y state"), so later mentions of the
-    bare name ("residents fled Dansadau") are read as that place whatever the tagger says."""
+    ("the village of Kawo", "the X border area of Y state"), so later mentions of the
+    bare name ("troops dug in inside Kawo") are read as that place whatever the tagger says."""
     doc.user_data.setdefault(_KNOWN, set()).add(_known_key(name))
 
 
 def _known_place(doc: Doc, name: str) -> bool:
-    known = doc.user_data.get(_KNOWN)
-    return bool(known) and _known_key(name) in known
+    known: set[str] | None = doc.user_data.get(_KNOWN)
+    return known is not None and _known_key(name) in known
 
 
 def _known_key(name: str) -> str:
     return slugify(name.removeprefix("the ").removeprefix("The "))
 
 
+_IN_PLACE = frozenset({"in", "at", "near", "inside", "into", "off", "outside", "around"})
+
+
+def _name_end(tok: Token) -> int:
+    """The index of the last token of ``tok``'s entity (or ``tok`` itself)."""
+    if not tok.ent_type_:
+        return tok.i
+    j = tok.i
+    while j + 1 < len(tok.doc) and tok.doc[j + 1].ent_iob_ == "I":
+        j += 1
+    return j
+
+
 def _capitalised(name: str) -> bool:
-    """ "Dansadau", "al-Fashaga" (a lower-case particle before a capitalised name), not "school gyms"."""
+    """ "Kawo", "el-Obeid" (a lower-case particle before a capitalised name), not "school gyms"."""
     return any(part[:1].isupper() for part in re.split(r"[\s-]+", name.removeprefix("the ")))
 
 
 def _phrase_head(tok: Token) -> Token:
-    """The noun a name modifies: "Dahej" in "the Dahej industrial estate" -> "estate"."""
+    """The noun a name modifies: "Hazira" in "the Hazira industrial estate" -> "estate"."""
     h = tok
     for _ in range(4):
         if h.dep_ in ("compound", "nmod") and h.head.pos_ in ("NOUN", "PROPN") and h.head.i > h.i:
@@ -183,16 +201,16 @@ def _phrase_head(tok: Token) -> Token:
 
 
 def enclosing_place(tok: Token) -> Place | None:
-    """The resolved place a name's phrase says it lies in: "the X estate in India's Gujarat
-    state" -> Gujarat, "the X border area of Y state" -> Y (the most specific one named)."""
+    """The resolved place a name's phrase says it lies in: "the X estate in India's Odisha
+    state" -> Odisha, "the X border area of Y state" -> Y (the most specific one named)."""
     if tok.pos_ != "PROPN" or tok.ent_type_ == "NORP":
-        return None  # "the Ghanaian city of Kumasi": the country's adjective is not inside Kumasi
+        return None  # "the Ghanaian city of Tamale": the country's adjective is not inside Tamale
     head = _phrase_head(tok)
     best: Place | None = None
     for prep in head.children:
         if prep.dep_ != "prep" or prep.lower_ not in ("in", "of"):
             continue
-        if prep.lower_ == "of" and (head == tok or head.lemma_.lower() not in PLACE_NOUNS):
+        if prep.lower_ == "of" and (head == tok or head.lemma_.lower() not in AREA_NOUNS):
             continue  # "the Democratic Republic of Congo": an "of" inside a name is part of it
         for obj in prep.children:
             if obj.dep_ != "pobj":
@@ -206,13 +224,13 @@ def enclosing_place(tok: Token) -> Place | None:
 
 
 def _enclosed_name(tok: Token) -> tuple[Place | None, str] | None:
-    """ "in the disputed al-Fashaga border area of Gedaref state": a proper name before a place
+    """ "in the remote Wadi Zam border area of Kassala state": a proper name before a place
     noun the gazetteer does not know is still a place when its phrase is placed in a known one
     (the last word of a run of names stands for the whole run)."""
-    if tok.pos_ != "PROPN" or tok.dep_ not in ("compound", "nmod") or tok.head.lemma_.lower() not in PLACE_NOUNS:
+    if tok.pos_ != "PROPN" or tok.dep_ not in ("compound", "nmod") or tok.head.lemma_.lower() not in AREA_NOUNS:
         return None
-    if tok.ent_type_ in _NOT_PLACE_ENTS or tok.ent_type_ == "PERSON":
-        return None
+    if tok.ent_type_ in _NOT_PLACE_ENTS:
+        return None  # (a PERSON tag is the tagger guessing at an unknown name: the structure wins)
     nxt = tok.doc[tok.i + 1] if tok.i + 1 < len(tok.doc) else None
     if nxt is not None and nxt.pos_ == "PROPN" and nxt.head == tok.head:
         return None  # not the last word of the name
@@ -220,9 +238,13 @@ def _enclosed_name(tok: Token) -> tuple[Place | None, str] | None:
         return None
     k = tok.i
     doc = tok.doc
-    while k > 0 and (doc[k - 1].pos_ == "PROPN" or (doc[k - 1].text == "-" and not doc[k - 1].whitespace_)):
-        if doc[k - 1].head.i not in (tok.i, tok.head.i) and doc[k - 1].text != "-":
-            break
+    while k > 0:
+        prev = doc[k - 1]
+        if prev.text == "-" and not prev.whitespace_ and k >= 2 and not doc[k - 2].whitespace_:
+            k -= 2  # "el-Obeid": the word before the hyphen, whatever its case
+            continue
+        if not (prev.text[:1].isupper() and prev.is_alpha and prev.head.i in (tok.i, tok.head.i)):
+            break  # "the remote Ol Kalou area": capitalised words of the name, whatever their tags
         k -= 1
     name = doc[k : tok.i + 1].text.replace(" - ", "-")
     return resolve_place(name), name
@@ -253,7 +275,29 @@ def _hyphenated(tok: Token) -> str:
     return tok.text
 
 
+_REGION_KIND_NOUNS = frozenset({"province", "region", "state", "county", "prefecture", "governorate", "department",
+                                "oblast"})  # fmt: skip
+
+
 def _loc_candidate(tok: Token, gaz: Any) -> tuple[Place | None, str] | None:
+    found = _named_kind(tok)
+    return found if found is not None else _loc_candidate_any(tok, gaz)
+
+
+def _named_kind(tok: Token) -> tuple[Place | None, str] | None:
+    """ "the province of Isabela": the noun says which reading of the name is meant (the
+    province, not the city of the same name)."""
+    if tok.dep_ != "pobj" or tok.pos_ != "PROPN" or tok.head.lower_ != "of":
+        return None
+    noun = tok.head.head.lemma_.lower()
+    if noun not in _REGION_KIND_NOUNS or tok.head.head.pos_ != "NOUN":
+        return None
+    text = ent_text(tok) if tok.ent_type_ in ("GPE", "LOC") else tok.text
+    p = resolve_place(f"{text} {noun}")
+    return (p, text) if p is not None and p.kind == "region" else None
+
+
+def _loc_candidate_any(tok: Token, gaz: Any) -> tuple[Place | None, str] | None:
     if tok.pos_ == "PROPN" and tok.dep_ in ("compound", "amod", "nmod") and tok.head.lemma_.lower() in PLACE_NOUNS:
         name = _hyphenated(tok)
         p = resolve_place(f"{name} {tok.head.text}")
@@ -276,7 +320,13 @@ def _loc_candidate(tok: Token, gaz: Any) -> tuple[Place | None, str] | None:
         if p is not None:
             return p, text
         if _known_place(tok.doc, text):
-            return None, text  # "inside al-Fashaga": a name the article already placed
+            return None, text  # "inside Wadi Zam": a name the article already placed
+    if tok.pos_ == "PROPN" and tok.dep_ == "pobj" and tok.ent_type_ in ("NORP", "PERSON", ""):
+        # "crushed by a wall in Cauayan": the small model tags many unfamiliar town names as a
+        # people or a person; the object of "in"/"at"/"near" that is no demonym is a place.
+        text = ent_text(tok) if tok.ent_type_ else tok.text
+        if tok.head.lower_ in _IN_PLACE and tok.i == _name_end(tok) and gaz.nationality(text) is None:
+            return gaz.resolve(text, allow_demonym=False), text
     if tok.ent_type_ == "NORP" and tok.head.lemma_.lower() in PLACE_NOUNS:
         text = ent_text(tok)
         p = resolve_place(text)
@@ -371,7 +421,7 @@ RANK = {"city": 3, "region": 2, "country": 1}
 def specificity(place: Place | None, text: str, tok: Token | None = None) -> int:
     """City > region > country; a named district, county or island the gazetteer does not
     know ("the Ikoyi district of Lagos", "Napa County", "the island of Lampedusa") is finer
-    than a city; a name whose phrase is placed inside a known place ("the X estate in Gujarat
+    than a city; a name whose phrase is placed inside a known place ("the X estate in Odisha
     state") is finer than that place; any other unknown name ranks below every resolved place."""
     words = text.lower().split()
     sub = bool(words) and words[-1] in SUBPLACE_NOUNS
@@ -385,7 +435,7 @@ def specificity(place: Place | None, text: str, tok: Token | None = None) -> int
         rank = 4 if sub else 0
     outer = enclosing_place(tok) if tok is not None else None
     if outer is not None and (place is None or (place.code != outer.code and place.country == outer.country)):
-        # "the X estate in Gujarat state": X lies inside Gujarat, so it is finer than Gujarat.
+        # "the X estate in Odisha state": X lies inside Odisha, so it is finer than Odisha.
         rank = max(rank, RANK.get(outer.kind, 0) + 1)
     return rank
 

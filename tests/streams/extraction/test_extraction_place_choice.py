@@ -1,0 +1,162 @@
+"""How the place of a claim is chosen when the gazetteer alone cannot say.
+
+Each text here is invented for the test. The rules under test are structural:
+a name placed inside a known place is finer than it; a building is not a place;
+where a statement was made is not what it is about; parts of a figure keep their
+own places; officials and place-subjects speak for their own area.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from schemas.events import ClaimObserved
+from streams.evaluation.extraction import same_location
+from streams.extraction import Extractor
+from streams.extraction.locations import loc_candidate
+from streams.extraction.places import gazetteer, resolve_place
+
+Extract = Callable[..., list[ClaimObserved]]
+
+
+def _loc(claims: list[ClaimObserved], best: float, measure: str | None = None) -> str | None:
+    hits = [c for c in claims if c.value is not None and c.value.best == best and (measure in (None, c.measure))]
+    assert hits, f"no claim with value {best}: {[(c.claim_key, c.value) for c in claims]}"
+    return hits[0].location
+
+
+def _presence(claims: list[ClaimObserved]) -> list[tuple[str, str | None]]:
+    return [(c.stance, c.location) for c in claims if c.measure == "presence"]
+
+
+def test_a_name_inside_a_named_state_is_finer_than_the_state(extract: Extract) -> None:
+    cs = extract(
+        "MUMBAI - A boiler blew apart at a textile mill in the Hazira industrial estate in India's Odisha "
+        "state, killing 11 workers, the district fire officer said on Tuesday.\n\n"
+        "The officer said 40 workers had been taken to hospital."
+    )
+    assert _loc(cs, 11) == "Hazira"
+    assert _loc(cs, 40) == "Hazira"  # the story's place for a sentence that names none
+
+
+def test_a_border_area_of_a_state_is_the_area(extract: Extract) -> None:
+    cs = extract(
+        "NAIROBI - The army said on Monday that 14 of its soldiers had been killed in an ambush in the remote "
+        "Ol Kalou border area of Kenya's Nakuru county.\n\n"
+        "A spokesman said 22 attackers had been arrested."
+    )
+    assert same_location(_loc(cs, 14), "Ol Kalou")
+    assert same_location(_loc(cs, 22), "Ol Kalou")
+
+
+def test_a_namesake_in_another_country_is_not_the_place(extractor: Extractor) -> None:
+    # GeoNames reads "San Jose" as the Californian city; inside a Philippine province it is not.
+    doc = extractor.nlp("Floods swept through the San Jose farming area of Nueva Ecija province.")
+    jose = next(t for t in doc if t.text == "Jose")
+    found = loc_candidate(jose, gazetteer())
+    assert found is not None and found[0] is None and found[1] == "San Jose"
+    assert resolve_place("San Jose") is not None  # (the namesake the gazetteer would give)
+
+
+def test_a_stadium_is_not_a_place_the_city_is(extract: Extract) -> None:
+    cs = extract(
+        "ACCRA - A crowd surge at a football ground in the Ghanaian city of Tamale killed 5 people on "
+        "Sunday, police said.\n\n"
+        "Police said 70 people had been hurt in a crush at Aliu Mahama Stadium."
+    )
+    assert same_location(_loc(cs, 70), "Tamale")
+
+
+def test_where_a_statement_was_made_is_not_carried_to_the_next_sentence(extract: Extract) -> None:
+    cs = extract(
+        "LIMA - A riot at a jail in the Peruvian city of Arequipa has left 8 inmates dead, the prison "
+        "authority said on Friday.\n\n"
+        "The justice minister told a news conference in Lima on Friday that police had detained 25 inmates. "
+        "She said 600 police officers had been sent to restore order."
+    )
+    assert same_location(_loc(cs, 25), "Arequipa")
+    assert same_location(_loc(cs, 600), "Arequipa")
+
+
+def test_a_spokeswoman_in_the_capital_speaks_of_the_scene(extract: Extract) -> None:
+    cs = extract(
+        "KAMPALA - Clashes in the Ugandan town of Kasese killed 12 people, police said on Monday.\n\n"
+        "In Kinshasa, a Congolese army spokeswoman said on Tuesday that her forces had not crossed into "
+        "Kasese. She said 4 Congolese fishermen had been killed in the fighting."
+    )
+    assert same_location(_loc(cs, 4), "Kasese")
+
+
+def test_a_sentence_opening_on_a_place_with_no_other_place_is_there(extract: Extract) -> None:
+    cs = extract(
+        "NAIROBI - Heavy rain flooded much of Kenya this week, the interior ministry said.\n\n"
+        "In Eldoret, the Red Cross said 2,300 people were sheltering in schools."
+    )
+    assert same_location(_loc(cs, 2300), "Eldoret")
+
+
+def test_parts_set_beside_a_toll_have_their_places_and_the_toll_the_story(extract: Extract) -> None:
+    cs = extract(
+        "MANILA - A storm battered the northern Philippine province of Isabela on Monday, the disaster "
+        "agency said.\n\n"
+        "The agency said five people had died — three in floods in the town of Ilagan and two who were "
+        "crushed by a wall in Cauayan — and that 40 homes were damaged."
+    )
+    assert same_location(_loc(cs, 5), "Isabela")
+    assert same_location(_loc(cs, 3), "Ilagan")
+    assert same_location(_loc(cs, 2), "Cauayan")
+
+
+def test_a_statement_naming_places_side_by_side_does_not_place_the_next(extract: Extract) -> None:
+    cs = extract(
+        "MANILA - A storm battered the northern Philippine province of Isabela on Monday, the disaster "
+        "agency said.\n\n"
+        "The agency said floods had cut roads in Ilagan and landslides had buried a school in Cauayan. "
+        "It added that 220 houses had been destroyed."
+    )
+    assert same_location(_loc(cs, 220), "Isabela")
+
+
+def test_a_mayor_speaks_for_the_town(extract: Extract) -> None:
+    cs = extract(
+        "MANILA - A storm battered the northern Philippine province of Isabela on Monday, killing 5 people, "
+        "the disaster agency said.\n\n"
+        "The mayor of Tumauini, Rosa Dela Cruz, said six residents were missing after a river burst its banks."
+    )
+    assert same_location(_loc(cs, 6), "Tumauini")
+
+
+def test_a_district_that_accounts_for_a_figure_is_where_it_is(extract: Extract) -> None:
+    cs = extract(
+        "DODOMA - A cholera outbreak in Tanzania's Morogoro region has sickened 2,100 people, the health "
+        "ministry said on Monday.\n\n"
+        "The ministry said Kilosa district accounted for 800 of the cases, and Mvomero district for 450."
+    )
+    assert same_location(_loc(cs, 800), "Kilosa district")
+    assert same_location(_loc(cs, 450), "Mvomero district")
+
+
+def test_a_name_the_article_placed_is_a_place_when_it_recurs(extract: Extract) -> None:
+    cs = extract(
+        "KHARTOUM - The army said 9 of its soldiers had been killed in fighting in the Wadi Zam border area "
+        "of Sudan's Kassala state.\n\n"
+        "An army spokesman said Chadian troops were still dug in inside Wadi Zam."
+    )
+    assert ("asserts", "Wadi Zam") in _presence(cs)
+
+
+def test_no_troops_in_the_area_denies_presence_where_the_story_is(extract: Extract) -> None:
+    cs = extract(
+        "KHARTOUM - The army said 9 of its soldiers had been killed in fighting in the Wadi Zam border area "
+        "of Sudan's Kassala state.\n\n"
+        "In Abeche, a Chadian government spokesman said there were no Chadian troops in the area."
+    )
+    assert ("denies", "Wadi Zam") in _presence(cs)
+
+
+def test_forces_fighting_beside_counted_soldiers_are_present_there(extract: Extract) -> None:
+    cs = extract(
+        "KHARTOUM - The army said 9 of its soldiers had been killed in fighting in the Wadi Zam border area "
+        "of Sudan's Kassala state, and that Chadian troops were fighting alongside the attackers."
+    )
+    assert ("asserts", "Wadi Zam") in _presence(cs)
