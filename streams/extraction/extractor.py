@@ -680,6 +680,8 @@ class Extractor:
             for t in sent:
                 if t.i >= there.i:
                     break
+                if t.i in exclude and not under_loc_prep(t, None):
+                    continue  # "The Plateau state governor said ... to the area": a title, not a place just named
                 c = loc_candidate(t, self._gaz) if t.i not in ctx.dateline else None
                 if c is not None:
                     cands.append(c)

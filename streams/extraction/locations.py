@@ -266,6 +266,16 @@ def _split_name(tok: Token) -> tuple[Place | None, str] | None:
     return resolve_place(text), text
 
 
+def _compound_run(tok: Token) -> str:
+    """ "Tana River" for "River" in "Tana River county": the proper nouns compounded onto the
+    last word of a name (the parser chains them: "Tana" -> "River")."""
+    doc = tok.doc
+    k = tok.i
+    while k > 0 and doc[k - 1].pos_ == "PROPN" and doc[k - 1].dep_ == "compound" and doc[k - 1].head.i == k:
+        k -= 1
+    return _hyphenated(tok) if k == tok.i else f"{doc[k : tok.i].text} {tok.text}"
+
+
 def _hyphenated(tok: Token) -> str:
     """ "Jalal-Abad" is parsed as "Jalal", "-", "Abad": the whole name for the last part."""
     doc = tok.doc
@@ -300,14 +310,26 @@ def _named_kind(tok: Token) -> tuple[Place | None, str] | None:
 def _loc_candidate_any(tok: Token, gaz: Any) -> tuple[Place | None, str] | None:
     if tok.pos_ == "PROPN" and tok.dep_ in ("compound", "amod", "nmod") and tok.head.lemma_.lower() in PLACE_NOUNS:
         name = _hyphenated(tok)
+        run = _compound_run(tok)
+        if run != name:  # "Tana River county": the whole name before the place noun, first
+            p = resolve_place(f"{run} {tok.head.text}")
+            if p is not None:
+                return p, f"{run} {tok.head.text}"
+            p = resolve_place(run)
+            if p is not None:
+                return p, run
         p = resolve_place(f"{name} {tok.head.text}")
         if p is not None:
             return p, f"{name} {tok.head.text}"
         if tok.head.lemma_.lower() in SUBPLACE_NOUNS and tok.ent_type_ not in _NOT_PLACE_ENTS:
-            return None, f"{tok.text} {tok.head.text}"  # "the Ikoyi district of Lagos"
+            return None, f"{run} {tok.head.text}"  # "the Ikoyi district of Lagos"
     if (tok.ent_type_ in ("GPE", "LOC", "FAC") and tok.ent_iob_ == "B") or (
         tok.ent_type_ in ("GPE", "LOC") and tok.dep_ in ("pobj", "poss", "compound")
     ):
+        if tok.ent_iob_ == "I" and tok.lemma_.lower() in PLACE_NOUNS and any(
+            c.dep_ == "compound" and c.pos_ == "PROPN" for c in tok.lefts
+        ):
+            return None  # "Elgeyo Marakwet county": its name words already name it
         text = ent_text(tok)
         return resolve_place(text), text
     if not tok.ent_type_ and tok.pos_ == "PROPN" and tok.dep_ == "compound" and tok.head.lemma_.lower() in PLACE_NOUNS:
@@ -537,6 +559,17 @@ def parts_elsewhere(top: Token, subject: Token) -> set[int]:
         if t.dep_ == "appos" and t.like_num and t.head.i == subject.i:
             # "three people had died - two in X and one in Y": the parts set beside the count.
             out |= {x.i for x in t.subtree}
+        if (
+            t.like_num
+            and t.pos_ == "NUM"
+            and t.head.i != subject.i
+            and not (t.left_edge.i <= subject.i <= t.right_edge.i)
+        ):
+            # "21 of the dead were in X, and 9 in Y": a place hung on another number is that
+            # count's place, however the parser attached the number.
+            for c in t.children:
+                if c.dep_ == "prep" and c.lower_ in LOC_PREPS:
+                    out |= {x.i for x in c.subtree}
         if t.dep_ == "prep" and t.lower_ in _PART_PREPS and not (t.left_edge.i <= subject.i <= t.right_edge.i):
             out |= {x.i for x in t.subtree}
         if (t.lower_ in _PARTITIVES or t.like_num) and _of_them(t) and t.i != subject.i:

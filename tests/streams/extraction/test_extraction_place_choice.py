@@ -160,3 +160,28 @@ def test_forces_fighting_beside_counted_soldiers_are_present_there(extract: Extr
         "of Sudan's Kassala state, and that Chadian troops were fighting alongside the attackers."
     )
     assert ("asserts", "Wadi Zam") in _presence(cs)
+
+
+def test_a_name_of_several_words_before_a_place_noun_is_the_whole_name(extract: Extract) -> None:
+    cs = extract(
+        "NAIROBI - Landslides have killed 19 people in Kenya's Elgeyo Marakwet county, the interior "
+        "ministry said on Tuesday."
+    )
+    assert same_location(_loc(cs, 19), "Elgeyo-Marakwet")
+
+
+def test_a_place_hung_on_another_number_is_that_numbers(extract: Extract) -> None:
+    cs = extract(
+        "DAKAR - Floods have killed 20 people in southern Senegal, the civil protection agency said.\n\n"
+        "The agency said 14 of the dead were in Diattacounda, where a dyke gave way on Sunday, and 6 in Sedhiou."
+    )
+    assert same_location(_loc(cs, 14), "Diattacounda")
+
+
+def test_a_governors_title_is_not_the_area_troops_were_sent_to(extract: Extract) -> None:
+    cs = extract(
+        "ABUJA - Gunmen killed 16 villagers in a night raid on the village of Tudun Kaya in Nigeria's "
+        "Kaduna state, police said on Monday.\n\n"
+        "The Kaduna state governor said 300 police officers had been sent to the area."
+    )
+    assert same_location(_loc(cs, 300), "Tudun Kaya")
