@@ -67,7 +67,9 @@ class Value(_Event):
 
 
 class Source(_Event):
-    """Who makes the statement (not who published it)."""
+    """Who makes the statement (not who published it). ``kind`` ``outlet``: no
+    one is quoted and the publisher stands in, so the same words printed by
+    another outlet are one article (the consensus counts them once)."""
 
     name: str
     kind: str | None = None

@@ -65,7 +65,7 @@ def consensus(
     num_obs: list[Obs] = []
     num_w: list[float] = []
     for o in obs:
-        _, source, stance, _, point, _, _, t, conf, _ = o
+        _, source, stance, _, point, _, _, t, conf, _, _ = o
         base = weight_of(source) * (conf if conf > min_conf else min_conf)
         age = newest - t
         # presence: does the thing exist at all? That changes slower than a count

@@ -36,6 +36,7 @@ from schemas.events import SCHEMA_VERSION, ClaimObserved, ConsensusUpdated, Cont
 from streams.consensus import aggregate
 from streams.consensus.fingerprint import jaccard, sketch, text_hash, words
 from streams.consensus.intervals import _tidy, hedge_interval
+from streams.consensus.names import OUTLET, same_speaker
 from streams.consensus.observed import Observed, from_model
 from streams.consensus.reliability import NAN_RECORD, ReliabilityBook, record_key
 from streams.consensus.settings import EngineSettings
@@ -311,14 +312,19 @@ class ConsensusEngine:
         # positional tuple.__new__: NamedTuple's keyword constructor is slow Python;
         # the evidence fingerprints are derived only if a copy check needs them
         return _new_obs((obs.event_id, obs.source, obs.stance, lo, point, hi, raw, when, conf,
-                         obs.text))
+                         obs.text, obs.source_kind == OUTLET))
 
     def _is_copy(self, state: ClaimState, new: Obs) -> bool:
-        """The same statement, in (nearly) the same words, already counted for another name."""
+        """The same statement, in (nearly) the same words, already counted for
+        another name of the same speaker, or for another outlet printing it
+        unattributed (:mod:`.names`: the same words from unrelated names are
+        two sources writing alike, as every row of a converted table does)."""
         said = new[2:6]  # (stance, lo, point, hi): Obs.same_statement, inlined
         mine: tuple[str, tuple[int, ...], int] | None = None
         for o in state.observations.values():
             if o[2:6] != said:
+                continue
+            if not ((o.publisher and new.publisher) or same_speaker(o.source, new.source)):
                 continue
             # the fingerprints cost more than the rest of a step: only here, where
             # another source made the very same statement, are they worth taking

@@ -43,6 +43,9 @@ class Observed(NamedTuple):
     location: str | None
     parent_key: str | None
     source: str
+    #: the source's kind (``"outlet"``: the publisher stands in for an
+    #: unattributed figure; see :mod:`.names`), or None
+    source_kind: str | None
     stance: str
     #: (low, best, high, hedge) as validated (floats), or None
     value: tuple[float | None, float, float | None, str] | None
@@ -81,7 +84,7 @@ def from_model(obs: ClaimObserved) -> Observed:
     v = obs.value
     return Observed(
         obs.event_id, obs.claim_key, obs.subject, obs.measure, obs.location, obs.parent_key,
-        obs.source.name, obs.stance,
+        obs.source.name, obs.source.kind, obs.stance,
         (v.low, v.best, v.high, v.hedge) if v is not None else None,
         to_us(obs.observed_at),
         to_us(obs.published_at) if obs.published_at is not None else None,
@@ -243,6 +246,6 @@ def _plain(d: dict[str, Any]) -> Observed | None:
     if as_of is not None and (as_of_us := _time(as_of)) is None:
         return None
     return Observed(
-        event_id, claim_key, subject, measure, location, parent_key, name, stance,
+        event_id, claim_key, subject, measure, location, parent_key, name, source_kind, stance,
         val, observed, published, as_of_us, text, float(conf), d,
     )

@@ -52,7 +52,10 @@ class Obs(NamedTuple):
     which the copy check derives its fingerprints only when it needs them
     (another source already made the same statement on the claim: rare), or,
     in a state written before that, the fingerprints themselves
-    ``(text hash, sketch, word count)``.
+    ``(text hash, sketch, word count)``. ``publisher``: the source is the
+    outlet that printed an unattributed figure (source kind ``outlet``), so
+    another outlet's copy of the same words is the same article (see
+    :mod:`streams.consensus.names`).
     """
 
     event_id: str
@@ -65,6 +68,7 @@ class Obs(NamedTuple):
     t: int
     conf: float
     evidence: str | tuple[str, tuple[int, ...], int]
+    publisher: bool
 
     def same_statement(self, other: Obs) -> bool:
         """Same stance and same interval: a repetition, whatever the wording."""
@@ -77,20 +81,25 @@ class Obs(NamedTuple):
             self.t, self.conf,
             *((self.evidence,) if type(self.evidence) is str
               else (self.evidence[0], list(self.evidence[1]), self.evidence[2])),
+            *((True,) if self.publisher else ()),  # written only when set: older states read as is
         ]
 
     @classmethod
     def from_list(cls, v: list[Any]) -> Obs:
-        """Reads both forms: ``[..., conf, text]`` and, from states written
-        before the fingerprints became lazy, ``[..., conf, fp, sketch, nwords]``."""
+        """Reads ``[..., conf, text]``, with ``True`` appended for a publisher,
+        and, from states written before the fingerprints became lazy,
+        ``[..., conf, fp, sketch, nwords]`` (with the same optional flag)."""
         point = v[4]
         raw = v[6]
+        n = len(v)
+        publisher = bool(v[-1]) if n in (11, 13) else False
         return cls(
             event_id=v[0], source=v[1], stance=v[2], lo=v[3], point=point,
             hi=_inf(v[5]) if point is not None else None,
             raw=(raw[0], raw[1], raw[2], raw[3]) if raw is not None else None,
             t=v[7], conf=v[8],
-            evidence=v[9] if len(v) == 10 else (v[9], tuple(v[10]), v[11]),
+            evidence=v[9] if n in (10, 11) else (v[9], tuple(v[10]), v[11]),
+            publisher=publisher,
         )
 
 

@@ -16,6 +16,9 @@ a few standard regimes, and each can be generated with a known truth:
    own names, next to a few independent good ones (Dong et al. VLDB 2009:
    a vote that counts copies as independent follows the copier clique);
    ``copying_reworded``, the same figures copied in the copiers' own words;
+   ``templated``, the opposite trap: independent sources that are right or
+   wrong (an exact figure or a slip), all in one sentence template, as a data
+   set converted from a table reads (the same words are not a copy here);
 4. ``moving`` — counts that grow over weeks, sources reporting at different
    lags, some dating their figures (``as_of``) and some not (dynamic truth
    discovery: what is the figure *now*);
@@ -79,6 +82,7 @@ class Statement:
     low: float | None = None
     high: float | None = None
     as_of_day: float | None = None  # the date the figure is about, when the article says
+    kind: str | None = None  # the source's kind ("outlet": a publisher, the figure unattributed)
 
     @property
     def date(self) -> float:
@@ -229,7 +233,12 @@ def copying(seed: int = 0, scale: float = 1.0, *, reworded: bool = False) -> Sce
     """One bad source (σ 25%, biased +15%), eight copiers that repeat it word for
     word (90% of the time; their own bad figure otherwise), four independent
     good sources (σ 1%) and two independent bad ones (σ 25%). ``reworded``:
-    the copiers take the figure but write their own sentence around it."""
+    the copiers take the figure but write their own sentence around it.
+
+    The bad source and its copiers are outlets printing a figure nobody is
+    quoted for (source kind ``outlet``, as the extractor names them): an
+    attributed figure keeps its speaker's name in every copy, and is one
+    source's statement whoever reprints it."""
     rng = _rng(seed, "copying")
     words = _rng(seed, "copying-words")  # its own stream: the figures stay those of `copying`
     n_obj = max(10, round(150 * scale))
@@ -243,7 +252,8 @@ def copying(seed: int = 0, scale: float = 1.0, *, reworded: bool = False) -> Sce
         origin: Statement | None = None
         if rng.random() < 0.9:
             v = _noisy(rng, value * 1.15, 0.25)
-            origin = Statement(key, "origin", v, rng.uniform(0, 3), _prose(rng, key, f"{v:,.0f}"))
+            origin = Statement(key, "origin", v, rng.uniform(0, 3), _prose(rng, key, f"{v:,.0f}"),
+                               kind="outlet")
             here.append(origin)
         for name in copiers:
             if rng.random() >= 0.85:
@@ -253,10 +263,12 @@ def copying(seed: int = 0, scale: float = 1.0, *, reworded: bool = False) -> Sce
                 text = origin.text if rng.random() < 0.5 else f"({name}) {origin.text}"
                 if reworded:
                     text = _prose(words, key, f"{origin.best:,.0f}")
-                here.append(Statement(key, name, origin.best, origin.day + rng.uniform(0, 1), text))
+                here.append(Statement(key, name, origin.best, origin.day + rng.uniform(0, 1), text,
+                                      kind="outlet"))
             else:
                 v = _noisy(rng, value * 1.15, 0.25)
-                here.append(Statement(key, name, v, rng.uniform(0, 4), _prose(rng, key, f"{v:,.0f}")))
+                here.append(Statement(key, name, v, rng.uniform(0, 4), _prose(rng, key, f"{v:,.0f}"),
+                                      kind="outlet"))
         for names, sigma in ((good, 0.01), (bad, 0.25)):
             for name in names:
                 if rng.random() < 0.7:
@@ -268,6 +280,34 @@ def copying(seed: int = 0, scale: float = 1.0, *, reworded: bool = False) -> Sce
         return Scenario("copying_reworded", "copying, reworded: the copiers' own words, same figures",
                         out, truth)
     return Scenario("copying", "copying: 8 copiers of 1 bad source vs 4 good, 2 bad", out, truth)
+
+
+def templated(seed: int = 0, scale: float = 1.0) -> Scenario:
+    """Twelve independent sources, each right (the exact figure) with its own
+    probability from 55% to 95% and otherwise wrong by a slip (a tenfold
+    typo, a stale or garbled figure); every statement is the same sentence
+    with its figure. Right sources agree to the digit in the same words: a
+    method that took that for copying would count the truth once."""
+    rng = _rng(seed, "templated")
+    names = [f"table-{i:02d}" for i in range(12)]
+    accuracy = [0.55 + 0.4 * i / 11 for i in range(12)]
+    rng.shuffle(names)
+    truth = {f"x{i:04d}:count": _magnitude(rng) for i in range(max(10, round(200 * scale)))}
+    out = []
+    for key, value in truth.items():
+        for name, acc in zip(names, accuracy, strict=True):
+            if rng.random() >= 0.5:
+                continue
+            v = value
+            if rng.random() >= acc:
+                slip = rng.random()
+                factor = 10.0 if slip < 0.25 else 0.1 if slip < 0.5 else rng.uniform(0.5, 1.5)
+                v = float(max(1, round(value * factor)))
+            text = f"The figure recorded for {key} in the table is {v:,.0f} in total."
+            out.append(Statement(key, name, v, rng.uniform(0, 5), text))
+    rng.shuffle(out)
+    return Scenario("templated", "templated: 12 sources right 55-95%, slips otherwise, one template",
+                    out, truth)
 
 
 def copying_reworded(seed: int = 0, scale: float = 1.0) -> Scenario:
@@ -383,6 +423,7 @@ REGIMES: dict[str, Callable[[int, float], Scenario]] = {
     "long_tail": long_tail,
     "copying": copying,
     "copying_reworded": copying_reworded,
+    "templated": templated,
     "moving": moving,
     "hedged": hedged,
 }
@@ -408,7 +449,7 @@ def to_events(scenario: Scenario) -> list[ClaimObserved]:
             measure=measure,
             value=value,
             stance=s.stance,  # type: ignore[arg-type]
-            source={"name": s.source},
+            source={"name": s.source, "kind": s.kind},
             article_id=f"{scenario.name}-{i}",
             published_at=when,
             as_of=None if s.as_of_day is None else T0 + timedelta(days=s.as_of_day),

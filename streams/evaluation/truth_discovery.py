@@ -13,6 +13,12 @@ matched city-years.
 Nothing here knows anything about the file beyond its format; the engine gets
 no hint that the data is about populations.
 
+The evidence sentence a converted row gets is the harness's choice, and
+another harness may word it otherwise; so the engine is also scored with every
+row in one template that does not name its contributor, and with the figure
+alone (``WORDINGS``). Sources that agree to the digit then write the same
+words, which must not be mistaken for copies.
+
     python -m streams.evaluation.truth_discovery [DATASET_DIR]
 
 ``DATASET_DIR`` (default ``$CLAIMWATCH_DATA_DIR/truth-discovery/population``)
@@ -92,12 +98,25 @@ def load_population(base: Path) -> tuple[list[Row], dict[str, float]]:
     return rows, truth
 
 
-def to_events(rows: Iterable[Row]) -> list[ClaimObserved]:
+def _named(r: Row) -> str:
+    return f"{r.source} gives {r.obj} as {r.value:g}."
+
+
+#: evidence wordings of a converted row: the contributor named (the default),
+#: one template for every contributor, the figure alone
+WORDINGS: dict[str, Callable[[Row], str]] = {
+    "named": _named,
+    "template": lambda r: f"The population recorded for {r.obj} in the table is {r.value:g}.",
+    "figure": lambda r: f"{r.value:g}",
+}
+
+
+def to_events(rows: Iterable[Row], wording: Callable[[Row], str] = _named) -> list[ClaimObserved]:
     """Each row as the ClaimObserved an extractor would have produced for it."""
     base = datetime(2010, 1, 1, tzinfo=UTC)
     out = []
     for i, r in enumerate(rows):
-        text = f"{r.source} gives {r.obj} as {r.value:g}."
+        text = wording(r)
         eid = hashlib.sha256(f"{i}\x1f{r.obj}\x1f{r.source}\x1f{r.value}".encode()).hexdigest()[:24]
         out.append(
             ClaimObserved(
@@ -195,6 +214,13 @@ def main(argv: list[str] | None = None) -> int:
     for s in scores.values():
         print(f"{s.name:<10}{s.mae:>12,.0f}{s.rmse:>14,.0f}{s.within_1pct:>12.1%}")
     print(f"(evaluation took {elapsed:.2f}s)")
+    keys = sorted(k for k in truth if k in {r.obj for r in rows})
+    for name, wording in WORDINGS.items():
+        if name == "named":
+            continue
+        e = score("engine", engine_estimates(to_events(rows, wording)), truth, keys)
+        print(f"engine, evidence worded as {name!r}: MAE {e.mae:,.0f}, RMSE {e.rmse:,.0f}, "
+              f"within 1% {e.within_1pct:.1%}")
     return 0
 
 

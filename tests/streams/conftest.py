@@ -31,6 +31,7 @@ def claim(
     parent_key: str | None = None,
     confidence: float = 0.8,
     seen_day: float | None = None,
+    source_kind: str | None = None,
 ) -> ClaimObserved:
     """One ClaimObserved; ``day`` is the statement date, ``seen_day`` when it was read."""
     when = T0 + timedelta(days=day)
@@ -47,7 +48,7 @@ def claim(
         location=location,
         value=value,
         stance=stance,  # type: ignore[arg-type]
-        source={"name": source},
+        source={"name": source, "kind": source_kind},
         article_id=f"article-{event_id}",
         published_at=when,
         as_of=when,

@@ -16,7 +16,7 @@ def statement(source: str, best: float, hedge: str = "exact", low: float | None 
               high: float | None = None) -> Obs:
     lo, point, hi = hedge_interval(best, low, high, hedge, 0.05)
     return Obs(f"ev-{source}", source, "asserts", lo, point, hi, (low, best, high, hedge),
-               10 * DAY_US, 0.9, f"{source} said {best}")
+               10 * DAY_US, 0.9, f"{source} said {best}", False)
 
 
 def estimate_of(statements: list[Obs]) -> tuple[float, float, float] | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import orjson
 import pytest
 
 from schemas.events import ClaimObserved, ConsensusUpdated
@@ -201,6 +202,53 @@ def test_a_short_text_that_two_sources_share_by_chance_is_not_a_copy(engine: Any
     ])
     assert COPY not in [s.outcome for s in steps]
     assert last_update(steps).n_sources == 4
+
+
+TABLE_ROW = "The population recorded for Springfield in the 2010 census table is 36."
+UNATTRIBUTED = "At least 36 passengers are still missing after the ferry capsized near Goma."
+
+
+def test_the_same_words_from_unrelated_names_are_two_sources(engine: Any, make: Any) -> None:
+    """A data set converted from a table gives every contributor one sentence
+    template: sources that agree to the digit then write the very same words.
+    Taking that for copying would count the truth once, like one vandal."""
+    _, steps = run(engine, [
+        make("e1", "Census Bureau", 36, text=TABLE_ROW),
+        make("e2", "City registry", 36, text=TABLE_ROW, day=1),
+        make("e3", "Almanac", 36, text=TABLE_ROW, day=2),
+        make("e4", "vandal-17", 36_000, text=TABLE_ROW.replace("36", "36000"), day=3),
+    ])
+    assert COPY not in [s.outcome for s in steps]
+    update = last_update(steps)
+    assert update.n_sources == 4
+    assert update.estimate.best == 36
+
+
+def test_outlets_printing_one_unattributed_article_count_once(engine: Any, make: Any) -> None:
+    """An unattributed figure is named for the outlet that printed it; another
+    outlet syndicating the same words is the same article, not a second source."""
+    state, steps = run(engine, [
+        make("e1", "Lake Times", 36, text=UNATTRIBUTED, source_kind="outlet"),
+        make("e2", "Morning Herald", 36, text=UNATTRIBUTED, day=0.2, source_kind="outlet"),
+    ])
+    assert steps[1].outcome == COPY
+    assert last_update(steps).n_sources == 1
+    # the flag is part of the statement the changelog keeps
+    restored = ClaimState.from_dict(orjson.loads(orjson.dumps(state.to_dict())))
+    assert restored.observations["Lake Times"].publisher
+    third = engine.apply(restored, make("e3", "Valley News", 36, text=UNATTRIBUTED, day=0.4,
+                                        source_kind="outlet"))
+    assert third.outcome == COPY
+
+
+def test_an_outlet_and_a_named_speaker_in_the_same_words_are_two_sources(
+    engine: Any, make: Any
+) -> None:
+    _, steps = run(engine, [
+        make("e1", "Lake Times", 36, text=UNATTRIBUTED, source_kind="outlet"),
+        make("e2", "Red Cross", 36, text=UNATTRIBUTED, day=0.2, source_kind="organization"),
+    ])
+    assert steps[1].outcome != COPY
 
 
 def test_same_words_with_a_different_figure_is_not_a_copy(engine: Any, make: Any) -> None:

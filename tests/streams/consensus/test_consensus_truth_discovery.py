@@ -53,6 +53,16 @@ def test_voting_breaks_ties_with_the_median_of_the_tied_values(dataset: Path) ->
     assert votes["corby, northamptonshire_2001"] == (53174 + 35174) / 2
 
 
+def test_the_evidence_wording_does_not_change_the_estimates(dataset: Path) -> None:
+    """Contributors that agree write the same words when a harness gives every
+    row one template: that is agreement, not copying."""
+    rows, _ = td.load_population(dataset)
+    named = td.engine_estimates(td.to_events(rows))
+    assert named["ashford, kent_2001"] == 74204
+    for wording in td.WORDINGS.values():
+        assert td.engine_estimates(td.to_events(rows, wording)) == named
+
+
 def test_main_prints_the_table(dataset: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert td.main([str(dataset)]) == 0
     out = capsys.readouterr().out

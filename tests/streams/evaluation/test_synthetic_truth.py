@@ -106,6 +106,17 @@ def test_copying_regime_copies_fool_the_vote_but_not_the_engine() -> None:
     assert got["engine"]["mare"] < 0.2 * got["crh"]["mare"]
 
 
+def test_templated_regime_agreement_in_one_template_is_not_taken_for_copying() -> None:
+    sc = _regime("templated")
+    # the regime is what it says: right sources write the very same sentence
+    texts = [s.text for s in sc.statements if s.best == sc.truth[s.claim]]
+    assert len(set(texts)) < 0.6 * len(texts)
+    got = st.evaluate(sc)
+    # counting agreeing sources once would hand many claims to a single slip
+    assert got["engine"]["mare"] < 0.2
+    assert got["engine"]["within_1pct"] > 0.9
+
+
 def test_reworded_copying_has_the_same_figures_in_other_words() -> None:
     plain, reworded = _regime("copying"), _regime("copying_reworded")
     assert [(s.claim, s.source, s.best) for s in plain.statements] == [
