@@ -30,8 +30,9 @@ The batch is iterative truth discovery over each claim's kept statements:
 
 Claims a source states alone carry no evidence about it and are left out.
 
-Cost: the batch is vectorised (numpy) and runs when the records changed by
-half their number since the last run (amortised O(1) per record), or when
+Cost: the batch is vectorised (numpy) and runs once as many records changed
+as the book held at the last run (amortised O(1) per record: a batch over n
+records runs once per n changes), or when
 ``refresh()`` is called — the shell's settle timer and ``Replayer.final`` do.
 """
 
@@ -99,8 +100,12 @@ class BookSettings:
     presence_half_life_s: float = 30 * 24 * 3600.0
     #: refresh the weights once this many records changed since the last refresh...
     refresh_min: int = 64
-    #: ...or this fraction of all records, whichever is larger (amortised O(1)).
-    refresh_fraction: float = 0.5
+    #: ...or this fraction of all records, whichever is larger (amortised O(1)). At
+    #: 1.0 a growing book refreshes when it doubled: all the batches of a replay
+    #: together cost about twice the last one (at 0.5, three times). The
+    #: settled consensus does not depend on it; only how stale the weights of
+    #: a running consensus may get.
+    refresh_fraction: float = 1.0
 
 
 class ReliabilityBook:
