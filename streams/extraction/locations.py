@@ -601,6 +601,7 @@ def location_in(top: Token, exclude: set[int], gaz: Any, subject: Token) -> Loc 
     if own is not None:
         return own
     skip = exclude | nat_tokens | other_clauses(top) | parts | circumstances(top, subject)
+    skip |= _described_elsewhere(top, subject)
     cands: list[tuple[Place | None, str]] = []
     ranks: list[int] = []
     for t in top.subtree:
@@ -615,12 +616,27 @@ def location_in(top: Token, exclude: set[int], gaz: Any, subject: Token) -> Loc 
     return best_location(cands, ranks) or antecedent_place(top, gaz)
 
 
+def _described_elsewhere(top: Token, subject: Token) -> set[int]:
+    """ "killed 2 commanders of a gang based in X": a participle clause describing a noun that
+    is not itself a place of the event says where that thing is from, not where the figure
+    is ("at a camp located in X" is a place of the event, so it stays)."""
+    out: set[int] = set()
+    for t in top.subtree:
+        if t.dep_ != "acl" or t.head == subject or t.head.pos_ not in ("NOUN", "PROPN"):
+            continue
+        if not under_loc_prep(t.head, top) and not (t.head.left_edge.i <= subject.i <= t.head.right_edge.i):
+            out |= {x.i for x in t.subtree}
+    return out
+
+
 def _own_place(subject: Token, skip: set[int], gaz: Any) -> Loc | None:
     """The place inside the counted phrase: its own locative phrases and relative clause,
     not those of the counts listed beside it ("two in X and one in Y")."""
     if subject.pos_ not in ("NUM", "NOUN", "PROPN"):
         return None
     aside = {x.i for c in subject.children if c.dep_ in ("conj", "appos") for x in c.subtree}
+    # "two commanders of a gang based in X": a clause about another noun of the phrase.
+    aside |= {x.i for t in subject.subtree if t.dep_ in ("relcl", "acl") and t.head != subject for x in t.subtree}
     cands: list[tuple[Place | None, str]] = []
     ranks: list[int] = []
     for t in subject.subtree:

@@ -185,3 +185,20 @@ def test_a_governors_title_is_not_the_area_troops_were_sent_to(extract: Extract)
         "The Kaduna state governor said 300 police officers had been sent to the area."
     )
     assert same_location(_loc(cs, 300), "Tudun Kaya")
+
+
+def test_where_a_group_is_based_is_not_where_its_members_were_killed(extract: Extract) -> None:
+    cs = extract(
+        "ABUJA - An air strike on a camp near the village of Gidan Bawa in Nigeria's Sokoto state killed 20 "
+        "fighters, the air force said on Tuesday.\n\n"
+        "The air force said the strike had also killed 2 commanders of a gang based in Kebbi."
+    )
+    assert same_location(_loc(cs, 2), "Gidan Bawa")
+
+
+def test_a_camp_located_in_a_town_is_in_that_town(extract: Extract) -> None:
+    cs = extract(
+        "ABUJA - Troops raided a camp located in Kware in Nigeria's Sokoto state, killing 15 fighters, "
+        "the army said on Tuesday."
+    )
+    assert same_location(_loc(cs, 15), "Kware")
