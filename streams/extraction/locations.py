@@ -35,7 +35,8 @@ PLACE_NOUNS = frozenset({"soil", "territory", "base", "bases", "border", "region
 # a name before one of these, placed in a known place, is a place inside it.
 AREA_NOUNS = PLACE_NOUNS | frozenset({"estate", "zone", "belt", "valley", "reserve", "forest", "settlement",
                                       "township", "ward", "enclave", "corridor", "basin", "delta", "plain",
-                                      "plateau", "highlands", "hills", "lowlands", "wetlands", "locality"})  # fmt: skip
+                                      "plateau", "highlands", "hills", "lowlands", "wetlands", "locality",
+                                      "suburb", "neighbourhood", "neighborhood", "quarter", "commune"})  # fmt: skip
 # Named parts of a city or region: "the Ikoyi district of Lagos" is more specific than Lagos.
 SUBPLACE_NOUNS = frozenset({"district", "county", "island", "town", "village", "neighbourhood",
                             "neighborhood", "suburb", "municipality", "commune", "quarter"})  # fmt: skip
@@ -207,10 +208,14 @@ def enclosing_place(tok: Token) -> Place | None:
         return None  # "the Ghanaian city of Tamale": the country's adjective is not inside Tamale
     head = _phrase_head(tok)
     best: Place | None = None
-    for prep in head.children:
+    # "Kwatas, a farming village in Plateau state", "Ashulia, an industrial suburb of Dhaka":
+    # an apposition saying what kind of place the name is, and where.
+    described = [c for c in head.children if c.dep_ == "appos" and c.lemma_.lower() in AREA_NOUNS]
+    preps = [(p, h) for h in (head, *described) for p in h.children]
+    for prep, holder in preps:
         if prep.dep_ != "prep" or prep.lower_ not in ("in", "of"):
             continue
-        if prep.lower_ == "of" and (head == tok or head.lemma_.lower() not in AREA_NOUNS):
+        if prep.lower_ == "of" and (holder == tok or holder.lemma_.lower() not in AREA_NOUNS):
             continue  # "the Democratic Republic of Congo": an "of" inside a name is part of it
         for obj in prep.children:
             if obj.dep_ != "pobj":

@@ -202,3 +202,16 @@ def test_a_camp_located_in_a_town_is_in_that_town(extract: Extract) -> None:
         "the army said on Tuesday."
     )
     assert same_location(_loc(cs, 15), "Kware")
+
+
+def test_a_village_described_as_lying_in_a_state_is_finer_than_the_state(extract: Extract) -> None:
+    cs = extract("ABUJA - Gunmen killed 9 people in Kwatas, a farming village in Nigeria's Plateau state, police said.")
+    assert same_location(_loc(cs, 9), "Kwatas")
+
+
+def test_a_suburb_of_a_city_is_finer_than_the_city(extract: Extract) -> None:
+    cs = extract(
+        "DHAKA - A fire at a garment factory in Ashulia, an industrial suburb of Dhaka, killed 17 workers, "
+        "the fire service said."
+    )
+    assert same_location(_loc(cs, 17), "Ashulia")
