@@ -142,7 +142,7 @@ def loc_candidate(tok: Token, gaz: Any) -> tuple[Place | None, str] | None:
     if found is None and tok.pos_ == "PROPN" and tok.text[:1].isupper() and tok.dep_ == "pobj":
         # "the Italian island of Lampedusa": a name the gazetteer may not know.
         head = tok.head
-        if head.lower_ == "of" and head.head.lemma_.lower() in PLACE_NOUNS and tok.ent_type_ not in _NOT_PLACE_ENTS:
+        if head.lower_ == "of" and head.head.lemma_.lower() in PLACE_NOUNS and not _not_a_name(tok):
             # The small model often tags such names PERSON or NORP; "town of" outweighs it.
             if tok.ent_type_ in ("GPE", "LOC", "FAC"):
                 text = ent_text(tok)
@@ -151,6 +151,22 @@ def loc_candidate(tok: Token, gaz: Any) -> tuple[Place | None, str] | None:
                 text = f"{text} {tok.text}".strip()
             return resolve_place(text), text
     return found
+
+
+_CALENDAR = frozenset({"january", "february", "march", "april", "may", "june", "july", "august", "september",
+                       "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
+                       "saturday", "sunday"})  # fmt: skip
+
+
+def _not_a_name(tok: Token) -> bool:
+    """A date, time or number the tagger rightly tagged; a name it tagged DATE because a word
+    looks like a month abbreviation ("the village of Zinda Jan") is still a name."""
+    if tok.ent_type_ not in _NOT_PLACE_ENTS:
+        return False
+    if tok.ent_type_ not in ("DATE", "TIME"):
+        return True
+    span = [t for t in tok.doc[max(tok.i - 3, 0) : tok.i + 1] if t.ent_type_ == tok.ent_type_ and t.i <= tok.i]
+    return any(t.like_num or t.lower_ in _CALENDAR for t in span) or not all(t.pos_ == "PROPN" for t in span)
 
 
 _KNOWN = "cw_named_places"
@@ -290,6 +306,7 @@ def _hyphenated(tok: Token) -> str:
     return tok.text
 
 
+_SHARED_EDGES = frozenset({"border", "frontier", "boundary", "borderline"})
 _REGION_KIND_NOUNS = frozenset({"province", "region", "state", "county", "prefecture", "governorate", "department",
                                 "oblast"})  # fmt: skip
 
@@ -355,6 +372,8 @@ def _loc_candidate_any(tok: Token, gaz: Any) -> tuple[Place | None, str] | None:
         if tok.head.lower_ in _IN_PLACE and tok.i == _name_end(tok) and gaz.nationality(text) is None:
             return gaz.resolve(text, allow_demonym=False), text
     if tok.ent_type_ == "NORP" and tok.head.lemma_.lower() in PLACE_NOUNS:
+        if tok.head.lemma_.lower() in _SHARED_EDGES:
+            return None  # "near the Iranian border": a border has two sides; it names no side
         text = ent_text(tok)
         p = resolve_place(text)
         if p is not None:

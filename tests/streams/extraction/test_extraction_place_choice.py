@@ -215,3 +215,19 @@ def test_a_suburb_of_a_city_is_finer_than_the_city(extract: Extract) -> None:
         "the fire service said."
     )
     assert same_location(_loc(cs, 17), "Ashulia")
+
+
+def test_a_village_name_the_tagger_reads_as_a_date_is_still_the_village(extract: Extract) -> None:
+    cs = extract(
+        "KABUL - An earthquake struck Afghanistan's western Herat province on Saturday, killing at least 120 "
+        "people in the village of Zinda Jan, the Taliban government said."
+    )
+    assert same_location(_loc(cs, 120), "Zinda Jan")
+
+
+def test_a_neighbours_border_is_not_that_neighbour(extract: Extract) -> None:
+    cs = extract(
+        "KABUL - An earthquake struck western Afghanistan on Saturday. Provincial officials said 60 people "
+        "had been killed near the Iranian border."
+    )
+    assert not same_location(_loc(cs, 60), "Iran")
