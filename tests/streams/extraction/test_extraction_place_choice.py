@@ -220,7 +220,7 @@ def test_a_suburb_of_a_city_is_finer_than_the_city(extract: Extract) -> None:
 def test_a_village_name_the_tagger_reads_as_a_date_is_still_the_village(extract: Extract) -> None:
     cs = extract(
         "KABUL - An earthquake struck Afghanistan's western Herat province on Saturday, killing at least 120 "
-        "people in the village of Zinda Jan, the Taliban government said."
+        "people in the village of Zinda Jan near the border with Iran, the Taliban government said."
     )
     assert same_location(_loc(cs, 120), "Zinda Jan")
 
