@@ -294,7 +294,14 @@ def _compound_run(tok: Token) -> str:
     k = tok.i
     while k > 0 and doc[k - 1].pos_ == "PROPN" and doc[k - 1].dep_ == "compound" and doc[k - 1].head.i == k:
         k -= 1
-    return _hyphenated(tok) if k == tok.i else f"{doc[k : tok.i].text} {tok.text}"
+    run = _hyphenated(tok) if k == tok.i else f"{doc[k : tok.i].text} {tok.text}"
+    if k >= 2 and doc[k - 1].lower_ in ("'s", "’s") and doc[k - 2].pos_ == "PROPN":
+        # "Bangladesh's Cox's Bazar district": a possessive inside a name, when the gazetteer
+        # knows the whole ("Kenya's Tana River" stays "Tana River").
+        whole = f"{doc[k - 2].text}'s {run}"
+        if resolve_place(whole) is not None:
+            return whole
+    return run
 
 
 def _hyphenated(tok: Token) -> str:

@@ -231,3 +231,11 @@ def test_a_neighbours_border_is_not_that_neighbour(extract: Extract) -> None:
         "had been killed near the Iranian border."
     )
     assert not same_location(_loc(cs, 60), "Iran")
+
+
+def test_a_possessive_inside_a_district_name_is_part_of_it(extract: Extract) -> None:
+    cs = extract(
+        "DHAKA - A fire swept through a refugee camp in Bangladesh's Cox's Bazar district on Sunday, "
+        "destroying about 1,000 shelters, officials said."
+    )
+    assert same_location(_loc(cs, 1000), "Cox's Bazar")
