@@ -40,6 +40,12 @@ def _tokens(name: str) -> tuple[str, ...]:
     return tuple(t for t in _TOKEN.findall(text) if t not in _STOP)
 
 
+def _stem(word: str) -> str:
+    """A word's first five letters: "Ukrainian" = "Ukraine", "ministry" =
+    "minister" (a country and its adjective, an office and its holder)."""
+    return word[:5]
+
+
 def _head(name: str) -> str | None:
     """The word naming the office or body: the last word, or the last before
     "of" ("Governor of North Kivu", "Ministry of Defence")."""
@@ -68,10 +74,11 @@ def same_speaker(a: str, b: str) -> bool:
     ta, tb = _tokens(a), _tokens(b)
     if not ta or not tb:
         return False
-    sa, sb = set(ta), set(tb)
+    sa, sb = {_stem(t) for t in ta}, {_stem(t) for t in tb}
     if sa <= sb or sb <= sa:
         return True
-    if (_described(a) or _described(b)) and _head(a) == _head(b):
+    ha, hb = _head(a), _head(b)
+    if (_described(a) or _described(b)) and ha and hb and _stem(ha) == _stem(hb):
         return True
     return _acronym(ta, tb, b) or _acronym(tb, ta, a)
 

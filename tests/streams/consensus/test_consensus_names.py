@@ -15,6 +15,7 @@ from streams.consensus.names import same_speaker
     ("the provincial governor", "North Kivu governor"),   # same office, described
     ("Governor of North Kivu", "the provincial governor"),  # head word before "of"
     ("local police", "police"),
+    ("Ukrainian intelligence", "Ukraine's intelligence service"),  # country = its adjective
 ])
 def test_names_of_one_speaker(a: str, b: str) -> None:
     assert same_speaker(a, b)
