@@ -158,6 +158,7 @@ class _Context:
     # Where each source's statement of a sentence was: {name: (sentence number, place)}.
     statement_places: dict[str, tuple[int, Loc]] = field(default_factory=dict)
     story_event: str | None = None  # "" once looked up and not found
+    story_iso: str | None = None  # the story's country when its place is unresolved; "" for none
     statement_dates: dict[str, datetime] = field(default_factory=dict)
 
 
@@ -836,12 +837,13 @@ class Extractor:
         for a town, a governor for a province. Used when that place is finer than the story's
         and (when the gazetteer knows it) in the story's country; a name the gazetteer does
         not know is as fine as the title says."""
+        titles = [t for t in sent if t.i in speaker and t.lemma_.lower() in _MUNICIPAL_TITLES]
+        if not titles:
+            return None
         story = self._story(ctx)
         story_iso = self._story_country(ctx)
-        for t in sent:
-            level = _MUNICIPAL_TITLES.get(t.lemma_.lower())
-            if level is None or t.i not in speaker:
-                continue
+        for t in titles:
+            level = _MUNICIPAL_TITLES[t.lemma_.lower()]
             names = [
                 x
                 for c in t.children
@@ -871,11 +873,13 @@ class Extractor:
         story = self._story(ctx)
         if story is not None and story.place is not None:
             return story.place.country
-        m = _DATELINE.match(ctx.doc.user_data.get("cw_text") or "")
-        place = self._gaz.resolve(m.group(1).strip().title()) if m else None
-        if place is None:
-            place = getattr(self._doc_location(ctx.doc), "place", None)
-        return place.country if place is not None else None
+        if ctx.story_iso is None:  # (looked up once: the document scan is not cheap)
+            m = _DATELINE.match(ctx.doc.user_data.get("cw_text") or "")
+            place = self._gaz.resolve(m.group(1).strip().title()) if m else None
+            if place is None:
+                place = getattr(self._doc_location(ctx.doc), "place", None)
+            ctx.story_iso = place.country if place is not None else ""
+        return ctx.story_iso or None
 
     def _event(self, sent: Span, ctx: _Context) -> str | None:
         """The event a figure belongs to: its sentence's, else the lede's."""
