@@ -644,8 +644,8 @@ class Extractor:
     def _place_subject(self, verb: Token, exclude: set[int], anchor: Token | None = None) -> Loc | None:
         """ "Kyrgyzstan has recorded 3,412 cases": a clause whose subject is a place is about
         that place (not a speaker: attribution looks past it). A named sub-national place
-        with its place noun ("X district accounted for 1,260 of the cases, and Y district for
-        900") is a place whatever the verb: a district does not act, figures happen in it."""
+        with its place noun ("X district made up 800 of the cases, and Y district 450") is
+        a place whatever the verb: a district does not act, figures happen in it."""
         gapped = _gapped_place_subject(verb, anchor) if anchor is not None else None
         for subj in (gapped, next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)):
             if subj is None or subj.i in exclude or subj.lemma_.lower() not in _SUBNATIONAL_NOUNS:
@@ -1062,8 +1062,8 @@ class Extractor:
                 _set_topic(ctx, subj, loc)
                 ctx.topic_nat[force] = nat
             denied_here = any(c.dep_ == "det" and c.lower_ == "no" for c in m.children)
-            # (Forces in action beside the counted ones, "16 of its soldiers were killed and
-            # Chadian troops were fighting alongside", are a presence claim of their own.)
+            # (Forces in action beside the counted ones, "9 of its soldiers died and allied
+            # troops were fighting alongside", are a presence claim of their own.)
             if counts_forces and not took_part and not denied_here and (_counted(m) or not _on_the_ground(m)):
                 continue  # (but "sent 1,000 soldiers and no Myanmar troops had entered": a denial too)
             asserted = took_part or is_asserted(wrapper)
@@ -1517,7 +1517,7 @@ _ON_THE_GROUND = frozenset({"fight", "operate", "patrol", "dig", "entrench", "re
 
 
 def _counted(m: Token) -> bool:
-    """ "3,000 troops", "16 of its soldiers": a mention that carries its own number."""
+    """ "3,000 troops", "9 of its soldiers": a mention that carries its own number."""
     if any(c.like_num or c.lower_ in VAGUE for c in m.children if c.dep_ in ("nummod", "amod", "quantmod")):
         return True
     return m.dep_ == "pobj" and m.head.lower_ == "of" and (m.head.head.like_num or m.head.head.lower_ in VAGUE)
@@ -1528,8 +1528,8 @@ def _on_the_ground(m: Token) -> bool:
 
 
 def _gapped_place_subject(verb: Token, anchor: Token) -> Token | None:
-    """ "X district accounted for 1,260 cases, and Y district for 900": in the second, gapped
-    clause the parser hangs "for 900" on "Y district" (a conjunct of the verb), the
+    """ "X district accounted for 800 cases, and Y district for 450": in the second, gapped
+    clause the parser hangs "for 450" on "Y district" (a conjunct of the verb), the
     subject of the missing verb."""
     cur = anchor
     for _ in range(4):

@@ -588,7 +588,7 @@ def parts_elsewhere(top: Token, subject: Token) -> set[int]:
     out: set[int] = set()
     for t in top.subtree:
         if t.dep_ == "appos" and t.like_num and t.head.i == subject.i:
-            # "three people had died - two in X and one in Y": the parts set beside the count.
+            # "five people died - three in X and two in Y": the parts set beside the count.
             out |= {x.i for x in t.subtree}
         if (
             t.like_num
@@ -624,7 +624,7 @@ def _of_them(t: Token) -> bool:
 
 def location_in(top: Token, exclude: set[int], gaz: Any, subject: Token) -> Loc | None:
     """The place a clause puts its subject: "sent to Russia", "at Russian bases". A place in
-    the counted phrase itself ("two in the town of X", "one who was hit by a tree in Y") is
+    the counted phrase itself ("three in the town of X", "two who were crushed by a wall in Y") is
     that count's place before any other in the clause."""
     nat_tokens = {t.i for c in subject.lefts for t in c.subtree}
     parts = parts_elsewhere(top, subject)
@@ -662,7 +662,7 @@ def _described_elsewhere(top: Token, subject: Token) -> set[int]:
 
 def _own_place(subject: Token, skip: set[int], gaz: Any) -> Loc | None:
     """The place inside the counted phrase: its own locative phrases and relative clause,
-    not those of the counts listed beside it ("two in X and one in Y")."""
+    not those of the counts listed beside it ("three in X and two in Y")."""
     if subject.pos_ not in ("NUM", "NOUN", "PROPN"):
         return None
     aside = {x.i for c in subject.children if c.dep_ in ("conj", "appos") for x in c.subtree}

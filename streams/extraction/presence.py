@@ -149,7 +149,7 @@ _BARE_PLACES = frozenset({"city", "town", "village", "district", "province", "re
 
 def bare_place_of(m: Token) -> Token | None:
     """The unnamed place a force is said to be in ("units had been in the city", "vessels
-    had entered the strait", "there were no troops in the area"), for the caller to resolve
+    had entered the strait", "there were no foreign troops in the area"), for the caller to resolve
     to the place named before."""
     v = m.head
     existential = m.dep_ == "attr" and v.lemma_ == "be" and any(c.dep_ == "expl" for c in v.children)
