@@ -40,6 +40,10 @@ AREA_NOUNS = PLACE_NOUNS | frozenset({"estate", "zone", "belt", "valley", "reser
 # Named parts of a city or region: "the Ikoyi district of Lagos" is more specific than Lagos.
 SUBPLACE_NOUNS = frozenset({"district", "county", "island", "town", "village", "neighbourhood",
                             "neighborhood", "suburb", "municipality", "commune", "quarter"})  # fmt: skip
+# "the <name> city of X", "the <name> port of X": X is that city or port, so the name before
+# it describes X rather than lying inside it (unlike "the X district of Y").
+_SAME_AS_OF = frozenset({"city", "town", "village", "port", "capital", "province", "state", "region",
+                         "country", "island", "municipality", "governorate", "prefecture", "oblast"})  # fmt: skip
 _NOT_PLACE_ENTS = frozenset({"DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
 # Verbs whose object is where something came FROM, not where the claim happened.
 DEPARTURE_VERBS = frozenset({"leave", "depart", "flee", "quit", "evacuate", "abandon"})
@@ -226,13 +230,18 @@ def enclosing_place(tok: Token) -> Place | None:
     best: Place | None = None
     # "Kwatas, a farming village in Plateau state", "Ashulia, an industrial suburb of Dhaka":
     # an apposition saying what kind of place the name is, and where.
-    described = [c for c in head.children if c.dep_ == "appos" and c.lemma_.lower() in AREA_NOUNS]
+    # The apposition must follow the name directly ("X, a town in Y"): after another phrase
+    # ("the Niger River near Gaya, a town in Dosso") it describes that phrase's name.
+    described = [c for c in head.children if c.dep_ == "appos" and c.lemma_.lower() in AREA_NOUNS
+                 and all(t.is_punct for t in head.doc[head.i + 1 : c.left_edge.i])]
     preps = [(p, h) for h in (head, *described) for p in h.children]
     for prep, holder in preps:
         if prep.dep_ != "prep" or prep.lower_ not in ("in", "of"):
             continue
         if prep.lower_ == "of" and (holder == tok or holder.lemma_.lower() not in AREA_NOUNS):
             continue  # "the Democratic Republic of Congo": an "of" inside a name is part of it
+        if prep.lower_ == "of" and holder.lemma_.lower() in _SAME_AS_OF:
+            continue  # "the Black Sea city of Poti": Poti is the city, not a place around the name
         for obj in prep.children:
             if obj.dep_ != "pobj":
                 continue

@@ -239,3 +239,22 @@ def test_a_possessive_inside_a_district_name_is_part_of_it(extract: Extract) -> 
         "destroying about 1,000 shelters, officials said."
     )
     assert same_location(_loc(cs, 1000), "Cox's Bazar")
+
+
+def test_a_description_after_another_phrase_does_not_place_the_river(extract: Extract) -> None:
+    """ "on the Niger River near Gaya, a town in Dosso region": the apposition
+    describes Gaya, so the river is not a place inside Dosso, and Gaya is where."""
+    cs = extract(
+        "NIAMEY - At least 64 people drowned when an overloaded wooden boat capsized on the Niger River "
+        "near Gaya, a town in Dosso region, the regional government said on Monday."
+    )
+    assert same_location(_loc(cs, 64), "Gaya")
+
+
+def test_the_sea_city_of_a_town_is_the_town(extract: Extract) -> None:
+    """ "the Black Sea city of Poti" names Poti; the sea only describes it."""
+    cs = extract(
+        "TBILISI - In the Black Sea city of Poti, about 4,000 people joined a parallel rally on Sunday, "
+        "according to local police."
+    )
+    assert same_location(_loc(cs, 4000), "Poti")
