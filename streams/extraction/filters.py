@@ -180,15 +180,59 @@ def population(noun: Token | None, root: Token) -> bool:
     return False
 
 
+def _dated_objects(prep: Token) -> list[Token]:
+    """The dates a temporal preposition points at: "in 2021", and one noun further, "during
+    protests in December 2024" or "a fire in the same area in March 2021" (an event noun or a
+    place whose own "in" gives the date)."""
+    out: list[Token] = []
+    for p in prep.children:
+        if p.dep_ not in ("pobj", "conj"):
+            continue
+        if p.ent_type_ == "DATE":
+            out.append(p)
+            continue
+        for pp in p.children:
+            if pp.dep_ == "prep" and pp.lower_ in ("in", "during"):
+                out += [x for x in pp.children if x.dep_ == "pobj" and x.ent_type_ == "DATE"]
+    return out
+
+
+def said_at_the_time(say: Token | None, sent_root: Token) -> bool:
+    """ "..., the ministry said at the time", "according to the police at the time": a
+    statement made back then, so its figures are a past event's, whatever their tense. Only a
+    bare "at the time" on the reporting verb or the "according to" source counts ("were in
+    the square at the time" dates the figure itself; "at the time of the crash" names a
+    moment)."""
+    for t in sent_root.subtree:
+        if t.lower_ != "time" or t.dep_ != "pobj" or t.head.lower_ != "at":
+            continue
+        if [c.lower_ for c in t.children] != ["the"]:
+            continue
+        holder = t.head.head
+        if say is not None and holder.i == say.i:
+            return True
+        if holder.lower_ == "according":
+            return True
+        if holder.dep_ == "pobj" and holder.head.lower_ == "to" and holder.head.head.lower_ == "according":
+            return True
+    return False
+
+
 def background(verb: Token | None, say: Token | None, published: datetime | None, noun: Token | None = None) -> bool:
     """ "in 2011, when 604 people died", "Floods in June 2022 affected 7 million": a year
-    before the article's own year attached to the figure's clause marks a past event."""
+    before the article's own year attached to the figure's clause marks a past event; so does
+    a statement "said at the time". A verb joined to another without a subject of its own shares its time ("an outbreak
+    in 2019 infected 9,000 and killed 300"); one with its own subject has its own ("sealed
+    twice in 2025, and 3 officials were arrested")."""
     if verb is None or published is None:
         return False
+    if said_at_the_time(say, verb.sent.root):
+        return True
     chain = [verb]
     for a in _ancestors_to(verb, say, limit=3):
-        if chain[-1].dep_ == "conj":
-            break  # "sealed twice in 2025, and 3 officials were arrested": its own time
+        last = chain[-1]
+        if last.dep_ == "conj" and any(c.dep_ in ("nsubj", "nsubjpass", "expl") for c in last.children):
+            break
         chain.append(a)
     if noun is not None:
         chain.insert(0, noun)  # "22,000 cholera cases in 2025"
@@ -200,14 +244,14 @@ def background(verb: Token | None, say: Token | None, published: datetime | None
             dates.append(v)  # "in 2011, when 604 people died": the clause hangs on the date
         for c in v.children:
             if c.dep_ == "prep" and c.lower_ in ("in", "during", "on"):
-                dates += [p for p in c.children if p.dep_ == "pobj" and p.ent_type_ == "DATE"]
+                dates += _dated_objects(c)
             elif c.dep_ in ("npadvmod", "nsubj") and c.ent_type_ == "DATE":
                 dates.append(c)
             elif c.dep_ == "nsubj":
                 # "Floods in the same region in June 2022 affected ..."
                 for p in c.children:
                     if p.dep_ == "prep" and p.lower_ in ("in", "during"):
-                        dates += [x for x in p.children if x.dep_ == "pobj" and x.ent_type_ == "DATE"]
+                        dates += _dated_objects(p)
         for d in dates:
             words = " ".join(t.text for t in d.subtree)
             if any(int(y) < published.year for y in _YEAR.findall(words)):
