@@ -605,6 +605,8 @@ class Extractor:
         if denial is not None:
             subj = _denier(denial[0])
             deniers = attribution.names_of(subj, ctx.memory, sent.doc) if subj is not None else []
+            if subj is None and denial[0].lemma_.lower() == "be":
+                deniers = sources  # "said the figure of 40 was false": the speaker denies it
             if not deniers:
                 return None
             return _Draft(subject, measure, loc, q, "denies", deniers, sent, as_of, max(0.05, conf - 0.1))
@@ -618,9 +620,9 @@ class Extractor:
         figure noun names, else the latest figure), with the denied value itself."""
         verb, fig = denial
         subj = _denier(verb)
-        if subj is None:
+        if subj is None and verb.lemma_.lower() != "be":
             return None
-        deniers = attribution.names_of(subj, ctx.memory, sent.doc) if subj.pos_ != "PRON" else []
+        deniers = attribution.names_of(subj, ctx.memory, sent.doc) if subj is not None and subj.pos_ != "PRON" else []
         if not deniers:
             deniers, _ = attribution.sources_for(verb, sent, ctx.memory)
         if not deniers:
@@ -1777,10 +1779,22 @@ def _denied_figure(root: Token) -> tuple[Token, Token] | None:
         fig = head.head  # "the figure of 46", "the rebels' claim of 46 dead"
     elif root.dep_ in ("nummod", "compound", "amod") and head.lemma_.lower() in stance.FIGURE_NOUNS:
         fig = head
-    if fig is None or fig.dep_ not in ("dobj", "nsubjpass"):
+    if fig is None:
         return None
     verb = fig.head
     lem = verb.lemma_.lower()
+    if fig.dep_ == "nsubj" and lem == "be":
+        # "said the union's figure of 40 injured was an exaggeration": judged false by its
+        # complement; the denier is whoever says so.
+        judged = any(
+            x.lemma_.lower() in _FALSE_WORDS or x.lower_ in _FALSE_WORDS
+            for c in verb.children
+            if c.dep_ in ("attr", "acomp")
+            for x in c.subtree
+        )
+        return (verb, fig) if judged else None
+    if fig.dep_ not in ("dobj", "nsubjpass"):
+        return None
     if lem in _CALL_VERBS and fig.dep_ == "dobj" and fig.lemma_.lower() in stance.FIGURE_NOUNS:
         # "called the figure of 46 dead 'exaggerated'": a denial by its complement.
         judged = any(
@@ -1793,7 +1807,10 @@ def _denied_figure(root: Token) -> tuple[Token, Token] | None:
 
 
 def _denier(verb: Token) -> Token | None:
-    """Who denies: the verb's subject, or the first verb's in "put the figure at X and dismissed Y"."""
+    """Who denies: the verb's subject, or the first verb's in "put the figure at X and dismissed Y"
+    (none for "the figure ... was false": the speaker of that clause denies)."""
+    if verb.lemma_.lower() == "be":
+        return None
     subj = attribution.subject_of(verb)
     if subj is None and verb.dep_ == "conj":
         subj = attribution.subject_of(verb.head)
@@ -1822,24 +1839,51 @@ def _set_topic(ctx: _Context, subject: SubjectRef, loc: Loc) -> None:
     ctx.topic = (subject, loc)
 
 
+def _figure_measure(obj: Token | None) -> str | None:
+    """What a denied figure counted, when its noun says so: "the death toll" and "the toll"
+    are deaths, "the number of injured" the injured; "the figure" says nothing."""
+    if obj is None:
+        return None
+    for t in (obj, *(c for c in obj.children if c.dep_ in ("compound", "amod")), of_object(obj)):
+        if t is None:
+            continue
+        m = MEASURE_NOUNS.get(t.lemma_.lower()) or MEASURE_NOUNS.get(t.lower_)
+        if m is not None:
+            return m
+    return None
+
+
+def _headline(d: _Draft, older: list[_Draft], same_sentence: bool) -> _Draft:
+    """The first of a source's run of figures (the next ones are its parts: "1,500 people
+    were treated and 40 of them were admitted")."""
+    names_d = {s.name for s in d.sources}
+    for e in older:
+        if {s.name for s in e.sources} != names_d or (same_sentence and e.sent.start != d.sent.start):
+            break
+        d = e
+    return d
+
+
 def _pick_denied(ctx: _Context, obj: Token | None, deniers: list[SourceRef]) -> _Draft | None:
-    """Which earlier figure "the police figure" / "the estimate" refers to."""
+    """Which earlier figure "the police figure" / "the estimate" refers to. A figure noun that
+    names what was counted ("rejected the agency's death toll") picks that measure's figure,
+    not the headline of another measure the same source gave; a bare "the figure" is the
+    headline of the latest source's run in its sentence, not its last part."""
     names = {r.name.lower() for r in deniers}
     candidates = [d for d in reversed(ctx.quantities) if not ({s.name.lower() for s in d.sources} & names)]
+    want = _figure_measure(obj)
+    if want is not None and any(d.measure == want for d in candidates):
+        candidates = [d for d in candidates if d.measure == want]
     if obj is not None:
         mods = {c.lower_ for c in obj.lefts if c.dep_ in ("compound", "amod", "poss")}
         mods.discard("official")
         for k, d in enumerate(candidates):
             if any(_names_source(m, s) for m in mods for s in d.sources):
-                # "the UN figure": that source's headline figure, the first of its run of
-                # figures (the next ones are its parts: "6,000 of them were children").
-                names_d = {s.name for s in d.sources}
-                for e in candidates[k + 1 :]:
-                    if {s.name for s in e.sources} != names_d:
-                        break
-                    d = e
-                return d
-    return candidates[0] if candidates else ctx.last_quantity
+                # "the UN figure": that source's headline figure.
+                return _headline(d, candidates[k + 1 :], same_sentence=False)
+    if candidates:
+        return _headline(candidates[0], candidates[1:], same_sentence=True)
+    return ctx.last_quantity
 
 
 def _names_source(mod: str, src: SourceRef) -> bool:

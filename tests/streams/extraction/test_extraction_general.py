@@ -60,3 +60,46 @@ def test_past_events_are_background(extract: Extract, text: str, kept: set[float
 def test_current_figures_beside_past_dates_are_kept(extract: Extract, text: str, kept: set[float]) -> None:
     values = _values(extract(text, published_at=_PUB))
     assert kept <= values, values
+
+
+# --- denials of a figure named by its owner --------------------------------------------------
+
+
+def _denials(claims: list[ClaimObserved]) -> set[tuple[float | None, str]]:
+    return {(c.value.best if c.value else None, c.source.name) for c in claims if c.stance == "denies"}
+
+
+def test_rejecting_a_bare_figure_denies_the_headline_not_its_part(extract: Extract) -> None:
+    text = (
+        "Hospital officials said on Monday that 5 people had died in the fire. "
+        "The Red Crescent said it had treated more than 220 people at the scene and that 45 of them "
+        "had been taken to hospital. "
+        "A fire service spokesman rejected the charity's figure, saying most of those treated had "
+        "only inhaled smoke."
+    )
+    denied = {v for v, _ in _denials(extract(text, published_at=_PUB))}
+    assert 220 in denied, denied
+    assert 45 not in denied, denied
+
+
+def test_rejecting_a_death_toll_denies_the_deaths_not_the_admissions(extract: Extract) -> None:
+    text = (
+        "The outbreak has killed 31 people in Oyo state, the state ministry said on Tuesday. "
+        "A charity that runs a clinic in the state said it had admitted 900 patients since January "
+        "and that 75 of them had died. "
+        "The state health commissioner rejected the charity's death toll, saying many patients had "
+        "come from other states."
+    )
+    claims = extract(text, published_at=_PUB)
+    denials = [c for c in claims if c.stance == "denies"]
+    assert [(c.value.best if c.value else None, c.measure) for c in denials] == [(75, "deaths")], denials
+
+
+def test_a_figure_judged_false_by_a_copula_is_denied_by_the_speaker(extract: Extract) -> None:
+    text = (
+        "A district official said 19 villagers were killed in the raid on Sunday. "
+        "An army spokesman said on Tuesday that the official's figure of 19 dead was an exaggeration."
+    )
+    claims = extract(text, published_at=_PUB)
+    by_army = [c for c in claims if "army" in c.source.name.lower()]
+    assert [(c.stance, c.value.best if c.value else None) for c in by_army] == [("denies", 19)], by_army
