@@ -106,6 +106,9 @@ def test_book_checkpoint_round_trips() -> None:
     copy.load(orjson.loads(orjson.dumps(book.to_dict())))
     assert copy.snapshot() == book.snapshot()
     assert copy.records() == book.records()
+    # the agreement term is restored too: an unknown source weighs the same
+    assert book.to_dict()["shift"] > 0.0
+    assert copy.default_weight() == book.default_weight()
 
 
 def test_learned_reliability_settles_a_two_source_dispute(make: Any) -> None:
@@ -189,3 +192,68 @@ def test_adaptive_scale_is_independent_of_arrival_order() -> None:
     shuffled = list(recs)
     random.Random(3).shuffle(shuffled)
     assert book_of(recs).snapshot() == book_of(shuffled).snapshot()
+
+
+# -- agreement to the digit (ACCU's domain-size term) -------------------------
+
+
+def test_figures_agreeing_to_the_digit_add_to_every_weight() -> None:
+    """In agreeing_world two sources of three give every figure exactly: the
+    share of statements with an exact twin is 2/3, and every log-odds weight
+    (and the unknown source's) moves up by the bonus times that share."""
+    flat = book_of(agreeing_world(), agreement_bonus=0.0)
+    book = book_of(agreeing_world(), agreement_bonus=3.0)
+    shift = book.to_dict()["shift"]
+    assert abs(shift - 3.0 * 2 / 3) < 1e-12
+    assert abs(book.weight("careful-a") - (flat.weight("careful-a") + shift)) < 1e-9
+    assert abs(book.default_weight() - (flat.default_weight() + shift)) < 1e-9
+
+
+def test_continuous_noise_keeps_the_precision_weights() -> None:
+    """Nobody agrees to the digit when figures carry noise: no shift at all."""
+    rng = random.Random(7)
+    recs = []
+    for i in range(30):
+        claim = f"claim-{i}"
+        for name, sigma in (("careful", 0.002), ("fair", 0.02), ("rough", 0.2)):
+            value = round(1000.0 * (1 + sigma * rng.gauss(0, 1)), 3)
+            recs.append((f"{name}\x1f{claim}", record(name, claim, value)))
+    assert book_of(recs).to_dict()["shift"] == 0.0
+    assert book_of(recs).snapshot() == book_of(recs, agreement_bonus=0.0).snapshot()
+
+
+def _exact_world() -> list[tuple[str, dict[str, Any]]]:
+    """Figures are exact or a slip: "good" slips on 2 claims of 40, "m1" and "m2"
+    on 16 each (other claims, other wrong figures)."""
+    out = []
+    for i in range(40):
+        claim, truth = f"claim-{i}", 1000.0 + 10 * i
+        said = {
+            "good": truth * 3 if i in (5, 17) else truth,
+            "m1": truth * 2 + i if i % 5 in (0, 1) else truth,
+            "m2": truth / 2 + i if i % 5 in (2, 3) else truth,
+        }
+        out += [(f"{s}\x1f{claim}", record(s, claim, v)) for s, v in said.items()]
+    return out
+
+
+def test_two_mediocre_sources_agreeing_to_the_digit_outweigh_one_good_one() -> None:
+    from streams.consensus import EngineSettings
+    from streams.consensus.aggregate import consensus
+    from streams.consensus.state import Obs
+
+    def statement(source: str, value: float) -> Obs:
+        return Obs(f"ev-{source}", source, "asserts", value, value, value,
+                   (None, value, None, "exact"), 0, 1.0, f"{source}: {value}", False)
+
+    dispute = [statement("good", 500.0), statement("m1", 480.0), statement("m2", 480.0)]
+
+    def best(book: ReliabilityBook) -> float:
+        est, _, _, _ = consensus(dispute, book.weigher(), EngineSettings(), 0.0)
+        assert est is not None
+        return est[1]
+
+    # as a yes/no voter the good source (95% right) outweighs two at 60%...
+    assert best(book_of(_exact_world(), agreement_bonus=0.0)) == 500.0
+    # ...but a wrong figure is one of many: two sources rarely slip to the same one
+    assert best(book_of(_exact_world())) == 480.0
