@@ -26,7 +26,7 @@ SAY_LEMMAS = frozenset({
     "emphasise", "dismiss", "reject", "call", "describe", "accuse", "conclude", "count",
     "record", "quote", "cite", "tally", "told", "inform", "publish", "calculate",
     "refute", "dispute", "rebut", "label", "brand", "predict", "expect", "fear", "give",
-    "raise", "revise", "update", "verify", "corroborate", "argue",
+    "raise", "revise", "update", "verify", "corroborate", "argue", "list",
     "assert", "maintain", "contend", "mention", "observe", "remark", "recount",
 })  # fmt: skip
 EVIDENCE_NOUNS = frozenset({"footage", "video", "image", "photo", "photograph", "picture",
@@ -145,6 +145,9 @@ _KIND_WORDS: list[tuple[tuple[str, ...], str]] = [
 
 
 # Words for one and the same business ("the operator", "the company", "the firm").
+# Head nouns of public bodies that an article goes on to call "the agency".
+_AGENCY_LIKE = frozenset({"centre", "center", "commission", "authority", "institute", "administration",
+                          "directorate", "bureau", "board", "office", "programme", "program"})  # fmt: skip
 _CORPORATE_HEADS = frozenset({"company", "firm", "operator", "owner", "carrier", "utility", "contractor",
                               "developer", "employer", "manufacturer", "insurer", "airline"})  # fmt: skip
 
@@ -210,6 +213,12 @@ class SourceMemory:
         if head_lemma in ("agency", "service"):
             for r in reversed(self.recent):
                 if r.kind == "intelligence" or r.head_lemma in ("agency", "service"):
+                    return [r]
+        if head_lemma == "agency":
+            # "the X Centre for Disease Control said ... The agency said": a public body named
+            # by another head noun is still "the agency" (a ministry or a company is not).
+            for r in reversed(self.recent):
+                if r.kind != "person" and _AGENCY_LIKE & set(f"{r.head_lemma} {r.name}".lower().split()):
                     return [r]
         return []
 
@@ -630,6 +639,14 @@ def is_reporting(verb: Token) -> bool:
     return verb.pos_ == "VERB" and verb.lemma_.lower() in SAY_LEMMAS and not not_reporting(verb)
 
 
+def _body_or_person(subj: Token | None) -> bool:
+    """ "The office had listed 58 people as missing" is the office's statement; "the manifest
+    listed 212 passengers" is a document the speaker cites, not a speaker."""
+    if subj is None:
+        return False
+    return subj.ent_type_ in ("ORG", "PERSON", "NORP") or subj.lemma_.lower() in _BODY_HEADS | _PERSON_HEADS
+
+
 def reporting_verb(tok: Token) -> Token | None:
     """The nearest reporting verb governing ``tok`` that has a subject (or is carried by one)."""
     cur: Token | None = tok
@@ -637,7 +654,7 @@ def reporting_verb(tok: Token) -> Token | None:
     while cur is not None and steps < 12:
         if cur.pos_ in ("VERB", "AUX") and subject_of(cur) is not None:
             lem = cur.lemma_.lower()
-            if lem in SAY_LEMMAS and not not_reporting(cur):
+            if lem in SAY_LEMMAS and not not_reporting(cur) and (lem != "list" or _body_or_person(subject_of(cur))):
                 return cur
             subj = subject_of(cur)
             if lem == "show" and subj is not None and subj.lemma_.lower() in EVIDENCE_NOUNS | _SHOWING_NOUNS:
@@ -816,6 +833,39 @@ _NOT_SPEAKERS = frozenset({"crowd", "people", "protester", "demonstrator", "toll
                            "estimate", "death", "casualty"})  # fmt: skip
 
 
+# Possessives that make a group the speaker's own ("its teams", "their volunteers").
+_OWN_POSSESSIVES = frozenset({"its", "their", "our"})
+# Heads of an administrative area's name: "X local government area", "Y district".
+_AREA_HEADS = frozenset({"area", "district", "province", "county", "region", "municipality", "state",
+                         "prefecture", "governorate", "department", "commune", "ward", "subdistrict"})  # fmt: skip
+
+
+def _own_counters(subj: Token) -> bool:
+    """ "its teams", "their lawyers": a common noun owned by a possessive pronoun."""
+    return subj.pos_ == "NOUN" and any(c.dep_ == "poss" and c.lower_ in _OWN_POSSESSIVES for c in subj.children)
+
+
+def _area_subject(subj: Token | None) -> bool:
+    """ "X local government area had recorded 612 cases", "Y district has confirmed 40": an
+    administrative area named with its area noun is where the figure is, not who states it
+    (the bare name is already a place by ``is_place``)."""
+    if subj is None or subj.lemma_.lower() not in _AREA_HEADS:
+        return False
+    named = any(
+        t.pos_ == "PROPN" for c in subj.lefts if c.dep_ in ("compound", "nmod", "amod") for t in c.subtree
+    )
+    return named and not any(c.dep_ in ("det", "poss") for c in subj.children)
+
+
+def not_the_speaker(subj: Token, verb: Token) -> bool:
+    """A subject of a reporting verb that states nothing itself: a place that "has recorded"
+    (not one that "said"), or the speaker's own staff under another reporting verb ("MSF said
+    its teams had recorded ..."). Such subjects are not remembered as sources."""
+    if verb.lemma_.lower() not in _PLACE_SPEAKS and (is_place(subj) or _area_subject(subj)):
+        return True
+    return _own_counters(subj) and verb.head != verb and reporting_verb(verb.head) is not None
+
+
 def _plausible_source(subj: Token | None, anchor: Token) -> bool:
     if subj is None:
         return False
@@ -845,7 +895,14 @@ def sources_for(
         up_subj = subject_of(up) if up is not None else None
         if up is not None and up_subj is not None and up_subj.pos_ != "PRON":
             verb = up
-    place_subject = verb is not None and is_place(subject_of(verb))
+    if verb is not None and first is not None and _own_counters(first) and verb.head != verb:
+        # "MSF said its teams had recorded 63 deaths": the speaker's own staff counted, and
+        # the speaker states it (unlike "the governor said local officials counted 230").
+        up = reporting_verb(verb.head)
+        up_subj = subject_of(up) if up is not None else None
+        if up is not None and up_subj is not None and up_subj.pos_ != "PRON":
+            verb = up
+    place_subject = verb is not None and (is_place(subject_of(verb)) or _area_subject(subject_of(verb)))
     if near is not None and verb is not None and place_subject and verb.lemma_.lower() not in _PLACE_SPEAKS:
         # "Kyrgyzstan has recorded 3,412 cases, the ministry said": the place is where the
         # figure is, the speaker is whoever else says it.

@@ -1208,7 +1208,7 @@ class Extractor:
         """Every explicit attribution in a sentence becomes a candidate for "the agency added"."""
         for t in says:
             subj = attribution.subject_of(t)
-            if subj is None or subj.pos_ == "PRON":
+            if subj is None or subj.pos_ == "PRON" or attribution.not_the_speaker(subj, t):
                 continue
             refs = attribution.names_of(subj, ctx.memory, t.doc)
             ctx.memory.remember([r for r in refs if r.explicit])

@@ -103,3 +103,49 @@ def test_a_figure_judged_false_by_a_copula_is_denied_by_the_speaker(extract: Ext
     claims = extract(text, published_at=_PUB)
     by_army = [c for c in claims if "army" in c.source.name.lower()]
     assert [(c.stance, c.value.best if c.value else None) for c in by_army] == [("denies", 19)], by_army
+
+
+# --- who speaks -------------------------------------------------------------------------------
+
+
+def _by_value(claims: list[ClaimObserved]) -> dict[float, str]:
+    return {c.value.best: c.source.name for c in claims if c.value is not None and c.stance == "asserts"}
+
+
+def test_the_speakers_own_staff_count_for_the_speaker(extract: Extract) -> None:
+    text = "The Coastal Rescue Alliance said on Monday that its volunteers had counted 37 bodies along the shore."
+    assert _by_value(extract(text, published_at=_PUB)).get(37) == "Coastal Rescue Alliance"
+
+
+def test_someone_elses_counters_stay_the_source(extract: Extract) -> None:
+    text = "The governor said local health officials counted 230 cases in the valley."
+    assert _by_value(extract(text, published_at=_PUB)).get(230) == "local health officials"
+
+
+def test_an_administrative_area_that_recorded_figures_is_not_the_speaker(extract: Extract) -> None:
+    text = (
+        "A typhoid outbreak has infected 1,400 people in the north, the health ministry said on Monday. "
+        "The ministry said Varenko county had recorded 410 of the cases."
+    )
+    by_value = _by_value(extract(text, published_at=_PUB))
+    assert by_value.get(410) == "health ministry", by_value
+
+
+def test_the_agency_is_a_public_body_named_by_another_head_noun(extract: Extract) -> None:
+    text = (
+        "A cholera outbreak has killed 40 people, the National Institute for Epidemic Research (NIER) "
+        "said on Thursday. The agency said 300 cases had been recorded in the state."
+    )
+    by_value = _by_value(extract(text, published_at=_PUB))
+    assert by_value.get(300) == by_value.get(40) == "National Institute for Epidemic Research (NIER)", by_value
+
+
+def test_a_body_that_listed_a_figure_states_it_but_a_document_does_not(extract: Extract) -> None:
+    text = (
+        "The district relief office had listed 64 people as missing on Monday, but the governor said "
+        "several families had since been found. "
+        "A port official said the ferry's manifest listed 180 passengers."
+    )
+    by_value = _by_value(extract(text, published_at=_PUB))
+    assert by_value.get(64) == "district relief office", by_value
+    assert by_value.get(180) == "port official", by_value
