@@ -438,7 +438,10 @@ class Extractor:
                 measure = measure or count_from_verb(verb, role) or ("count" if counted else None)
                 # "40 of the injured": a participle with "the" is a noun for people.
                 nominal = noun.pos_ == "VERB" and noun.lower_ in MEASURE_VERBS and (
-                    noun.dep_ == "pcomp" or any(c.dep_ == "det" for c in noun.children)
+                    noun.dep_ == "pcomp"
+                    or any(c.dep_ == "det" for c in noun.children)
+                    # "dozens of injured", "hundreds of wounded": a participle counted by "of"
+                    or (noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.i in gset)
                 )  # "the number of missing" too
                 if measure is None or (noun.pos_ not in ("NOUN", "ADJ") and not nominal):
                     return None

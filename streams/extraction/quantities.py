@@ -91,12 +91,38 @@ def _figure_at(t: Token) -> bool:
     return False
 
 
+# Verbs by which a count reaches a new figure: "the toll rose to 23", "the number climbed to 40".
+_REACH_VERBS = frozenset({"rise", "climb", "increase", "jump", "grow", "reach", "hit", "surge", "soar", "swell",
+                          "mount", "fall", "drop", "decline"})  # fmt: skip
+_CLOCK_WORDS = frozenset({"am", "pm", "a.m.", "p.m.", "o'clock", "hours", "hrs", "gmt", "utc", "h"})
+
+
+def _count_reached(t: Token) -> bool:
+    """ "the toll had risen to 23 overnight": a bare number the model took for a time of day
+    (from the time word after it) is the figure a count reached when a count noun ("toll",
+    "number", "deaths") is the subject of the verb of change."""
+    if not t.text.isdigit() or ":" in t.text:
+        return False
+    if any(x.lower_ in _CLOCK_WORDS for x in ent_span(t)):
+        return False
+    if t.dep_ == "pobj" and t.head.lower_ == "to":
+        verb = t.head.head
+    elif t.dep_ == "dobj":
+        verb = t.head
+    else:
+        return False
+    if verb.lemma_.lower() not in _REACH_VERBS:
+        return False
+    subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    return subj is not None and (subj.lemma_.lower() in COUNT_HEADS or subj.lemma_.lower() in MEASURE_NOUNS)
+
+
 def _skipped(t: Token) -> bool:
     """Numbers inside dates, money, percentages and measurements. An area ("18,400 acres")
     is kept because an area burned or flooded can be a claim."""
     if t.ent_type_ not in SKIP_ENTS:
         return False
-    if t.ent_type_ in ("DATE", "TIME") and _figure_at(t):
+    if t.ent_type_ in ("DATE", "TIME") and (_figure_at(t) or _count_reached(t)):
         return False
     if t.ent_type_ != "QUANTITY":
         return True
@@ -221,9 +247,10 @@ def argument_count_head(root: Token, gset: set[int]) -> Token | None:
     verb, role = clause_head(root)
     if verb is None or role not in ("prep", "dobj", "attr", "oprd", "npadvmod", "acomp"):
         return None
-    if verb.dep_ == "acl" and role == "prep":
-        # "put the number of miners still trapped at 25": the parser hangs "at 25" on the
-        # reduced relative; the count is the number the verb of estimating takes.
+    if verb.dep_ in ("acl", "relcl") and role == "prep":
+        # "put the number of miners still trapped at 25", "put the number of people who had
+        # fled at 9,000": the parser hangs "at 25" on the (reduced) relative clause; the count
+        # is the number the verb of estimating takes.
         cur = verb.head
         for _ in range(3):
             if cur.dep_ == "dobj" and cur.lemma_.lower() in COUNT_HEADS and cur.head.lemma_.lower() in _PUT_AT:

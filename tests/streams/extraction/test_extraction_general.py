@@ -149,3 +149,37 @@ def test_a_body_that_listed_a_figure_states_it_but_a_document_does_not(extract: 
     by_value = _by_value(extract(text, published_at=_PUB))
     assert by_value.get(64) == "district relief office", by_value
     assert by_value.get(180) == "port official", by_value
+
+
+# --- counts stated in other words -------------------------------------------------------------
+
+
+def _keyed(claims: list[ClaimObserved]) -> set[tuple[str, float]]:
+    return {(c.measure, c.value.best) for c in claims if c.value is not None and c.stance == "asserts"}
+
+
+def test_vague_count_of_a_participle(extract: Extract) -> None:
+    text = "Rail officials said on Tuesday that dozens of wounded were being treated in two clinics."
+    assert ("injured", 36) in _keyed(extract(text, published_at=_PUB))
+
+
+def test_a_toll_that_rose_to_a_number_tagged_as_a_time(extract: Extract) -> None:
+    text = (
+        "At least 8 people died when the bridge collapsed, police said on Monday. "
+        "The governor said on Tuesday that the toll had risen to 11 overnight."
+    )
+    assert ("deaths", 11) in _keyed(extract(text, published_at=_PUB))
+
+
+def test_a_clock_time_after_a_change_verb_is_still_a_time(extract: Extract) -> None:
+    text = "Police said 40 people were hurt, and that the curfew had moved to 10 p.m. on Tuesday."
+    values = _values(extract(text, published_at=_PUB))
+    assert 40 in values and 10 not in values, values
+
+
+def test_put_the_number_of_those_who_lost_their_homes_at(extract: Extract) -> None:
+    text = (
+        "A fire swept through the settlement on Sunday. The relief agency put the number of residents "
+        "who had lost their homes at about 6,200."
+    )
+    assert 6200 in _values(extract(text, published_at=_PUB))
