@@ -275,11 +275,24 @@ def container_of(noun: Token) -> Token | None:
     return None
 
 
+_HOME_NOUNS = frozenset({"home", "house", "shelter", "dwelling", "hut", "tent"})
+
+
+def lost_homes(verb: Token) -> bool:
+    """ "people who had lost their homes", "9,000 families lost their houses": the displaced,
+    not the dead ("lost their lives" stays a death)."""
+    return verb.lemma_.lower() == "lose" and any(
+        c.dep_ == "dobj" and c.lemma_.lower() in _HOME_NOUNS for c in verb.children
+    )
+
+
 def measure_from_modifiers(anchor: Token, group: list[Token]) -> str | None:
     gset = {t.i for t in group}
     for c in anchor.children:
         if c.i in gset or (c.lower_ == "close" and c.i + 1 < len(c.doc) and c.doc[c.i + 1].lower_ == "to"):
             continue  # "close to 900 people": a hedge, not "closed"
+        if c.dep_ in ("acl", "relcl") and lost_homes(c):
+            return "displaced"
         if c.dep_ in ("amod", "acl", "relcl", "appos", "advmod"):
             m = MEASURE_VERBS.get(c.lemma_.lower()) or MEASURE_VERBS.get(c.lower_)
             if m:
@@ -362,6 +375,13 @@ def measure_from_verb(verb: Token | None, role: str) -> str | None:
         return "hospitalized"  # "about 700 remained in hospital", "40 were in hospital"
     if role == "nsubj" and lem in ("receive", "undergo", "get", "need", "require") and _hospital_care(verb):
         return "hospitalized"  # "25 people were receiving treatment in hospital"
+    if role == "nsubj" and lem == "burn" and not any(c.dep_ == "dobj" for c in verb.children):
+        return "destroyed"  # "1,200 homes burned (down)" (but "300 protesters burned tyres")
+    if role == "nsubj" and lost_homes(verb):
+        return "displaced"  # "9,000 families lost their homes"
+    lives = any(c.dep_ == "dobj" and c.lemma_.lower() == "life" for c in verb.children)
+    if role == "nsubj" and lem == "lose" and lives:
+        return "deaths"  # "17 migrants lost their lives"
     if lem == "treat" and role == "nsubjpass":
         return "hospitalized"  # "60 people were being treated for burns"
     if lem in _RESCUE_VERBS and role in ("dobj", "nsubjpass") and any(x.lower_ == "alive" for x in verb.children):

@@ -82,7 +82,7 @@ MEASURE_VERBS = {
     "miss": "missing", "missing": "missing", "displace": "displaced",
     "evacuate": "displaced", "flee": "displaced", "homeless": "displaced",
     "displaced": "displaced", "arrest": "arrested", "detain": "arrested",
-    "capture": "captured", "rescue": "rescued", "lose": "deaths", "trap": "trapped",
+    "capture": "captured", "recapture": "captured", "rescue": "rescued", "lose": "deaths", "trap": "trapped",
     "trapped": "trapped", "relocate": "displaced", "shelter": "displaced",
     "unaccounted": "missing", "affect": "affected", "affected": "affected",
     "neutralise": "deaths", "neutralize": "deaths", "eliminate": "deaths",
@@ -91,6 +91,7 @@ MEASURE_VERBS = {
     "distribute": "delivered", "donate": "delivered", "hand": "delivered", "supply": "delivered",
     "airdrop": "delivered", "treat": "treated", "admit": "hospitalized",
     "destroy": "destroyed", "flatten": "destroyed", "raze": "destroyed", "damage": "damaged",
+    "burn": "destroyed",
     "collapse": "collapsed", "topple": "collapsed",
 }  # fmt: skip
 # Verbs whose grammatical subject is the counted thing only when intransitive.

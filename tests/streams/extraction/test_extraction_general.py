@@ -183,3 +183,39 @@ def test_put_the_number_of_those_who_lost_their_homes_at(extract: Extract) -> No
         "who had lost their homes at about 6,200."
     )
     assert 6200 in _values(extract(text, published_at=_PUB))
+
+
+# --- measures stated by other verbs -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The relief agency put the number of residents who had lost their homes at about 6,200.",
+        "The mayor said 6,200 families had lost their houses in the floods.",
+    ],
+)  # fmt: skip
+def test_losing_homes_is_displacement(extract: Extract, text: str) -> None:
+    assert ("displaced", 6200) in _keyed(extract(text, published_at=_PUB))
+
+
+def test_losing_lives_is_still_a_death(extract: Extract) -> None:
+    text = "The coast guard said 17 migrants had lost their lives when the boat sank."
+    assert ("deaths", 17) in _keyed(extract(text, published_at=_PUB))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The jail governor said 35 of the escapees had been recaptured by Thursday.", ("captured", 35)),
+        ("The minister said soldiers had recaptured 19 prisoners near the border.", ("captured", 19)),
+        ("The fire brigade said about 850 huts had burned before the wind dropped.", ("destroyed", 850)),
+    ],
+)  # fmt: skip
+def test_measures_of_recapture_and_burning(extract: Extract, text: str, expected: tuple[str, float]) -> None:
+    assert expected in _keyed(extract(text, published_at=_PUB))
+
+
+def test_burning_something_is_not_being_burned(extract: Extract) -> None:
+    text = "Police said 200 protesters burned tyres outside the parliament."
+    assert ("destroyed", 200) not in _keyed(extract(text, published_at=_PUB))
