@@ -35,9 +35,10 @@ from schemas.events import Article, ClaimObserved, Evidence, Source, Value
 from streams.extraction import attribution, filters, stance
 from streams.extraction.attribution import SourceMemory, SourceRef
 from streams.extraction.dates import as_of_for
-from streams.extraction.events import event_of, sentence_event, story_event
+from streams.extraction.events import EVENT_NOUNS, event_of, sentence_event, story_event
 from streams.extraction.locations import (
     PLACE_NOUNS,
+    RANK,
     Loc,
     best_location,
     enclosing_place,
@@ -577,6 +578,8 @@ class Extractor:
             loc = self._jurisdiction(sent, source_tokens(sent, say) - ctx.dateline, verb, ctx)
         if loc is None:
             loc = self._local_official(sent, source_tokens(sent, say) - ctx.dateline, ctx)
+        if loc is None and _national(sent, exclude):
+            loc = self._country_loc(ctx)  # "the national toll rose to 46 ... in X": the whole country
         if loc is None:
             exclude |= speaker_setting(say)
             loc = location_in_sentence(sent, exclude, self._gaz, anchor)
@@ -886,6 +889,12 @@ class Extractor:
             ctx.story_iso = place.country if place is not None else ""
         return ctx.story_iso or None
 
+    def _country_loc(self, ctx: _Context) -> Loc | None:
+        """The story's country as a place (for figures about the whole country)."""
+        iso = self._story_country(ctx)
+        p = self._gaz.country(iso) if iso else None
+        return make_loc(p, p.name) if p is not None else None
+
     def _event(self, sent: Span, ctx: _Context) -> str | None:
         """The event a figure belongs to: its sentence's, else the lede's."""
         ev = sentence_event(sent)
@@ -898,7 +907,7 @@ class Extractor:
 
     def _story(self, ctx: _Context) -> Loc | None:
         if not ctx.doc_loc_done:
-            ctx.doc_loc = self._story_location(ctx.doc)
+            ctx.doc_loc = self._story_location(ctx.doc, ctx.article.title)
             ctx.doc_loc_done = True
         return ctx.doc_loc
 
@@ -1256,11 +1265,13 @@ class Extractor:
             refs = attribution.names_of(acc, ctx.memory, sent.doc)
             ctx.memory.remember([r for r in refs if r.explicit])
 
-    def _story_location(self, doc: Doc) -> Loc | None:
-        """The event's place for claims whose sentence names none: the most specific place
-        the lede puts the event in ("quake in eastern Turkey", "in the Ikoyi district of
-        Lagos"), never the dateline ("ANKARA -" is where the reporter files from) unless
-        nothing else in the article is a place of events."""
+    def _story_location(self, doc: Doc, title: str | None = None) -> Loc | None:
+        """The event's place for claims whose sentence names none, read from the lead (the
+        lede and the title): the most specific place the lede puts the event in ("quake in
+        eastern Turkey", "in the Ikoyi district of Lagos"); when that is only the country (or
+        the lede names no place of events), a finer place of that country the title names
+        ("Floods in X province" over "floods in the country's north"). The dateline is where
+        the reporter files from: it is the story's place only when the lead names none."""
         text = doc.user_data.get("cw_text") or doc.text
         m = _DATELINE.match(text)
         start = m.end() if m else 0
@@ -1287,10 +1298,16 @@ class Extractor:
                 for x in (t.head.subtree if t.dep_ == "mark" else t.subtree)
             }
             if any(
-                t.i not in background and t.i not in speakers and t.idx >= start and loc_candidate(t, self._gaz)
+                t.i not in background
+                and t.i not in speakers
+                and t.idx >= start
+                and loc_candidate(t, self._gaz)
+                and (under_loc_prep(t, None) or (t.dep_ == "dobj" and t.ent_type_ in ("GPE", "LOC")))
                 for t in lede
                 if t.ent_iob_ == "B"
             ):
+                # (Only a place the main clause puts the event in: "X's coast guard rescued 40
+                # after a boat capsized off Y" happened off Y.)
                 speakers |= background
             for t in lede:
                 if t.idx < start or t.i in speakers or not (t.ent_iob_ == "B" or t.pos_ == "PROPN"):
@@ -1307,8 +1324,17 @@ class Extractor:
             if spread is not None:
                 return spread  # "across Osh, Jalal-Abad and Naryn regions": the country they are in
             loc = best_location(cands, ranks)
+            if loc is None or (loc.place is not None and loc.place.kind == "country"):
+                finer = self._headline_place(title, lede, loc, doc)
+                if finer is None and loc is not None:
+                    # "MADURAI, India - rain killed 14 in southern India ... around Madurai":
+                    # the dateline city is the scene only where the lead itself names it.
+                    lead = f"{title or ''}\n{text[max(start, lede.start_char) : lede.end_char]}"
+                    finer = self._dateline_within(loc, m, lead)
+                if finer is not None:
+                    return finer
             if loc is not None:
-                return self._dateline_within(loc, m) or loc
+                return loc
         # No place in the lede: the place the article names most for events, and only then
         # the dateline ("WARSAW -" over a story about troops at the Lithuanian border).
         found = self._doc_location(doc)
@@ -1320,10 +1346,72 @@ class Extractor:
                 return make_loc(place, m.group(1).strip().title())
         return None
 
-    def _dateline_within(self, story: Loc, m: re.Match[str] | None) -> Loc | None:
+    def _headline_place(self, title: str | None, lede: Span, lede_loc: Loc | None, doc: Doc) -> Loc | None:
+        """The title's place of the story when the lede gives only the country or no place:
+        the finest name in the title that lies in that country, either a place the gazetteer
+        knows ("Floods in X province") or a name the title gives an event ("the X attack")
+        and the lede places inside the country ("residents of X, a village in Y").
+
+        The country bounds the title (a capitalised headline word that is a town abroad is
+        not the story's place); with no country in the lede, the title's own country or the
+        article's most-named one is the bound."""
+        if not title or not title.strip():
+            return None
+        head = self.nlp(title)
+        runs: list[list[Token]] = []
+        for t in head:
+            if t.is_alpha and t.text[:1].isupper() and t.pos_ != "PRON":
+                if runs and runs[-1][-1].i == t.i - 1:
+                    runs[-1].append(t)
+                else:
+                    runs.append([t])
+        named: list[tuple[Place | None, str, list[Token]]] = []
+        for run in runs:
+            text = " ".join(t.text for t in run)
+            named.append((self._gaz.resolve(text, allow_demonym=False), text, run))
+        iso = lede_loc.place.country if lede_loc is not None and lede_loc.place is not None else None
+        if iso is None:
+            iso = next((p.country for p, _, _ in named if p is not None and p.kind == "country"), None)
+        if iso is None:
+            found = self._doc_location(doc)
+            iso = found.place.country if found is not None and found.place is not None else None
+        if iso is None:
+            return None
+        best: tuple[int, Loc] | None = None
+        for p, text, run in named:
+            if p is not None:
+                if p.country != iso:
+                    continue
+                rank, loc = RANK.get(p.kind, 0), make_loc(p, text)
+            else:
+                outer = self._lede_places_inside(text, lede, iso) if _names_an_event(run) else None
+                if outer is None:
+                    continue
+                rank, loc = RANK.get(outer.kind, 0) + 1, make_loc(None, text)
+            if best is None or rank > best[0]:
+                best = (rank, loc)
+        if best is None or best[0] <= 1:
+            return None if lede_loc is not None else (best[1] if best is not None else None)
+        return best[1]
+
+    def _lede_places_inside(self, name: str, lede: Span, iso: str) -> Place | None:
+        """The place of the country the lede puts ``name`` in ("X, a village in northern Y";
+        "the X district of Y state"), or None when the lede does not place it there."""
+        words = name.split()
+        for t in lede:
+            if t.text != words[-1] or lede.doc[max(lede.start, t.i - len(words) + 1) : t.i + 1].text != name:
+                continue
+            outer = enclosing_place(t)
+            if outer is not None and outer.country == iso:
+                return outer
+        return None
+
+    def _dateline_within(self, story: Loc, m: re.Match[str] | None, lead: str | None = None) -> Loc | None:
         """ "SYLHET, Bangladesh - floods in northeastern Bangladesh": when the lede only names a
         country, a dateline city inside it is the scene, unless it is the capital (where wire
-        bureaus file from: "ANKARA - ... quake in eastern Turkey" is not in Ankara)."""
+        bureaus file from: "ANKARA - ... quake in eastern Turkey" is not in Ankara). With
+        ``lead`` (the title and lede), only if the lead names the city itself: a city the
+        story mentions only further down is where the reporter is, not the event."""
         if m is None or story.place is None or story.place.kind != "country":
             return None
         name = m.group(1).strip().title()
@@ -1333,7 +1421,7 @@ class Extractor:
         capital = self._gaz.capital(place.country)
         if capital is not None and capital.code == place.code:
             return None
-        text = m.string[m.end() :]
+        text = m.string[m.end() :] if lead is None else lead
         if not re.search(rf"\b{re.escape(name)}\b", text):
             return None  # a bureau city the story never mentions again ("ISTANBUL - a quake in Turkey")
         return make_loc(place, name)
@@ -1614,6 +1702,33 @@ def _side_by_side(cands: list[tuple[Place | None, str]], toks: list[Token], gaz:
         )
     ]
     return len(inner) > 1
+
+
+def _national(sent: Span, exclude: set[int]) -> bool:
+    """A figure stated for the whole country ("the national death toll", "nationwide"): the
+    story's finer place (a district, a village) is not where it was counted."""
+    for t in sent:
+        if t.i in exclude:
+            continue
+        if t.lower_ in _NATIONWIDE:
+            return True
+        if t.text == "national" and t.dep_ == "amod" and t.head.lemma_.lower() in _TALLY_NOUNS:
+            return True
+    return False
+
+
+_NATIONWIDE = frozenset({"nationwide", "countrywide", "nation-wide", "country-wide"})
+_TALLY_NOUNS = frozenset({"toll", "total", "tally", "figure", "count", "number"})
+
+
+def _names_an_event(run: list[Token]) -> bool:
+    """ "the X attack", "X floods": a name right before an event noun is where the event
+    happened, unless the name is the event's own ("Cyclone X", "Typhoon X kills")."""
+    last = run[-1]
+    nxt = last.nbor(1) if last.i + 1 < len(last.doc) else None
+    if nxt is None or nxt.lemma_.lower() not in EVENT_NOUNS:
+        return False
+    return not any(t.lower_ in EVENT_NOUNS for t in run)
 
 
 def _several_subplaces(cands: list[tuple[Place | None, str]], gaz: Any, listed: list[Place]) -> Loc | None:

@@ -36,7 +36,8 @@ PLACE_NOUNS = frozenset({"soil", "territory", "base", "bases", "border", "region
 AREA_NOUNS = PLACE_NOUNS | frozenset({"estate", "zone", "belt", "valley", "reserve", "forest", "settlement",
                                       "township", "ward", "enclave", "corridor", "basin", "delta", "plain",
                                       "plateau", "highlands", "hills", "lowlands", "wetlands", "locality",
-                                      "suburb", "neighbourhood", "neighborhood", "quarter", "commune"})  # fmt: skip
+                                      "suburb", "neighbourhood", "neighborhood", "quarter", "commune",
+                                      "pass"})  # fmt: skip
 # Named parts of a city or region: "the Ikoyi district of Lagos" is more specific than Lagos.
 SUBPLACE_NOUNS = frozenset({"district", "county", "island", "town", "village", "neighbourhood",
                             "neighborhood", "suburb", "municipality", "commune", "quarter"})  # fmt: skip
@@ -223,7 +224,8 @@ def _phrase_head(tok: Token) -> Token:
 
 def enclosing_place(tok: Token) -> Place | None:
     """The resolved place a name's phrase says it lies in: "the X estate in India's Odisha
-    state" -> Odisha, "the X border area of Y state" -> Y (the most specific one named)."""
+    state" -> Odisha, "the X border area of Y state" -> Y (the most specific one named), else
+    the place that owns it ("Y's X Pass" -> Y)."""
     if tok.pos_ != "PROPN" or tok.ent_type_ == "NORP":
         return None  # "the Ghanaian city of Tamale": the country's adjective is not inside Tamale
     head = _phrase_head(tok)
@@ -250,6 +252,14 @@ def enclosing_place(tok: Token) -> Place | None:
                 p = found[0] if found is not None else None
                 if p is not None and (best is None or RANK.get(p.kind, 0) > RANK.get(best.kind, 0)):
                     best = p
+    if best is None:
+        # "over Afghanistan's Salang Pass", "Chile's Atacama desert": the possessor is the
+        # place the named feature lies in.
+        for c in head.children:
+            if c.dep_ == "poss" and c != tok and c.ent_type_ != "NORP":
+                found = _loc_candidate(c, gazetteer())
+                if found is not None and found[0] is not None:
+                    best = found[0]
     return best
 
 

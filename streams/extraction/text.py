@@ -133,12 +133,17 @@ def paragraph_breaks(doc: Doc) -> Doc:
     News text carries captions, credits and headings on their own lines
     without final punctuation; without this the parser glues a photo credit to
     the next sentence and the evidence span is wrong. Runs before the parser,
-    which respects boundaries set here.
+    which respects boundaries set here. A paragraph's first word never makes a
+    sentence alone: after a dateline's line break the parser otherwise cuts
+    "Residents | of X said ..." and the lede loses its subject and its places.
     """
     for tok in doc[1:]:
         prev = doc[tok.i - 1]
         if not tok.is_space and prev.is_space and "\n" in prev.text:
             tok.is_sent_start = True
+            nxt = doc[tok.i + 1] if tok.i + 1 < len(doc) else None
+            if nxt is not None and not nxt.is_space and not tok.is_punct and not nxt.is_punct:
+                nxt.is_sent_start = False
     return doc
 
 
