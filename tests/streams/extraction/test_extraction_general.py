@@ -219,3 +219,8 @@ def test_measures_of_recapture_and_burning(extract: Extract, text: str, expected
 def test_burning_something_is_not_being_burned(extract: Extract) -> None:
     text = "Police said 200 protesters burned tyres outside the parliament."
     assert ("destroyed", 200) not in _keyed(extract(text, published_at=_PUB))
+
+
+def test_a_part_of_a_toll_shares_its_measure(extract: Extract) -> None:
+    text = "The navy said on Monday that its strike had killed 26 pirates, including four ringleaders."
+    assert ("deaths", 4) in _keyed(extract(text, published_at=_PUB))
