@@ -1276,6 +1276,8 @@ class Extractor:
         m = _DATELINE.match(text)
         start = m.end() if m else 0
         lede = next((s for s in doc.sents if s.end_char > start and s.text.strip()), None)
+        # The lead's words: the dateline city is the scene only where the lead names it.
+        lead = f"{title or ''}\n{text[max(start, lede.start_char) : lede.end_char]}" if lede is not None else None
         if lede is not None:
             cands: list[tuple[Place | None, str]] = []
             ranks: list[int] = []
@@ -1327,9 +1329,7 @@ class Extractor:
             if loc is None or (loc.place is not None and loc.place.kind == "country"):
                 finer = self._headline_place(title, lede, loc, doc)
                 if finer is None and loc is not None:
-                    # "MADURAI, India - rain killed 14 in southern India ... around Madurai":
-                    # the dateline city is the scene only where the lead itself names it.
-                    lead = f"{title or ''}\n{text[max(start, lede.start_char) : lede.end_char]}"
+                    # "MADURAI, India - rain killed 14 in southern India ... around Madurai".
                     finer = self._dateline_within(loc, m, lead)
                 if finer is not None:
                     return finer
@@ -1339,7 +1339,7 @@ class Extractor:
         # the dateline ("WARSAW -" over a story about troops at the Lithuanian border).
         found = self._doc_location(doc)
         if found is not None:
-            return self._dateline_within(found, m) or found
+            return self._dateline_within(found, m, lead) or found
         if m:
             place = self._gaz.resolve(m.group(1).strip().title())
             if place is not None:
@@ -1360,13 +1360,16 @@ class Extractor:
         head = self.nlp(title)
         runs: list[list[Token]] = []
         for t in head:
-            if t.is_alpha and t.text[:1].isupper() and t.pos_ != "PRON":
+            if t.is_alpha and t.text[:1].isupper() and not t.is_stop:
                 if runs and runs[-1][-1].i == t.i - 1:
                     runs[-1].append(t)
                 else:
                     runs.append([t])
         named: list[tuple[Place | None, str, list[Token]]] = []
         for run in runs:
+            last = run[-1]
+            if last.dep_ == "nsubj" and last.head.lemma_.lower() in attribution.SAY_LEMMAS:
+                continue  # "Kabul says 19 killed in the north": the government speaking
             text = " ".join(t.text for t in run)
             named.append((self._gaz.resolve(text, allow_demonym=False), text, run))
         iso = lede_loc.place.country if lede_loc is not None and lede_loc.place is not None else None

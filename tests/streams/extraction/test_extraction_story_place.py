@@ -29,7 +29,8 @@ def test_title_names_the_town_when_the_lede_gives_only_the_country(extract: Extr
         "The Zambia Red Cross Society said about 12,000 people were staying in schools and churches.\n\n"
         "Flights between Ndola and the capital were running normally, the airport operator said."
     )
-    claims = extract(text, title="Zambia floods: thousands leave their homes around Mongu")
+    # (The capital that speaks in the title is the government, not a place of the event.)
+    claims = extract(text, title="Lusaka says thousands have left their homes around Mongu")
     assert _at(claims, 12000) == "Mongu"
 
 
@@ -40,7 +41,7 @@ def test_dateline_city_is_not_the_story_when_the_lead_names_only_the_country(ext
         "The Zambia Red Cross Society said about 12,000 people were staying in schools and churches.\n\n"
         "Flights between Ndola and the capital were running normally, the airport operator said."
     )
-    claims = extract(text, title="Floods: aid groups in Zambia count thousands in shelters")
+    claims = extract(text, title="Zambia floods: aid groups count thousands in shelters")
     assert _at(claims, 12000) == "Zambia"
 
 
