@@ -435,8 +435,12 @@ class Extractor:
             if found_cls is not None:
                 cls = found_cls
             else:
-                # A noun no lexicon knows is still counted when its verb says so.
+                # A noun no lexicon knows is still counted when its verb says so, or when it is
+                # a part of the figure just given ("killed 30 fighters, including three
+                # commanders": the commanders were killed too).
                 measure = measure or count_from_verb(verb, role) or ("count" if counted else None)
+                if measure is None and part_of is not None:
+                    measure = part_of.measure
                 # "40 of the injured": a participle with "the" is a noun for people.
                 nominal = noun.pos_ == "VERB" and noun.lower_ in MEASURE_VERBS and (
                     noun.dep_ == "pcomp"
