@@ -57,7 +57,12 @@ def speculative(verb: Token | None) -> bool:
         return False
     if any(c.dep_ in ("aux", "auxpass") and c.lower_ in SPECULATIVE_AUX for c in verb.children):
         return True
-    return verb.dep_ == "xcomp" and verb.head.lemma_.lower() in PROJECTION_HEADS
+    if verb.dep_ == "xcomp" and verb.head.lemma_.lower() in PROJECTION_HEADS:
+        return True
+    # "the lake could burst and threaten 5,000 people": a verb joined to a modal one, with no
+    # subject or auxiliary of its own, is under the same modal.
+    own = any(c.dep_ in ("nsubj", "nsubjpass", "aux", "auxpass") for c in verb.children)
+    return verb.dep_ == "conj" and not own and verb.head.pos_ in ("VERB", "AUX") and speculative(verb.head)
 
 
 def anecdote(noun: Token | None) -> bool:

@@ -45,6 +45,20 @@ def test_past_events_are_background(extract: Extract, text: str, kept: set[float
     assert not (dropped & values), values
 
 
+def test_a_verb_joined_to_a_modal_one_is_speculative_too(extract: Extract) -> None:
+    text = (
+        "Police said 12 people had died in the floods. Engineers warned that the dam could fail "
+        "within hours and threaten up to 3,000 villagers living downstream."
+    )
+    values = _values(extract(text, published_at=_PUB))
+    assert 12 in values and 3000 not in values, values
+
+
+def test_a_joined_verb_with_its_own_subject_is_not_under_the_modal(extract: Extract) -> None:
+    text = "Police said the storm could flatten crops in the valley, and that 40 people had been evacuated."
+    assert 40 in _values(extract(text, published_at=_PUB))
+
+
 @pytest.mark.parametrize(
     ("text", "kept"),
     [
