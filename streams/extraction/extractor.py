@@ -1387,8 +1387,8 @@ class Extractor:
         best: tuple[int, Loc] | None = None
         for p, text, run in named:
             if p is not None:
-                if p.country != iso:
-                    continue
+                if p.country != iso or (p.kind != "country" and not _placed_in_headline(run)):
+                    continue  # "Capital pledges aid as floods hit X": a town that only acts
                 rank, loc = RANK.get(p.kind, 0), make_loc(p, text)
             else:
                 outer = self._lede_places_inside(text, lede, iso) if _names_an_event(run) else None
@@ -1726,6 +1726,28 @@ def _national(sent: Span, exclude: set[int]) -> bool:
 
 _NATIONWIDE = frozenset({"nationwide", "countrywide", "nation-wide", "country-wide"})
 _TALLY_NOUNS = frozenset({"toll", "total", "tally", "figure", "count", "number"})
+
+
+def _placed_in_headline(run: list[Token]) -> bool:
+    """Whether a headline gives a name as where something happened: after a locative
+    preposition ("floods in X"), struck ("storm batters X"), naming an event ("X floods", "X
+    factory fire") or as the headline's label ("X: ...")."""
+    last = run[-1]
+    if under_loc_prep(last, None) or last.dep_ == "dobj":
+        return True
+    nxt = last.nbor(1) if last.i + 1 < len(last.doc) else None
+    if run[0].i == 0 and nxt is not None and nxt.text == ":":
+        return True
+    if nxt is not None and nxt.lemma_.lower() in EVENT_NOUNS:
+        return True  # "X heatwave:" however the parser reads a headline
+    cur = last
+    for _ in range(4):  # "X knitwear factory fire": through the nouns it modifies
+        if cur.dep_ not in ("compound", "amod", "nmod", "poss") or cur.head == cur:
+            return False
+        cur = cur.head
+        if cur.lemma_.lower() in EVENT_NOUNS:
+            return True
+    return False
 
 
 def _names_an_event(run: list[Token]) -> bool:

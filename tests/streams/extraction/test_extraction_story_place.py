@@ -89,3 +89,14 @@ def test_a_national_toll_keeps_the_country(extract: Extract) -> None:
     claims = extract(text)
     assert _at(claims, 41) == "Mozambique"
     assert _at(claims, 9) == "Zambezia province"
+
+
+def test_a_title_town_that_only_acts_is_not_the_story(extract: Extract) -> None:
+    # The title's capital pledges aid; the flooding it names is elsewhere in the country.
+    text = (
+        "CHICLAYO — Heavy rain has flooded thousands of homes in northern Peru, the national civil "
+        "defence institute said on Monday.\n\n"
+        "The institute said 8,500 people had been moved to shelters."
+    )
+    claims = extract(text, title="Lima pledges aid as floods swamp homes in Piura")
+    assert _at(claims, 8500) == "Piura"
