@@ -56,6 +56,8 @@ def test_prometheus_scrapes_the_worker_metrics_endpoint() -> None:
 def test_dockerfile_installs_the_package_and_runs_the_worker() -> None:
     text = (REPO / "Dockerfile").read_text()
     assert "pip install ." in text
+    # setup.py builds the compiled consensus kernel; without it the image is pure Python
+    assert "setup.py" in text and "gcc" in text
     assert 'ENTRYPOINT ["claimwatch"]' in text and 'CMD ["worker"]' in text
 
 

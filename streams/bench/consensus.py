@@ -26,14 +26,17 @@ shared), the median of three interleaved repeats.
 The stream is synthetic and seeded: 8,000 claims (7.5 events each), 300 sources of mixed
 quality, hedged figures, denials, later revisions, copies and redeliveries.
 
-Where the time goes (``replay``, ~15,000 events/s after issue 4): reading and
-checking the JSON line ~14%, the per-claim consensus (weighted median, shorth,
-two quantiles: four small sorts per event) ~27%, the step around it (duplicate,
-supersede and copy checks, contradiction rules) ~20%, the update's JSON ~9%,
-the book's batch truth discovery ~8%, settling every claim at the end ~10%. No
-single part is worth another 1.3x; 20,000 would need the consensus kept
-incrementally per claim (sorted points and running sums), which changes the
-order of float additions and so the output bytes.
+The per-claim consensus runs compiled (``streams/consensus/_kernel.pyx``,
+the same bits as the Python reference) when the package was built with it;
+``replay`` and ``replay --final`` are also measured with the Python reference
+swapped in, in the same process and interleaved, and ``ratio_kernel`` is the
+compiled rate over the pure-Python one.
+
+Where the time goes (``replay``, compiled kernel, py-spy): reading and
+checking the JSON line ~15%, the update's JSON ~14%, the per-claim consensus
+~17%, the book's batch truth discovery ~10%, settling every claim at the end
+~10%, the contradiction rules and their alerts ~12%, the rest of the step
+(duplicate, supersede and copy checks) ~15%.
 """
 
 from __future__ import annotations
@@ -46,7 +49,7 @@ from datetime import UTC, datetime, timedelta
 
 from schemas.codec import decode, dumps
 from schemas.events import ClaimObserved
-from streams.consensus import ConsensusEngine, EngineSettings, ReliabilityBook
+from streams.consensus import ConsensusEngine, EngineSettings, ReliabilityBook, aggregate
 from streams.replay import Replayer
 
 N_EVENTS = 60_000
@@ -186,7 +189,9 @@ def run() -> dict[str, float]:
     numbered = list(enumerate(lines, 1))
     _engine_rate(events[:5_000])  # warm-up: imports, caches
     _line_rate(numbered[:5_000], "replay")
-    keys = ("models", "wire", "states", "median", "replay", "consume", "before")
+    kernel, reference = aggregate.consensus, aggregate.reference_consensus
+    keys = ("models", "wire", "states", "median", "replay", "consume", "before",
+            "replay_pure", "consume_pure")
     rates: dict[str, list[float]] = {k: [] for k in keys}
     n_out = 0
     for _ in range(3):  # interleaved repeats: all see the same machine noise
@@ -198,16 +203,26 @@ def run() -> dict[str, float]:
         rates["replay"].append(_line_rate(numbered, "replay")[0])
         rates["consume"].append(_line_rate(numbered, "consume")[0])
         rates["before"].append(_line_rate(numbered, "models")[0])
-    models, wire, states, median, replay, consume, before = (
+        aggregate.consensus = reference  # the Python reference, same process
+        try:
+            rates["replay_pure"].append(_line_rate(numbered, "replay")[0])
+            rates["consume_pure"].append(_line_rate(numbered, "consume")[0])
+        finally:
+            aggregate.consensus = kernel
+    models, wire, states, median, replay, consume, before, replay_pure, consume_pure = (
         statistics.median(rates[k]) for k in keys
     )
     bare = _bare_cli_rate(lines)
+    kind = "compiled kernel" if aggregate.COMPILED else "pure Python (kernel not built)"
     print(f"consensus replay, {len(events):,} events on {N_CLAIMS:,} claims, events per CPU-second")
+    print(f"  (per-claim consensus: {kind})")
     print(f"  replay: JSON lines in, JSON lines out:  {replay:>10,.0f} events/s")
     print(f"  replay --final: lines, states only:     {consume:>10,.0f} events/s")
+    print(f"  replay, Python reference consensus:     {replay_pure:>10,.0f} events/s")
+    print(f"  replay --final, Python reference:       {consume_pure:>10,.0f} events/s")
+    print(f"  ratio kernel / Python (replay, --final): {replay / replay_pure:>9.2f} {consume / consume_pure:.2f}")
     print(f"  JSON lines via validated models:        {before:>10,.0f} events/s")
     print(f"  ratio replay / via models:              {replay / before:>10.2f}")
-    print(f"  ratio replay --final / via models:      {consume / before:>10.2f}")
     print(f"  engine, models in and out (agent):      {models:>10,.0f} events/s")
     print(f"  engine, models in, JSON bytes out:      {wire:>10,.0f} events/s")
     print(f"  engine, models in, states only:         {states:>10,.0f} events/s")
@@ -217,6 +232,11 @@ def run() -> dict[str, float]:
     return {
         "replay_lines_events_per_s": replay,
         "replay_final_lines_events_per_s": consume,
+        "replay_pure_python_events_per_s": replay_pure,
+        "replay_final_pure_python_events_per_s": consume_pure,
+        "ratio_kernel_replay": replay / replay_pure,
+        "ratio_kernel_replay_final": consume / consume_pure,
+        "kernel_compiled": float(aggregate.COMPILED),
         "replay_via_models_events_per_s": before,
         "ratio_replay_to_via_models": replay / before,
         "ratio_replay_final_to_via_models": consume / before,

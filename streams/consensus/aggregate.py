@@ -10,16 +10,23 @@ probability.
 This runs once per event, so it is one pass over the statements with the
 common cases (one statement, exact figures, one date) short-cut; sums run in
 source-name order so the result does not depend on arrival order.
+
+This module is the reference. :mod:`._kernel` is its compiled twin (the same
+operations on C doubles, the same bits out), built by ``pip install`` when
+Cython and a C compiler are at hand; ``consensus`` below is that twin when it
+was built and ``CLAIMWATCH_PURE_PYTHON`` is unset, else the Python function.
 """
 
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Callable, Iterable
 from functools import partial
 from operator import attrgetter
 
-from streams.consensus.intervals import INF, weighted_median_of_sorted, weighted_quantile
+from streams.consensus.intervals import INF, round_half_up, weighted_median_of_sorted, weighted_quantile
+from streams.consensus.intervals import total as _total
 from streams.consensus.settings import EngineSettings
 from streams.consensus.state import Obs, Sup
 
@@ -30,7 +37,7 @@ _sup: Callable[[tuple[object, ...]], Sup] = partial(tuple.__new__, Sup)  # type:
 Estimate = tuple[float, float, float]
 
 
-def consensus(
+def reference_consensus(
     observations: Iterable[Obs],
     weight_of: Callable[[str], float],
     settings: EngineSettings,
@@ -96,11 +103,11 @@ def consensus(
     if yes + no > 0.0:
         presence = (yes + presence_prior_weight / 2.0) / (yes + no + presence_prior_weight)
 
-    total = sum(weights)
-    digits = s.weight_digits
-    inv = 1.0 / total if total > 0 else 0.0
+    all_weight = _total(weights)
+    scale = 10.0 ** s.weight_digits
+    inv = 1.0 / all_weight if all_weight > 0 else 0.0
     sups = tuple([
-        _sup((o[1], o[6], o[2], round(w * inv, digits), o[0]))  # source, raw, stance, ..., event_id
+        _sup((o[1], o[6], o[2], round_half_up(w * inv, scale), o[0]))  # source, raw, stance, ..., event_id
         for o, w in zip(obs, weights, strict=True)
     ])
     return est, open_high, presence, sups
@@ -155,7 +162,7 @@ def _estimate(nums: list[Obs], ws: list[float], q: float) -> tuple[Estimate, boo
     n = len(nums)
     points: list[float] = [o.point for o in nums]  # type: ignore[misc]
     pairs = sorted(zip(points, ws, range(n), strict=True))
-    total = sum(ws)
+    total = _total(ws)
     best = weighted_median_of_sorted(pairs, total)
     core = _shorth_of_sorted(pairs, total)
     if len(core) < n:
@@ -167,8 +174,8 @@ def _estimate(nums: list[Obs], ws: list[float], q: float) -> tuple[Estimate, boo
     hi = INF
     open_high = False
     if INF in highs:
-        open_w = sum(w for h, w in zip(highs, ws, strict=True) if h == INF)
-        open_high = open_w * 2.0 > sum(ws) * (1.0 + 1e-12)
+        open_w = _total(w for h, w in zip(highs, ws, strict=True) if h == INF)
+        open_high = open_w * 2.0 > _total(ws) * (1.0 + 1e-12)
         if open_high:
             # the published interval closes at the largest figure the core gave
             figures: list[float] = [o.point for o in nums]  # type: ignore[misc]
@@ -212,3 +219,28 @@ def _shorth_of_sorted(pairs: list[tuple[float, float, int]], total: float) -> li
     if best_i == 0 and best_j == n - 1:
         return list(range(n))
     return sorted([p[2] for p in pairs[best_i:best_j + 1]])
+
+
+#: the signature both implementations share
+ConsensusFn = Callable[
+    [Iterable[Obs], Callable[[str], float], EngineSettings, float],
+    tuple[Estimate | None, bool, float | None, tuple[Sup, ...]],
+]
+
+
+def _compiled() -> ConsensusFn | None:
+    """The compiled twin, unless it was not built or ``CLAIMWATCH_PURE_PYTHON`` is set."""
+    if os.environ.get("CLAIMWATCH_PURE_PYTHON"):
+        return None
+    try:
+        from streams.consensus._kernel import consensus as compiled
+    except ImportError:
+        return None
+    return compiled
+
+
+_kernel_consensus = _compiled()
+#: whether ``consensus`` is the compiled twin (for the benchmark and the logs)
+COMPILED = _kernel_consensus is not None
+#: what the engine calls: the compiled twin when it was built, else the reference
+consensus: ConsensusFn = _kernel_consensus or reference_consensus

@@ -320,9 +320,10 @@ class ConsensusEngine:
         unattributed (:mod:`.names`: the same words from unrelated names are
         two sources writing alike, as every row of a converted table does)."""
         said = new[2:6]  # (stance, lo, point, hi): Obs.same_statement, inlined
+        point = new[4]
         mine: tuple[str, tuple[int, ...], int] | None = None
         for o in state.observations.values():
-            if o[2:6] != said:
+            if o[4] != point or o[2:6] != said:  # the figure first: no slice for most
                 continue
             if not ((o.publisher and new.publisher) or same_speaker(o.source, new.source)):
                 continue
@@ -401,16 +402,15 @@ class ConsensusEngine:
             "presence": {"probability": snap.presence} if snap.presence is not None else None,
             "supporting": [
                 {
-                    "source": sup.source,
-                    "value": {
-                        "low": sup.raw[0], "best": sup.raw[1], "high": sup.raw[2],
-                        "hedge": sup.raw[3],
-                    } if sup.raw is not None else None,
-                    "stance": sup.stance,
-                    "weight": sup.weight,
-                    "event_id": sup.event_id,
+                    "source": source,
+                    "value": {"low": raw[0], "best": raw[1], "high": raw[2], "hedge": raw[3]}
+                    if raw is not None else None,
+                    "stance": stance,
+                    "weight": weight,
+                    "event_id": event_id,
                 }
-                for sup in snap.supporters
+                # unpacked: a NamedTuple's attributes are Python-level lookups (hot path)
+                for source, raw, stance, weight, event_id in snap.supporters
             ],
             "n_sources": len(snap.supporters),
             "updated_at": from_us(snap.at),

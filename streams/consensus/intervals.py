@@ -9,7 +9,7 @@ bare number with a word attached.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 INF = math.inf
 
@@ -62,6 +62,24 @@ def _tidy(x: float) -> float:
     return float(f"{x:.12g}")
 
 
+def total(xs: Iterable[float]) -> float:
+    """Left-to-right sum. Not ``sum()``: from Python 3.12 on, ``sum`` of floats is
+    compensated, and the consensus must be the same bits on every Python (and
+    in the compiled twin of the aggregate, :mod:`._kernel`)."""
+    acc = 0.0
+    for x in xs:
+        acc += x
+    return acc
+
+
+def round_half_up(x: float, scale: float) -> float:
+    """``x`` to the nearest multiple of ``1 / scale`` (``scale`` = 10 ** digits),
+    halves up, in float arithmetic. Not ``round(x, digits)``: that one is
+    correctly rounded through decimal strings, several times slower, and
+    has no C equivalent for the compiled twin to give the same bits."""
+    return math.floor(x * scale + 0.5) / scale
+
+
 def weighted_median(values: Sequence[float], weights: Sequence[float]) -> float:
     """The weighted median of ``values`` (need not be sorted).
 
@@ -72,7 +90,7 @@ def weighted_median(values: Sequence[float], weights: Sequence[float]) -> float:
     """
     if len(values) == 1:
         return values[0] if weights[0] > 0.0 else math.nan
-    return weighted_median_of_sorted(sorted(zip(values, weights, strict=True)), sum(weights))
+    return weighted_median_of_sorted(sorted(zip(values, weights, strict=True)), total(weights))
 
 
 def weighted_median_of_sorted(pairs: Sequence[tuple[float, ...]], total: float) -> float:
@@ -114,7 +132,7 @@ def weighted_quantile(values: Sequence[float], weights: Sequence[float], q: floa
     if len(values) == 1:
         return values[0]
     pairs = sorted(zip(values, weights, strict=True))
-    target = q * sum(weights) * (1.0 - 1e-12)
+    target = q * total(weights) * (1.0 - 1e-12)
     acc = 0.0
     for v, w in pairs:
         acc += w
