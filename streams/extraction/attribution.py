@@ -622,6 +622,10 @@ def _find_intelligence_body(doc: Doc) -> str | None:
 _OBJECT_SENSE = frozenset({"admit", "declare"})
 
 
+# "give way", "give birth", "give chase": "give" as an event, not as giving a figure.
+_GIVE_IDIOMS = frozenset({"way", "birth", "chase", "rise", "ground", "battle"})
+
+
 def not_reporting(verb: Token) -> bool:
     """ "claimed the lives of 50", "put pressure on", "admitted 340 patients", "declared an
     emergency": a saying verb used in another sense."""
@@ -629,6 +633,9 @@ def not_reporting(verb: Token) -> bool:
     lem = verb.lemma_.lower()
     if lem in _OBJECT_SENSE and not any(c.dep_ in ("ccomp", "xcomp") for c in verb.children):
         return True  # without a clause: "admitted upwards of 300 patients"
+    nxt = verb.nbor(1) if verb.i + 1 < len(verb.doc) else None
+    if lem == "give" and (objs & _GIVE_IDIOMS or (nxt is not None and nxt.lower_ in _GIVE_IDIOMS)):
+        return True  # "the slope gave way, burying 30 houses": an event, not a statement
     if lem == "put" and "toll" in objs and any(c.dep_ == "prep" and c.lower_ == "at" for c in verb.children):
         return False  # "the committee had put the toll at 19": an estimate, a statement
     return bool(objs & {"life", "pressure", "toll"}) and lem in ("claim", "put", "take")
@@ -688,6 +695,11 @@ def subject_of(verb: Token) -> Token | None:
         for c in verb.head.children:
             if c.dep_ == "nsubj":
                 return c
+    # "the agency bowed to pressure and said 30 had died": joined verbs share a subject.
+    if verb.dep_ == "conj" and verb.head != verb and verb.head.pos_ in ("VERB", "AUX") and verb.head.i < verb.i:
+        shared = [c for c in verb.head.children if c.dep_ == "nsubj" and not c.like_num and c.i < verb.head.i]
+        if shared:
+            return shared[0]
     return None
 
 

@@ -238,3 +238,19 @@ def test_burning_something_is_not_being_burned(extract: Extract) -> None:
 def test_a_part_of_a_toll_shares_its_measure(extract: Extract) -> None:
     text = "The navy said on Monday that its strike had killed 26 pirates, including four ringleaders."
     assert ("deaths", 4) in _keyed(extract(text, published_at=_PUB))
+
+
+def test_giving_way_is_an_event_not_a_statement(extract: Extract) -> None:
+    text = "The hillside above the village gave way before dawn on Monday, burying about 40 houses, police said."
+    assert _by_value(extract(text, published_at=_PUB)).get(40) == "police"
+    # with no speaker at all, the figure is the reporter's own: not a claim
+    assert extract("The embankment gave way on Sunday, burying about 25 homes.", published_at=_PUB) == []
+
+
+def test_giving_a_figure_is_still_a_statement(extract: Extract) -> None:
+    assert _by_value(extract("The ministry gave a toll of 45 dead on Monday.", published_at=_PUB)).get(45) == "ministry"
+
+
+def test_joined_verbs_share_their_speaker(extract: Extract) -> None:
+    text = "The agency bowed to pressure on Monday and said 30 people had died in the blast."
+    assert _by_value(extract(text, published_at=_PUB)).get(30) == "agency"
