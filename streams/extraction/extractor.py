@@ -15,8 +15,11 @@ targets, background) and ``events`` (which event a figure belongs to).
 
 Where a claim is: the most specific place named for it in its own clause or
 sentence, else the place "there" points at, else the story's place from the
-lede (never the dateline, which is where the reporter files from). Figures in
-the reporter's own voice are not claims unless ``emit_unattributed``.
+lead: the lede's finest place of the event, refined by the title when the lede
+gives only the country (the dateline is where the reporter files from, the
+scene only where the lead names it); a figure for the whole country ("the
+national toll") keeps the country. Figures in the reporter's own voice are not
+claims unless ``emit_unattributed``.
 """
 
 from __future__ import annotations
