@@ -118,12 +118,30 @@ def holding(noun: Token | None, verb: Token | None) -> bool:
     return subj.ent_type_ in ("FAC", "GPE", "LOC") or any(t.lemma_.lower() in VENUE_NOUNS for t in subj.subtree)
 
 
+# Time words that make a present-tense stock the event's own: "the camp now hosts 9,000".
+_NOW_WORDS = frozenset({"now", "currently", "still", "temporarily"})
+
+
 def standing_stock(verb: Token | None) -> bool:
-    """ "Thailand already hosts about 90,000 refugees": a standing population the story adds
-    to, background rather than a count of the event's own."""
-    if verb is None or verb.lemma_.lower() not in STOCK_VERBS or verb.tag_ not in ("VBZ", "VBP"):
+    """ "Thailand already hosts about 90,000 refugees", "the country hosts more than a million
+    refugees", "coal mining employs about 130,000 people": a standing population or workforce
+    stated in the simple present, background rather than a count of the event's own. A
+    country or region that hosts, or anything that employs, states a standing fact; "the camp
+    now shelters 9,000" is the event's own."""
+    if verb is None or verb.tag_ not in ("VBZ", "VBP"):
         return False
-    return any(c.dep_ == "advmod" and c.lower_ == "already" for c in verb.children)
+    lem = verb.lemma_.lower()
+    if lem not in STOCK_VERBS and lem != "employ":
+        return False
+    mods = {c.lower_ for c in verb.children if c.dep_ == "advmod"}
+    if "already" in mods:
+        return True
+    if mods & _NOW_WORDS or any(c.dep_ in ("aux", "auxpass") for c in verb.children):
+        return False
+    if lem == "employ":
+        return True
+    subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    return subj is not None and subj.ent_type_ in ("GPE", "LOC")
 
 
 def comparison(group: list[Token], noun: Token | None) -> bool:

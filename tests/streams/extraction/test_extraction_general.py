@@ -60,6 +60,25 @@ def test_a_joined_verb_with_its_own_subject_is_not_under_the_modal(extract: Extr
 
 
 @pytest.mark.parametrize(
+    ("text", "kept", "dropped"),
+    [
+        ("Police said 300 refugees had arrived on Monday. Kenya hosts more than 500,000 refugees, "
+         "according to the UN.", {300}, {500000}),
+        ("The union said 2,000 workers had walked out. The company employs about 9,000 people "
+         "nationwide, the union said.", {2000}, {9000}),
+        # "now": the event's own count
+        ("The agency said the school gym now shelters 900 evacuees.", {900}, set()),
+    ],
+)  # fmt: skip
+def test_standing_populations_in_the_simple_present(
+    extract: Extract, text: str, kept: set[float], dropped: set[float]
+) -> None:
+    values = _values(extract(text, published_at=_PUB))
+    assert kept <= values, values
+    assert not (dropped & values), values
+
+
+@pytest.mark.parametrize(
     ("text", "kept"),
     [
         # a verb with its own subject has its own time
