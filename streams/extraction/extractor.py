@@ -305,7 +305,9 @@ class Extractor:
                 sent_drafts.extend(self._presence_drafts(sent, ctx, bool(sent_drafts), bool(counted & _FORCES)))
             elif has_verdict:
                 sent_drafts.extend(self._counter_figure_denials(sent, ctx, sent_drafts))
-            if has_deny and not any(d.stance == "denies" for d in sent_drafts):
+            if has_deny and not any(d.stance == "denies" and d.quantity is not None for d in sent_drafts):
+                # (a denied presence beside it does not answer a figure: "X denied detaining
+                # anyone, and Y said there were no troops there")
                 sent_drafts.extend(self._pronoun_denials(sent, ctx))
             drafts.extend(sent_drafts)
             for d in sent_drafts:
@@ -1139,10 +1141,20 @@ class Extractor:
                 continue
             obj = next((c for c in v.children if c.dep_ == "dobj"), None)
             clause = next((c for c in v.children if c.dep_ == "ccomp"), None)
+            gerund = next((c for c in v.children if c.dep_ in ("xcomp", "pcomp") and c.tag_ == "VBG"), None)
             measure: str | None = None
             prev_only = False
             if obj is not None and obj.lower_ in ("that", "this") and not list(obj.children):
                 prev_only = True
+            elif gerund is not None:
+                # "The army denied detaining anyone", "denied killing any civilians": a denial
+                # of the latest figure of what the gerund does.
+                whom = next((c for c in gerund.children if c.dep_ == "dobj"), None)
+                if whom is None or not _any_one(whom):
+                    continue
+                measure = measure_from_verb(gerund, "dobj")
+                if measure is None:
+                    continue
             elif clause is not None:
                 anyone = next((c for c in clause.children if c.dep_ in ("nsubj", "nsubjpass")), None)
                 if anyone is None or anyone.lower_ not in ("any", "anyone", "anybody"):
@@ -1954,6 +1966,11 @@ def _denied_figure(root: Token) -> tuple[Token, Token] | None:
     if lem not in _FIGURE_DENY_VERBS:
         return None
     return verb, fig
+
+
+def _any_one(t: Token) -> bool:
+    """ "anyone", "anybody", "any civilians": a denial that there were any at all."""
+    return t.lower_ in ("anyone", "anybody", "any") or any(c.dep_ == "det" and c.lower_ == "any" for c in t.children)
 
 
 def _denier(verb: Token) -> Token | None:

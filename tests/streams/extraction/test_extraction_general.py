@@ -273,3 +273,29 @@ def test_giving_a_figure_is_still_a_statement(extract: Extract) -> None:
 def test_joined_verbs_share_their_speaker(extract: Extract) -> None:
     text = "The agency bowed to pressure on Monday and said 30 people had died in the blast."
     assert _by_value(extract(text, published_at=_PUB)).get(30) == "agency"
+
+
+# --- denials by a gerund ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("A state broadcaster said on Tuesday that border guards had detained 14 fishermen near the "
+         "island. The navy denied detaining anyone.", 14),
+        ("Rebels said the army had killed 22 civilians in the raid. The army denied killing any "
+         "civilians.", 22),
+        # a denied presence beside it does not answer the figure
+        ("A state broadcaster said on Tuesday that border guards had detained 14 fishermen near the "
+         "island. The navy denied detaining anyone, and the embassy said there were no foreign "
+         "troops on the island.", 14),
+    ],
+)  # fmt: skip
+def test_denying_doing_it_to_anyone_denies_the_figure(extract: Extract, text: str, value: float) -> None:
+    denials = _denials(extract(text, published_at=_PUB))
+    assert any(v == value for v, _ in denials), denials
+
+
+def test_denying_another_act_is_no_denial_of_the_figure(extract: Extract) -> None:
+    text = "Rebels said the army had killed 22 civilians in the raid. The army denied targeting the village."
+    assert _denials(extract(text, published_at=_PUB)) == set()
