@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Span, Token
 
+from streams.extraction.parse import counted_as_speaker
 from streams.extraction.places import gazetteer
 
 SAY_LEMMAS = frozenset({
@@ -679,6 +680,9 @@ def subject_of(verb: Token) -> Token | None:
     subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and not c.like_num]
     if subjects:
         c = min(subjects, key=lambda x: abs(x.i - verb.i))
+        speaker = counted_as_speaker(c)
+        if speaker is not None:
+            return speaker  # "... killed 27 civilians, the chairman said": the apposition
         named = _named_before(c, [*subjects, *([verb.head] if verb.dep_ == "relcl" else [])])
         if named is not None:
             c = named

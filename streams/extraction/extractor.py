@@ -59,7 +59,7 @@ from streams.extraction.locations import (
     under_loc_prep,
 )
 from streams.extraction.numbers import VAGUE, Quantity
-from streams.extraction.parse import clause_head, ent_text, of_object, trimmed
+from streams.extraction.parse import clause_head, ent_text, misplaced_clause, of_object, trimmed
 from streams.extraction.places import Place, gazetteer, slugify
 from streams.extraction.presence import bare_place_of, is_asserted, presence_places
 from streams.extraction.quantities import (
@@ -410,6 +410,10 @@ class Extractor:
                 scope.append(container.lemma_.lower())
         anchor = noun if noun is not None else root
         verb, role = clause_head(anchor)
+        if noun is not None:
+            real = misplaced_clause(noun)
+            if real is not None:
+                verb, role = real, "dobj"  # "killed 27 civilians, the chairman said"
         if noun is not None:
             measure = MEASURE_NOUNS.get(noun.lemma_.lower()) or MEASURE_NOUNS.get(noun.lower_)
             if measure is None and noun.dep_ == "pobj" and noun.head.lower_ == "of":

@@ -74,3 +74,27 @@ def trimmed(sent: Span, doc_text: str) -> tuple[int, int]:
     start = sent.start_char + (len(text) - len(text.lstrip()))
     end = sent.end_char - (len(text) - len(text.rstrip()))
     return start, max(start, end)
+
+
+def counted_as_speaker(noun: Token) -> Token | None:
+    """ "The strike killed 27 civilians, the chairman said": the parser may make the counted
+    noun the subject of "said" and the speaker its apposition. Returns the apposed speaker
+    when a numbered noun is the subject of a verb that also takes a clause before it (the
+    clause whose object the noun really is), else None."""
+    if noun.dep_ != "nsubj" or not any(c.dep_ == "nummod" and c.like_num for c in noun.children):
+        return None
+    appos = next((c for c in noun.children if c.dep_ == "appos" and c.i > noun.i), None)
+    if appos is None:
+        return None
+    verb = noun.head
+    clause = next((c for c in verb.children if c.dep_ == "ccomp" and c.i < noun.i), None)
+    if clause is None or any(c.dep_ == "dobj" for c in clause.children):
+        return None
+    return appos
+
+
+def misplaced_clause(noun: Token) -> Token | None:
+    """The verb whose object ``noun`` really is when ``counted_as_speaker`` applies."""
+    if counted_as_speaker(noun) is None:
+        return None
+    return next((c for c in noun.head.children if c.dep_ == "ccomp" and c.i < noun.i), None)

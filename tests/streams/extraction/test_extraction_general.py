@@ -299,3 +299,19 @@ def test_denying_doing_it_to_anyone_denies_the_figure(extract: Extract, text: st
 def test_denying_another_act_is_no_denial_of_the_figure(extract: Extract) -> None:
     text = "Rebels said the army had killed 22 civilians in the raid. The army denied targeting the village."
     assert _denials(extract(text, published_at=_PUB)) == set()
+
+
+# --- a parse that makes the counted noun the speaker ------------------------------------------
+
+
+def test_object_parsed_as_the_subject_of_said_with_the_speaker_apposed(extract: Extract) -> None:
+    # The small model reads "34 guests, the chairman ... said" as "34 guests said", with the
+    # chairman in apposition: the guests are still the ones killed, the chairman the speaker.
+    text = (
+        "A drone strike on a crowded wedding in the village of Haro in Mali's central Mopti region "
+        "killed at least 34 guests, the chairman of the local youth association said on Friday, but "
+        "the army disputed the toll."
+    )
+    claims = [c for c in extract(text, published_at=_PUB) if c.value is not None and c.value.best == 34]
+    assert [(c.measure, c.stance) for c in claims] == [("deaths", "asserts")], claims
+    assert "chairman" in claims[0].source.name
