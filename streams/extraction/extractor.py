@@ -348,6 +348,17 @@ class Extractor:
             return None
         if _restated(group, sent) and any(d.quantity is not None and d.quantity.best == q.best for d in ctx.quantities):
             return None  # "Of the 14 rescued, three were ...": the figure given before, not a new claim
+        part = _part_of_them(group, sent) if earlier else None
+        if part is not None:
+            # "112 were injured, 31 of them seriously": a part of the figure just given, of the
+            # same measure and source, whatever the parser hung it on.
+            whole = earlier[-1]
+            extra = (SEVERITY[part.lower_],) if part.lower_ in SEVERITY else ()
+            ws = whole.subject
+            part_subject = SubjectRef(ws.noun, ws.nationality, (*ws.scope, *extra), ws.event)
+            conf = whole.confidence - 0.05
+            w = whole
+            return _Draft(part_subject, w.measure, w.loc, q, w.stance, w.sources, sent, w.as_of, conf)
         denial = _denied_figure(root)
         if denial is not None:
             own = counted_noun(group, root, gset) or noun_after(group)
@@ -1970,6 +1981,25 @@ def _denied_figure(root: Token) -> tuple[Token, Token] | None:
     if lem not in _FIGURE_DENY_VERBS:
         return None
     return verb, fig
+
+
+def _part_of_them(group: list[Token], sent: Span) -> Token | None:
+    """ ", 31 of them seriously", ", 12 of whom critically": a part of the figure before it
+    with nothing but adverbs after "them"/"whom" (not "7,000 of them were children", which
+    has a verb, nor "1,480 of them in X", which has a place of its own). Returns the adverb,
+    or "them"/"whom" when there is none."""
+    doc = sent.doc
+    first, last = group[0].i, group[-1].i
+    if first == sent.start or doc[first - 1].text != "," or last + 3 > sent.end:
+        return None
+    if doc[last + 1].lower_ != "of" or doc[last + 2].lower_ not in ("them", "whom"):
+        return None
+    rest = [t for t in doc[last + 3 : sent.end] if not (t.is_punct or t.is_space)]
+    end = next((t.i for t in doc[last + 3 : sent.end] if t.text in (",", ";")), sent.end)
+    words = [t for t in rest if t.i < end]
+    if any(t.pos_ != "ADV" for t in words):
+        return None
+    return words[-1] if words else doc[last + 2]
 
 
 def _any_one(t: Token) -> bool:

@@ -315,3 +315,32 @@ def test_object_parsed_as_the_subject_of_said_with_the_speaker_apposed(extract: 
     claims = [c for c in extract(text, published_at=_PUB) if c.value is not None and c.value.best == 34]
     assert [(c.measure, c.stance) for c in claims] == [("deaths", "asserts")], claims
     assert "chairman" in claims[0].source.name
+
+
+# --- a verbless part of the figure before it ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Police said 40 people had died and 75 were injured, 12 of them critically.",
+        "Officials of the regional rescue service told reporters at the scene that 40 people had died "
+        "and 75 were injured, 12 of them critically.",
+    ],
+)
+def test_a_verbless_part_shares_the_figure_before_it(extract: Extract, text: str) -> None:
+    claims = [c for c in extract(text, published_at=_PUB) if c.value is not None and c.value.best == 12]
+    assert [c.measure for c in claims] == ["injured"], claims
+    assert "critical" in claims[0].claim_key
+
+
+def test_a_part_with_its_own_verb_is_read_as_usual(extract: Extract) -> None:
+    text = "The agency said 9,300 people had lost their homes, and about 4,000 of them were children."
+    claims = [c for c in extract(text, published_at=_PUB) if c.value is not None and c.value.best == 4000]
+    assert claims and all("critical" not in c.claim_key for c in claims)
+
+
+def test_a_verbless_part_at_the_end_of_a_paragraph(extract: Extract) -> None:
+    text = "Police said 40 people had died and 75 were injured, 12 of them critically.\n\nThe road was closed."
+    claims = [c for c in extract(text, published_at=_PUB) if c.value is not None and c.value.best == 12]
+    assert [c.measure for c in claims] == ["injured"], claims
