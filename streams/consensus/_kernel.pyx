@@ -22,6 +22,8 @@ from libc.stdlib cimport free, malloc
 from streams.consensus.state import Sup
 
 _BY_SOURCE = attrgetter("source")
+#: more statements than this on one claim go to the Python reference (see ``consensus``)
+MAX_STATEMENTS = 48
 _sup = partial(tuple.__new__, Sup)
 
 
@@ -236,6 +238,11 @@ def consensus(observations, weight_of, settings, double presence_prior_weight):
     cdef tuple o
     if n == 0:
         return None, False, None, ()
+    if n > MAX_STATEMENTS:
+        # the sorts here are insertion sorts, quadratic: a crowded claim takes the
+        # reference, whose results are the same bits
+        from streams.consensus.aggregate import reference_consensus
+        return reference_consensus(obs, weight_of, settings, presence_prior_weight)
     s = settings
     min_conf = s.min_confidence
     if n == 1:

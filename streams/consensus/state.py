@@ -17,14 +17,14 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_ONE_US = timedelta(microseconds=1)
 
 
 def to_us(dt: datetime) -> int:
     """A datetime as integer microseconds since the epoch (naive means UTC)."""
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=UTC)
-    delta = dt - _EPOCH
-    return (delta.days * 86400 + delta.seconds) * 1_000_000 + delta.microseconds
+    return (dt - _EPOCH) // _ONE_US  # exact integer arithmetic inside timedelta
 
 
 def from_us(us: int) -> datetime:

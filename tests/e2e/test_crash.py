@@ -13,6 +13,7 @@ deduplicate.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
 import time
 from collections import defaultdict
@@ -60,15 +61,24 @@ async def test_a_killed_worker_restarts_without_losing_or_doubling_anything(
         await reader.wait_for(
             "consensus.updated", lambda r: {u["claim_key"] for u in r} >= keys, timeout=120, what="every claim"
         )
+        # every claim ends where an offline replay of the whole log ends: nothing counted twice,
+        # nothing lost. Source weights settle over several ticks (a loaded machine can be
+        # quiet for a while in between), so wait for that end state, then for quiet.
+        offline = Replayer(ConsensusEngine(EngineSettings(), ReliabilityBook()))
+        list(offline.feed(events))
+        expected = {u.claim_key: u for u in offline.final()}
+        want = summary({k: v.model_dump(mode="json") for k, v in expected.items()})
+
+        def settled(records: list[dict[str, Any]]) -> bool:
+            return summary({u["claim_key"]: u for u in records}) == want
+
+        with contextlib.suppress(AssertionError):  # the assertions below say what differs
+            await reader.wait_for("consensus.updated", settled, timeout=150, what="the offline consensus")
         await wait_quiet(reader, "consensus.updated")
         updates = list(reader.records["consensus.updated"])
         alerts = list(reader.records["alerts.contradictions"])
 
     assert killed_at < len(updates), "the restarted worker carried on"
-    # every claim ends where an offline replay of the whole log ends: nothing counted twice, nothing lost
-    offline = Replayer(ConsensusEngine(EngineSettings(), ReliabilityBook()))
-    list(offline.feed(events))
-    expected = {u.claim_key: u for u in offline.final()}
     last: dict[str, dict[str, Any]] = {}
     versions: dict[str, list[int]] = defaultdict(list)
     for u in updates:
