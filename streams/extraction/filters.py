@@ -115,6 +115,10 @@ def holding(noun: Token | None, verb: Token | None) -> bool:
     subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
     if subj is None:
         return False
+    if subj.lower_ == "it" and verb.dep_ != "ccomp":
+        # "..., though it holds only 40,000": a thing holds (not "the army said it holds 40
+        # prisoners", where "it" is the speaker)
+        return True
     return subj.ent_type_ in ("FAC", "GPE", "LOC") or any(t.lemma_.lower() in VENUE_NOUNS for t in subj.subtree)
 
 
@@ -333,7 +337,7 @@ def not_a_claim(
         return "speculative"
     if anecdote(noun):
         return "anecdote"
-    if capacity(noun, root) or holding(noun, verb):
+    if capacity(noun, root) or holding(noun if noun is not None else root, verb):
         return "capacity"
     if standing_stock(verb):
         return "background"

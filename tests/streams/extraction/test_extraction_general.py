@@ -79,6 +79,23 @@ def test_standing_populations_in_the_simple_present(
 
 
 @pytest.mark.parametrize(
+    ("text", "kept", "dropped"),
+    [
+        # "it holds": what a thing can take, even as a bare number
+        ("Police said about 18,000 people had crowded into the arena on Saturday, though it holds "
+         "only 12,000.", {18000}, {12000}),
+        # "it" as the speaker's own holding is a count
+        ("The army said it holds 40 prisoners of war.", {40}, set()),
+        ("The rebels said they hold 30 hostages.", {30}, set()),
+    ],
+)  # fmt: skip
+def test_what_it_holds_is_a_capacity(extract: Extract, text: str, kept: set[float], dropped: set[float]) -> None:
+    values = _values(extract(text, published_at=_PUB))
+    assert kept <= values, values
+    assert not (dropped & values), values
+
+
+@pytest.mark.parametrize(
     ("text", "kept"),
     [
         # a verb with its own subject has its own time
