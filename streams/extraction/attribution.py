@@ -852,8 +852,9 @@ _NOT_SPEAKERS = frozenset({"crowd", "people", "protester", "demonstrator", "toll
 # Possessives that make a group the speaker's own ("its teams", "their volunteers").
 _OWN_POSSESSIVES = frozenset({"its", "their", "our"})
 # Heads of an administrative area's name: "X local government area", "Y district".
+# ("department" is left out: "the Fire Department has recorded 12 injuries" is a body.)
 _AREA_HEADS = frozenset({"area", "district", "province", "county", "region", "municipality", "state",
-                         "prefecture", "governorate", "department", "commune", "ward", "subdistrict"})  # fmt: skip
+                         "prefecture", "governorate", "commune", "subdistrict"})  # fmt: skip
 
 
 def _own_counters(subj: Token) -> bool:

@@ -361,3 +361,8 @@ def test_a_verbless_part_at_the_end_of_a_paragraph(extract: Extract) -> None:
     text = "Police said 40 people had died and 75 were injured, 12 of them critically.\n\nThe road was closed."
     claims = [c for c in extract(text, published_at=_PUB) if c.value is not None and c.value.best == 12]
     assert [c.measure for c in claims] == ["injured"], claims
+
+
+def test_a_body_named_department_is_still_a_speaker(extract: Extract) -> None:
+    text = "The Fire Department has recorded 12 injuries in the blaze, the mayor said."
+    assert _by_value(extract(text, published_at=_PUB)).get(12) == "Fire Department"
