@@ -147,6 +147,11 @@ def _dumped_time(x: str | None) -> str | None:
     """A timestamp as the model dumps it (``+00:00`` becomes ``Z``, fractions get six digits)."""
     if x is None:
         return None
+    # the forms the model dumps unchanged (the line passed _ISO already): no pydantic call
+    if (len(x) == 20 and x[19] == "Z") or (
+        len(x) == 27 and x[26] == "Z" and x[19] == "." and x[20:26] != "000000"
+    ):
+        return x
     out = _DUMPED_TIMES.get(x)
     if out is None:
         out = _DATETIME.dump_python(_DATETIME.validate_python(x), mode="json")

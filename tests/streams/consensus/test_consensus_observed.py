@@ -124,3 +124,23 @@ def test_feed_lines_gives_the_bytes_of_decoding_and_feeding_models() -> None:
     assert consumed.consume_lines(enumerate(lines, 1)) == len(lines)
     assert [dumps(u) for u in consumed.final()] == [dumps(u) for u in fed.final()]
 
+
+
+def test_timestamps_in_the_dumped_form_are_quoted_as_the_model_dumps_them() -> None:
+    """The shortcut for timestamps already in the model's form gives what pydantic gives."""
+    import random
+    from datetime import datetime
+
+    from pydantic import TypeAdapter
+
+    from streams.consensus.observed import _dumped_time
+
+    adapter: TypeAdapter[datetime] = TypeAdapter(datetime)
+    rng = random.Random(5)
+    for _ in range(2_000):
+        base = (f"{rng.randint(1970, 2100):04d}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}T"
+                f"{rng.randint(0, 23):02d}:{rng.randint(0, 59):02d}:{rng.randint(0, 59):02d}")
+        frac = rng.choice(["", ".000000", f".{rng.randint(0, 999_999):06d}", f".{rng.randint(0, 9)}"])
+        zone = rng.choice(["Z", "+00:00", "-05:30"])
+        x = base + frac + zone
+        assert _dumped_time(x) == adapter.dump_python(adapter.validate_python(x), mode="json"), x
