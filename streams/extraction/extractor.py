@@ -592,7 +592,7 @@ class Extractor:
             loc = self._place_subject(verb, exclude, anchor)
         conf = 0.85
         if loc is None:
-            loc = self._deictic_location(verb if verb is not None else anchor, sent, exclude, ctx)
+            loc = self._deictic_location(verb if verb is not None else anchor, sent, exclude, ctx, say)
         if loc is None:
             loc = self._facility_place(sent, exclude - ctx.dateline, ctx)
         if loc is None and earlier:
@@ -699,10 +699,14 @@ class Extractor:
             return make_loc(p, p.name) if p is not None else None
         return make_loc(*c)
 
-    def _deictic_location(self, top: Token, sent: Span, exclude: set[int], ctx: _Context) -> Loc | None:
+    def _deictic_location(
+        self, top: Token, sent: Span, exclude: set[int], ctx: _Context, say: Token | None = None
+    ) -> Loc | None:
         """ "Officials in the town of X said 300 buildings had collapsed there" -> X (the place
         named just before: in the speaker's phrase, else the previous sentence); "reached the
-        country" -> the story's country."""
+        country" -> the story's country. Where the statement was made ("told reporters in Y")
+        is not what "the district" means; the area an official's title names ("the commissioner
+        of X", "X Governor") is."""
         there = next((t for t in sent if t.lower_ == "there" and t.dep_ == "advmod"), None)
         if there is None:
             # "Officials in Sukkur said 19 people had died in the district": the district just named.
@@ -710,16 +714,22 @@ class Extractor:
         if there is not None:
             cands: list[tuple[Place | None, str]] = []
             ranks: list[int] = []
+            setting = speaker_setting(say)
+            area = there.lemma_.lower() == "area"
             for t in sent:
                 if t.i >= there.i:
                     break
-                if t.i in exclude and not under_loc_prep(t, None):
+                if t.i in setting:
+                    continue  # "told reporters in Y that ... across the district": where it was said
+                if t.i in exclude and not under_loc_prep(t, None) and (area or not _titled_by(t)):
                     continue  # "The Plateau state governor said ... to the area": a title, not a place just named
                 c = loc_candidate(t, self._gaz) if t.i not in ctx.dateline else None
+                if c is None and not area and t.i not in ctx.dateline and _titled_by(t):
+                    c = _title_place(t)
                 if c is not None:
                     cands.append(c)
                     ranks.append(specificity(c[0], c[1], t))
-            if there.lemma_.lower() == "area":  # "sent corvettes to the area": where the story is
+            if area:  # "sent corvettes to the area": where the story is
                 return best_location(cands, ranks) or self._story(ctx) or ctx.recent_place
             noun = there.lemma_.lower()
             if noun in _CITY_NOUNS or noun in _REGION_NOUNS:
@@ -1671,6 +1681,27 @@ def _gapped_place_subject(verb: Token, anchor: Token) -> Token | None:
         if cur == verb:
             return None
     return None
+
+
+def _titled_by(t: Token) -> bool:
+    """ "Agri Governor", "the commissioner of Tharparkar": a name an official's title is held
+    over, so "the province" in that official's statement is that place."""
+    # (The small model tags "the commissioner of Tharparkar" ORG; a title's "of" outweighs it.)
+    odd = t.ent_type_ in ("PERSON", "NORP", "DATE") or (t.ent_type_ == "ORG" and t.dep_ != "pobj")
+    if t.pos_ != "PROPN" or not t.text[:1].isupper() or odd:
+        return False
+    if t.dep_ == "compound" and t.head.lemma_.lower() in _LOCAL_TITLES:
+        return True
+    return t.dep_ == "pobj" and t.head.lower_ == "of" and t.head.head.lemma_.lower() in _LOCAL_TITLES
+
+
+def _title_place(t: Token) -> tuple[Place | None, str]:
+    """The place an official's title names, with the name words before it ("Dak Lak Governor")."""
+    k = t.i
+    while k > t.sent.start and t.doc[k - 1].dep_ == "compound" and t.doc[k - 1].pos_ == "PROPN":
+        k -= 1
+    text = t.doc[k : t.i + 1].text
+    return gazetteer().resolve(text, allow_demonym=False), text
 
 
 _CITY_NOUNS = frozenset({"city", "town", "village"})

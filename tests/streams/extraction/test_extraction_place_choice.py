@@ -258,3 +258,23 @@ def test_the_sea_city_of_a_town_is_the_town(extract: Extract) -> None:
         "according to local police."
     )
     assert same_location(_loc(cs, 4000), "Poti")
+
+
+def test_the_district_is_the_one_the_officials_title_names_not_where_he_spoke(extract: Extract) -> None:
+    cs = extract(
+        "KARACHI - Torrential rain flooded dozens of villages in Pakistan's Sindh province on Monday, "
+        "killing nine people, officials said.\n\n"
+        "Traffic was halted on the highway between Sukkur and Larkana.\n\n"
+        "The deputy commissioner of Tharparkar, Asif Jameel, told reporters in Hyderabad that 120 houses "
+        "had collapsed across the district."
+    )
+    assert _loc(cs, 120) == "Tharparkar"
+
+
+def test_the_province_is_the_one_the_governor_is_titled_by(extract: Extract) -> None:
+    cs = extract(
+        "ANKARA - Heavy snow closed roads across eastern Turkey on Tuesday, the disaster agency said.\n\n"
+        "The road between Van and Erzurum was shut overnight.\n\n"
+        "Mus Governor Ahmet Karaca said on Wednesday that seven people had died in the province."
+    )
+    assert _loc(cs, 7) == "Mus"
