@@ -433,6 +433,11 @@ def departed_from(tok: Token) -> bool:
 
 
 _ESCAPE_VERBS = frozenset({"flee", "escape"})
+# Verbs that carry people away from where something befell them: the place they were carried
+# "to" is a destination ("airlifted to the capital"), never where they were hurt or uprooted.
+# ("sent to X", "deployed to X" are not here: a force sent somewhere is present there.)
+CONVEY_VERBS = frozenset({"fly", "airlift", "evacuate", "transfer", "rush", "ferry", "helicopter", "medevac",
+                          "relocate", "bus", "ship", "truck"})  # fmt: skip
 _COMPASS_POINTS = frozenset({"north", "south", "east", "west", "northeast", "northwest", "southeast",
                              "southwest", "north-east", "north-west", "south-east", "south-west"})  # fmt: skip
 
@@ -444,6 +449,8 @@ def under_loc_prep(tok: Token, top: Token | None) -> bool:
     for _ in range(8):
         if (top is not None and cur == top) or cur.head == cur:
             return False
+        if cur.dep_ == "pobj" and cur.head.lower_ == "to" and cur.head.head.lemma_.lower() in CONVEY_VERBS:
+            return False  # "wounded and flown to X for treatment": where they were taken, not where hurt
         if cur.dep_ == "pobj" and cur.head.lower_ in LOC_PREPS:
             return cur.head.head.lemma_ != "accord" and not locates_place_before(cur.head)
         if cur.dep_ == "pobj" and cur.head.lower_ == "of" and cur.head.head.lemma_.lower() in PLACE_NOUNS:

@@ -278,3 +278,22 @@ def test_the_province_is_the_one_the_governor_is_titled_by(extract: Extract) -> 
         "Mus Governor Ahmet Karaca said on Wednesday that seven people had died in the province."
     )
     assert _loc(cs, 7) == "Mus"
+
+
+def test_where_the_wounded_were_flown_is_not_where_they_were_wounded(extract: Extract) -> None:
+    cs = extract(
+        "DAKAR - Gunmen attacked an army post near the town of Menaka in eastern Mali on Sunday, killing eight "
+        "soldiers, the army said.\n\n"
+        "The army said 30 attackers had been killed in the fighting, and that 14 soldiers had been wounded and "
+        "flown to Bamako for treatment."
+    )
+    assert _loc(cs, 14) == "Menaka"
+
+
+def test_where_residents_were_evacuated_to_is_not_where_they_lived(extract: Extract) -> None:
+    cs = extract(
+        "LIMA - A landslide buried houses in the village of Chavin in Peru's Ancash region on Monday, killing six "
+        "people, officials said.\n\n"
+        "Civil defence officials said 300 residents of the village had been evacuated to Huaraz."
+    )
+    assert _loc(cs, 300) == "Chavin"
