@@ -61,7 +61,7 @@ from streams.extraction.locations import (
 from streams.extraction.numbers import VAGUE, Quantity
 from streams.extraction.parse import clause_head, ent_text, misplaced_clause, of_object, trimmed
 from streams.extraction.places import Place, gazetteer, slugify
-from streams.extraction.presence import bare_place_of, is_asserted, presence_places
+from streams.extraction.presence import bare_place_of, is_asserted, presence_places, sighted, stand_in
 from streams.extraction.quantities import (
     NOT_PEOPLE,
     PERSON_SUFFIX,
@@ -108,7 +108,8 @@ _TAKE_LIFE = frozenset({"claim", "take", "cost", "lose"})
 # Formations whose presence is a claim only when someone's ("RSF units", "Iranian brigades"):
 # never counted (a "housing unit" is no force), so they are presence subjects only.
 _FORMATION_NOUNS = frozenset({"unit", "battalion", "brigade", "regiment", "squadron", "militia", "militiaman",
-                              "convoy", "detachment", "contingent", "platoon"})  # fmt: skip
+                              "convoy", "detachment", "contingent", "platoon", "instructor", "adviser",
+                              "advisor", "officer", "trainer"})  # fmt: skip
 _TROOP_LEMMAS = frozenset(TROOP_NOUNS) | NAVAL_NOUNS | _FORMATION_NOUNS | {"boat", "ship", "craft", "warplane",
                                                                           "bomber", "jet", "aircraft"}
 # Owners a force is named by without a country: "foreign troops", "militia fighters".
@@ -116,6 +117,8 @@ _GENERIC_OWNERS = frozenset({"foreign", "militia", "rebel", "paramilitary", "gov
                              "jihadist", "islamist", "insurgent", "separatist", "opposition", "pro-government",
                              "armed", "tribal", "mercenary"})  # fmt: skip
 _SPEAKER_POSSESSIVES = frozenset({"its", "their", "our"})
+# Verbs whose subject owns their object forces: "Kenya has no forces in X", "Egypt sent troops to Y".
+_SENDERS_AND_HOLDERS = frozenset({"have", "keep", "maintain", "send", "deploy", "dispatch", "station", "move"})
 # Forces: subjects whose nationality is whose they are, and whose presence is a claim.
 _FORCES = frozenset({_TROOPS, "vessels", "aircraft"})
 # "reached the country", "had 11,500 personnel in the east": the story's country.
@@ -748,7 +751,16 @@ class Extractor:
             cp = self._gaz.capital(iso) if iso else None
             if cp is not None:
                 return make_loc(cp, cp.name)
-        country = next((t for t in top.subtree if t.lower_ in _COUNTRY_WORDS), None)
+        # Only where the clause puts things ("across the country", "on the country's coast",
+        # "reached the country"), not a comparison ("making it the country's worst outbreak").
+        country = next(
+            (
+                t
+                for t in top.subtree
+                if t.lower_ in _COUNTRY_WORDS and t.i not in exclude and (under_loc_prep(t, top) or t.dep_ == "dobj")
+            ),
+            None,
+        )
         if country is not None and any(c.lower_ == "the" for c in country.children):
             # "Iran's army said 5,000 troops were on the country's coast": the country just
             # named, else the story's.
@@ -1071,9 +1083,13 @@ class Extractor:
             if force is None or m.pos_ not in ("NOUN", "PROPN"):
                 continue
             nat = nationality(m, self._gaz, affiliation=True)
+            if nat is None and m.head.lemma_.lower() in _SENDERS_AND_HOLDERS:
+                nat = sender_nationality(m.head, m.dep_, self._gaz)  # "Kenya has no forces in X"
             speakers_own = False
             if nat is None and force != _FORMATION:
                 nat, speakers_own = _generic_owner(m)
+                # "it had sent no personnel to the area": the speaker's own.
+                speakers_own = speakers_own or (nat is None and _sent_by_speaker(m.head, m.dep_))
             if nat is None and not speakers_own:
                 continue
             force = _TROOPS if force == _FORMATION else force
@@ -1090,9 +1106,12 @@ class Extractor:
                 # "RSF units had been in the city", "no warships had entered the strait": the
                 # city or strait the article named last.
                 bare = bare_place_of(m)
-                earlier = _antecedent(bare.lemma_.lower(), ctx) if bare is not None else None
-                if bare is not None and bare.lemma_.lower() == "area":
-                    earlier = self._story(ctx)  # "in the area": where the story is
+                earlier = None
+                if bare is not None:
+                    # "Residents of X said officers had arrived in the town": the town just named.
+                    earlier = self._named_before(bare, sent, ctx) or _antecedent(bare.lemma_.lower(), ctx)
+                if bare is not None and bare.lemma_.lower() in ("area", "site", "scene"):
+                    earlier = self._story(ctx)  # "in the area", "at the site": where the story is
                 found = (m.head, [earlier], m) if earlier is not None else None
             if found is None and _on_the_ground(m):
                 # "... killed in clashes in X, and that allied troops were fighting alongside
@@ -1112,7 +1131,8 @@ class Extractor:
             denied_here = any(c.dep_ == "det" and c.lower_ == "no" for c in m.children)
             # (Forces in action beside the counted ones, "9 of its soldiers died and allied
             # troops were fighting alongside", are a presence claim of their own.)
-            if counts_forces and not took_part and not denied_here and (_counted(m) or not _on_the_ground(m)):
+            own_clause = denied_here or (sighted(m) and not _counted(m))  # "and that troops had been seen near X"
+            if counts_forces and not took_part and not own_clause and (_counted(m) or not _on_the_ground(m)):
                 continue  # (but "sent 1,000 soldiers and no Myanmar troops had entered": a denial too)
             asserted = took_part or is_asserted(wrapper)
             if not asserted and not (self.emit_neutral_presence and stance.is_noncommittal(sent)):
@@ -1155,6 +1175,17 @@ class Extractor:
                     subj_ref, loc = ctx.topic
                     out.append(_Draft(subj_ref, "presence", loc, None, st, sources, sent, as_of, conf))
         return out
+
+    def _named_before(self, bare: Token, sent: Span, ctx: _Context) -> Loc | None:
+        """The place named earlier in the same sentence that a bare place noun ("the town") can
+        mean, the nearest first; the dateline is not such a mention."""
+        for t in reversed(sent[: bare.i - sent.start]):
+            if t.i in ctx.dateline:
+                continue
+            c = loc_candidate(t, self._gaz)
+            if c is not None and _fits(bare.lemma_.lower(), c[1], c[0]):
+                return make_loc(*c)
+        return None
 
     def _pronoun_denials(self, sent: Span, ctx: _Context) -> list[_Draft]:
         """ "The association said 70 miners were working there. The company denied that":
@@ -1664,7 +1695,24 @@ def _counted(m: Token) -> bool:
 
 
 def _on_the_ground(m: Token) -> bool:
-    return m.dep_ in ("nsubj", "nsubjpass") and m.head.pos_ == "VERB" and m.head.lemma_.lower() in _ON_THE_GROUND
+    """ "troops were fighting", "foreign troops had been present", "instructors had been
+    travelling with the convoy": forces there, wherever the action is, without a place of their own."""
+    m = stand_in(m)
+    if m.dep_ not in ("nsubj", "nsubjpass") or m.head.pos_ not in ("VERB", "AUX"):
+        return False
+    v = m.head
+    lem = v.lemma_.lower()
+    if lem in _ON_THE_GROUND and v.pos_ == "VERB":
+        return True
+    if lem == "be" and any(c.dep_ == "acomp" and c.lower_ == "present" for c in v.children):
+        return True
+    # "had been travelling with the convoy", "were with the soldiers": in a force's company.
+    return lem in ("be", "travel", "ride") and any(
+        c.dep_ == "prep"
+        and c.lower_ == "with"
+        and any(o.dep_ == "pobj" and _force_class(o) is not None for o in c.children)
+        for c in v.children
+    )
 
 
 def _gapped_place_subject(verb: Token, anchor: Token) -> Token | None:

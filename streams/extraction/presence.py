@@ -24,9 +24,43 @@ PRESENCE_VERBS = frozenset({"deploy", "arrive", "send", "station", "be", "operat
                              "train", "see", "spot", "locate", "gather", "mass", "enter",
                              "cross", "reach", "land", "report", "observe", "detect", "track",
                              "sight", "monitor", "patrol", "sail", "violate", "fly", "penetrate", "anchor",
-                             "dock", "moor", "dig", "entrench", "remain", "stay"})  # fmt: skip
-# "vessels had entered the strait": the place is the object.
-_ENTRY_VERBS = frozenset({"enter", "cross", "reach", "patrol", "violate", "penetrate"})
+                             "dock", "moor", "dig", "entrench", "remain", "stay", "travel"})  # fmt: skip
+# Verbs of taking ground place their subject, never their passive subject ("troops occupied
+# the heights above X" places them; "soldiers were captured near X" does not).
+TAKING_VERBS = frozenset({"occupy", "seize", "capture", "storm", "overrun", "infiltrate", "encircle", "surround"})
+# Locatives of position beside those every place phrase has ("the heights above X").
+_PRESENCE_PREPS = LOC_PREPS | {"above", "below", "beneath", "beside", "behind", "beyond", "outside"}
+# "vessels had entered the strait", "troops had occupied the heights above X": the place is the object.
+_ENTRY_VERBS = frozenset({"enter", "cross", "reach", "patrol", "violate", "penetrate", "occupy", "seize",
+                          "capture", "storm", "overrun", "infiltrate", "encircle", "surround"})  # fmt: skip
+# "Kenya has no forces in Somalia", "it keeps 300 advisers in X": the holder's forces are where
+# the verb's locative says (only with the force as object: "troops have a base" is not this).
+_HOLDING_VERBS = frozenset({"have", "keep", "maintain"})
+# "any of its troops had crossed", "none of our soldiers were in X": the quantifier stands in
+# the clause for the force it picks out.
+_PARTITIVES = frozenset({"any", "none", "some", "one", "all", "each", "several", "many", "most"})
+
+
+def stand_in(m: Token) -> Token:
+    """The token that fills the force's slot in its clause: "any" in "any of its troops had
+    crossed into X" (the force itself is only the object of "of")."""
+    if m.dep_ == "pobj" and m.head.lower_ == "of" and m.head.head.lower_ in _PARTITIVES:
+        return m.head.head
+    return m
+
+
+def with_places(v: Token, gaz: Any, skip: set[int]) -> list[tuple[Place | None, str]]:
+    """ "had been with the soldiers in Namur": the company one keeps places one, so the place
+    of the group after "with" is the force's place too."""
+    out: list[tuple[Place | None, str]] = []
+    for c in v.children:
+        if c.dep_ == "prep" and c.lower_ == "with":
+            for o in c.children:
+                if o.dep_ == "pobj":
+                    for cc in o.children:
+                        if cc.dep_ == "prep" and cc.lower_ in LOC_PREPS:
+                            out += cands_in(cc, gaz, skip)
+    return out
 
 
 _THERE_WORDS = frozenset({"present", "active", "stationed", "deployed", "based", "still"})
@@ -99,18 +133,23 @@ def presence_places(m: Token, gaz: Any) -> tuple[Token, list[Loc], Token] | None
         elif wrapper != m:
             pred = wrapper.head if wrapper.head.pos_ in ("VERB", "AUX") else wrapper
         return pred, _places(loc, cands), wrapper
-    if m.dep_ in ("nsubj", "nsubjpass", "dobj") and m.head.pos_ in ("VERB", "AUX"):
-        v = m.head
-        if v.lemma_.lower() in PRESENCE_VERBS:
+    slot = stand_in(m)
+    if slot.dep_ in ("nsubj", "nsubjpass", "dobj") and slot.head.pos_ in ("VERB", "AUX"):
+        v = slot.head
+        holding = slot.dep_ == "dobj" and v.lemma_.lower() in _HOLDING_VERBS
+        taking = slot.dep_ == "nsubj" and v.lemma_.lower() in TAKING_VERBS
+        if v.lemma_.lower() in PRESENCE_VERBS or holding or taking:
             # "troops are in Libya", "troops are present in Libya" (the place on the adjective)
             heads = [v, *[c for c in v.children if c.dep_ in ("acomp", "advmod") and c.lower_ in _THERE_WORDS]]
             for c in [c for h in heads for c in h.children]:
-                if c.dep_ in ("prep", "prt") and c.lower_ in LOC_PREPS:  # "anchored off X": a particle
+                if c.dep_ in ("prep", "prt") and c.lower_ in _PRESENCE_PREPS:  # "anchored off X": a particle
                     cands += cands_in(c, gaz, nat_tokens)
-                elif c.dep_ == "dobj" and m.dep_ == "nsubj" and v.lemma_.lower() in _ENTRY_VERBS:
+                elif c.dep_ == "dobj" and slot.dep_ == "nsubj" and v.lemma_.lower() in _ENTRY_VERBS:
                     # One place: "the Red Sea port of Hodeidah" is Hodeidah, not also the Red Sea.
                     found = [x for x in (loc_candidate(t, gaz) for t in c.subtree) if x is not None]
                     cands += found[-1:]
+            if not cands and slot.dep_ in ("nsubj", "nsubjpass"):
+                cands = with_places(v, gaz, nat_tokens)
             loc = _finest(cands)
             if loc is not None:
                 # "reports that troops had arrived in Russia": the clause hangs off the reports.
@@ -131,12 +170,23 @@ def _places(best: Loc, cands: list[tuple[Place | None, str]]) -> list[Loc]:
     return [best, *rest]
 
 
+def sighted(m: Token) -> bool:
+    """ "troops had been seen near X": the force is the passive subject of a sighting."""
+    m = stand_in(m)
+    return m.dep_ == "nsubjpass" and m.head.lemma_.lower() in OBSERVING_VERBS
+
+
 def is_asserted(wrapper: Token) -> bool:
     """False when the mention is only presupposed: the subject of some other predicate
     ("reports of troops ... bring a new quality"), or buried in a prepositional phrase
     ("concerns over the reports of troops")."""
+    wrapper = stand_in(wrapper)
     dep = wrapper.dep_
     head = wrapper.head
+    if dep == "nsubjpass" and head.lemma_.lower() in OBSERVING_VERBS and wrapper.lemma_.lower() not in WRAPPER_NOUNS:
+        return True  # "troops were seen near X": a sighting (not "reports were confirmed")
+    if dep == "nsubj" and head.lemma_.lower() in TAKING_VERBS:
+        return True
     if dep in ("nsubj", "nsubjpass"):
         return head.lemma_.lower() in PRESENCE_VERBS - OBSERVING_VERBS
     return dep != "pobj"
@@ -144,17 +194,28 @@ def is_asserted(wrapper: Token) -> bool:
 
 # Place nouns that stand for a place named earlier ("in the city", "entered the strait").
 _BARE_PLACES = frozenset({"city", "town", "village", "district", "province", "region", "county", "state",
-                          "strait", "island", "port", "peninsula", "gulf", "area"})  # fmt: skip
+                          "strait", "island", "port", "peninsula", "gulf", "area", "site", "scene"})  # fmt: skip
+# Places named by what happened there ("the mine site", "the crash scene"): a compound is
+# their kind of event, not a name.
+_EVENT_PLACES = frozenset({"site", "scene"})
+# "it had sent no personnel to the area": the place a force is sent to.
+_SENDING_VERBS = frozenset({"send", "deploy", "dispatch", "move", "transfer", "station"})
 
 
 def bare_place_of(m: Token) -> Token | None:
     """The unnamed place a force is said to be in ("units had been in the city", "vessels
     had entered the strait", "there were no foreign troops in the area"), for the caller to resolve
     to the place named before."""
+    m = stand_in(m)
     v = m.head
+    sent_there = m.dep_ == "dobj" and v.lemma_.lower() in _SENDING_VERBS
     existential = m.dep_ == "attr" and v.lemma_ == "be" and any(c.dep_ == "expl" for c in v.children)
     if existential:
         heads = [m, v]  # "there were no troops in the area"
+    elif sent_there:
+        heads = [v]
+    elif m.dep_ == "nsubj" and v.lemma_.lower() in TAKING_VERBS:
+        heads = [v]  # "fighters had overrun the town"
     elif m.dep_ not in ("nsubj", "nsubjpass") or v.lemma_.lower() not in PRESENCE_VERBS - OBSERVING_VERBS:
         return None
     else:
@@ -167,10 +228,13 @@ def bare_place_of(m: Token) -> Token | None:
             objs = [c]
         for o in objs:
             kids = list(o.children)
+            named_by: tuple[str, ...] = ("amod", "prep", "poss")
+            if o.lemma_.lower() not in _EVENT_PLACES:
+                named_by = ("compound", *named_by)
             if (
                 o.lemma_.lower() in _BARE_PLACES
                 and any(k.dep_ == "det" and k.lower_ in ("the", "this") for k in kids)
-                and not any(k.dep_ in ("compound", "amod", "prep", "poss") for k in kids)
+                and not any(k.dep_ in named_by for k in kids)
             ):
                 return o
     return None

@@ -297,3 +297,12 @@ def test_where_residents_were_evacuated_to_is_not_where_they_lived(extract: Extr
         "Civil defence officials said 300 residents of the village had been evacuated to Huaraz."
     )
     assert _loc(cs, 300) == "Chavin"
+
+
+def test_the_country_in_a_comparison_is_not_where_the_figure_is(extract: Extract) -> None:
+    cs = extract(
+        "LIMA - Peru's Health Ministry said on Monday that a dengue outbreak in the northern region of Piura had "
+        "grown to 3,100 confirmed cases and that nine people had died, making it the country's worst outbreak "
+        "since 2017."
+    )
+    assert _loc(cs, 9) == "Piura"

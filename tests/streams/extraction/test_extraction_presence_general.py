@@ -1,0 +1,111 @@
+"""Presence claims phrased in the many ways English places (or denies placing) a force:
+passive sightings, partitives ("any of its troops"), taking ground, keeping company,
+holding forces, sending none, and bare place nouns ("the site", "the town"). Sentences
+written for these tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from schemas.events import ClaimObserved
+from streams.evaluation.extraction import same_location
+
+Extract = Callable[..., list[ClaimObserved]]
+
+
+def _presence(cs: list[ClaimObserved]) -> list[tuple[str, str | None, str]]:
+    return [(c.stance, c.location, c.source.name) for c in cs if c.measure == "presence"]
+
+
+def _one(cs: list[ClaimObserved], stance: str, place: str) -> ClaimObserved:
+    found = [c for c in cs if c.measure == "presence"]
+    assert len(found) == 1, _presence(cs)
+    c = found[0]
+    assert c.stance == stance and same_location(c.location, place), _presence(cs)
+    return c
+
+
+def test_a_passive_sighting_asserts_presence(extract: Extract) -> None:
+    cs = extract("Shepherds told local radio on Monday that Algerian soldiers had been spotted near Tindouf.")
+    c = _one(cs, "asserts", "Tindouf")
+    assert c.claim_key.startswith("algerian-troops:presence")
+
+
+def test_a_sighting_beside_a_count_of_other_forces(extract: Extract) -> None:
+    cs = extract(
+        "The coast guard said its patrols had counted 9 Turkish navy boats off Rhodes on Friday, "
+        "and that Turkish troops had also been seen near the village of Kastellorizo."
+    )
+    keys = [c.claim_key for c in cs if c.measure == "presence"]
+    assert any(k.startswith("turkish-troops:presence") for k in keys), keys
+
+
+def test_any_of_its_troops_crossing_is_a_denial(extract: Extract) -> None:
+    cs = extract("The Rwandan army denied that any of its soldiers had crossed into Burundian territory.")
+    c = _one(cs, "denies", "Burundi")
+    assert c.source.name.endswith("army")
+
+
+def test_any_foreign_troops_present_is_a_denial_where_the_story_is(extract: Extract) -> None:
+    cs = extract(
+        "Gunmen attacked a market in Diffa on Saturday, killing traders, police said. "
+        "The interior ministry denied that any foreign troops had been present."
+    )
+    assert [(s, loc) for s, loc, _ in _presence(cs)] == [("denies", "Diffa")]
+
+
+def test_troops_occupying_ground_above_a_village(extract: Extract) -> None:
+    cs = extract("The border service said Armenian troops had occupied a ridge above the village of Sotk.")
+    _one(cs, "asserts", "Sotk")
+
+
+def test_captured_soldiers_are_not_placed_there(extract: Extract) -> None:
+    # Taking ground places its subject; being captured does not place the captives.
+    cs = extract("The army denied that any of its soldiers had been captured near Kidal.")
+    assert _presence(cs) == []
+    cs = extract("A rebel spokesman said Malian troops had seized the town of Tessalit.")
+    _one(cs, "asserts", "Tessalit")
+
+
+def test_instructors_travelling_with_a_convoy_are_where_the_story_is(extract: Extract) -> None:
+    cs = extract(
+        "A supply convoy was ambushed near Menaka on Tuesday. "
+        "A local youth association said Turkish instructors had been travelling with the convoy."
+    )
+    c = _one(cs, "asserts", "Menaka")
+    assert c.claim_key.startswith("turkish-troops:presence")
+
+
+def test_fighters_with_other_forces_in_a_place(extract: Extract) -> None:
+    cs = extract("The rebel alliance said Belarusian fighters had been with the army units in Lida.")
+    _one(cs, "asserts", "Lida")
+
+
+def test_a_country_that_has_no_forces_somewhere(extract: Extract) -> None:
+    cs = extract("The foreign ministry said Uganda has no forces in South Sudan.")
+    c = _one(cs, "denies", "South Sudan")
+    assert c.claim_key.startswith("ugandan-troops:presence")
+
+
+def test_a_body_that_sent_no_personnel_to_the_area(extract: Extract) -> None:
+    cs = extract(
+        "Clashes broke out near Khorog on Sunday, local officials said. "
+        "The regional alliance said it had sent no personnel to the area."
+    )
+    _one(cs, "denies", "Khorog")
+
+
+def test_forces_at_the_site_are_where_the_story_is(extract: Extract) -> None:
+    cs = extract(
+        "A gas pipeline exploded near Tobruk on Monday, officials said. "
+        "A militia commander said Egyptian soldiers were at the blast site."
+    )
+    _one(cs, "asserts", "Tobruk")
+
+
+def test_the_town_named_earlier_in_the_same_sentence(extract: Extract) -> None:
+    cs = extract(
+        "Fighting spread to Zugdidi on Monday. "
+        "Shopkeepers in Gali said Russian officers had arrived in the town on Tuesday."
+    )
+    _one(cs, "asserts", "Gali")
