@@ -1090,10 +1090,14 @@ class Extractor:
                 nat, speakers_own = _generic_owner(m)
                 # "it had sent no personnel to the area": the speaker's own.
                 speakers_own = speakers_own or (nat is None and _sent_by_speaker(m.head, m.dep_))
-            if nat is None and not speakers_own:
+            bare_denial = nat is None and not speakers_own and force == _TROOPS and _bare_no(m)
+            if nat is None and not speakers_own and not bare_denial:
                 continue
+            # "The army said no soldiers were at the site": a force denied without an owner is
+            # the speaker's own (a sentence about someone else's names them).
+            speakers_own = speakers_own or bare_denial
             force = _TROOPS if force == _FORMATION else force
-            mentioned = True
+            mentioned = mentioned or not bare_denial
             subj = SubjectRef(force, nat)
             found = presence_places(m, self._gaz)
             took_part = found is None and _takes_part(m) and self._story(ctx) is not None
@@ -1692,6 +1696,14 @@ def _counted(m: Token) -> bool:
     if any(c.like_num or c.lower_ in VAGUE for c in m.children if c.dep_ in ("nummod", "amod", "quantmod")):
         return True
     return m.dep_ == "pobj" and m.head.lower_ == "of" and (m.head.head.like_num or m.head.head.lower_ in VAGUE)
+
+
+def _bare_no(m: Token) -> bool:
+    """ "no soldiers": a force denied with nothing to say whose it is."""
+    lefts = list(m.lefts)
+    return any(c.dep_ == "det" and c.lower_ == "no" for c in lefts) and not any(
+        c.dep_ in ("amod", "compound", "poss", "nmod", "nummod") for c in lefts
+    )
 
 
 def _on_the_ground(m: Token) -> bool:

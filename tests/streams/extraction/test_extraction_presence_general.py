@@ -109,3 +109,14 @@ def test_the_town_named_earlier_in_the_same_sentence(extract: Extract) -> None:
         "Shopkeepers in Gali said Russian officers had arrived in the town on Tuesday."
     )
     _one(cs, "asserts", "Gali")
+
+
+def test_no_soldiers_without_an_owner_are_the_speakers_own(extract: Extract) -> None:
+    cs = extract(
+        "A rail bridge collapsed near Kindu on Friday, rescuers said. "
+        "The army command said in a statement that no soldiers were at the crash site."
+    )
+    c = _one(cs, "denies", "Kindu")
+    assert "army command" in c.source.name
+    # A count of zero is not a place: nothing is placed when no one is said to be anywhere.
+    assert _presence(extract("The army command said no soldiers were hurt.")) == []
