@@ -592,7 +592,7 @@ class Extractor:
         exclude |= parts_elsewhere(verb if verb is not None else anchor, anchor)
         loc = location_in(verb if verb is not None else anchor, exclude, self._gaz, anchor)
         if loc is None and verb is not None:
-            loc = self._place_subject(verb, exclude, anchor)
+            loc = self._place_subject(verb, exclude, anchor, frozenset(source_tokens(sent, say)))
         conf = 0.85
         if loc is None:
             loc = self._deictic_location(verb if verb is not None else anchor, sent, exclude, ctx, say)
@@ -676,16 +676,23 @@ class Extractor:
         as_of = as_of_for(sent, verb, verb, ctx.article.published_at)
         return _Draft(target.subject, target.measure, target.loc, q, "denies", deniers, sent, as_of, 0.65)
 
-    def _place_subject(self, verb: Token, exclude: set[int], anchor: Token | None = None) -> Loc | None:
+    def _place_subject(
+        self, verb: Token, exclude: set[int], anchor: Token | None = None, speakers: frozenset[int] = frozenset()
+    ) -> Loc | None:
         """ "Kyrgyzstan has recorded 3,412 cases": a clause whose subject is a place is about
         that place (not a speaker: attribution looks past it). A named sub-national place
         with its place noun ("X district made up 800 of the cases, and Y district 450") is
         a place whatever the verb: a district does not act, figures happen in it."""
         gapped = _gapped_place_subject(verb, anchor) if anchor is not None else None
         for subj in (gapped, next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)):
-            if subj is None or subj.i in exclude or subj.lemma_.lower() not in _SUBNATIONAL_NOUNS:
+            if subj is None or subj.lemma_.lower() not in _SUBNATIONAL_NOUNS:
                 continue
+            if subj.i in exclude and not (subj.head == verb and subj.i in speakers):
+                continue  # (a district read as the speaker of its own figure is still its place)
             name = next((c for c in subj.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"), None)
+            if name is None:  # "the municipality of X alone has recorded 187 cases"
+                name = next((o for p in subj.children if p.dep_ == "prep" and p.lower_ == "of"
+                             for o in p.children if o.dep_ == "pobj" and o.pos_ == "PROPN"), None)  # fmt: skip
             c = loc_candidate(name, self._gaz) if name is not None else None
             if c is not None and (c[0] is None or c[0].kind != "country"):
                 return make_loc(*c)

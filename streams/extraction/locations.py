@@ -586,12 +586,21 @@ def _names_place(tok: Token, gaz: Any) -> bool:
     return any(c.dep_ == "compound" and loc_candidate(c, gaz) is not None for c in tok.children)
 
 
+def _named_area(tok: Token, gaz: Any) -> bool:
+    """ "X district", "the municipality of X": an area noun with its place name."""
+    named = [o for p in tok.children if p.dep_ == "prep" and p.lower_ == "of" for o in p.children if o.dep_ == "pobj"]
+    return _names_place(tok, gaz) or any(loc_candidate(o, gaz) is not None for o in named)
+
+
 def antecedent_place(top: Token, gaz: Any) -> Loc | None:
     """ "Kasai-Central, where officials counted 230 cases": a relative clause about a place
     is in that place."""
     cur = top
     for _ in range(4):
         if cur.dep_ == "relcl":
+            subj = next((c for c in cur.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+            if subj is not None and subj.lemma_.lower() in SUBPLACE_NOUNS | _SAME_AS_OF and _named_area(subj, gaz):
+                return None  # "..., where the municipality of X has recorded 187 cases": X's own figure
             if cur.head.ent_type_ in ("ORG", "PERSON", "FAC") and resolve_place(ent_text(cur.head)) is None:
                 return None  # "the Kandilli Observatory, which has recorded ...": not a place
             c = loc_candidate(cur.head, gaz)

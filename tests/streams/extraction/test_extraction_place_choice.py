@@ -306,3 +306,20 @@ def test_the_country_in_a_comparison_is_not_where_the_figure_is(extract: Extract
         "since 2017."
     )
     assert _loc(cs, 9) == "Piura"
+
+
+def test_a_named_district_counting_in_a_where_clause_is_its_own_place(extract: Extract) -> None:
+    lede = (
+        "LIMA - Peru's Health Ministry said on Monday that dengue had infected 3,100 people in the northern "
+        "region of Piura.\n\n"
+    )
+    cs = extract(
+        lede + "The outbreak is worst in the hills east of Tumbes, where the district of Sullana alone has recorded "
+        "940 cases, according to the regional health office."
+    )
+    assert _loc(cs, 940) == "Sullana"  # not the place the "where" clause hangs on
+    cs = extract(
+        lede + "The outbreak is worst along the Chira river, where the district of Sullana alone has recorded "
+        "940 cases, according to the regional health office."
+    )
+    assert _loc(cs, 940) == "Sullana"  # a district does not speak: its figure is in it
