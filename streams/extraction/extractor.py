@@ -284,8 +284,8 @@ class Extractor:
                     has_num = True
                 elif (t.lower_ == "no" and t.dep_ == "det") or (t.lower_ == "none" and t.dep_.startswith("nsubj")):
                     has_none = True
-                elif lem in _TROOP_LEMMAS:
-                    has_subject = True
+                elif lem in _TROOP_LEMMAS or (lem == "presence" and _force_class(t) is not None):
+                    has_subject = True  # ("no Russian military presence in X" too)
                 elif lem in stance.REPORT_NOUNS:
                     has_verdict = True
                 if t.pos_ == "VERB" and lem in attribution.SAY_LEMMAS and attribution.is_reporting(t):
@@ -1092,13 +1092,18 @@ class Extractor:
             nat = nationality(m, self._gaz, affiliation=True)
             if nat is None and m.head.lemma_.lower() in _SENDERS_AND_HOLDERS:
                 nat = sender_nationality(m.head, m.dep_, self._gaz)  # "Kenya has no forces in X"
+                if nat is None and m.head.dep_ in ("xcomp", "pcomp") and not _has_subject(m.head):
+                    # "Eritrea denied having troops in X": the gerund's subject is the denier's.
+                    nat = sender_nationality(m.head.head, m.dep_, self._gaz)
             speakers_own = False
             if nat is None and force != _FORMATION:
                 nat, speakers_own = _generic_owner(m)
                 # "it had sent no personnel to the area": the speaker's own.
                 speakers_own = speakers_own or (nat is None and _sent_by_speaker(m.head, m.dep_))
             bare_denial = nat is None and not speakers_own and force == _TROOPS and _bare_no(m)
-            if nat is None and not speakers_own and not bare_denial:
+            # "militants had been seen near X": a sighting places a force nobody owns.
+            unowned_sighting = nat is None and not speakers_own and force == _TROOPS and sighted(m)
+            if nat is None and not speakers_own and not bare_denial and not unowned_sighting:
                 continue
             # "The army said no soldiers were at the site": a force denied without an owner is
             # the speaker's own (a sentence about someone else's names them).
@@ -1654,6 +1659,8 @@ def _force_class(m: Token) -> str | None:
         return _TROOPS
     if m.lemma_.lower() in _FORMATION_NOUNS:
         return _TROOPS if any(c.dep_ in ("compound", "amod", "poss", "nmod") for c in m.lefts) else _FORMATION
+    if m.lemma_.lower() == "presence" and any(c.lower_ == "military" for c in m.lefts):
+        return _FORMATION  # "no Russian military presence in X": whose, if anyone's, decides
     if _military_aircraft(m):
         return "aircraft"
     return "vessels" if naval_asset(m) or m.lemma_.lower() == "vessel" else None
@@ -1703,6 +1710,10 @@ def _counted(m: Token) -> bool:
     if any(c.like_num or c.lower_ in VAGUE for c in m.children if c.dep_ in ("nummod", "amod", "quantmod")):
         return True
     return m.dep_ == "pobj" and m.head.lower_ == "of" and (m.head.head.like_num or m.head.head.lower_ in VAGUE)
+
+
+def _has_subject(v: Token) -> bool:
+    return any(c.dep_ in ("nsubj", "nsubjpass") for c in v.children)
 
 
 def _bare_no(m: Token) -> bool:

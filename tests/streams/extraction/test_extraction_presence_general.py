@@ -120,3 +120,22 @@ def test_no_soldiers_without_an_owner_are_the_speakers_own(extract: Extract) -> 
     assert "army command" in c.source.name
     # A count of zero is not a place: nothing is placed when no one is said to be anywhere.
     assert _presence(extract("The army command said no soldiers were hurt.")) == []
+
+
+def test_unowned_militants_sighted_near_a_town(extract: Extract) -> None:
+    cs = extract("The district commissioner said gunmen had been sighted near the village of Kolofata.")
+    _one(cs, "asserts", "Kolofata")
+    # Unowned and merely mentioned (not sighted, not denied): no presence claim.
+    assert _presence(extract("The district commissioner said gunmen had attacked Kolofata.")) == []
+
+
+def test_denying_having_troops_somewhere_is_the_deniers_own(extract: Extract) -> None:
+    cs = extract("Burundi has denied having troops in South Kivu, the defence minister said.")
+    c = _one(cs, "denies", "South Kivu")
+    assert c.claim_key.startswith("burundi") and "troops:presence" in c.claim_key
+
+
+def test_no_military_presence_of_a_country(extract: Extract) -> None:
+    cs = extract("The foreign ministry said there was no Turkish military presence in Sinjar.")
+    c = _one(cs, "denies", "Sinjar")
+    assert c.claim_key.startswith("turkish-troops:presence")
