@@ -701,7 +701,7 @@ class Extractor:
         if verb.lemma_.lower() not in _RECORD_VERBS:
             return None  # "Russia has deployed 3,000 troops": not necessarily in Russia
         subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-        if subj is None or subj.i in exclude or not attribution.is_place(subj):
+        if subj is None or subj.i in exclude or not (attribution.is_place(subj) or _reported_town(subj, verb)):
             return None
         c = loc_candidate(subj, self._gaz)
         if c is None or c[0] is None:
@@ -1759,6 +1759,18 @@ def _gapped_place_subject(verb: Token, anchor: Token) -> Token | None:
         if cur == verb:
             return None
     return None
+
+
+def _reported_town(subj: Token, verb: Token) -> bool:
+    """ "She said Portel had 22 confirmed cases": a lone name the gazetteer knows as a town or
+    region, subject of a counting verb inside someone's statement, is that place even when the
+    small model tags it ORG (a body that counts is the speaker, not the reported clause's subject)."""
+    if subj.pos_ != "PROPN" or subj.ent_type_ != "ORG" or any(True for _ in subj.children):
+        return False
+    if verb.dep_ != "ccomp" or not attribution.is_reporting(verb.head):
+        return False
+    p = gazetteer().resolve(subj.text, allow_demonym=False)
+    return p is not None and p.kind != "country"
 
 
 def _titled_by(t: Token) -> bool:

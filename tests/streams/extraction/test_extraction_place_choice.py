@@ -323,3 +323,13 @@ def test_a_named_district_counting_in_a_where_clause_is_its_own_place(extract: E
         "940 cases, according to the regional health office."
     )
     assert _loc(cs, 940) == "Sullana"  # a district does not speak: its figure is in it
+
+
+def test_a_town_reported_as_having_cases_is_where_they_are(extract: Extract) -> None:
+    cs = extract(
+        "LIMA - Peru's Health Ministry said on Monday that dengue had infected 3,100 people in the northern "
+        "region of Piura.\n\n"
+        "The regional health director, Carla Soto, rejected a higher count from a charity. She said Sullana had "
+        "410 confirmed cases."
+    )
+    assert _loc(cs, 410) == "Sullana"
