@@ -1821,8 +1821,13 @@ def _fits(noun: str, name: str, place: Place | None) -> bool:
 
 
 def _bare_place_noun(t: Token) -> bool:
-    """ "in the district": a place noun with "the" and no name, under a locative preposition."""
-    if t.lemma_.lower() not in _ANAPHORIC_PLACES or t.dep_ != "pobj" or t.head.lower_ not in _INTO_PLACE:
+    """ "in the district": a place noun with "the" and no name, under a locative preposition;
+    or owning a building ("the town's hospital had admitted 54": the hospital is in the town)."""
+    if t.lemma_.lower() not in _ANAPHORIC_PLACES:
+        return False
+    if not (t.dep_ == "pobj" and t.head.lower_ in _INTO_PLACE) and not (
+        t.dep_ == "poss" and t.head.lemma_.lower() in _FACILITY_NOUNS
+    ):
         return False
     kids = list(t.children)
     definite = any(

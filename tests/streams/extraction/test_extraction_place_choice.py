@@ -333,3 +333,13 @@ def test_a_town_reported_as_having_cases_is_where_they_are(extract: Extract) -> 
         "410 confirmed cases."
     )
     assert _loc(cs, 410) == "Sullana"
+
+
+def test_the_towns_hospital_is_in_the_town_the_speakers_title_names(extract: Extract) -> None:
+    cs = extract(
+        "LIMA - Peru's Health Ministry said on Monday that dengue had infected 3,100 people in the northern "
+        "region of Piura.\n\n"
+        "The municipal health secretary of Sullana, Jorge Vela, said on Tuesday that the town's hospital had "
+        "admitted 85 children."
+    )
+    assert _loc(cs, 85) == "Sullana"
