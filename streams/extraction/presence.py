@@ -49,6 +49,28 @@ def stand_in(m: Token) -> Token:
     return m
 
 
+def predicate_of(slot: Token) -> Token:
+    """The verb a force is the subject of. "Tajik troops backed by armoured vehicles had
+    occupied the heights": the small model reads "troops backed" as a clause of its own and
+    leaves "occupied" without a subject; a bare participle with an agent and no auxiliary is
+    the force's modifier, and the subjectless verb after it is the force's predicate."""
+    v = slot.head
+    if slot.dep_ != "nsubj" or v.tag_ != "VBN" or v.dep_ not in ("ccomp", "conj"):
+        return v
+    if not any(c.dep_ == "agent" for c in v.children) or any(c.dep_ in ("aux", "auxpass") for c in v.children):
+        return v
+    nxt = next(
+        (
+            c
+            for c in v.head.children
+            if c.i > v.i and c.dep_ in ("ccomp", "conj") and c.pos_ == "VERB"
+            and not any(x.dep_ in ("nsubj", "nsubjpass") for x in c.children)
+        ),
+        None,
+    )
+    return nxt if nxt is not None else v
+
+
 def with_places(v: Token, gaz: Any, skip: set[int]) -> list[tuple[Place | None, str]]:
     """ "had been with the soldiers in Namur": the company one keeps places one, so the place
     of the group after "with" is the force's place too."""
@@ -135,7 +157,7 @@ def presence_places(m: Token, gaz: Any) -> tuple[Token, list[Loc], Token] | None
         return pred, _places(loc, cands), wrapper
     slot = stand_in(m)
     if slot.dep_ in ("nsubj", "nsubjpass", "dobj") and slot.head.pos_ in ("VERB", "AUX"):
-        v = slot.head
+        v = predicate_of(slot)
         holding = slot.dep_ == "dobj" and v.lemma_.lower() in _HOLDING_VERBS
         taking = slot.dep_ == "nsubj" and v.lemma_.lower() in TAKING_VERBS
         if v.lemma_.lower() in PRESENCE_VERBS or holding or taking:
@@ -182,7 +204,7 @@ def is_asserted(wrapper: Token) -> bool:
     ("concerns over the reports of troops")."""
     wrapper = stand_in(wrapper)
     dep = wrapper.dep_
-    head = wrapper.head
+    head = predicate_of(wrapper)
     if dep == "nsubjpass" and head.lemma_.lower() in OBSERVING_VERBS and wrapper.lemma_.lower() not in WRAPPER_NOUNS:
         return True  # "troops were seen near X": a sighting (not "reports were confirmed")
     if dep == "nsubj" and head.lemma_.lower() in TAKING_VERBS:

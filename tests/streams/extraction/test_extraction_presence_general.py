@@ -139,3 +139,10 @@ def test_no_military_presence_of_a_country(extract: Extract) -> None:
     cs = extract("The foreign ministry said there was no Turkish military presence in Sinjar.")
     c = _one(cs, "denies", "Sinjar")
     assert c.claim_key.startswith("turkish-troops:presence")
+
+
+def test_a_force_backed_by_others_that_took_ground(extract: Extract) -> None:
+    # "troops backed by X had entered Y": the participle modifies the troops; "entered" is theirs.
+    cs = extract("The agency said Uzbek soldiers backed by helicopters had entered the village of Sokh.")
+    c = _one(cs, "asserts", "Sokh")
+    assert c.claim_key.startswith("uzbek-troops:presence")
