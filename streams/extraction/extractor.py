@@ -694,6 +694,11 @@ class Extractor:
                 name = next((o for p in subj.children if p.dep_ == "prep" and p.lower_ == "of"
                              for o in p.children if o.dep_ == "pobj" and o.pos_ == "PROPN"), None)  # fmt: skip
             c = loc_candidate(name, self._gaz) if name is not None else None
+            if c is None and subj.lower_ == "area":
+                # "X local government area had recorded 612": the name sits before the title words.
+                name = next((c for c in subj.lefts if c.dep_ in ("compound", "nmod") and c.pos_ == "PROPN"), None)
+                if name is not None and name.ent_type_ not in ("PERSON", "NORP", "DATE") and name.text[:1].isupper():
+                    c = self._gaz.resolve(name.text, allow_demonym=False), name.text
             if c is not None and (c[0] is None or c[0].kind != "country"):
                 return make_loc(*c)
             if subj is gapped:
@@ -1092,9 +1097,12 @@ class Extractor:
             nat = nationality(m, self._gaz, affiliation=True)
             if nat is None and m.head.lemma_.lower() in _SENDERS_AND_HOLDERS:
                 nat = sender_nationality(m.head, m.dep_, self._gaz)  # "Kenya has no forces in X"
-                if nat is None and m.head.dep_ in ("xcomp", "pcomp") and not _has_subject(m.head):
+                holder = m.head
+                if m.head.dep_ in ("xcomp", "pcomp") and not _has_subject(m.head):
                     # "Eritrea denied having troops in X": the gerund's subject is the denier's.
-                    nat = sender_nationality(m.head.head, m.dep_, self._gaz)
+                    holder = m.head.head
+                    nat = sender_nationality(holder, m.dep_, self._gaz)
+                nat = nat or self._country_subject(holder, m.dep_)
             speakers_own = False
             if nat is None and force != _FORMATION:
                 nat, speakers_own = _generic_owner(m)
@@ -1144,7 +1152,8 @@ class Extractor:
             if nat is not None:
                 _set_topic(ctx, subj, loc)
                 ctx.topic_nat[force] = nat
-            denied_here = any(c.dep_ == "det" and c.lower_ == "no" for c in m.children)
+            # "no troops", "none of its troops", "no sightings of troops": denied in the noun phrase.
+            denied_here = _denied_in_phrase(m, wrapper)
             # (Forces in action beside the counted ones, "9 of its soldiers died and allied
             # troops were fighting alongside", are a presence claim of their own.)
             own_clause = denied_here or (sighted(m) and not _counted(m))  # "and that troops had been seen near X"
@@ -1162,6 +1171,8 @@ class Extractor:
                     continue
                 subj = SubjectRef(force, sources[0].name)
             st = "neutral" if not asserted else stance.stance_of(m, pred, say, sent)
+            if st == "asserts" and denied_here:
+                st = "denies"
             path = stance.path_to(pred, say)
             conf = 0.6 if stance.hedged(path) else 0.75
             if st == "neutral":
@@ -1191,6 +1202,20 @@ class Extractor:
                     subj_ref, loc = ctx.topic
                     out.append(_Draft(subj_ref, "presence", loc, None, st, sources, sent, as_of, conf))
         return out
+
+    def _country_subject(self, verb: Token, role: str) -> str | None:
+        """ "Belarus has not sent troops to X": a country's name as the sender, whatever entity
+        type the small model gives it."""
+        if role != "dobj":
+            return None
+        subj = next((c for c in verb.children if c.dep_ == "nsubj" and c.pos_ == "PROPN"), None)
+        if subj is None:
+            return None
+        p = self._gaz.resolve(ent_text(subj), allow_demonym=False)
+        if p is None or p.kind != "country":
+            return None
+        iso = self._gaz.nationality(p.name)
+        return str(self._gaz.demonym(iso)) if iso else None
 
     def _named_before(self, bare: Token, sent: Span, ctx: _Context) -> Loc | None:
         """The place named earlier in the same sentence that a bare place noun ("the town") can
@@ -1697,8 +1722,9 @@ def _sent_by_speaker(verb: Token | None, role: str) -> bool:
     return any(c.dep_ == "nsubj" and c.lower_ in ("it", "they", "we") for c in verb.children)
 
 
+# ("area" only as a named one: "X local government area had recorded 612 of the cases".)
 _SUBNATIONAL_NOUNS = frozenset({"district", "province", "region", "county", "state", "municipality", "prefecture",
-                                "governorate", "division", "town", "village", "city", "commune"})  # fmt: skip
+                                "governorate", "division", "town", "village", "city", "commune", "area"})  # fmt: skip
 
 
 # Verbs whose subject is on the ground wherever the action is ("troops were fighting").
@@ -1714,6 +1740,12 @@ def _counted(m: Token) -> bool:
 
 def _has_subject(v: Token) -> bool:
     return any(c.dep_ in ("nsubj", "nsubjpass") for c in v.children)
+
+
+def _denied_in_phrase(m: Token, wrapper: Token) -> bool:
+    if any(c.dep_ == "det" and c.lower_ == "no" for h in (m, wrapper) for c in h.children):
+        return True
+    return stand_in(m).lower_ == "none"
 
 
 def _bare_no(m: Token) -> bool:

@@ -16,7 +16,7 @@ from streams.extraction.places import Place
 
 WRAPPER_NOUNS = frozenset({"report", "evidence", "presence", "deployment", "arrival", "sign",
                             "indication", "claim", "allegation", "rumor", "rumour", "news",
-                            "information", "footage", "confirmation", "proof"})  # fmt: skip
+                            "information", "footage", "confirmation", "proof", "sighting"})  # fmt: skip
 
 
 PRESENCE_VERBS = frozenset({"deploy", "arrive", "send", "station", "be", "operate", "fight",
@@ -24,7 +24,8 @@ PRESENCE_VERBS = frozenset({"deploy", "arrive", "send", "station", "be", "operat
                              "train", "see", "spot", "locate", "gather", "mass", "enter",
                              "cross", "reach", "land", "report", "observe", "detect", "track",
                              "sight", "monitor", "patrol", "sail", "violate", "fly", "penetrate", "anchor",
-                             "dock", "moor", "dig", "entrench", "remain", "stay", "travel"})  # fmt: skip
+                             "dock", "moor", "dig", "entrench", "remain", "stay", "travel", "redeploy",
+                             "relocate", "assemble", "concentrate", "converge", "garrison", "return"})  # fmt: skip
 # Verbs of taking ground place their subject, never their passive subject ("troops occupied
 # the heights above X" places them; "soldiers were captured near X" does not).
 TAKING_VERBS = frozenset({"occupy", "seize", "capture", "storm", "overrun", "infiltrate", "encircle", "surround"})
@@ -33,6 +34,8 @@ _PRESENCE_PREPS = LOC_PREPS | {"above", "below", "beneath", "beside", "behind", 
 # "vessels had entered the strait", "troops had occupied the heights above X": the place is the object.
 _ENTRY_VERBS = frozenset({"enter", "cross", "reach", "patrol", "violate", "penetrate", "occupy", "seize",
                           "capture", "storm", "overrun", "infiltrate", "encircle", "surround"})  # fmt: skip
+# Posts a force sets up where it is: "took up positions around X", "set up checkpoints in X".
+_POST_NOUNS = frozenset({"position", "checkpoint", "camp", "roadblock", "outpost", "base", "trench", "foothold"})
 # "Kenya has no forces in Somalia", "it keeps 300 advisers in X": the holder's forces are where
 # the verb's locative says (only with the force as object: "troops have a base" is not this).
 _HOLDING_VERBS = frozenset({"have", "keep", "maintain"})
@@ -69,6 +72,14 @@ def predicate_of(slot: Token) -> Token:
         None,
     )
     return nxt if nxt is not None else v
+
+
+def takes_posts(v: Token) -> bool:
+    """ "took up positions", "set up checkpoints", "established a base": a verb whose object is
+    a post the subject holds."""
+    return v.lemma_.lower() in ("take", "set", "establish", "build", "man", "hold") and any(
+        c.dep_ == "dobj" and c.lemma_.lower() in _POST_NOUNS for c in v.children
+    )
 
 
 def with_places(v: Token, gaz: Any, skip: set[int]) -> list[tuple[Place | None, str]]:
@@ -160,11 +171,19 @@ def presence_places(m: Token, gaz: Any) -> tuple[Token, list[Loc], Token] | None
         v = predicate_of(slot)
         holding = slot.dep_ == "dobj" and v.lemma_.lower() in _HOLDING_VERBS
         taking = slot.dep_ == "nsubj" and v.lemma_.lower() in TAKING_VERBS
-        if v.lemma_.lower() in PRESENCE_VERBS or holding or taking:
+        # "fighters had taken up positions around X", "set up checkpoints near X": the posts' place.
+        posts = [c for c in v.children if c.dep_ == "dobj" and c.lemma_.lower() in _POST_NOUNS]
+        if slot.dep_ != "nsubj" or not takes_posts(v):
+            posts = []
+        if v.lemma_.lower() in PRESENCE_VERBS or holding or taking or posts:
             # "troops are in Libya", "troops are present in Libya" (the place on the adjective)
-            heads = [v, *[c for c in v.children if c.dep_ in ("acomp", "advmod") and c.lower_ in _THERE_WORDS]]
+            heads = [v, *posts, *[c for c in v.children if c.dep_ in ("acomp", "advmod") and c.lower_ in _THERE_WORDS]]
+            if v.lemma_.lower() in OBSERVING_VERBS:
+                # "troops were spotted crossing into X": what they were seen doing places them.
+                heads += [c for c in v.children if c.dep_ in ("xcomp", "advcl", "ccomp") and c.tag_ == "VBG"]
             for c in [c for h in heads for c in h.children]:
-                if c.dep_ in ("prep", "prt") and c.lower_ in _PRESENCE_PREPS:  # "anchored off X": a particle
+                # "anchored off X": a particle; "sent troops to X": a dative
+                if c.dep_ in ("prep", "prt", "dative") and c.lower_ in _PRESENCE_PREPS:
                     cands += cands_in(c, gaz, nat_tokens)
                 elif c.dep_ == "dobj" and slot.dep_ == "nsubj" and v.lemma_.lower() in _ENTRY_VERBS:
                     # One place: "the Red Sea port of Hodeidah" is Hodeidah, not also the Red Sea.
@@ -207,7 +226,7 @@ def is_asserted(wrapper: Token) -> bool:
     head = predicate_of(wrapper)
     if dep == "nsubjpass" and head.lemma_.lower() in OBSERVING_VERBS and wrapper.lemma_.lower() not in WRAPPER_NOUNS:
         return True  # "troops were seen near X": a sighting (not "reports were confirmed")
-    if dep == "nsubj" and head.lemma_.lower() in TAKING_VERBS:
+    if dep == "nsubj" and (head.lemma_.lower() in TAKING_VERBS or takes_posts(head)):
         return True
     if dep in ("nsubj", "nsubjpass"):
         return head.lemma_.lower() in PRESENCE_VERBS - OBSERVING_VERBS

@@ -343,3 +343,12 @@ def test_the_towns_hospital_is_in_the_town_the_speakers_title_names(extract: Ext
         "admitted 85 children."
     )
     assert _loc(cs, 85) == "Sullana"
+
+
+def test_a_named_local_government_area_that_recorded_cases_is_their_place(extract: Extract) -> None:
+    cs = extract(
+        "ABUJA - A cholera outbreak in Nigeria's northern Katsina state has killed 61 people, the disease control "
+        "agency said on Friday.\n\n"
+        "The agency said Daura local government area had recorded 540 of the cases and 22 of the deaths."
+    )
+    assert _loc(cs, 540) == "Daura"

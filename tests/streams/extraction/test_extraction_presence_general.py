@@ -146,3 +146,34 @@ def test_a_force_backed_by_others_that_took_ground(extract: Extract) -> None:
     cs = extract("The agency said Uzbek soldiers backed by helicopters had entered the village of Sokh.")
     c = _one(cs, "asserts", "Sokh")
     assert c.claim_key.startswith("uzbek-troops:presence")
+
+
+def test_none_of_its_forces_somewhere_is_a_denial(extract: Extract) -> None:
+    cs = extract("The Burundian army said none of its soldiers were in Uvira.")
+    _one(cs, "denies", "Uvira")
+
+
+def test_no_sightings_of_a_force_is_a_denial(extract: Extract) -> None:
+    cs = extract("The ministry said there had been no sightings of Turkish forces in Raqqa.")
+    _one(cs, "denies", "Raqqa")
+
+
+def test_spotted_doing_something_somewhere(extract: Extract) -> None:
+    cs = extract("Fishermen said Burmese soldiers were spotted crossing into Maungdaw on Sunday.")
+    _one(cs, "asserts", "Maungdaw")
+
+
+def test_taking_up_positions_around_a_town(extract: Extract) -> None:
+    cs = extract("The regional government said Amhara militia fighters had taken up positions around Gondar.")
+    _one(cs, "asserts", "Gondar")
+
+
+def test_redeployed_forces(extract: Extract) -> None:
+    cs = extract("A monitoring group said Iraqi army units had been redeployed to Kirkuk.")
+    _one(cs, "asserts", "Kirkuk")
+
+
+def test_a_country_that_sent_no_troops(extract: Extract) -> None:
+    cs = extract("Belarus has not sent troops to Poland, the foreign minister said.")
+    c = _one(cs, "denies", "Poland")
+    assert c.claim_key.startswith("belarus")
