@@ -1160,6 +1160,8 @@ class Extractor:
             if counts_forces and not took_part and not own_clause and (_counted(m) or not _on_the_ground(m)):
                 continue  # (but "sent 1,000 soldiers and no Myanmar troops had entered": a denial too)
             asserted = took_part or is_asserted(wrapper)
+            if _projected(pred):
+                continue  # "advisers will arrive in X next week": a plan, not a presence
             if not asserted and not (self.emit_neutral_presence and stance.is_noncommittal(sent)):
                 continue
             sources, say = attribution.sources_for(pred, sent, ctx.memory)
@@ -1740,6 +1742,16 @@ def _counted(m: Token) -> bool:
 
 def _has_subject(v: Token) -> bool:
     return any(c.dep_ in ("nsubj", "nsubjpass") for c in v.children)
+
+
+def _projected(pred: Token) -> bool:
+    """ "will arrive", "could be deployed", "are expected to arrive": a force's presence to come."""
+    if pred.pos_ not in ("VERB", "AUX"):
+        return False
+    if any(c.dep_ == "aux" and c.tag_ == "MD" and c.lower_ not in ("can", "must") for c in pred.children):
+        return True
+    head = pred.head
+    return pred.dep_ == "xcomp" and head.lemma_.lower() in ("expect", "plan", "due", "set", "schedule", "intend")
 
 
 def _denied_in_phrase(m: Token, wrapper: Token) -> bool:

@@ -177,3 +177,11 @@ def test_a_country_that_sent_no_troops(extract: Extract) -> None:
     cs = extract("Belarus has not sent troops to Poland, the foreign minister said.")
     c = _one(cs, "denies", "Poland")
     assert c.claim_key.startswith("belarus")
+
+
+def test_forces_due_to_arrive_are_not_yet_present(extract: Extract) -> None:
+    # A plan or projection is left out, like "the toll could reach 2,000".
+    assert _presence(extract("Portuguese instructors will arrive in Bissau next week, the ministry said.")) == []
+    assert _presence(extract("The ministry said Spanish troops could be deployed to Ceuta.")) == []
+    cs = extract("The ministry said Spanish troops had been deployed to Ceuta.")
+    _one(cs, "asserts", "Ceuta")
