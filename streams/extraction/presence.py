@@ -146,6 +146,9 @@ def presence_places(m: Token, gaz: Any) -> tuple[Token, list[Loc], Token] | None
     # Location directly on the mention ("troops in Russia", "troops arriving in Russia").
     cands: list[tuple[Place | None, str]] = []
     holders = [m] if wrapper == m else [m, wrapper]
+    top = holders[-1]
+    if top.dep_ == "attr" and top.head.lemma_ == "be" and any(c.dep_ == "expl" for c in top.head.children):
+        holders.append(top.head)  # "there had been no sightings of troops | in X": the place on "been"
     for c in [c for h in holders for c in h.rights]:
         if c.dep_ == "prep" and c.lower_ in LOC_PREPS:
             cands += cands_in(c, gaz, nat_tokens)

@@ -185,3 +185,9 @@ def test_forces_due_to_arrive_are_not_yet_present(extract: Extract) -> None:
     assert _presence(extract("The ministry said Spanish troops could be deployed to Ceuta.")) == []
     cs = extract("The ministry said Spanish troops had been deployed to Ceuta.")
     _one(cs, "asserts", "Ceuta")
+
+
+def test_no_sightings_with_the_place_on_the_existential_verb(extract: Extract) -> None:
+    # The small model hangs "in Lamu" on "been", not on the sightings.
+    cs = extract("The police said there had been no sightings of Somali militants in Lamu.")
+    _one(cs, "denies", "Lamu")
