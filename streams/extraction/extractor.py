@@ -61,7 +61,7 @@ from streams.extraction.locations import (
 from streams.extraction.numbers import VAGUE, Quantity
 from streams.extraction.parse import clause_head, ent_text, misplaced_clause, of_object, trimmed
 from streams.extraction.places import Place, gazetteer, slugify
-from streams.extraction.presence import bare_place_of, is_asserted, presence_places, sighted, stand_in
+from streams.extraction.presence import WRAPPER_NOUNS, bare_place_of, is_asserted, presence_places, sighted, stand_in
 from streams.extraction.quantities import (
     NOT_PEOPLE,
     PERSON_SUFFIX,
@@ -1173,7 +1173,7 @@ class Extractor:
                     continue
                 subj = SubjectRef(force, sources[0].name)
             st = "neutral" if not asserted else stance.stance_of(m, pred, say, sent)
-            if st == "asserts" and denied_here:
+            if st == "asserts" and (denied_here or _reports_called_false(wrapper)):
                 st = "denies"
             path = stance.path_to(pred, say)
             conf = 0.6 if stance.hedged(path) else 0.75
@@ -1742,6 +1742,17 @@ def _counted(m: Token) -> bool:
 
 def _has_subject(v: Token) -> bool:
     return any(c.dep_ in ("nsubj", "nsubjpass") for c in v.children)
+
+
+def _reports_called_false(wrapper: Token) -> bool:
+    """ "claims that advisers were in X were false", "reports of troops in X are baseless": the
+    reports' own predicate rejects them."""
+    if wrapper.dep_ != "nsubj" or wrapper.lemma_.lower() not in WRAPPER_NOUNS:
+        return False
+    v = wrapper.head
+    return v.lemma_ == "be" and any(
+        c.dep_ in ("acomp", "attr") and c.lower_ in stance.DENY_WORDS and not stance._negated(v) for c in v.children
+    )
 
 
 def _projected(pred: Token) -> bool:

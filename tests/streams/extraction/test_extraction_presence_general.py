@@ -191,3 +191,10 @@ def test_no_sightings_with_the_place_on_the_existential_verb(extract: Extract) -
     # The small model hangs "in Lamu" on "been", not on the sightings.
     cs = extract("The police said there had been no sightings of Somali militants in Lamu.")
     _one(cs, "denies", "Lamu")
+
+
+def test_reports_of_a_force_called_false_are_a_denial(extract: Extract) -> None:
+    cs = extract("The defence ministry said reports of Egyptian advisers in Benghazi were false.")
+    _one(cs, "denies", "Benghazi")
+    cs = extract("The ministry said the reports that Qatari troops had arrived in Tripoli were baseless.")
+    _one(cs, "denies", "Tripoli")
