@@ -42,8 +42,9 @@ def _tokens(name: str) -> tuple[str, ...]:
 
 def _stem(word: str) -> str:
     """A word's first five letters: "Ukrainian" = "Ukraine", "ministry" =
-    "minister" (a country and its adjective, an office and its holder)."""
-    return word[:5]
+    "minister" (a country and its adjective, an office and its holder). A
+    number is kept whole: "user 1234567" and "user 1234589" are two users."""
+    return word if any(c.isdigit() for c in word) else word[:5]
 
 
 def _head(name: str) -> str | None:

@@ -28,6 +28,7 @@ def test_names_of_one_speaker(a: str, b: str) -> None:
     ("Census Bureau", "Statistics Bureau"),
     ("source 12", "source 45"),              # numbered contributors of a data set
     ("table-03", "table-05"),
+    ("contributor 1234567", "contributor 1234589"),  # ids are not stemmed
     ("John Smith", "Jane Smith"),
     ("Reuters", "AP"),
     ("the", "NIS"),                          # nothing left of a name: not a match
