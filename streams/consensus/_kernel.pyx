@@ -1,5 +1,5 @@
 # cython: language_level=3, boundscheck=False, wraparound=False, initializedcheck=False
-"""Compiled twin of :func:`streams.consensus.aggregate.consensus` (see there).
+"""Compiled twin of :func:`streams.consensus.aggregate.reference_consensus` (see there).
 
 Why a second copy: the per-claim consensus runs once per event, and in Python
 its loops and small sorts were about a third of a replay's time. This file is
@@ -227,7 +227,7 @@ cdef tuple _estimate(list nums, double* ws, Py_ssize_t n, double q):
 
 
 def consensus(observations, weight_of, settings, double presence_prior_weight):
-    """:func:`streams.consensus.aggregate.consensus`, compiled."""
+    """:func:`streams.consensus.aggregate.reference_consensus`, compiled."""
     cdef list obs = sorted(observations, key=_BY_SOURCE)
     cdef Py_ssize_t n = len(obs), i, k = 0
     cdef double half_life_us, presence_half_life_us, min_conf, neutral, q, scale
