@@ -34,10 +34,14 @@ _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 _STOP = frozenset(("the", "a", "an", "of", "and", "for", "in", "on", "at", "by", "to", "s"))
 
 
+def _words(name: str) -> list[str]:
+    """Lower-cased words of a name, possessives dropped."""
+    return _TOKEN.findall(name.lower().replace("’", "'").replace("'s ", " "))
+
+
 def _tokens(name: str) -> tuple[str, ...]:
-    """Lower-cased words of a name, possessives and function words dropped."""
-    text = name.lower().replace("’", "'").replace("'s ", " ")
-    return tuple(t for t in _TOKEN.findall(text) if t not in _STOP)
+    """:func:`_words` without function words."""
+    return tuple(t for t in _words(name) if t not in _STOP)
 
 
 def _stem(word: str) -> str:
@@ -50,7 +54,7 @@ def _stem(word: str) -> str:
 def _head(name: str) -> str | None:
     """The word naming the office or body: the last word, or the last before
     "of" ("Governor of North Kivu", "Ministry of Defence")."""
-    words = _TOKEN.findall(name.lower().replace("’", "'").replace("'s ", " "))
+    words = _words(name)
     if "of" in words[1:]:
         words = words[: words.index("of", 1)]
     words = [w for w in words if w not in _STOP]
