@@ -37,6 +37,9 @@ def faust_settings(settings: Settings) -> dict[str, Any]:
         "topic_partitions": settings.partitions,
         "topic_replication_factor": settings.replication_factor,
         "web_enabled": True,
+        # Faust listens on ``web_bind`` (its default: every interface); ``web_host`` only
+        # names the worker in URLs. CLAIMWATCH_WEB_HOST is the address to listen on.
+        "web_bind": settings.web_host,
         "web_host": settings.web_host,
         "web_port": settings.web_port,
         "web_in_thread": False,

@@ -21,6 +21,8 @@ class Settings(BaseSettings):
     #: Set by the launcher when it started the embedded broker: switches on its workarounds.
     embedded_broker: bool = False
     app_id: str = "claimwatch"
+    #: The address the web server listens on (Faust's ``web_bind``): ``127.0.0.1`` keeps
+    #: the API, dashboard and metrics on this machine; ``0.0.0.0`` opens every interface.
     web_host: str = "0.0.0.0"
     web_port: int = 6066
     partitions: int = 4
