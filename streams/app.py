@@ -43,6 +43,17 @@ def faust_settings(settings: Settings) -> dict[str, Any]:
         "web_host": settings.web_host,
         "web_port": settings.web_port,
         "web_in_thread": False,
+        # Only the documented routes (streams/web/README.md): Faust's own views would
+        # hand out raw Table state (/table/...) and cluster topology (/router/...).
+        "web_router_enabled": False,
+        "web_tables_enabled": False,
+        "web_stats_enabled": False,
+        "web_graph_enabled": False,
+        "web_metrics_enabled": False,
+        # aiohttp's keep-alive timer starts when a connection opens and is not pushed back by
+        # incoming bytes: a client that has not sent complete headers by then is disconnected
+        # (a bound on slowloris), as is a kept-alive connection idle for as long.
+        "web_application_options": {"handler_args": {"keepalive_timeout": settings.web_header_timeout}},
         "datadir": settings.data_dir,
         "broker_rebalance_timeout": rebalance,
         "broker_session_timeout": session,

@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     #: the API, dashboard and metrics on this machine; ``0.0.0.0`` opens every interface.
     web_host: str = "0.0.0.0"
     web_port: int = 6066
+    #: Seconds a client has to send a request's headers, from connecting (or from the
+    #: previous response on a kept-alive connection); slower connections are closed.
+    web_header_timeout: float = Field(default=15.0, gt=0)
     partitions: int = 4
     topic_prefix: str = ""
     replication_factor: int = 1
