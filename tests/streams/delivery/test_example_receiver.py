@@ -40,7 +40,9 @@ def test_rejects_bad_or_missing_signatures(example_receiver, alert) -> None:
     body, h = signed(alert, "umber")
     assert r.handle(body, h)[0] == 401
     body, h = signed(alert, "ochre")
-    assert r.handle(body.replace(b"quantity", b"quality"), h)[0] == 401  # tampered body
+    tampered = body.replace(b"value_conflict", b"revision")
+    assert tampered != body
+    assert r.handle(tampered, h)[0] == 401  # tampered body
     del h["X-Claimwatch-Signature-Timestamped"]  # the body-only signature is not enough
     assert r.handle(body, h)[0] == 401
     assert r.alerts == [] and r.rejected == 3
