@@ -33,6 +33,8 @@ def faust_settings(settings: Settings) -> dict[str, Any]:
     rebalance, session = settings.group_timeouts
     conf: dict[str, Any] = {
         "broker": f"kafka://{settings.kafka_bootstrap_servers}",
+        # Every record sent through a declared topic carries its event headers.
+        "Topic": topic_names.EventTopic,
         "store": "memory://",
         "topic_partitions": settings.partitions,
         "topic_replication_factor": settings.replication_factor,
@@ -115,8 +117,14 @@ def create_app(settings: Settings | None = None) -> Context:
     if settings.embedded_broker:
         shorten_fetch_wait(EMBEDDED_FETCH_MAX_WAIT_MS)
     app = faust.App(settings.app_id, autodiscover=False, **faust_settings(settings))
+    retention = topic_names.Retention(
+        alerts_ms=settings.alerts_retention_ms,
+        deadletter_ms=settings.deadletter_retention_ms,
+        retry_ms=settings.retry_retention_ms,
+        settle_ms=settings.settle_retention_ms,
+    )
     topics = topic_names.declare(
-        app, settings.partitions, settings.replication_factor, settings.topic_prefix
+        app, settings.partitions, settings.replication_factor, settings.topic_prefix, retention
     )
     ctx = Context(app=app, topics=topics, settings=settings)
 

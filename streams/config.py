@@ -32,6 +32,13 @@ class Settings(BaseSettings):
     topic_prefix: str = ""
     replication_factor: int = 1
     data_dir: str = ".claimwatch-data"
+    #: ``retention.ms`` of the topics that are not the log of record, set when claimwatch
+    #: creates them (-1: forever). ``articles`` and ``claims.observed`` are always kept
+    #: forever, ``consensus.updated`` is compacted. See streams.topics.Retention.
+    alerts_retention_ms: int = Field(default=90 * 24 * 3600 * 1000, ge=-1)
+    deadletter_retention_ms: int = Field(default=30 * 24 * 3600 * 1000, ge=-1)
+    retry_retention_ms: int = Field(default=7 * 24 * 3600 * 1000, ge=-1)
+    settle_retention_ms: int = Field(default=24 * 3600 * 1000, ge=-1)
     #: Seconds; small values make consumer-group joins fast on the embedded broker.
     rebalance_timeout: float | None = None
     session_timeout: float | None = None

@@ -137,3 +137,36 @@ def test_kubernetes_manifest_probes_and_config_match_the_worker() -> None:
         "more workers than partitions would sit idle"
     )
     assert "KAFKA_BOOTSTRAP_SERVERS" in config, "a cluster is configured: the embedded broker never starts"
+
+
+def _retention_env(env: dict) -> dict[str, int]:
+    """The ``CLAIMWATCH_*_RETENTION_MS`` values, with compose's ``${VAR:-default}`` read as the default."""
+    out = {}
+    for name, value in env.items():
+        if name.endswith("_RETENTION_MS"):
+            text = str(value)
+            match = re.fullmatch(r"\$\{[A-Z_]+:-(-?\d+)\}", text)
+            out[name] = int(match.group(1) if match else text)
+    return out
+
+
+def test_compose_and_kubernetes_set_retention_the_worker_reads() -> None:
+    from streams.config import Settings
+    from streams.topics import Retention
+
+    defaults = Retention()
+    expected = {
+        "CLAIMWATCH_ALERTS_RETENTION_MS": defaults.alerts_ms,
+        "CLAIMWATCH_DEADLETTER_RETENTION_MS": defaults.deadletter_ms,
+        "CLAIMWATCH_RETRY_RETENTION_MS": defaults.retry_ms,
+        "CLAIMWATCH_SETTLE_RETENTION_MS": defaults.settle_ms,
+    }
+    docs = list(yaml.safe_load_all((REPO / "deploy" / "kubernetes" / "worker.yaml").read_text()))
+    config_map = next(d for d in docs if d["kind"] == "ConfigMap")["data"]
+    for env in (compose()["services"]["worker"]["environment"], config_map):
+        found = _retention_env(env)
+        assert found == expected, found
+        for name, value in found.items():
+            field = name.removeprefix("CLAIMWATCH_").lower()
+            assert field in Settings.model_fields, f"{name} is not a setting the worker reads"
+            assert Settings.model_fields[field].default == value, f"{name} differs from the documented default"
