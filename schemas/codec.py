@@ -16,6 +16,21 @@ T = TypeVar("T", bound=BaseModel)
 
 CODEC_NAME = "orjson"
 
+#: Kafka record headers on everything claimwatch writes, so consumers can route without parsing.
+CONTENT_TYPE_HEADER = "content-type"
+TYPE_HEADER = "claimwatch-type"
+SCHEMA_VERSION_HEADER = "claimwatch-schema-version"
+CONTENT_TYPE = "application/json"
+
+
+def kafka_headers(event_type: str, schema_version: int = 1) -> list[tuple[str, bytes]]:
+    """The headers of a record holding one ``event_type`` event (values are UTF-8 bytes)."""
+    return [
+        (CONTENT_TYPE_HEADER, CONTENT_TYPE.encode()),
+        (TYPE_HEADER, event_type.encode()),
+        (SCHEMA_VERSION_HEADER, str(schema_version).encode()),
+    ]
+
 
 def dumps(obj: Any) -> bytes:
     """Encode an event (a pydantic model) or plain JSON data as UTF-8 bytes."""

@@ -18,6 +18,23 @@ SCHEMA_VERSION = 1
 
 Stance = Literal["asserts", "denies", "neutral"]
 Severity = Literal["low", "medium", "high"]
+#: What an alert found (``streams.contradiction.rules``).
+AlertKind = Literal["value_conflict", "presence_denied", "presence_asserted", "revision"]
+#: Every hedge the extractor writes (``streams.extraction.numbers``): the JSON Schema's enum.
+HEDGES = (
+    "exact",
+    "approximately",
+    "at_least",
+    "at_most",
+    "more_than",
+    "less_than",
+    "range",
+    "up_to",
+    "nearly",
+    "vague",
+)
+#: The JSON Schema dialect of the files in ``schemas/json`` (what pydantic generates).
+JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
 def utcnow() -> datetime:
@@ -31,7 +48,26 @@ class _Event(BaseModel):
     model_config = ConfigDict(extra="allow", populate_by_name=True)
 
 
-class Article(_Event):
+def _envelope_schema(schema: dict[str, Any]) -> None:
+    """JSON Schema of a top-level event: ``type`` and ``schema_version`` required and constant.
+
+    The models read them leniently (a missing ``type`` takes its default), but every
+    event claimwatch writes carries both, and consumers route on them.
+    """
+    required = schema.setdefault("required", [])
+    for name in ("schema_version", "type"):
+        if name not in required:
+            required.insert(0, name)
+    schema["properties"]["schema_version"]["const"] = SCHEMA_VERSION
+
+
+class _Envelope(_Event):
+    """Base of the four events that travel on their own (with ``type`` and ``schema_version``)."""
+
+    model_config = ConfigDict(json_schema_extra=_envelope_schema)
+
+
+class Article(_Envelope):
     """Input on ``articles``: one news article."""
 
     type: Literal["Article"] = "Article"
@@ -57,13 +93,14 @@ class Value(_Event):
 
     hedge is one of ``exact``, ``approximately``, ``at_least``, ``at_most``,
     ``more_than``, ``less_than``, ``range``, ``up_to``, ``nearly``, ``vague``
-    (consumers should accept others).
+    (:data:`HEDGES`, an enum in the JSON Schema). A new hedge is added to that
+    list, which changes the schema; the model itself reads any string.
     """
 
     low: float | None = None
     best: float
     high: float | None = None
-    hedge: str = "exact"
+    hedge: str = Field(default="exact", json_schema_extra={"enum": list(HEDGES)})
 
 
 class Source(_Event):
@@ -83,7 +120,7 @@ class Evidence(_Event):
     end: int = Field(ge=0)
 
 
-class ClaimObserved(_Event):
+class ClaimObserved(_Envelope):
     """One attributed factual statement found in one article (on ``claims.observed``)."""
 
     type: Literal["ClaimObserved"] = "ClaimObserved"
@@ -127,7 +164,7 @@ class Supporter(_Event):
     event_id: str
 
 
-class ConsensusUpdated(_Event):
+class ConsensusUpdated(_Envelope):
     """The consensus of one claim after a change (on ``consensus.updated``, compacted)."""
 
     type: Literal["ConsensusUpdated"] = "ConsensusUpdated"
@@ -146,14 +183,14 @@ class ConsensusUpdated(_Event):
     parent_key: str | None = None
 
 
-class ContradictionDetected(_Event):
+class ContradictionDetected(_Envelope):
     """An alert: a new observation contradicts the consensus (on ``alerts.contradictions``)."""
 
     type: Literal["ContradictionDetected"] = "ContradictionDetected"
     schema_version: int = SCHEMA_VERSION
     alert_id: str
     claim_key: str
-    kind: str
+    kind: AlertKind
     severity: Severity
     reason: str
     observation: ClaimObserved

@@ -10,7 +10,7 @@ import json
 import sys
 from pathlib import Path
 
-from schemas.events import EVENT_MODELS
+from schemas.events import EVENT_MODELS, JSON_SCHEMA_DIALECT
 
 SCHEMA_DIR = Path(__file__).parent / "json"
 
@@ -20,6 +20,7 @@ def render() -> dict[str, str]:
     out: dict[str, str] = {}
     for name, model in EVENT_MODELS.items():
         schema = model.model_json_schema(mode="serialization")
+        schema["$schema"] = JSON_SCHEMA_DIALECT
         schema["$id"] = f"https://claimwatch.dev/schemas/v1/{name}.schema.json"
         out[f"{name}.schema.json"] = json.dumps(schema, indent=2, sort_keys=True) + "\n"
     return out

@@ -33,13 +33,29 @@ def faust_settings(settings: Settings) -> dict[str, Any]:
     rebalance, session = settings.group_timeouts
     conf: dict[str, Any] = {
         "broker": f"kafka://{settings.kafka_bootstrap_servers}",
+        # Every record sent through a declared topic carries its event headers.
+        "Topic": topic_names.EventTopic,
         "store": "memory://",
         "topic_partitions": settings.partitions,
         "topic_replication_factor": settings.replication_factor,
         "web_enabled": True,
+        # Faust listens on ``web_bind`` (its default: every interface); ``web_host`` only
+        # names the worker in URLs. CLAIMWATCH_WEB_HOST is the address to listen on.
+        "web_bind": settings.web_host,
         "web_host": settings.web_host,
         "web_port": settings.web_port,
         "web_in_thread": False,
+        # Only the documented routes (streams/web/README.md): Faust's own views would
+        # hand out raw Table state (/table/...) and cluster topology (/router/...).
+        "web_router_enabled": False,
+        "web_tables_enabled": False,
+        "web_stats_enabled": False,
+        "web_graph_enabled": False,
+        "web_metrics_enabled": False,
+        # aiohttp's keep-alive timer starts when a connection opens and is not pushed back by
+        # incoming bytes: a client that has not sent complete headers by then is disconnected
+        # (a bound on slowloris), as is a kept-alive connection idle for as long.
+        "web_application_options": {"handler_args": {"keepalive_timeout": settings.web_header_timeout}},
         "datadir": settings.data_dir,
         "broker_rebalance_timeout": rebalance,
         "broker_session_timeout": session,
@@ -101,8 +117,14 @@ def create_app(settings: Settings | None = None) -> Context:
     if settings.embedded_broker:
         shorten_fetch_wait(EMBEDDED_FETCH_MAX_WAIT_MS)
     app = faust.App(settings.app_id, autodiscover=False, **faust_settings(settings))
+    retention = topic_names.Retention(
+        alerts_ms=settings.alerts_retention_ms,
+        deadletter_ms=settings.deadletter_retention_ms,
+        retry_ms=settings.retry_retention_ms,
+        settle_ms=settings.settle_retention_ms,
+    )
     topics = topic_names.declare(
-        app, settings.partitions, settings.replication_factor, settings.topic_prefix
+        app, settings.partitions, settings.replication_factor, settings.topic_prefix, retention
     )
     ctx = Context(app=app, topics=topics, settings=settings)
 

@@ -122,6 +122,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
 
 def cmd_produce(args: argparse.Namespace) -> int:
+    from schemas.codec import kafka_headers
     from streams.kafka_io import send_all
     from streams.topics import ARTICLES
 
@@ -140,7 +141,8 @@ def cmd_produce(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    n = asyncio.run(send_all(servers, args.topic or ARTICLES, records))
+    headers = None if args.raw else kafka_headers("Article")  # raw lines are whatever they are
+    n = asyncio.run(send_all(servers, args.topic or ARTICLES, records, headers=headers))
     print(f"produced {n} article(s) to {args.topic or ARTICLES}", file=sys.stderr)
     return bad.status
 

@@ -21,12 +21,24 @@ class Settings(BaseSettings):
     #: Set by the launcher when it started the embedded broker: switches on its workarounds.
     embedded_broker: bool = False
     app_id: str = "claimwatch"
+    #: The address the web server listens on (Faust's ``web_bind``): ``127.0.0.1`` keeps
+    #: the API, dashboard and metrics on this machine; ``0.0.0.0`` opens every interface.
     web_host: str = "0.0.0.0"
     web_port: int = 6066
+    #: Seconds a client has to send a request's headers, from connecting (or from the
+    #: previous response on a kept-alive connection); slower connections are closed.
+    web_header_timeout: float = Field(default=15.0, gt=0)
     partitions: int = 4
     topic_prefix: str = ""
     replication_factor: int = 1
     data_dir: str = ".claimwatch-data"
+    #: ``retention.ms`` of the topics that are not the log of record, set when claimwatch
+    #: creates them (-1: forever). ``articles`` and ``claims.observed`` are always kept
+    #: forever, ``consensus.updated`` is compacted. See streams.topics.Retention.
+    alerts_retention_ms: int = Field(default=90 * 24 * 3600 * 1000, ge=-1)
+    deadletter_retention_ms: int = Field(default=30 * 24 * 3600 * 1000, ge=-1)
+    retry_retention_ms: int = Field(default=7 * 24 * 3600 * 1000, ge=-1)
+    settle_retention_ms: int = Field(default=24 * 3600 * 1000, ge=-1)
     #: Seconds; small values make consumer-group joins fast on the embedded broker.
     rebalance_timeout: float | None = None
     session_timeout: float | None = None

@@ -23,7 +23,7 @@ from typing import Any
 from aiohttp import ClientSession, ClientTimeout, web
 
 from schemas import Article
-from schemas.codec import decode, dumps
+from schemas.codec import decode, dumps, kafka_headers
 from streams import topics
 from streams.broker import EmbeddedBroker, free_port
 from streams.delivery.signing import ALERT_ID_HEADER, SIGNATURE_HEADER, verify
@@ -170,7 +170,8 @@ async def _main(servers: str, embedded: bool, once: bool, articles: list[Article
                 outlet = article.outlet or "unknown outlet"
                 print(f"\n=== article {article.id} ({outlet}, {article.published_at}) ===", flush=True)
                 narrator.touch()
-                await send_all(servers, topics.ARTICLES, [(article.id.encode(), dumps(article))], embedded=embedded)
+                await send_all(servers, topics.ARTICLES, [(article.id.encode(), dumps(article))], embedded=embedded,
+                               headers=kafka_headers("Article"))
                 await _wait_quiet(narrator, QUIET_SECONDS, PER_ARTICLE_WAIT)
             await _wait_quiet(narrator, QUIET_SECONDS, timeout)
             c = narrator.counts

@@ -34,13 +34,18 @@ def producer(bootstrap: str, *, embedded: bool | None = None) -> AIOKafkaProduce
 
 
 async def send_all(
-    bootstrap: str, topic: str, records: Iterable[tuple[bytes | None, bytes]], *, embedded: bool | None = None
+    bootstrap: str,
+    topic: str,
+    records: Iterable[tuple[bytes | None, bytes]],
+    *,
+    embedded: bool | None = None,
+    headers: list[tuple[str, bytes]] | None = None,
 ) -> int:
-    """Send ``(key, value)`` records in order and wait for every acknowledgement."""
+    """Send ``(key, value)`` records in order, each with ``headers``, and wait for every acknowledgement."""
     prod = producer(bootstrap, embedded=embedded)
     await prod.start()
     try:
-        futures = [await prod.send(topic, value=value, key=key) for key, value in records]
+        futures = [await prod.send(topic, value=value, key=key, headers=headers) for key, value in records]
         for fut in futures:
             await fut
         return len(futures)

@@ -27,8 +27,10 @@ def run_worker(loglevel: str = "info") -> int:
         from streams.app import create_app
 
         ctx = create_app(settings)
+        web_host = "127.0.0.1" if settings.web_host in ("", "0.0.0.0", "::") else settings.web_host
         print(
-            f"claimwatch: worker on {servers}; web on http://127.0.0.1:{settings.web_port}/",
+            f"claimwatch: worker on {servers}; web on http://{web_host}:{settings.web_port}/"
+            f" (listening on {settings.web_host or '0.0.0.0'})",
             file=sys.stderr,
             flush=True,
         )

@@ -80,7 +80,7 @@ def _alert(i: int) -> ContradictionDetected:
     return ContradictionDetected(
         alert_id=f"bench-alert-{i:06d}",
         claim_key=obs.claim_key,
-        kind="quantity_conflict",
+        kind="value_conflict",
         severity="high",
         reason=f"the port authority now says {120 + i}; consensus was 45 (40-50) from 3 sources",
         observation=obs,

@@ -254,12 +254,34 @@ def routes() -> list[web.AbstractRouteDef]:
     ]
 
 
+def _only(resources: set[Any]) -> Callable[..., Any]:
+    """A middleware that answers 404 for any route not in ``resources``.
+
+    The server is Faust's: anything it or a library adds to the router (its
+    ``/router/`` and ``/table/`` views, were they switched on) stays unreachable,
+    so only the routes documented in ``streams/web/README.md`` are served.
+    """
+
+    @web.middleware
+    async def only_documented(
+        request: web.Request, handler: Callable[[web.Request], Any]
+    ) -> web.StreamResponse:
+        resource = request.match_info.route.resource
+        if resource is not None and resource not in resources:
+            return error(404, "not found")
+        response: web.StreamResponse = await handler(request)
+        return response
+
+    return only_documented
+
+
 def mount(app: web.Application, state: WebState) -> None:
     """Add the routes, the middlewares and the state to an existing aiohttp app."""
     app[STATE_KEY] = state
+    ours = {route.resource for route in app.router.add_routes(routes())}
     app.middlewares.append(_root_to_dashboard)
+    app.middlewares.append(_only(ours))
     app.middlewares.append(_errors)
-    app.router.add_routes(routes())
 
 
 def make_app(state: WebState) -> web.Application:

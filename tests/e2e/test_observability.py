@@ -242,7 +242,7 @@ async def test_feeder_folds_every_partition_of_the_output_topics(cluster: Cluste
         for key in keys
     ]
     alert = ContradictionDetected(
-        alert_id="feed-alert", claim_key=keys[0], kind="value_outside_interval", severity="low",
+        alert_id="feed-alert", claim_key=keys[0], kind="value_conflict", severity="low",
         reason="a test alert", observation=observations[0], consensus_before=versions[0],
         detected_at=observations[0].observed_at)
     by_key = lambda e: e.claim_key.encode()  # noqa: E731

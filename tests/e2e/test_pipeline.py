@@ -14,7 +14,13 @@ import pytest
 from aiohttp import web
 
 from streams.broker import free_port
-from streams.delivery.signing import IDEMPOTENCY_HEADER, SIGNATURE_HEADER, verify
+from streams.delivery.signing import (
+    IDEMPOTENCY_HEADER,
+    SIGNATURE_HEADER,
+    TIMESTAMPED_SIGNATURE_HEADER,
+    verify,
+    verify_timestamped,
+)
 from tests.e2e.harness import Cluster, TopicReader, unique_id
 
 OUTPUTS = [
@@ -170,6 +176,8 @@ async def test_contradicting_article_alerts_a_real_webhook_receiver(cluster: Clu
         body, headers = received[0]
         assert verify(body, secret, headers.get(SIGNATURE_HEADER)), "signature must verify with the shared secret"
         assert not verify(body, "wrong-secret", headers.get(SIGNATURE_HEADER))
+        assert verify_timestamped(body, secret, headers.get(TIMESTAMPED_SIGNATURE_HEADER)), "signed send time"
+        assert headers.get(TIMESTAMPED_SIGNATURE_HEADER, "").startswith(f"t={headers['X-Claimwatch-Timestamp']},")
         assert headers.get(IDEMPOTENCY_HEADER) == alert["alert_id"]
         assert not any(b"900" in b and b"120" not in b for b, _ in received[1:] if b == body), "no duplicate bodies"
     finally:

@@ -15,14 +15,19 @@
     claims: [],
     sourceColours: new Map(),
     yScale: decodeHash("y") === "log" ? "log" : "linear",
-    asOf: decodeHash("asof") ? Date.parse(decodeHash("asof")) : null,  // ms since epoch, or null
+    asOf: Number.isFinite(Date.parse(decodeHash("asof"))) ? Date.parse(decodeHash("asof")) : null,  // ms since epoch, or null
   };
 
   // ------------------------------------------------------------------ helpers
 
   function decodeHash(name) {
     const m = new RegExp(`(?:^#|&)${name || "claim"}=([^&]+)`).exec(window.location.hash);
-    return m ? decodeURIComponent(m[1]) : null;
+    if (!m) return null;
+    try {
+      return decodeURIComponent(m[1]);
+    } catch (err) {
+      return null;  // a malformed %-escape (#claim=%E0%A4%A) reads as no value, not a dead page
+    }
   }
 
   function el(tag, attrs, children) {

@@ -97,7 +97,7 @@ def make_alert(i: int = 0, *, detected_at: datetime | None = None) -> Contradict
     return ContradictionDetected(
         alert_id=f"alert-{i:05d}",
         claim_key=key,
-        kind="quantity_conflict",
+        kind="value_conflict",
         severity=("low", "medium", "high")[i % 3],
         reason=f"{source} now says {new}; consensus was {old} from 2 sources",
         observation=obs,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -305,7 +306,7 @@ async def test_restart_mid_delivery_redelivers_same_ids_and_invents_none(
         body = render(a, "native")
         receiver.handle(
             body,
-            sign_headers(body, alert_id=a.alert_id, secret="shared-secret", timestamp=0, attempt=1),
+            sign_headers(body, alert_id=a.alert_id, secret="shared-secret", timestamp=int(time.time()), attempt=1),
         )
     d1 = Dispatcher([ep], on_deadletter=sink.deadletter)
     await d1.start()

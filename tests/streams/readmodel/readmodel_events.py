@@ -95,7 +95,7 @@ class Events:
         return ContradictionDetected(
             alert_id=alert_id,
             claim_key=observation.claim_key,
-            kind="value_outside_interval",
+            kind="value_conflict",
             severity="high",
             reason=f"{observation.source.name} reports a value outside the consensus interval.",
             observation=observation,
