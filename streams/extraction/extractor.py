@@ -35,7 +35,7 @@ from typing import Any
 from spacy.tokens import Doc, Span, Token
 
 from schemas.events import Article, ClaimObserved, Evidence, Source, Value
-from streams.extraction import attribution, filters, stance
+from streams.extraction import attribution, filters, place_choice, stance
 from streams.extraction.attribution import SourceMemory, SourceRef
 from streams.extraction.dates import as_of_for
 from streams.extraction.events import EVENT_NOUNS, event_of, sentence_event, story_event
@@ -143,6 +143,10 @@ class _Draft:
     sent: Span
     as_of: datetime | None
     confidence: float
+    # Which rule placed the claim, and the token the figure hangs on: the learned place
+    # choice (``place_choice``) weighs the rule's pick against the other places named.
+    loc_rule: str = "other"
+    anchor: int | None = None
 
 
 @dataclass
@@ -167,6 +171,7 @@ class _Context:
     story_event: str | None = None  # "" once looked up and not found
     story_iso: str | None = None  # the story's country when its place is unresolved; "" for none
     statement_dates: dict[str, datetime] = field(default_factory=dict)
+    inventory: place_choice.Inventory = field(default_factory=place_choice.Inventory)
 
 
 class Extractor:
@@ -186,6 +191,8 @@ class Extractor:
         emit_neutral_presence: bool = False,
         emit_neutral_figures: bool = False,
         emit_unattributed: bool = False,
+        learned_places: bool = True,
+        place_model: place_choice.PlaceModel | None = None,
     ) -> None:
         if nlp is None:
             import spacy
@@ -205,6 +212,11 @@ class Extractor:
         # attributed figures or background; the outlet is not a source of the event, so by
         # default such figures are not claims (annotators do not count them either).
         self.emit_unattributed = emit_unattributed
+        # The trained place choice (``place_choice``); without it the rules' pick stands.
+        self.place_model = place_model or (place_choice.load() if learned_places else None)
+        # Called with (article, draft facts, candidates) for every figure: how ``make train``
+        # sees the candidates the rules propose.
+        self.on_place_candidates: Any = None
         self._gaz = gazetteer()
 
     # -- public API -------------------------------------------------------------
@@ -324,7 +336,36 @@ class Extractor:
             if has_num or has_subject:
                 self._remember_according(sent, ctx)
             self._note_places(sent, ctx)
+        self._choose_places(ctx, drafts)
         return self._finish(article, text, drafts)
+
+    def _choose_places(self, ctx: _Context, drafts: list[_Draft]) -> None:
+        """Each figure's place, picked by the trained model among the places the article
+        names near it (the rules' pick is one candidate); presence claims keep theirs, as
+        one sentence can place a force in several places."""
+        if self.place_model is None and self.on_place_candidates is None:
+            return
+        inv = ctx.inventory
+        inv.lede = max(0, ctx.lede_no - 1)
+        inv.story = self._story(ctx)
+        inv.country = self._country_loc(ctx)
+        inv.title = place_choice.title_places(ctx.article.title)
+        inv.title_text = ctx.article.title
+        m = _DATELINE.match(ctx.doc.user_data.get("cw_text") or "")
+        if m:
+            city = m.group(1).strip().title()
+            place = self._gaz.resolve(city, allow_demonym=False)
+            inv.dateline = make_loc(place, city) if place is not None else None
+        for d in drafts:
+            if d.quantity is None:
+                continue
+            cands = place_choice.candidates(ctx.doc, d.sent, d.anchor, d.loc, d.loc_rule, inv)
+            if self.on_place_candidates is not None:
+                self.on_place_candidates(ctx.article, d, cands)
+            if self.place_model is not None:
+                choice = self.place_model.choose(cands)
+                if choice is not None:
+                    d.loc = choice.loc
 
     # -- quantities ---------------------------------------------------------------
     def _quantity_drafts(self, sent: Span, ctx: _Context) -> list[_Draft]:
@@ -591,34 +632,35 @@ class Extractor:
         exclude = source_tokens(sent, say) | ctx.dateline
         exclude |= parts_elsewhere(verb if verb is not None else anchor, anchor)
         loc = location_in(verb if verb is not None else anchor, exclude, self._gaz, anchor)
+        rule = "clause"
         if loc is None and verb is not None:
-            loc = self._place_subject(verb, exclude, anchor, frozenset(source_tokens(sent, say)))
+            loc, rule = self._place_subject(verb, exclude, anchor, frozenset(source_tokens(sent, say))), "place_subject"
         conf = 0.85
         if loc is None:
-            loc = self._deictic_location(verb if verb is not None else anchor, sent, exclude, ctx, say)
+            loc, rule = self._deictic_location(verb if verb is not None else anchor, sent, exclude, ctx, say), "deictic"
         if loc is None:
-            loc = self._facility_place(sent, exclude - ctx.dateline, ctx)
+            loc, rule = self._facility_place(sent, exclude - ctx.dateline, ctx), "facility"
         if loc is None and earlier:
-            loc = earlier[-1].loc
+            loc, rule = earlier[-1].loc, "earlier"
             conf -= 0.05
         if loc is None:
-            loc = self._jurisdiction(sent, source_tokens(sent, say) - ctx.dateline, verb, ctx)
+            loc, rule = self._jurisdiction(sent, source_tokens(sent, say) - ctx.dateline, verb, ctx), "jurisdiction"
         if loc is None:
-            loc = self._local_official(sent, source_tokens(sent, say) - ctx.dateline, ctx)
+            loc, rule = self._local_official(sent, source_tokens(sent, say) - ctx.dateline, ctx), "official"
         if loc is None and _national(sent, exclude):
-            loc = self._country_loc(ctx)  # "the national toll rose to 46 ... in X": the whole country
+            loc, rule = self._country_loc(ctx), "national"  # "the national toll rose to 46 ... in X": the whole country
         if loc is None:
             exclude |= speaker_setting(say)
-            loc = location_in_sentence(sent, exclude, self._gaz, anchor)
+            loc, rule = location_in_sentence(sent, exclude, self._gaz, anchor), "sentence"
         if loc is None and sources and _carried(say):
             # "The blaze started in Ashulia, officer X said. He said 70 people were rescued":
             # the same speaker's statement goes on where the previous sentence put it.
             prev = ctx.statement_places.get(sources[0].name)
             # (Not after the lede: its places already make the story's place.)
             if prev is not None and prev[0] == ctx.sent_no - 1 and prev[0] != ctx.lede_no:
-                loc = prev[1]
+                loc, rule = prev[1], "carried"
         if loc is None:
-            loc = self._story(ctx) or ctx.last_loc.get(subject.base_slug)
+            loc, rule = self._story(ctx) or ctx.last_loc.get(subject.base_slug), "story"
             conf -= 0.1
         if loc is not None:
             ctx.last_loc[subject.base_slug] = loc
@@ -642,8 +684,9 @@ class Extractor:
                 deniers = sources  # "said the figure of 40 was false": the speaker denies it
             if not deniers:
                 return None
-            return _Draft(subject, measure, loc, q, "denies", deniers, sent, as_of, max(0.05, conf - 0.1))
-        return _Draft(subject, measure, loc, q, st, sources, sent, as_of, max(0.05, conf))
+            conf = max(0.05, conf - 0.1)
+            return _Draft(subject, measure, loc, q, "denies", deniers, sent, as_of, conf, rule, anchor.i)
+        return _Draft(subject, measure, loc, q, st, sources, sent, as_of, max(0.05, conf), rule, anchor.i)
 
     def _figure_denial(
         self, denial: tuple[Token, Token], q: Quantity, sent: Span, ctx: _Context, fresh: bool = False
@@ -974,16 +1017,26 @@ class Extractor:
         for "the province" or "the strait" later on."""
         aside = other_clauses(sent.root)  # "..., where the Surma river rose": not the focus
         named: list[Loc] = []
+        found: list[tuple[Token, Loc]] = []
+        weak: list[tuple[Token, Loc]] = []  # names only the place choice weighs ("around Birao")
         for t in sent:
             if (t.ent_iob_ == "B" or t.pos_ == "PROPN") and t.i not in ctx.dateline:
                 c = loc_candidate(t, self._gaz)
                 if c is not None:
                     named.append(make_loc(*c))
+                    found.append((t, named[-1]))
                     if c[0] is None and under_loc_prep(t, None):
                         remember_place(sent.doc, named[-1].name)
                     if t.i not in aside:
                         ctx.recent_place = named[-1]
+                elif place_choice.weak_place(t):
+                    weak.append((t, make_loc(None, place_choice.name_run(t))))
         ctx.places.extend(named)
+        number = ctx.sent_no - 1
+        ctx.inventory.sent_of[sent.start] = number
+        if (found or weak) and (self.place_model is not None or self.on_place_candidates is not None):
+            ctx.inventory.mentions.extend(place_choice.sentence_mentions(sent, number, found))
+            ctx.inventory.mentions.extend(place_choice.sentence_mentions(sent, number, weak, weak=True))
 
     def _area_draft(self, group: list[Token], q: Quantity, sent: Span, ctx: _Context, measure: str) -> _Draft | None:
         """An area burned or flooded: the subject is the event's area, placed and attributed

@@ -1,0 +1,1 @@
+"""Training the extractor's learned choices from the annotated sets (``make train``)."""
