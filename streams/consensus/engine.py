@@ -67,6 +67,30 @@ def _statement(claim_key: str, o: Obs) -> tuple[Any, ...]:
     return (o.source, claim_key, o.stance, o.lo, o.point, o.hi, o.t, o.conf)
 
 
+def _material(
+    before: Snapshot, est: tuple[float, float, float] | None, open_high: bool,
+    p: float | None, sups: tuple[Any, ...], epsilon: float,
+) -> bool:
+    """Whether a consensus differs from the published one in what a reader acts on:
+    the estimate, the presence probability by more than ``epsilon``, or the set of
+    supporting statements (source, value, stance, event). The supporters' weights
+    alone are not: they move a little whenever any source's reliability does, and
+    republishing the same estimate under new weights is noise to every consumer."""
+    if before.estimate != est or before.open_high != open_high:
+        return True
+    bp = before.presence
+    if (bp is None) != (p is None):
+        return True
+    if bp is not None and p is not None and abs(p - bp) > epsilon:
+        return True
+    old = before.supporters
+    if len(old) != len(sups):
+        return True
+    # (source, raw, stance, weight, event_id): all but the weight
+    return any(a[0] != b[0] or a[4] != b[4] or a[2] != b[2] or a[1] != b[1]
+               for a, b in zip(old, sups, strict=True))
+
+
 class Step:
     """The result of applying one event to a claim.
 
@@ -375,10 +399,8 @@ class ConsensusEngine:
         )
         if p is not None:
             p = round(p, s.weight_digits)
-        if (
-            before is not None and before.estimate == est and before.presence == p
-            and before.supporters == sups and before.open_high == open_high
-        ):
+        if before is not None and not _material(before, est, open_high, p, sups,
+                                                s.presence_epsilon):
             return None
         version = before.version + 1 if before is not None else 1
         return _new_snapshot((version, est, p, sups, state.event_at, state.event_id, open_high))

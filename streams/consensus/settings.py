@@ -50,6 +50,10 @@ class EngineSettings:
     #: pseudo-weight (in units of an unknown source's weight) pulling the
     #: presence probability towards 0.5 so that one voice never gives 0 or 1.
     presence_prior_weight: float = 0.25
+    #: a new version is published when the estimate, the supporting statements
+    #: or the presence probability moves by more than this; the supporters'
+    #: weights alone moving (as reliability is learned) publish nothing.
+    presence_epsilon: float = 0.01
     #: rounding of published supporter weights, so that tiny reliability moves
     #: do not produce a stream of meaningless updates.
     weight_digits: int = 4
