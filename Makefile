@@ -38,6 +38,7 @@ eval: $(STAMP)
 	      --gold tests/data/extraction/$${set}_gold.jsonl | sed -n '1,2p'; \
 	  fi; \
 	done
+	$(BIN)/python -m streams.evaluation.story
 	$(BIN)/python -m streams.evaluation.truth_discovery
 	$(BIN)/python -m streams.evaluation.synthetic_truth
 

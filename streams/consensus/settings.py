@@ -22,10 +22,12 @@ class EngineSettings:
     #: measured back from the claim's newest statement. Truth that moves
     #: (1,500 → 3,000 → 10,000) is followed because old figures fade.
     recency_half_life_s: float = 7 * 24 * 3600.0
-    #: the same for presence (asserted / denied): whether a thing exists at all
-    #: changes more slowly than how many there are, and a later denial by an
-    #: interested party should not erase earlier evidence within a week.
-    presence_half_life_s: float = 30 * 24 * 3600.0
+    #: the same for presence (asserted / denied); 0 = none. A source's newer
+    #: statement already supersedes its own older one; across sources, a
+    #: denier speaking last must not turn an established presence into doubt
+    #: by being last (with 30 days, the samples' presence ended at 0.86, the
+    #: newest source holding a quarter of the weight).
+    presence_half_life_s: float = 0.0
     #: the consensus interval runs from this weighted quantile of the
     #: statements' lower bounds to (1 - it) of their upper bounds: the spread
     #: of the weighted middle half, so a split between sources shows.
