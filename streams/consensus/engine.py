@@ -34,6 +34,7 @@ import orjson
 
 from schemas.events import SCHEMA_VERSION, ClaimObserved, ConsensusUpdated, ContradictionDetected
 from streams.consensus import aggregate
+from streams.consensus.evidence import COUNT_MEASURES, force_subject
 from streams.consensus.fingerprint import jaccard, sketch, text_hash, words
 from streams.consensus.intervals import _tidy, hedge_interval
 from streams.consensus.names import OUTLET, same_speaker
@@ -41,7 +42,7 @@ from streams.consensus.observed import Observed, from_model
 from streams.consensus.reliability import NAN_RECORD, ReliabilityBook, record_key
 from streams.consensus.settings import EngineSettings
 from streams.consensus.state import ClaimState, Obs, Snapshot, from_us
-from streams.contradiction import Context, Finding, alert_id, cooling_down, detect
+from streams.contradiction import CUMULATIVE_MEASURES, Context, Finding, alert_id, cooling_down, detect
 from streams.contradiction.rules import within_tolerance
 
 #: what happened to an event, for metrics and tests
@@ -466,10 +467,19 @@ class ConsensusEngine:
         now = state.event_at  # this event's observed_at, set by apply
         if cooling_down(state.cooldown.get(new.source), now, a.cooldown_s):
             return None
+        cumulative = state.measure in CUMULATIVE_MEASURES or (
+            state.measure in COUNT_MEASURES and force_subject(state.subject) is not None)
+        others: tuple[tuple[int, float, float, float], ...] = ()
+        if cumulative:
+            others = tuple(
+                (o.t, o.lo, o.point, o.hi) for o in state.observations.values()  # type: ignore[misc]
+                if o.source != new.source and o.point is not None and o.stance != "denies"
+            )
         finding = detect(
             a, new=new, prev=prev, before=before, after=after,
             trust=self.reliability.trust(new.source),
-            ctx=Context(state.subject, state.measure, state.location, obs.location),
+            ctx=Context(state.subject, state.measure, state.location, obs.location,
+                        cumulative, others),
         )
         if finding is not None:
             state.cooldown[new.source] = now

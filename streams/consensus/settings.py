@@ -83,3 +83,7 @@ class AlertSettings:
     revision_min_trust: float = 0.3
     #: one alert per (claim, source) within this many seconds of event time.
     cooldown_s: float = 3600.0
+    #: cumulative measures: two figures whose as_of are this close (seconds)
+    #: are about the same period, so a disagreement is a ``dispute``, not an
+    #: ``update`` or a ``retraction``.
+    same_period_s: float = 24 * 3600.0
