@@ -155,6 +155,7 @@ def register(ctx: Context) -> None:
             # the same event ids, which the owners drop as duplicates)
             for derived in presence_evidence(obs):
                 await topics.claims.send(key=derived.claim_key.encode(), value=dumps(derived.model()))
+                metrics.CLAIMS_OBSERVED.labels(derived.measure).inc()
             table[key] = step.state.to_dict()
             for rkey, rvalue in step.reliability:
                 engine.reliability.ingest(rkey, rvalue)
