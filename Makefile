@@ -45,6 +45,7 @@ eval: $(STAMP)
 	done
 	@echo "== extraction over every set, leave-one-story-out"
 	$(BIN)/python -m streams.evaluation.corpus
+	$(BIN)/python -m streams.evaluation.story
 	$(BIN)/python -m streams.evaluation.truth_discovery
 	$(BIN)/python -m streams.evaluation.synthetic_truth
 

@@ -26,7 +26,7 @@ ARTICLES_DEADLETTERED = Counter(
 )
 CLAIMS_OBSERVED = Counter(
     "claimwatch_claims_observed_total",
-    "ClaimObserved events emitted by extraction, by measure.",
+    "ClaimObserved events emitted by extraction (and presence derived from a force's count), by measure.",
     ["measure"],
     registry=REGISTRY,
 )

@@ -16,10 +16,21 @@ from typing import Any
 
 from schemas.events import ClaimObserved, ConsensusUpdated, ContradictionDetected
 from streams.consensus import ClaimState, ConsensusEngine
+from streams.consensus.evidence import presence_evidence
 from streams.consensus.observed import Observed, from_json
 
 #: what the replay methods take: validated models or their light records
 Events = Iterable[ClaimObserved] | Iterable[Observed] | Iterable[ClaimObserved | Observed]
+
+
+def with_evidence(events: Events) -> Iterator[ClaimObserved | Observed]:
+    """Each event, followed by the presence assertions it implies
+    (:mod:`.consensus.evidence`), as the consensus agent publishes them."""
+    for obs in events:
+        yield obs
+        derived = presence_evidence(obs)
+        if derived:
+            yield from derived
 
 
 def read_observed(
@@ -90,7 +101,7 @@ class Replayer:
         """Apply each event; yield its alert (if any) and then its update (if any)."""
         engine, states = self.engine, self.states
         with gc_paused(self.pause_gc):
-            for obs in events:
+            for obs in with_evidence(events):
                 step = engine.advance(states.get(obs.claim_key), obs)
                 states[obs.claim_key] = step.state
                 if step.alert is not None:
@@ -105,7 +116,7 @@ class Replayer:
         ``claimwatch replay`` path: it writes every update and reads none)."""
         engine, states = self.engine, self.states
         with gc_paused(self.pause_gc):
-            for obs in events:
+            for obs in with_evidence(events):
                 step = engine.advance(states.get(obs.claim_key), obs)
                 states[obs.claim_key] = step.state
                 alert = step.alert_wire()
@@ -125,7 +136,7 @@ class Replayer:
         engine, states = self.engine, self.states
         n = 0
         with gc_paused(self.pause_gc):
-            for obs in events:
+            for obs in with_evidence(events):
                 step = engine.advance(states.get(obs.claim_key), obs)
                 states[obs.claim_key] = step.state
                 if step.changed:

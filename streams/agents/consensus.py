@@ -22,6 +22,7 @@ from schemas.codec import decode, dumps
 from streams import deadletter, metrics
 from streams.configured import build_engine
 from streams.consensus.engine import DUPLICATE
+from streams.consensus.evidence import presence_evidence
 
 if TYPE_CHECKING:
     from streams.app import Context
@@ -149,6 +150,12 @@ def register(ctx: Context) -> None:
                     await topics.consensus.send(key=key.encode(), value=dumps(update))
                 continue
             await emit_alert(step)
+            # the presence a force's count implies, to the presence claims' owners
+            # (before the Table write, like the alert: a crash in between re-derives
+            # the same event ids, which the owners drop as duplicates)
+            for derived in presence_evidence(obs):
+                await topics.claims.send(key=derived.claim_key.encode(), value=dumps(derived.model()))
+                metrics.CLAIMS_OBSERVED.labels(derived.measure).inc()
             table[key] = step.state.to_dict()
             for rkey, rvalue in step.reliability:
                 engine.reliability.ingest(rkey, rvalue)

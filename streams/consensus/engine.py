@@ -34,6 +34,7 @@ import orjson
 
 from schemas.events import SCHEMA_VERSION, ClaimObserved, ConsensusUpdated, ContradictionDetected
 from streams.consensus import aggregate
+from streams.consensus.evidence import COUNT_MEASURES, force_subject
 from streams.consensus.fingerprint import jaccard, sketch, text_hash, words
 from streams.consensus.intervals import _tidy, hedge_interval
 from streams.consensus.names import OUTLET, same_speaker
@@ -41,7 +42,7 @@ from streams.consensus.observed import Observed, from_model
 from streams.consensus.reliability import NAN_RECORD, ReliabilityBook, record_key
 from streams.consensus.settings import EngineSettings
 from streams.consensus.state import ClaimState, Obs, Snapshot, from_us
-from streams.contradiction import Context, Finding, alert_id, cooling_down, detect
+from streams.contradiction import CUMULATIVE_MEASURES, Context, Finding, alert_id, cooling_down, detect
 from streams.contradiction.rules import within_tolerance
 
 #: what happened to an event, for metrics and tests
@@ -65,6 +66,30 @@ def _statement(claim_key: str, o: Obs) -> tuple[Any, ...]:
     if o.point is None:
         return (o.source, claim_key, o.stance, NAN_RECORD, NAN_RECORD, NAN_RECORD, o.t, o.conf)
     return (o.source, claim_key, o.stance, o.lo, o.point, o.hi, o.t, o.conf)
+
+
+def _material(
+    before: Snapshot, est: tuple[float, float, float] | None, open_high: bool,
+    p: float | None, sups: tuple[Any, ...], epsilon: float,
+) -> bool:
+    """Whether a consensus differs from the published one in what a reader acts on:
+    the estimate, the presence probability by more than ``epsilon``, or the set of
+    supporting statements (source, value, stance, event). The supporters' weights
+    alone are not: they move a little whenever any source's reliability does, and
+    republishing the same estimate under new weights is noise to every consumer."""
+    if before.estimate != est or before.open_high != open_high:
+        return True
+    bp = before.presence
+    if (bp is None) != (p is None):
+        return True
+    if bp is not None and p is not None and abs(p - bp) > epsilon:
+        return True
+    old = before.supporters
+    if len(old) != len(sups):
+        return True
+    # (source, raw, stance, weight, event_id): all but the weight
+    return any(a[0] != b[0] or a[4] != b[4] or a[2] != b[2] or a[1] != b[1]
+               for a, b in zip(old, sups, strict=True))
 
 
 class Step:
@@ -375,10 +400,8 @@ class ConsensusEngine:
         )
         if p is not None:
             p = round(p, s.weight_digits)
-        if (
-            before is not None and before.estimate == est and before.presence == p
-            and before.supporters == sups and before.open_high == open_high
-        ):
+        if before is not None and not _material(before, est, open_high, p, sups,
+                                                s.presence_epsilon):
             return None
         version = before.version + 1 if before is not None else 1
         return _new_snapshot((version, est, p, sups, state.event_at, state.event_id, open_high))
@@ -444,10 +467,19 @@ class ConsensusEngine:
         now = state.event_at  # this event's observed_at, set by apply
         if cooling_down(state.cooldown.get(new.source), now, a.cooldown_s):
             return None
+        cumulative = state.measure in CUMULATIVE_MEASURES or (
+            state.measure in COUNT_MEASURES and force_subject(state.subject) is not None)
+        others: tuple[tuple[int, float, float, float], ...] = ()
+        if cumulative:
+            others = tuple(
+                (o.t, o.lo, o.point, o.hi) for o in state.observations.values()  # type: ignore[misc]
+                if o.source != new.source and o.point is not None and o.stance != "denies"
+            )
         finding = detect(
             a, new=new, prev=prev, before=before, after=after,
             trust=self.reliability.trust(new.source),
-            ctx=Context(state.subject, state.measure, state.location, obs.location),
+            ctx=Context(state.subject, state.measure, state.location, obs.location,
+                        cumulative, others),
         )
         if finding is not None:
             state.cooldown[new.source] = now

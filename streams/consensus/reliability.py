@@ -112,7 +112,7 @@ class BookSettings:
     #: half-life of a statement's weight within its claim (seconds), as in the engine.
     recency_half_life_s: float = 7 * 24 * 3600.0
     #: ...and for presence statements (see ``EngineSettings.presence_half_life_s``).
-    presence_half_life_s: float = 30 * 24 * 3600.0
+    presence_half_life_s: float = 0.0
     #: refresh the weights once this many records changed since the last refresh...
     refresh_min: int = 64
     #: ...or this fraction of all records, whichever is larger (amortised O(1)). At

@@ -22,10 +22,12 @@ class EngineSettings:
     #: measured back from the claim's newest statement. Truth that moves
     #: (1,500 → 3,000 → 10,000) is followed because old figures fade.
     recency_half_life_s: float = 7 * 24 * 3600.0
-    #: the same for presence (asserted / denied): whether a thing exists at all
-    #: changes more slowly than how many there are, and a later denial by an
-    #: interested party should not erase earlier evidence within a week.
-    presence_half_life_s: float = 30 * 24 * 3600.0
+    #: the same for presence (asserted / denied); 0 = none. A source's newer
+    #: statement already supersedes its own older one; across sources, a
+    #: denier speaking last must not turn an established presence into doubt
+    #: by being last (with 30 days, the samples' presence ended at 0.86, the
+    #: newest source holding a quarter of the weight).
+    presence_half_life_s: float = 0.0
     #: the consensus interval runs from this weighted quantile of the
     #: statements' lower bounds to (1 - it) of their upper bounds: the spread
     #: of the weighted middle half, so a split between sources shows.
@@ -50,6 +52,10 @@ class EngineSettings:
     #: pseudo-weight (in units of an unknown source's weight) pulling the
     #: presence probability towards 0.5 so that one voice never gives 0 or 1.
     presence_prior_weight: float = 0.25
+    #: a new version is published when the estimate, the supporting statements
+    #: or the presence probability moves by more than this; the supporters'
+    #: weights alone moving (as reliability is learned) publish nothing.
+    presence_epsilon: float = 0.01
     #: rounding of published supporter weights, so that tiny reliability moves
     #: do not produce a stream of meaningless updates.
     weight_digits: int = 4
@@ -77,3 +83,7 @@ class AlertSettings:
     revision_min_trust: float = 0.3
     #: one alert per (claim, source) within this many seconds of event time.
     cooldown_s: float = 3600.0
+    #: cumulative measures: two figures whose as_of are this close (seconds)
+    #: are about the same period, so a disagreement is a ``dispute``, not an
+    #: ``update`` or a ``retraction``.
+    same_period_s: float = 24 * 3600.0

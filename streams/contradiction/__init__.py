@@ -9,9 +9,14 @@ from streams.contradiction.cooldown import cooling_down
 from streams.contradiction.ids import alert_id
 from streams.contradiction.places import is_inside
 from streams.contradiction.rules import (
+    CUMULATIVE_MEASURES,
+    DISPUTE,
+    KINDS,
     PRESENCE_ASSERTED,
     PRESENCE_DENIED,
+    RETRACTION,
     REVISION,
+    UPDATE,
     VALUE_CONFLICT,
     Context,
     Finding,
@@ -20,9 +25,14 @@ from streams.contradiction.rules import (
 )
 
 __all__ = [
+    "CUMULATIVE_MEASURES",
+    "DISPUTE",
+    "KINDS",
     "PRESENCE_ASSERTED",
     "PRESENCE_DENIED",
+    "RETRACTION",
     "REVISION",
+    "UPDATE",
     "VALUE_CONFLICT",
     "Context",
     "Finding",

@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import lru_cache
+from typing import Any
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _SKIP = {"the", "of", "in", "near", "region", "province", "oblast", "state", "city"}
@@ -66,6 +67,27 @@ def _gazetteer_inside(narrow: str, wide: str) -> bool | None:
     if resolve(narrow) is not None and resolve(wide) is not None:
         return False
     return None
+
+
+@lru_cache(maxsize=8192)
+def containing_places(place: str) -> tuple[tuple[str, str], ...]:
+    """``(name, slug)`` of every place the gazetteer knows ``place`` to lie
+    strictly within, widest last: ("Kursk region") → (("Russia", "russia"),).
+    Empty when the gazetteer does not know the name (or is absent), or for a
+    country. The slugs are the ones claim keys use for those places."""
+    gz = _gazetteer()
+    if gz is None:
+        return ()
+    _, resolve = gz
+    found: Any = resolve(place)
+    if found is None or found.kind == "country":
+        return ()
+    from streams.extraction.places import gazetteer, slugify
+
+    country = gazetteer().country(found.country)
+    if country is None:
+        return ()
+    return ((country.name, slugify(country.name)),)
 
 
 _Gazetteer = tuple[Callable[[str, str], bool], Callable[[str], object]]

@@ -21,13 +21,32 @@ from typing import NamedTuple
 
 from streams.consensus.intervals import fmt_interval, fmt_number, interval_gap
 from streams.consensus.settings import AlertSettings
-from streams.consensus.state import Obs, Snapshot
+from streams.consensus.state import Obs, Snapshot, from_us
 from streams.contradiction.places import is_inside
 
 VALUE_CONFLICT = "value_conflict"
 PRESENCE_DENIED = "presence_denied"
 PRESENCE_ASSERTED = "presence_asserted"
 REVISION = "revision"
+#: cumulative measures (a toll only grows): a newer as_of moving the figure the
+#: way the measure moves
+UPDATE = "update"
+#: ...sources disagreeing about the same period beyond tolerance
+DISPUTE = "dispute"
+#: ...a figure falling where it cannot fall, or a source contradicting itself
+RETRACTION = "retraction"
+#: every ``kind`` an alert can carry: the one list the schema's documentation
+#: and the delivery filters follow
+KINDS: tuple[str, ...] = (
+    VALUE_CONFLICT, PRESENCE_DENIED, PRESENCE_ASSERTED, REVISION, UPDATE, DISPUTE, RETRACTION,
+)
+
+#: measures that only grow as a story unfolds (counts of a force deployed are
+#: cumulative too; the engine says so through ``Context.cumulative``)
+CUMULATIVE_MEASURES = frozenset((
+    "deaths", "killed", "dead", "injured", "wounded", "missing", "displaced", "arrested",
+    "detained", "cases", "casualties", "deployed",
+))
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +65,12 @@ class Context(NamedTuple):
     measure: str
     claim_location: str | None
     obs_location: str | None
+    #: the measure only grows (a toll, a count of a force deployed): figures
+    #: at different dates are compared in time (update / dispute / retraction)
+    cumulative: bool = False
+    #: (statement time, lo, point, hi) of the other sources' figures behind the
+    #: consensus before: when each figure was true
+    others: tuple[tuple[int, float, float, float], ...] = ()
 
 
 def detect(
@@ -95,7 +120,7 @@ def _detect(
         if p is not None and p >= settings.presence_high:
             distance = (p - 0.5) * 2.0
             reason = (
-                f"{new.source} denies {_what(ctx)}; consensus gave it a "
+                f"{new.source} {_verb(new.source, 'denies')} {_what(ctx)}; consensus gave it a "
                 f"{p:.0%} probability from {_n_sources(n_before)}"
             )
             return Finding(PRESENCE_DENIED, severity(distance, trust, support), reason)
@@ -106,7 +131,7 @@ def _detect(
         if p <= settings.presence_low:
             distance = (0.5 - p) * 2.0
             reason = (
-                f"{new.source} asserts {_what(ctx)}; consensus gave it only a "
+                f"{new.source} {_verb(new.source, 'asserts')} {_what(ctx)}; consensus gave it only a "
                 f"{p:.0%} probability from {_n_sources(n_before)}"
             )
             return Finding(PRESENCE_ASSERTED, severity(distance, trust, support), reason)
@@ -127,6 +152,9 @@ def _detect(
     said = _said(new, prev)
     n_numbers = sum(1 for x in before.supporters if x.raw is not None and x.stance != "denies")
     was = f"{_fmt_estimate(before.estimate)} from {_n_sources(n_numbers)}"
+    if ctx.cumulative:
+        return _in_time(settings, new, prev, before.estimate, distance, trust, support, said,
+                        was, ctx)
     after_est = after.estimate
     if after_est is not None and _revised(settings, before.estimate, after_est, trust, new):
         reason = (
@@ -160,7 +188,7 @@ def _presence_asserted_with_number(
     if p is None or p > settings.presence_low:
         return None
     reason = (
-        f"{new.source} says {_fmt_obs(new)} {_for(ctx)}; consensus gave it only a "
+        f"{new.source} {_verb(new.source, 'says')} {_fmt_obs(new)} {_for(ctx)}; consensus gave it only a "
         f"{p:.0%} probability from {_n_sources(len(before.supporters))}"
     )
     return Finding(PRESENCE_ASSERTED, severity((0.5 - p) * 2.0, trust, support), reason)
@@ -219,7 +247,112 @@ def _for(ctx: Context) -> str:
 
 
 def _said(new: Obs, prev: Obs | None) -> str:
-    return "now says" if prev is not None else "says"
+    says = _verb(new.source, "says")
+    return f"now {says}" if prev is not None else says
+
+
+#: a source named by a plural common noun ("organisers", "local officials")
+#: takes a plural verb; proper names ("Reuters", "Doctors Without Borders")
+#: and singular heads ("the North Korean representative to the UN") do not
+_PLURAL_HEADS = frozenset(("police", "people", "militia", "staff", "media", "military"))
+_SINGULAR_S = ("ss", "us", "is", "ics", "news")
+_HEAD_END = frozenset(("of", "to", "for", "at", "in", "from", "on", "with", "and"))
+
+
+def is_plural(source: str) -> bool:
+    """Whether a source's name is a plural noun phrase (it takes "say", not "says")."""
+    words = source.replace(",", " ").split()
+    head = ""
+    for w in words:
+        if w.lower() in _HEAD_END:
+            break
+        head = w
+    if not head:
+        return False
+    h = head.lower().strip("'’.")
+    if h in _PLURAL_HEADS or h in _COMMON_PLURALS:
+        return True
+    if not head[0].islower():
+        return False  # a proper name ("Reuters"), an acronym ("U.S.", "NIS")
+    return h.endswith("s") and not h.endswith(_SINGULAR_S)
+
+
+#: plural nouns that name sources, recognised even capitalised ("Organisers said")
+_COMMON_PLURALS = frozenset((
+    "officials", "sources", "organisers", "organizers", "authorities", "residents",
+    "witnesses", "activists", "analysts", "researchers", "doctors", "medics", "rescuers",
+    "investigators", "diplomats", "officers", "lawmakers", "protesters", "villagers",
+    "survivors", "relatives", "experts", "observers", "monitors", "militants", "rebels",
+    "troops", "forces", "agencies", "ministries", "governments", "leaders", "prosecutors",
+    "firefighters", "paramedics", "locals", "workers", "students", "families", "reporters",
+))
+
+_PLURAL_VERBS = {"says": "say", "denies": "deny", "asserts": "assert"}
+
+
+def _verb(source: str, verb: str) -> str:
+    """``verb`` (third person singular) agreeing with ``source``."""
+    return _PLURAL_VERBS.get(verb, verb) if is_plural(source) else verb
+
+
+def _date(t: int) -> str:
+    """A statement time as a reason sentence gives it: 2025-03-05 (14:00 UTC)."""
+    when = from_us(t)
+    if when.hour or when.minute:
+        return when.strftime("%Y-%m-%d %H:%M UTC")
+    return when.strftime("%Y-%m-%d")
+
+
+def _in_time(
+    settings: AlertSettings, new: Obs, prev: Obs | None, est: tuple[float, float, float],
+    distance: float, trust: float, support: float, said: str, was: str,
+    ctx: Context,
+) -> Finding:
+    """A figure of a cumulative measure outside the consensus, read in time.
+
+    * the source's own earlier figure was higher (or it gave another figure
+      for the same period): it contradicts itself, ``retraction``;
+    * the consensus' figure was true at about the same time (within
+      ``same_period_s``): ``dispute``;
+    * the figures' order in time is the order of their values (a later, higher
+      toll; an earlier, lower one arriving late): ``update``;
+    * otherwise a figure fell where it cannot fall: ``retraction``.
+    """
+    assert new.lo is not None and new.hi is not None
+    best = est[1]
+    above = new.lo > best  # outside the tolerance already: above or below the consensus
+    # when the consensus figure was true: the statement nearest its best, latest on ties
+    ref_t = max(ctx.others, key=lambda o: (-abs(o[2] - best), o[0]))[0] if ctx.others else new.t
+    severity_ = severity(distance, trust, support)
+    said_at = f"{said} {_fmt_obs(new)} {_for(ctx)} as of {_date(new.t)}"
+    period = settings.same_period_s * 1_000_000
+    if prev is not None and prev.point is not None and prev.stance != "denies" \
+            and prev.lo is not None and prev.hi is not None:
+        tol = max(settings.tolerance * abs(prev.point), settings.abs_tolerance)
+        fell = new.t > prev.t and new.hi < prev.lo - tol
+        other_figure = abs(new.t - prev.t) <= period and interval_gap(
+            new.lo, new.hi, prev.lo - tol, prev.hi + tol) > 0.0
+        if fell or other_figure:
+            own = f"its own {_fmt_obs(prev)} as of {_date(prev.t)}"
+            what = "lower than" if fell else "for the same period as"
+            reason = (f"{new.source} {said_at}, {what} {own}; consensus was {was} as of "
+                      f"{_date(ref_t)}: a retraction")
+            return Finding(RETRACTION, severity_, reason)
+    dt = new.t - ref_t
+    if abs(dt) <= period:
+        reason = (f"{new.source} {said_at}; consensus was {was} for the same period "
+                  f"({_date(ref_t)}): a dispute")
+        return Finding(DISPUTE, severity_, reason)
+    if (dt > 0) == above:
+        direction = "up from" if above else "below"
+        reason = (f"{new.source} {said_at}, {direction} the consensus {was} as of "
+                  f"{_date(ref_t)}: an update (this figure only grows)"
+                  + ("" if dt > 0 else " (reported late)"))
+        return Finding(UPDATE, severity_, reason)
+    direction = "below" if not above else "above"
+    reason = (f"{new.source} {said_at}, {direction} the consensus {was} as of {_date(ref_t)}, "
+              "but this figure cannot fall: a retraction")
+    return Finding(RETRACTION, severity_, reason)
 
 
 def _fmt_obs(o: Obs) -> str:

@@ -451,14 +451,15 @@ class Dispatcher:
         only: Iterable[str] | None = None,
     ) -> asyncio.Future[DeliveryReport]:
         """Start delivering ``alert`` to every endpoint (or those named in ``only``)."""
-        lanes = list(self._lanes.values())
+        lanes = [lane for lane in self._lanes.values() if lane.endpoint.wants(alert.kind)]
         if only is not None:
             wanted = set(only)
             lanes = [lane for lane in lanes if lane.endpoint.name in wanted]
         tracker = await self._tracker(alert.alert_id, len(lanes), on_done)
         now = self.clock()
         for lane in lanes:
-            body = formats.render(alert, lane.endpoint.format, receiver=lane.endpoint.name)
+            body = formats.render(alert, lane.endpoint.format, receiver=lane.endpoint.name,
+                                 external_url=lane.endpoint.external_url)
             job = _Job(
                 alert=alert,
                 body=body,
@@ -497,7 +498,8 @@ class Dispatcher:
             return tracker.future
         job = _Job(
             alert=pending.alert,
-            body=formats.render(pending.alert, lane.endpoint.format, receiver=lane.endpoint.name),
+            body=formats.render(pending.alert, lane.endpoint.format, receiver=lane.endpoint.name,
+                                    external_url=lane.endpoint.external_url),
             tracker=tracker,
             attempts=pending.attempts,
             first_attempt_at=pending.first_attempt_at.timestamp(),

@@ -20,7 +20,11 @@ Two ways to configure them, which add up:
         url: https://hooks.slack.com/services/T000/B000/XXXX
         format: slack
 
-  Optional per endpoint: ``concurrency`` (requests in flight, default 4),
+  Optional per endpoint: ``external_url`` (claimwatch's address, the
+  Alertmanager body's ``externalURL``), ``kinds`` (the alert kinds it receives; default
+  every kind but ``update``, a cumulative figure growing as the story unfolds,
+  which pages no one unless an endpoint lists it: ``kinds: [update, dispute,
+  retraction, ...]``; the kinds are ``streams.contradiction.KINDS``), ``concurrency`` (requests in flight, default 4),
   ``base_delay_seconds`` and ``max_delay_seconds`` (the backoff), ``headers``
   (extra request headers, e.g. an ``Authorization`` for a gateway).
 
@@ -45,6 +49,9 @@ from streams.delivery.retry import RetryPolicy
 URLS_ENV = "CLAIMWATCH_WEBHOOK_URLS"
 SECRET_ENV = "CLAIMWATCH_WEBHOOK_SECRET"
 FILE_ENV = "CLAIMWATCH_WEBHOOKS_FILE"
+#: kinds no endpoint receives unless it lists them in ``kinds``: a cumulative
+#: figure growing (``streams.contradiction.UPDATE``) is the story unfolding
+UNPAGED_KINDS = frozenset(("update",))
 
 
 class ConfigError(ValueError):
@@ -78,6 +85,14 @@ class Endpoint(BaseModel):
     max_delay_seconds: float = Field(default=60.0, ge=0)
     concurrency: int = Field(default=4, ge=1, le=256)
     headers: dict[str, str] = Field(default_factory=dict)
+    #: claimwatch's own address for receivers (Alertmanager's ``externalURL``)
+    external_url: str = ""
+    #: alert kinds delivered here; None: every kind but those in ``UNPAGED_KINDS``
+    kinds: frozenset[str] | None = None
+
+    def wants(self, kind: str) -> bool:
+        """Whether an alert of ``kind`` is delivered to this endpoint."""
+        return kind not in UNPAGED_KINDS if self.kinds is None else kind in self.kinds
 
     @field_validator("url")
     @classmethod

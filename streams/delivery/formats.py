@@ -10,7 +10,19 @@ Each endpoint chooses the shape its receiver already understands:
     that already takes Alertmanager notifications (an incident tool, a paging
     bridge) can take claimwatch alerts unchanged. One alert per request,
     ``status: "firing"``; the labels carry the claim key and the kind, so the
-    receiver's own grouping and silencing rules apply.
+    receiver's own grouping and silencing rules apply. ``externalURL`` is
+    claimwatch's own address (the endpoint's ``external_url``, empty when not
+    configured), as Alertmanager puts its own there; the article is the
+    ``generatorURL`` and the ``article_url`` annotation.
+
+    Never ``resolved``: an alert is a point event (this statement contradicted
+    the consensus as it then stood), and nothing on ``alerts.contradictions``
+    says when a contradiction ends. Clearing would need the engine to decide
+    when one is over (the consensus comes round to the source, the source
+    withdraws its figure, or the contradicting statement is superseded) and
+    publish that as its own event, which the delivery agent, seeing alerts
+    only, cannot infer; until then ``endsAt`` stays Alertmanager's zero time
+    and receivers expire alerts by their own resolve timeout.
 ``slack``
     A Slack incoming-webhook message: ``text`` (the notification fallback) and
     Block Kit ``blocks``. Also accepted by Mattermost and Rocket.Chat.
@@ -80,7 +92,9 @@ def labels(alert: ContradictionDetected) -> dict[str, str]:
     return out
 
 
-def alertmanager(alert: ContradictionDetected, *, receiver: str = "claimwatch") -> dict[str, Any]:
+def alertmanager(
+    alert: ContradictionDetected, *, receiver: str = "claimwatch", external_url: str = ""
+) -> dict[str, Any]:
     """An Alertmanager v4 webhook payload carrying this one alert."""
     obs = alert.observation
     before = alert.consensus_before
@@ -114,7 +128,7 @@ def alertmanager(alert: ContradictionDetected, *, receiver: str = "claimwatch") 
         "groupLabels": group_labels,
         "commonLabels": lbls,
         "commonAnnotations": annotations,
-        "externalURL": obs.url or "",
+        "externalURL": external_url,
         "alerts": [
             {
                 "status": "firing",
@@ -182,15 +196,18 @@ def slack(alert: ContradictionDetected) -> dict[str, Any]:
         {"type": "section", "text": {"type": "mrkdwn", "text": f"> {_escape(obs.evidence.text)}"}},
         {"type": "context", "elements": [{"type": "mrkdwn", "text": context}]},
     ]
-    return {"text": f"[{alert.severity}] {alert.reason}", "blocks": blocks}
+    # the fallback text is mrkdwn too: unescaped, a source named "<!channel>" pages everyone
+    return {"text": f"[{alert.severity}] {_escape(alert.reason)}", "blocks": blocks}
 
 
-def render(alert: ContradictionDetected, fmt: str, *, receiver: str = "claimwatch") -> bytes:
+def render(
+    alert: ContradictionDetected, fmt: str, *, receiver: str = "claimwatch", external_url: str = ""
+) -> bytes:
     """The request body (UTF-8 JSON bytes) of ``alert`` in format ``fmt``."""
     if fmt == "native":
         return dumps(native(alert))
     if fmt == "alertmanager":
-        return dumps(alertmanager(alert, receiver=receiver))
+        return dumps(alertmanager(alert, receiver=receiver, external_url=external_url))
     if fmt == "slack":
         return dumps(slack(alert))
     raise ValueError(f"unknown webhook format {fmt!r} (expected one of {', '.join(FORMATS)})")

@@ -18,7 +18,10 @@ from streams.consensus import (
 from streams.consensus.engine import COPY
 from streams.contradiction import alert_id, is_inside, severity
 
-KEY = "nk-troops:count@russia"
+#: a count that may go up and down (a crowd), so the plain rules apply:
+#: cumulative measures (tolls, forces deployed) are read in time, see
+#: test_contradiction_in_time.py
+KEY = "nk-protesters:count@russia"
 
 
 def run(engine: ConsensusEngine, events: list[ClaimObserved]) -> list[Step]:
@@ -39,7 +42,7 @@ def alerts(steps: list[Step]) -> list[ContradictionDetected]:
 
 def troops(make: Any, eid: str, source: str, best: float | None = None, **kw: Any) -> Any:
     kw.setdefault("key", KEY)
-    kw.setdefault("subject", "North Korean troops")
+    kw.setdefault("subject", "North Korean protesters")
     kw.setdefault("measure", "count")
     kw.setdefault("location", "Russia")
     return make(eid, source, best, **kw)
@@ -192,7 +195,7 @@ def test_never_for_a_sub_scope(engine: Any, make: Any) -> None:
     replayer = Replayer(engine)
     out = list(replayer.feed([
         *three_agree(make),
-        troops(make, "e4", "Kursk governor", 1200, day=3, key="nk-troops:count@kursk",
+        troops(make, "e4", "Kursk governor", 1200, day=3, key="nk-protesters:count@kursk",
                location="Kursk", parent_key=KEY),
     ]))
     assert not [x for x in out if isinstance(x, ContradictionDetected)]
@@ -374,7 +377,8 @@ def test_a_lower_bound_does_not_open_a_consensus_that_bounded_sources_pin_down(
     assert before is not None and before.estimate is not None
     assert (before.estimate.low, before.estimate.best, before.estimate.high) == (39.9, 42.0, 44.1)
     [alert] = alerts(steps)
-    assert alert.kind == "value_conflict" and alert.observation.event_id == "e3"
+    # deaths are cumulative: a figure a day after the consensus' is the same period
+    assert alert.kind == "dispute" and alert.observation.event_id == "e3"
     assert "consensus was 42 (39.9-44.1) from 2 sources" in alert.reason
 
 
@@ -388,7 +392,7 @@ def test_the_same_lower_bound_arriving_last_still_leaves_the_consensus_closed(
         floods(make, "e2", "Civil protection", 40, hedge="at_least", day=0),
         floods(make, "e3", "A town councillor", 400, day=0.5),
     ])
-    assert [a.kind for a in alerts(steps)] == ["value_conflict"]
+    assert [a.kind for a in alerts(steps)] == ["dispute"]  # deaths, the same period
 
 
 def test_a_consensus_of_lower_bounds_only_stays_open_above(engine: Any, make: Any) -> None:
