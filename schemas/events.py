@@ -19,7 +19,9 @@ SCHEMA_VERSION = 1
 Stance = Literal["asserts", "denies", "neutral"]
 Severity = Literal["low", "medium", "high"]
 #: What an alert found (``streams.contradiction.rules``).
-AlertKind = Literal["value_conflict", "presence_denied", "presence_asserted", "revision"]
+AlertKind = Literal[
+    "value_conflict", "presence_denied", "presence_asserted", "revision", "update", "dispute", "retraction"
+]
 #: Every hedge the extractor writes (``streams.extraction.numbers``): the JSON Schema's enum.
 HEDGES = (
     "exact",

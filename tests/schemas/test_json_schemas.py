@@ -127,3 +127,15 @@ def test_an_article_without_its_envelope_is_rejected() -> None:
     assert not errors("Article", {"type": "Article", "schema_version": 1, "id": "a", "text": "t"})
     assert errors("Article", {"id": "a", "text": "t"})
     assert errors("Article", {"type": "Article", "schema_version": 1, "id": "a"})
+
+
+def test_the_schema_lists_every_kind_the_contradiction_rules_emit() -> None:
+    """The enum in the contract and the rules' one list of kinds move together."""
+    from typing import get_args
+
+    from schemas.events import AlertKind
+    from streams.contradiction import KINDS
+
+    assert set(get_args(AlertKind)) == set(KINDS)
+    schema = loads((SCHEMA_DIR / "ContradictionDetected.schema.json").read_bytes())
+    assert set(schema["properties"]["kind"]["enum"]) == set(KINDS)
