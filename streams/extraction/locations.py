@@ -124,6 +124,25 @@ def is_building(text: str) -> bool:
     return len(words) > 1 and words[-1].strip(".,'’") in BUILDING_NOUNS
 
 
+_COUNTRIES = "cw_countries"
+
+
+def article_countries(doc: Doc, gaz: Any) -> frozenset[str]:
+    """The countries a document names outright (by name, not by demonym): where its places
+    are read first. Read once per document and kept on it."""
+    found = doc.user_data.get(_COUNTRIES)
+    if found is None:
+        isos = set()
+        for ent in doc.ents:
+            if ent.label_ in ("GPE", "LOC"):
+                p = gaz.resolve(ent.text, allow_demonym=False)
+                if p is not None and p.kind == "country":
+                    isos.add(p.code)
+        found = frozenset(isos)
+        doc.user_data[_COUNTRIES] = found
+    return found  # type: ignore[no-any-return]
+
+
 def loc_candidate(tok: Token, gaz: Any) -> tuple[Place | None, str] | None:
     """A place a token names: (the gazetteer's place or None, the text's words for it).
 
@@ -142,6 +161,10 @@ def loc_candidate(tok: Token, gaz: Any) -> tuple[Place | None, str] | None:
         outer = enclosing_place(tok)
         if outer is not None and outer.country != found[0].country:
             return None, found[1]  # "the San Jose area of Nueva Ecija province": not the namesake abroad
+    if found is not None and found[0] is not None:
+        other = gaz.namesake(found[0], article_countries(tok.doc, gaz))
+        if other is not None:
+            found = other, found[1]
     if found is None and tok.pos_ == "PROPN" and tok.dep_ == "pobj":
         found = _split_name(tok)
     if found is None and tok.pos_ == "PROPN" and tok.text[:1].isupper() and tok.dep_ == "pobj":

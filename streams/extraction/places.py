@@ -182,12 +182,16 @@ class Gazetteer:
         # Cities: the most populous city of each name wins; ASCII alternate spellings
         # ("Avdiivka" for "Avdiyivka", "Kiev" for "Kyiv") only fill names not taken.
         self._cities: dict[str, Place] = {}
+        # Every city of a name, for the namesake in the story's country ("San Marcos" in a
+        # Guatemalan story is not the larger Texan town).
+        self._namesakes: dict[str, list[Place]] = {}
         best_pop: dict[str, int] = {}
         alternates: dict[str, tuple[int, Place]] = {}
         for gid, city in gc.get_cities().items():
             key = city["name"].lower()
             pop = int(city.get("population") or 0)
             place = Place(city["name"], f"gn:{gid}", city["countrycode"], "city")
+            self._namesakes.setdefault(key, []).append(place)
             if pop > best_pop.get(key, -1):
                 best_pop[key] = pop
                 self._cities[key] = place
@@ -289,6 +293,21 @@ class Gazetteer:
         if c is not None:
             return c
         return self._region(t)
+
+    def namesake(self, place: Place, countries: frozenset[str]) -> Place | None:
+        """The place of the same name in one of ``countries`` when ``place`` lies in none of
+        them: the gazetteer's default reading of a name is its most populous city, which is
+        the wrong one in a story set elsewhere."""
+        if place.kind == "country" or place.country in countries:
+            return None
+        key = _clean(place.name)
+        for other in self._namesakes.get(key, ()):
+            if other.country in countries:
+                return other
+        for other in self._regions.get(_stem(key), ()):
+            if other.country in countries:
+                return other
+        return None
 
     def _region(self, t: str, min_len: int = 4) -> Place | None:
         st = _stem(t)

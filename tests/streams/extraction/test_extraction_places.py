@@ -72,3 +72,33 @@ def test_transliterated_region_names_still_resolve_after_the_prefix_index() -> N
     a, b = resolve_place("Kharkiv region"), resolve_place("Kharkivska oblast")
     assert a is not None and b is not None and a.code == b.code
     assert resolve_place("Kharkiv region") is resolve_place("Kharkiv region")  # cached
+
+
+def test_a_namesake_in_the_storys_country_wins_over_the_larger_one_abroad() -> None:
+    gaz = gazetteer()
+    texan = gaz.resolve("San Marcos", allow_demonym=False)
+    assert texan is not None and texan.country == "US"  # the default reading: the most populous
+    local = gaz.namesake(texan, frozenset({"GT"}))
+    assert local is not None and local.country == "GT"
+    assert gaz.namesake(texan, frozenset({"US"})) is None  # already in the story's country
+
+
+def test_an_article_about_a_country_reads_its_town_names_there(
+    extract: Callable[..., list[ClaimObserved]],
+) -> None:
+    cs = extract(
+        "GUATEMALA CITY - An earthquake struck western Guatemala on Sunday. At least 55 people died in "
+        "San Marcos, the disaster agency said on Monday."
+    )
+    hit = next(c for c in cs if c.value is not None and c.value.best == 55)
+    assert hit.claim_key.endswith("@san-marcos")
+    assert resolve_place(hit.location or "") is not None
+
+
+def test_nationally_is_a_figure_for_the_whole_country(extract: Callable[..., list[ClaimObserved]]) -> None:
+    cs = extract(
+        "LUANDA - Cholera has spread from Luanda to Bengo province, health officials said on Monday. "
+        "Nationally, the ministry counted 4,260 cases, the health minister said."
+    )
+    hit = next(c for c in cs if c.value is not None and c.value.best == 4260)
+    assert hit.location == "Angola"
