@@ -59,6 +59,7 @@ from streams.extraction.locations import (
     under_loc_prep,
 )
 from streams.extraction.numbers import VAGUE, Quantity
+from streams.extraction.owners import owner_nationality
 from streams.extraction.parse import clause_head, ent_text, misplaced_clause, of_object, trimmed
 from streams.extraction.places import Place, gazetteer, slugify
 from streams.extraction.presence import WRAPPER_NOUNS, bare_place_of, is_asserted, presence_places, sighted, stand_in
@@ -469,6 +470,8 @@ class Extractor:
             real = misplaced_clause(noun)
             if real is not None:
                 verb, role = real, "dobj"  # "killed 27 civilians, the chairman said"
+        if verb is not None and role == "nsubj" and _gapped_passive(verb):
+            role = "nsubjpass"  # "14 people have been detained and two officers injured"
         if noun is not None:
             measure = MEASURE_NOUNS.get(noun.lemma_.lower()) or MEASURE_NOUNS.get(noun.lower_)
             if measure is None and noun.dep_ == "pobj" and noun.head.lower_ == "of":
@@ -538,7 +541,10 @@ class Extractor:
         elif measure is not None:
             cls = "people"
         elif earlier:
+            # "127 were arrested in X and 212 in Y", "4,260 cases, including 212 in Y": a bare
+            # figure after another of its sentence is more of the same, measure and all.
             cls = earlier[-1].subject.noun
+            measure = earlier[-1].measure
             inherited = True
         elif pronoun and ctx.last_quantity is not None:
             earlier = [ctx.last_quantity]
@@ -1030,7 +1036,7 @@ class Extractor:
                     if t.i not in aside:
                         ctx.recent_place = named[-1]
                 elif place_choice.weak_place(t):
-                    weak.append((t, make_loc(None, place_choice.name_run(t))))
+                    weak.append((t, place_choice.weak_loc(t, self._gaz)))
         ctx.places.extend(named)
         number = ctx.sent_no - 1
         ctx.inventory.sent_of[sent.start] = number
@@ -1652,6 +1658,13 @@ class Extractor:
         for d in drafts:
             if not d.sources and not self.emit_unattributed:
                 continue
+            nat = d.subject.nationality
+            if nat and d.subject.noun in _FORCES:
+                # "ANT troops" are "Chadian troops" where the article defines the ANT as the
+                # Chadian National Army: one key per country's force.
+                canonical = owner_nationality(nat, d.sent.doc, self._gaz)
+                if canonical and canonical != nat:
+                    d.subject = SubjectRef(d.subject.noun, canonical, d.subject.scope, d.subject.event)
             if d.stance == "neutral" and d.quantity is not None and not self.emit_neutral_figures:
                 continue
             loc_slug = d.loc.slug if d.loc else None
@@ -1696,6 +1709,17 @@ class Extractor:
                     )
                 )
         return out
+
+
+def _gapped_passive(verb: Token) -> bool:
+    """A bare participle conjoined to a passive verb shares its auxiliaries: in "14 were
+    detained and two officers injured", the officers were injured (not injured someone)."""
+    return (
+        verb.tag_ == "VBN"
+        and verb.dep_ == "conj"
+        and not any(c.dep_ in ("aux", "auxpass", "dobj") for c in verb.children)
+        and any(c.dep_ == "auxpass" for c in verb.head.children)
+    )
 
 
 def _detach_dateline(text: str) -> str:
@@ -1988,7 +2012,7 @@ def _national(sent: Span, exclude: set[int]) -> bool:
     return False
 
 
-_NATIONWIDE = frozenset({"nationwide", "countrywide", "nation-wide", "country-wide"})
+_NATIONWIDE = frozenset({"nationwide", "countrywide", "nation-wide", "country-wide", "nationally"})
 _TALLY_NOUNS = frozenset({"toll", "total", "tally", "figure", "count", "number"})
 
 

@@ -29,7 +29,14 @@ from typing import Any
 from spacy.tokens import Doc, Span, Token
 
 from streams.extraction import attribution
-from streams.extraction.locations import Loc, make_loc, speaker_setting, specificity, under_loc_prep
+from streams.extraction.locations import (
+    Loc,
+    article_countries,
+    make_loc,
+    speaker_setting,
+    specificity,
+    under_loc_prep,
+)
 from streams.extraction.places import Place, gazetteer
 
 MODEL_PATH = Path(__file__).with_name("models") / "place_choice.json"
@@ -38,6 +45,21 @@ MODEL_PATH = Path(__file__).with_name("models") / "place_choice.json"
 RULES = ("clause", "place_subject", "deictic", "facility", "earlier", "jurisdiction", "official",
          "national", "sentence", "carried", "story", "other")  # fmt: skip
 _PREPS = ("in", "at", "near", "of", "to", "from", "across", "on", "into", "around", "off")
+# Features of the rules' pick every alternative also sees.
+_RULE_CONTEXT = ("in_sent", "located_in_sent", "speaker_in_sent", "in_title", "named_in_title", "is_story",
+                 "is_country", "in_lede", "finest_in_lede", "in_prev1", "weak_only", "bare_unknown_name")  # fmt: skip
+# Words of a sentence that say what kind of place its figure is about (data, one owner here).
+_CUES = {
+    "national": frozenset({"nationwide", "national", "countrywide", "nationally"}),
+    "facility": frozenset({"hospital", "clinic", "centre", "center", "morgue", "camp", "shelter"}),
+    "capital": frozenset({"capital"}),
+    "across": frozenset({"across", "throughout"}),
+}
+
+
+def _sentence_cues(sent: Span) -> list[str]:
+    words = {t.lower_ for t in sent}
+    return [name for name, cue in _CUES.items() if words & cue]
 
 
 @dataclass(frozen=True)
@@ -52,6 +74,7 @@ class Mention:
     speaker: bool  # inside the speaker's phrase or setting ("officials in Seoul said")
     rank: int  # ``specificity``
     weak: bool = False  # a capitalised name under a locative preposition the gazetteer rules do not take
+    possessive: bool = False  # "Doolow's hospital"
 
 
 @dataclass
@@ -125,6 +148,16 @@ def name_run(tok: Token) -> str:
     return " ".join([*words, tok.text])
 
 
+def weak_loc(tok: Token, gaz: Any) -> Loc:
+    """The place a weak name stands for: the gazetteer's reading (the namesake in the
+    article's countries first) when it has one, else the name as written."""
+    name = name_run(tok)
+    place = gaz.resolve(name, allow_demonym=False)
+    if place is not None:
+        place = gaz.namesake(place, article_countries(tok.doc, gaz)) or place
+    return make_loc(place, name)
+
+
 def sentence_mentions(
     sent: Span, number: int, found: Iterable[tuple[Token, Loc]], *, weak: bool = False
 ) -> list[Mention]:
@@ -144,6 +177,7 @@ def sentence_mentions(
                 speaker=tok.i in speakers,
                 rank=specificity(loc.place, loc.name, tok),
                 weak=weak,
+                possessive=tok.dep_ == "poss" or any(c.dep_ == "case" for c in tok.children),
             )
         )
     return out
@@ -224,6 +258,8 @@ def candidates(
             if m.tok in clause_span and not m.speaker:
                 mark(f, "in_clause")
             prep = m.prep if m.prep in _PREPS else ("other" if m.prep else "none")
+            if m.possessive:
+                mark(f, "possessive")  # "Doolow's district hospital", "Belgrade's emergency service"
             mark(f, f"prep_{prep}")
             dist = abs(m.tok - head.i)
             mark(f, "near_3" if dist <= 3 else "near_8" if dist <= 8 else "near_15" if dist <= 15 else "far")
@@ -255,6 +291,9 @@ def candidates(
         mark(entry(inv.dateline), "is_dateline")
     story_iso = inv.story.place.country if inv.story is not None and inv.story.place is not None else None
     in_sent_places = [loc.place for loc, f in found.values() if f.get("in_sent") and loc.place is not None]
+    cues = _sentence_cues(sent)
+    rule_f = found[rule_loc.slug][1] if rule_loc is not None and rule_loc.slug in found else {}
+    rule_kind = rule_loc.place.kind if rule_loc is not None and rule_loc.place is not None else "unknown"
     out: list[Candidate] = []
     for slug, (loc, f) in found.items():
         p = loc.place
@@ -280,6 +319,15 @@ def candidates(
             f["same_country" if p.country == story_iso else "other_country"] = 1.0
         r = rule if rule in RULES else "other"
         f[f"rule_{r}" if f.get("is_rule") else f"rule_{r}_alt"] = 1.0
+        for cue in cues:
+            f[f"cue_{cue}"] = 1.0
+        if not f.get("is_rule"):
+            # What the rules picked, seen from each alternative: the trees weigh "a town the
+            # lede and title name" against "the region the rules fell back to".
+            f[f"rulectx_kind_{rule_kind}"] = 1.0
+            for k in _RULE_CONTEXT:
+                if rule_f.get(k):
+                    f[f"rulectx_{k}"] = 1.0
         out.append(Candidate(loc, f))
     out.sort(key=lambda c: -c.features.get("is_rule", 0.0))
     return out

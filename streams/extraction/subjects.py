@@ -82,7 +82,7 @@ MEASURE_VERBS = {
     "miss": "missing", "missing": "missing", "displace": "displaced",
     "evacuate": "displaced", "flee": "displaced", "homeless": "displaced",
     "displaced": "displaced", "arrest": "arrested", "detain": "arrested",
-    "capture": "captured", "recapture": "captured", "rescue": "rescued", "lose": "deaths", "trap": "trapped",
+    "capture": "captured", "recapture": "captured", "abduct": "captured", "kidnap": "captured", "rescue": "rescued", "lose": "deaths", "trap": "trapped",
     "trapped": "trapped", "relocate": "displaced", "shelter": "displaced",
     "unaccounted": "missing", "affect": "affected", "affected": "affected",
     "neutralise": "deaths", "neutralize": "deaths", "eliminate": "deaths",

@@ -269,3 +269,32 @@ def test_passengers_and_crew_on_a_manifest_are_counts(extract: Extract) -> None:
     )
     values = {c.value.best for c in extract(text) if c.value is not None}
     assert {140, 12} <= values
+
+
+def test_a_bare_figure_after_another_keeps_its_measure(extract: Callable[..., list[ClaimObserved]]) -> None:
+    cs = _by_value(extract(
+        "The interior ministry said 127 people had been arrested in Tamale and 212 in Kumasi since Friday."
+    ))
+    assert cs[127].measure == "arrested"
+    assert cs[212].measure == "arrested"  # the verb is gapped, the measure is not
+
+
+def test_a_part_given_with_including_keeps_the_measure(extract: Callable[..., list[ClaimObserved]]) -> None:
+    cs = _by_value(extract("The health ministry said it had counted 4,260 cases, including 212 in Bengo province."))
+    assert cs[4260].measure == "cases"
+    assert cs[212].measure == "cases"
+
+
+def test_a_participle_conjoined_to_a_passive_is_passive(extract: Callable[..., list[ClaimObserved]]) -> None:
+    cs = _by_value(extract("The ministry said 14 people had been detained and two officers injured."))
+    assert cs[14].measure == "arrested"
+    assert cs[2].measure == "injured"
+
+
+def test_abducted_and_kidnapped_people_are_captured(extract: Callable[..., list[ClaimObserved]]) -> None:
+    cs = _by_value(extract(
+        "Gunmen abducted 38 passengers from two buses, the state prosecutor said. "
+        "Police said 12 farmers had been kidnapped in a second raid."
+    ))
+    assert cs[38].measure == "captured"
+    assert cs[12].measure == "captured"
