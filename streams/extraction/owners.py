@@ -20,7 +20,10 @@ from spacy.tokens import Doc
 
 _DEFINITIONS = "cw_acronyms"
 # "the Chadian National Army (ANT)", "Somali National Army (SNA)", "Forces Armées Maliennes (FAMa)".
-_DEFINED = re.compile(r"((?:[A-Z][\w'’.-]*\s+)(?:(?:of|the|and|for|de|des|du|la|le)\s+|[A-Z][\w'’.-]*\s+){0,6})\(([A-Z][A-Za-z]{1,7})\)")
+_DEFINED = re.compile(
+    r"((?:[A-Z][\w'’.-]*\s+)(?:(?:of|the|and|for|de|des|du|la|le)\s+|[A-Z][\w'’.-]*\s+){0,6})"
+    r"\(([A-Z][A-Za-z]{1,7})\)"
+)
 
 
 def acronyms(doc: Doc) -> dict[str, str]:
