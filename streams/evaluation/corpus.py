@@ -161,7 +161,9 @@ def extract_loso(corpus: Sequence[AnnotatedSet]) -> tuple[Claims, Claims]:
             for _, res in ex.extract_many(arts):
                 rules.setdefault(aset.name, []).extend(res if isinstance(res, list) else [])
             fold = models.get(story)
-            ex.place_model = replace(fold, margin=margin) if fold is not None else training.fit(groups, margin)
+            if fold is None:  # a story none of whose figures matched: every group is another story's
+                fold = training.fit(groups, margin, training.set_weight)
+            ex.place_model = replace(fold, margin=margin)
             for _, res in ex.extract_many(arts):
                 learned.setdefault(aset.name, []).extend(res if isinstance(res, list) else [])
     return rules, learned

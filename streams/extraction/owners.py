@@ -20,9 +20,10 @@ from spacy.tokens import Doc
 
 _DEFINITIONS = "cw_acronyms"
 # "the Chadian National Army (ANT)", "Somali National Army (SNA)", "Forces Armées Maliennes (FAMa)".
+# ... and "the Serbian Armed Forces (Vojska Srbije)": a name in the country's own language.
 _DEFINED = re.compile(
     r"((?:[A-Z][\w'’.-]*\s+)(?:(?:of|the|and|for|de|des|du|la|le)\s+|[A-Z][\w'’.-]*\s+){0,6})"
-    r"\(([A-Z][A-Za-z]{1,7})\)"
+    r"\(([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,3})\)"
 )
 
 
@@ -35,6 +36,7 @@ def acronyms(doc: Doc) -> dict[str, str]:
         for m in _DEFINED.finditer(text):
             long_name, short = m.group(1).strip(), m.group(2)
             found.setdefault(short, long_name)
+            found.setdefault(long_name.removeprefix("the ").removeprefix("The "), short)
         doc.user_data[_DEFINITIONS] = found
     return found  # type: ignore[no-any-return]
 
@@ -46,9 +48,10 @@ def owner_nationality(name: str, doc: Doc, gaz: Any) -> str | None:
     iso = gaz.nationality(name)
     if iso:
         return str(gaz.demonym(iso))
-    long_name = acronyms(doc).get(name.strip(), name)
-    for word in re.findall(r"[A-Z][\w'’-]*", long_name):
-        iso = gaz.nationality(word)
-        if iso:
-            return str(gaz.demonym(iso))
+    bare = name.strip().removeprefix("the ").removeprefix("The ")
+    for words in (bare, acronyms(doc).get(bare, "")):
+        for word in re.findall(r"[A-Z][\w'’-]*", words):
+            iso = gaz.nationality(word)
+            if iso:
+                return str(gaz.demonym(iso))
     return None

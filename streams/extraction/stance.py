@@ -124,12 +124,22 @@ def stance_of(anchor: Token, predicate: Token, verb: Token | None, sent: Span) -
         return "neutral"
     if predicate.pos_ in ("VERB", "AUX") and _negated(predicate):
         return "denies"
-    if any(c.dep_ == "det" and c.lower_ == "no" for c in anchor.children):
+    if any(c.dep_ == "det" and c.lower_ == "no" for c in anchor.children) or not_one(anchor):
         return "denies"
     for t in path:
         if t.lemma_.lower() == "be" and _negated(t) and t != verb:
             return "denies"
     return "asserts"
+
+
+def not_one(noun: Token) -> bool:
+    """'not one soldier', 'not a single soldier': a "no" in two words."""
+    for c in noun.children:
+        if c.dep_ == "neg" and c.i < noun.i and any(x.lower_ in ("single", "one") for x in noun.children):
+            return True  # "not a single soldier" (the parser hangs "not" on the noun)
+        if c.lower_ in ("one", "single") and any(x.dep_ == "neg" for x in c.children):
+            return True  # "not one soldier"
+    return False
 
 
 def _judged_false(verb: Token) -> bool:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -25,9 +25,12 @@ from schemas.events import Article
 from streams.evaluation.extraction import same_location
 from streams.extraction.parse import trimmed
 from streams.extraction.place_choice import MODEL_PATH, Candidate, PlaceModel, Tree
-from streams.training.corpus import AnnotatedSet, load_corpus
+from streams.training.corpus import DEVELOPED, AnnotatedSet, load_corpus
 
 MARGINS = (0.0, 0.25, 0.5, 1.0, 1.5, 2.0, 3.0)
+# Weight of a group from a set the rules were developed on (``corpus.DEVELOPED``); chosen
+# among 0, 0.1, 0.3 and 1 by leave-one-story-out accuracy on the other sets' stories.
+DEVELOPED_WEIGHT = 0.1
 # A few hundred groups and a few dozen features: a small, shallow ensemble.
 TREES, DEPTH, RATE = 100, 3, 0.1
 
@@ -104,25 +107,29 @@ def collect(corpus: Sequence[AnnotatedSet], extractor: Any = None) -> list[Group
     return groups
 
 
-def fit(groups: Sequence[Group], margin: float = 0.0) -> PlaceModel:
-    """Gradient-boosted trees over the candidates of answerable groups."""
+def fit(groups: Sequence[Group], margin: float = 0.0, weight: Callable[[Group], float] | None = None) -> PlaceModel:
+    """Gradient-boosted trees over the candidates of answerable groups, each group weighted
+    by ``weight`` (default: every group alike)."""
     from sklearn.ensemble import GradientBoostingClassifier
     from sklearn.feature_extraction import DictVectorizer
 
     rows: list[dict[str, float]] = []
     ys: list[int] = []
+    ws: list[float] = []
     for g in groups:
         if not g.answerable or len(g.cands) < 2:
             continue
+        w = weight(g) if weight is not None else 1.0
         for c, lab in zip(g.cands, g.labels, strict=True):
             rows.append(c.features)
             ys.append(int(lab))
+            ws.append(w)
     vec = DictVectorizer(sort=True, sparse=False)
     x = vec.fit_transform(rows)
     clf = GradientBoostingClassifier(
         n_estimators=TREES, max_depth=DEPTH, learning_rate=RATE, min_samples_leaf=5, random_state=0
     )
-    clf.fit(x, ys)
+    clf.fit(x, ys, sample_weight=ws)
     trees = []
     for est in clf.estimators_[:, 0]:
         t = est.tree_
@@ -153,10 +160,14 @@ def accuracy(model: PlaceModel | None, groups: Sequence[Group]) -> float:
     return ok / n if n else 0.0
 
 
+def set_weight(g: Group) -> float:
+    return DEVELOPED_WEIGHT if g.story.split("/")[0] in DEVELOPED else 1.0
+
+
 def loso_models(groups: Sequence[Group], margin: float = 0.0) -> dict[str, PlaceModel]:
     """One model per story, trained on every other story."""
     stories = sorted({g.story for g in groups})
-    return {s: fit([g for g in groups if g.story != s], margin) for s in stories}
+    return {s: fit([g for g in groups if g.story != s], margin, set_weight) for s in stories}
 
 
 def loso_accuracy(groups: Sequence[Group], models: dict[str, PlaceModel], margin: float) -> float:
@@ -174,7 +185,9 @@ def pick_margin(
 ) -> tuple[float, dict[float, float]]:
     """The margin with the best leave-one-story-out accuracy (ties: the larger, closer to the rules)."""
     models = models if models is not None else loso_models(groups)
-    scores = {m: loso_accuracy(groups, models, m) for m in MARGINS}
+    # Judged on the stories the rules were not developed on, where their errors are real.
+    unseen = [g for g in groups if set_weight(g) == 1.0] or list(groups)
+    scores = {m: loso_accuracy(unseen, models, m) for m in MARGINS}
     best = max(MARGINS, key=lambda m: (scores[m], m))
     return best, scores
 
@@ -189,10 +202,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"place choice: {len(corpus)} sets, {len({g.story for g in groups})} stories, "
           f"{len(groups)} matched figures, {len(answerable)} with the gold place among the candidates")  # fmt: skip
     margin, scores = pick_margin(groups)
-    print(f"  rules' pick right:          {accuracy(None, groups):.3f}")
+    unseen = [g for g in groups if set_weight(g) == 1.0]
+    print(f"  rules' pick right:          {accuracy(None, groups):.3f} (all), {accuracy(None, unseen):.3f} "
+          "(sets the rules were not developed on)")  # fmt: skip
     for m in MARGINS:
-        print(f"  learned, margin {m:<4}:      {scores[m]:.3f} (leave-one-story-out)")
-    model = fit(groups, margin)
+        print(f"  learned, margin {m:<4}:      {scores[m]:.3f} (leave-one-story-out, same sets)")
+    model = fit(groups, margin, set_weight)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(model.to_json(), indent=1, sort_keys=True) + "\n", encoding="utf-8")
     print(f"  wrote {args.out} (margin {margin})")

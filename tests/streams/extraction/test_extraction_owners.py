@@ -13,7 +13,10 @@ from streams.extraction.places import gazetteer
 
 def test_the_article_defines_its_acronyms() -> None:
     doc = spacy.blank("en")("The Chadian National Army (ANT) and the Somali National Army (SNA) deny it.")
-    assert acronyms(doc) == {"ANT": "The Chadian National Army", "SNA": "Somali National Army"}
+    found = acronyms(doc)
+    assert found["ANT"] == "The Chadian National Army"
+    assert found["SNA"] == "Somali National Army"
+    assert found["Chadian National Army"] == "ANT"  # and back
 
 
 def test_an_owner_takes_the_country_its_long_name_carries() -> None:
@@ -34,3 +37,18 @@ def test_a_denial_by_the_armys_official_name_meets_the_sightings(
     keys = {c.claim_key.split(":")[0] for c in cs}
     assert len(keys) == 1, keys  # one force, whatever the sentence calls it
     assert any(c.stance == "denies" for c in cs)
+
+
+def test_an_army_named_in_its_own_language_takes_the_country_of_its_english_name() -> None:
+    gaz = gazetteer()
+    doc = spacy.blank("en")("Kosovo said the Serbian Armed Forces (Vojska Srbije) had moved troops north.")
+    assert owner_nationality("Vojska Srbije", doc, gaz) == owner_nationality("Serbian", doc, gaz)
+
+
+def test_not_one_soldier_denies_presence(extract: Callable[..., list[ClaimObserved]]) -> None:
+    cs = extract(
+        "BANGUI - Chad's government spokesman said on Wednesday that \"not a single soldier of the Chadian "
+        "National Army\" was in Birao. The army chief said not one soldier had been moved to Sudan."
+    )
+    assert all(c.measure == "presence" and c.stance == "denies" for c in cs), [(c.claim_key, c.stance) for c in cs]
+    assert len(cs) == 2

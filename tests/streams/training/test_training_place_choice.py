@@ -49,7 +49,7 @@ def test_leave_one_story_out_never_trains_on_the_story_it_scores() -> None:
     seen: list[set[str]] = []
     real_fit = training.fit
 
-    def spy(gs: list[training.Group], margin: float = 0.0) -> object:
+    def spy(gs: list[training.Group], margin: float = 0.0, weight: object = None) -> object:
         seen.append({g.story for g in gs})
         return real_fit(gs, margin)
 
@@ -78,3 +78,9 @@ def test_collect_labels_candidates_against_the_gold_place() -> None:
     assert g.story == "t/c-1"
     right = [c.loc.name for c, lab in zip(g.cands, g.labels, strict=True) if lab]
     assert right == ["Sebagoro"]
+
+
+def test_sets_the_rules_were_developed_on_weigh_less() -> None:
+    dev = training.Group("dev/a", "a", (), ())
+    unseen = training.Group("test12/s", "b", (), ())
+    assert training.set_weight(dev) < training.set_weight(unseen) == 1.0
