@@ -25,8 +25,9 @@ from tests.e2e.harness import Cluster, TopicReader, unique_id
 from tests.e2e.hostile_corpus import (
     HOSTILE_LOCATION,
     HOSTILE_SOURCE,
-    HOSTILE_SUBJECT,
+    IMG,
     MENTIONS,
+    SCRIPT,
     Record,
     corpus,
 )
@@ -160,7 +161,8 @@ async def test_hostile_corpus_through_a_live_worker(cluster: Cluster, worker_fac
 
             async def drawn() -> bool:
                 return bool(await browser.evaluate(
-                    "document.body.dataset.state === 'ready' && document.querySelectorAll('circle.obs-point').length >= 3"
+                    "document.body.dataset.state === 'ready'"
+                    " && document.querySelectorAll('circle.obs-point').length >= 3"
                 ))
             await eventually("the hostile claim drawn", drawn, timeout=30, every=0.3)
             page = await browser.evaluate(
@@ -172,7 +174,8 @@ async def test_hostile_corpus_through_a_live_worker(cluster: Cluster, worker_fac
         assert page["title"] != "PWNED"
         assert page["tags"] == ['<script src="/dashboard/static/dashboard.js"></script>'], page["tags"]
         assert HOSTILE_SOURCE in page["sources"]
-        assert HOSTILE_SUBJECT in page["text"] and "<script>" in page["text"], "shown as the text it is"
+        for shown in (SCRIPT, IMG, HOSTILE_LOCATION, MENTIONS):
+            assert shown in page["text"], f"{shown!r} shown as the text it is"
     finally:
         await runner.cleanup()
 
@@ -196,7 +199,9 @@ def assert_inert_slack(body: dict[str, Any]) -> None:
     for kind, text in texts:
         if kind != "mrkdwn":
             continue
-        for token in ("<!", "<@", "<#", "<script", "<img", "@here", "@channel", "@everyone", "*bold*", "|click"):
+        for token in ("<!", "<@", "<#", "<script", "<img", "<https://evil", "@here", "@channel", "@everyone",
+                      "*bold*", "_italic_", "`code`"):
             assert token not in text, (token, text)
+        assert text.count("<") <= 1, "at most the article link, which the corpus's url does not get"
     plain = " ".join(t for k, t in texts if k == "plain_text")
     assert HOSTILE_SOURCE in plain and MENTIONS in plain
