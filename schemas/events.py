@@ -44,6 +44,22 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def _in_utc_range(v: datetime | None, *, naive_as_utc: bool = True) -> datetime | None:
+    """``v`` (naive read as UTC unless told not to), refused when it has no UTC equivalent.
+
+    "9999-12-31T23:59:59-23:59" is year 10000 in UTC: no date arithmetic works on it.
+    """
+    if v is None:
+        return v
+    if v.tzinfo is None:
+        return v.replace(tzinfo=UTC) if naive_as_utc else v
+    try:
+        v.astimezone(UTC)
+    except OverflowError:
+        raise ValueError("the time is out of range once converted to UTC") from None
+    return v
+
+
 class _Event(BaseModel):
     """Base of every model: tolerant of extra fields, strict on declared ones."""
 
@@ -74,20 +90,21 @@ class Article(_Envelope):
 
     type: Literal["Article"] = "Article"
     schema_version: int = SCHEMA_VERSION
-    id: str = Field(min_length=1)
+    # Bounds on the short fields: each is copied into every claim of the article (and its
+    # alerts), so a megabyte id would make records too large for Kafka. ``text`` is bounded
+    # by the extractor (``too_long``), which says so in its own dead-letter reason.
+    id: str = Field(min_length=1, max_length=1_000)
     text: str
-    url: str | None = None
-    outlet: str | None = None
-    title: str | None = None
+    url: str | None = Field(default=None, max_length=8_000)
+    outlet: str | None = Field(default=None, max_length=1_000)
+    title: str | None = Field(default=None, max_length=2_000)
     published_at: datetime | None = None
-    language: str | None = None
+    language: str | None = Field(default=None, max_length=64)
 
     @field_validator("published_at")
     @classmethod
     def _utc(cls, v: datetime | None) -> datetime | None:
-        if v is not None and v.tzinfo is None:
-            return v.replace(tzinfo=UTC)
-        return v
+        return _in_utc_range(v)
 
 
 class Value(_Event):
@@ -144,6 +161,11 @@ class ClaimObserved(_Envelope):
     confidence: float = Field(ge=0.0, le=1.0, default=0.5)
     parent_key: str | None = None
     observed_at: datetime = Field(default_factory=utcnow)
+
+    @field_validator("published_at", "as_of", "observed_at")
+    @classmethod
+    def _utc_range(cls, v: datetime | None) -> datetime | None:
+        return _in_utc_range(v, naive_as_utc=False)
 
 
 class Estimate(_Event):

@@ -24,6 +24,12 @@ ARTICLES_DEADLETTERED = Counter(
     ["reason"],
     registry=REGISTRY,
 )
+CLAIMS_DEADLETTERED = Counter(
+    "claimwatch_claims_deadlettered_total",
+    "Records on claims.observed that are not a ClaimObserved, sent to claims.deadletter, by reason.",
+    ["reason"],
+    registry=REGISTRY,
+)
 CLAIMS_OBSERVED = Counter(
     "claimwatch_claims_observed_total",
     "ClaimObserved events emitted by extraction (and presence derived from a force's count), by measure.",

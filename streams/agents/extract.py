@@ -46,6 +46,8 @@ def parse_article(raw: Any) -> Article:
 def register(ctx: Context) -> None:
     """Add the extract agent to the app."""
     app, topics = ctx.app, ctx.topics
+    for reason in deadletter.ARTICLE_REASONS:  # the series exist from start (DESIGN.md)
+        metrics.ARTICLES_DEADLETTERED.labels(reason)
     executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="extract")
     holder: dict[str, Extractor] = {}
 
@@ -68,7 +70,7 @@ def register(ctx: Context) -> None:
         rec = deadletter.record(
             reason=reason, message=message, raw=raw, topic=topics.articles.get_topic_name(), **where
         )
-        await topics.articles_deadletter.send(value=dumps(rec))
+        await deadletter.send(topics.articles_deadletter, rec)
 
     async def publish(claim: ClaimObserved) -> None:
         await topics.claims.send(key=claim.claim_key.encode(), value=dumps(claim))

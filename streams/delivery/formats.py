@@ -36,6 +36,8 @@ from __future__ import annotations
 import hashlib
 from typing import Any, Literal, get_args
 
+import orjson
+
 from schemas import ContradictionDetected
 from schemas.codec import dumps
 from schemas.events import Value
@@ -69,6 +71,12 @@ def describe_value(value: Value | None, stance: str) -> str:
     if value.hedge not in ("exact", "range"):
         text = f"{text} ({value.hedge.replace('_', ' ')})"
     return text if stance != "denies" else f"denies {text}"
+
+
+def _go_quote(value: str) -> str:
+    """A double-quoted string with ``"``, ``\\`` and control characters escaped (JSON's quoting,
+    which Go's ``strconv.Quote`` in Alertmanager matches for printable text)."""
+    return orjson.dumps(value).decode()
 
 
 def native(alert: ContradictionDetected) -> dict[str, Any]:
@@ -118,7 +126,9 @@ def alertmanager(
     if obs.url:
         annotations["article_url"] = obs.url
     group_labels = {"alertname": ALERT_NAME, "claim_key": alert.claim_key}
-    group_key = "{}:{" + ",".join(f'{k}="{v}"' for k, v in group_labels.items()) + "}"
+    # quoted as Alertmanager quotes label values (Go's %q), so a claim key holding `"` or `,`
+    # cannot add a label to the group key
+    group_key = "{}:{" + ",".join(f"{k}={_go_quote(v)}" for k, v in group_labels.items()) + "}"
     return {
         "version": "4",
         "groupKey": group_key,
@@ -147,56 +157,88 @@ def alertmanager(
 
 _SEVERITY_EMOJI = {"low": ":large_blue_circle:", "medium": ":warning:", "high": ":rotating_light:"}
 
+#: Slack's limits: a field's text 2000 characters, a section's 3000; over them the whole
+#: message is refused.
+_FIELD_LIMIT = 1900
+#: Characters that start mrkdwn formatting or a mention in Slack, Mattermost and Rocket.Chat
+#: (``*bold*``, ``_italic_``, ``~strike~``, `` `code` ``, ``@here``, ``:emoji:``): a zero-width
+#: space after each keeps the text as it reads while no parser sees the markup.
+_MRKDWN_STARTERS = "*_~`@:"
+_ZWSP = "\u200b"
 
-def _escape(text: str, limit: int = 1900) -> str:
-    """Slack mrkdwn needs &, < and > escaped (they delimit links and mentions); Slack
-    rejects the whole message when a text is over its limit (2000 for a field, 3000
-    for a section), so long texts are cut."""
-    if len(text) > limit:
-        text = text[: limit - 1] + "…"
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+def _cut(text: str, limit: int = _FIELD_LIMIT) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _escape(text: str, limit: int = _FIELD_LIMIT) -> str:
+    """Untrusted text for a Slack ``mrkdwn`` string: ``&``, ``<`` and ``>`` escaped (they delimit
+    links and mentions such as ``<!channel>``), formatting and @-mentions broken by a zero-width
+    space, cut to Slack's limits."""
+    text = _cut(text, limit).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return "".join(ch + _ZWSP if ch in _MRKDWN_STARTERS else ch for ch in text)
+
+
+def _plain(text: str, limit: int = _FIELD_LIMIT) -> dict[str, Any]:
+    """A ``plain_text`` object: Slack shows it as it is (no formatting, links or mentions)."""
+    return {"type": "plain_text", "text": _cut(text, limit) or " ", "emoji": False}
+
+
+def _link(url: str | None) -> str | None:
+    """``<url|article>`` for an http(s) URL, with the characters that end a Slack link (``|``,
+    ``>``) and its escapes percent-encoded; anything else (``javascript:``) gets no link."""
+    if not url or not url.lower().startswith(("https://", "http://")) or len(url) > 3000:
+        return None
+    safe = "".join(
+        f"%{ord(ch):02X}" if ch in "<>|& " or ord(ch) < 0x20 or ord(ch) == 0x7F else ch for ch in url
+    )
+    return f"<{safe}|article>"
 
 
 def slack(alert: ContradictionDetected) -> dict[str, Any]:
-    """A Slack incoming-webhook message: fallback ``text`` plus Block Kit ``blocks``."""
+    """A Slack incoming-webhook message: fallback ``text`` plus Block Kit ``blocks``.
+
+    Every string that came from an article or a producer (source, subject, place, reason,
+    evidence, claim key) is a ``plain_text`` object in the blocks, so Slack shows it as it is;
+    the fallback ``text`` (the notification, and the whole message for Mattermost and
+    Rocket.Chat, which read no blocks) is mrkdwn with every markup character neutralised.
+    """
     obs = alert.observation
     before = alert.consensus_before
     title = f"{alert.severity.upper()} contradiction: {obs.subject}"
     fields = [
-        f"*Source*\n{_escape(obs.source.name)}",
-        f"*Says*\n{_escape(describe_value(obs.value, obs.stance))}",
-        f"*Kind*\n{_escape(alert.kind)}",
-        f"*Consensus sources*\n{before.n_sources}",
+        f"Source: {obs.source.name}",
+        f"Says: {describe_value(obs.value, obs.stance)}",
+        f"Kind: {alert.kind}",
+        f"Consensus sources: {before.n_sources}",
     ]
     if before.estimate is not None:
         est = before.estimate
-        fields.append(
-            f"*Consensus*\n{_number(est.best)} ({_number(est.low)}-{_number(est.high)})"
-        )
+        fields.append(f"Consensus: {_number(est.best)} ({_number(est.low)}-{_number(est.high)})")
     if before.presence is not None:
-        fields.append(f"*Consensus*\npresent with p={before.presence.probability:.2f}")
+        fields.append(f"Consensus: present with p={before.presence.probability:.2f}")
     if obs.location:
-        fields.append(f"*Location*\n{_escape(obs.location)}")
-    context = f"claim `{_escape(alert.claim_key)}` · alert `{alert.alert_id}`"
-    if obs.url:
-        context += f" · <{obs.url}|article>"
+        fields.append(f"Location: {obs.location}")
+    context: list[dict[str, Any]] = [_plain(f"claim {alert.claim_key} · alert {alert.alert_id}")]
+    link = _link(obs.url)
+    if link:
+        context.append({"type": "mrkdwn", "text": link})
     blocks: list[dict[str, Any]] = [
-        {"type": "header", "text": {"type": "plain_text", "text": title[:150]}},
+        {"type": "header", "text": _plain(title, 150)},
         {
             "type": "section",
+            # trusted words only: the severity and the kind are enums
             "text": {
                 "type": "mrkdwn",
-                "text": f"{_SEVERITY_EMOJI.get(alert.severity, '')} {_escape(alert.reason)}",
+                "text": f"{_SEVERITY_EMOJI.get(alert.severity, '')} *{alert.severity}* {alert.kind.replace('_', ' ')}",
             },
         },
-        {
-            "type": "section",
-            "fields": [{"type": "mrkdwn", "text": f} for f in fields[:10]],
-        },
-        {"type": "section", "text": {"type": "mrkdwn", "text": f"> {_escape(obs.evidence.text)}"}},
-        {"type": "context", "elements": [{"type": "mrkdwn", "text": context}]},
+        {"type": "section", "text": _plain(alert.reason, 2900)},
+        {"type": "section", "fields": [_plain(f) for f in fields[:10]]},
+        {"type": "section", "text": _plain(f"“{obs.evidence.text}”", 2900)},
+        {"type": "context", "elements": context},
     ]
-    # the fallback text is mrkdwn too: unescaped, a source named "<!channel>" pages everyone
+    # the fallback text is mrkdwn: unescaped, a source named "<!channel>" pages everyone
     return {"text": f"[{alert.severity}] {_escape(alert.reason)}", "blocks": blocks}
 
 

@@ -9,6 +9,7 @@ registry, never from Kafka, so a slow broker cannot make the API hang.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -100,14 +101,31 @@ class BadParameter(ValueError):
     """A query parameter that cannot be used; becomes a 400 with its message."""
 
 
+#: An echoed parameter is cut to this many characters in an error message.
+ECHO_CHARS = 80
+#: ISO 8601 in its extended form: a date, optionally a time (seconds and a fraction optional)
+#: and a zone. Python 3.11's ``fromisoformat`` alone also takes "11111111" or 8,000 ones
+#: (as 1111-11-11 11:11:11.111111), which is no timestamp anyone meant.
+_ISO_8601 = re.compile(
+    r"\d{4}-\d{2}-\d{2}"
+    r"(?:[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d{1,9})?)?)?"
+    r"(?:[Zz]|[+-]\d{2}:?\d{2})?",
+    re.ASCII,
+)
+MAX_TIME_CHARS = 40
+
+
+def _echo(raw: str) -> str:
+    return repr(raw if len(raw) <= ECHO_CHARS else raw[:ECHO_CHARS] + "…")
+
+
 def _int_param(request: web.Request, name: str, default: int, lo: int, hi: int) -> int:
     raw = request.query.get(name)
     if raw is None or raw == "":
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise BadParameter(f"{name} must be an integer, got {raw!r}") from None
+    if not re.fullmatch(r"\s*[+-]?\d{1,12}\s*", raw, re.ASCII):
+        raise BadParameter(f"{name} must be an integer between {lo} and {hi}, got {_echo(raw)}")
+    value = int(raw)
     if not lo <= value <= hi:
         raise BadParameter(f"{name} must be between {lo} and {hi}, got {value}")
     return value
@@ -125,11 +143,16 @@ def _str_param(request: web.Request, name: str, max_len: int = 200) -> str | Non
 def parse_time(raw: str) -> datetime:
     """ISO 8601 (``Z`` allowed; no zone means UTC), or BadParameter."""
     text = raw.strip()
+    bad = BadParameter(f"t must be an ISO 8601 timestamp such as 2024-10-18T12:00:00Z, got {_echo(raw)}")
+    if len(text) > MAX_TIME_CHARS or not _ISO_8601.fullmatch(text):
+        raise bad
     try:
         t = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text)
-    except ValueError:
-        raise BadParameter(f"t must be an ISO 8601 timestamp, got {raw!r}") from None
-    return t if t.tzinfo is not None else t.replace(tzinfo=UTC)
+        t = t if t.tzinfo is not None else t.replace(tzinfo=UTC)
+        t.astimezone(UTC)  # a time with no UTC equivalent (year 0 or 10000) cannot be compared
+    except (ValueError, OverflowError):
+        raise bad from None
+    return t
 
 
 def _state(request: web.Request) -> WebState:
@@ -142,9 +165,34 @@ async def _errors(
 ) -> web.StreamResponse:
     try:
         response: web.StreamResponse = await handler(request)
-        return response
     except BadParameter as exc:
         return error(400, str(exc))
+    except web.HTTPException as exc:
+        # aiohttp's own answers (unknown path, wrong method, a static file refused) in the
+        # same JSON shape as ours, with the headers they need (Allow on a 405)
+        if exc.status < 400:
+            raise
+        out = error(exc.status, _REASONS.get(exc.status, exc.reason))
+        for name in ("Allow",):
+            if name in exc.headers:
+                out.headers[name] = exc.headers[name]
+        response = out
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    if request.path.startswith("/dashboard"):
+        response.headers.setdefault("Content-Security-Policy", DASHBOARD_CSP)
+    return response
+
+
+_REASONS = {
+    404: "not found",
+    405: "method not allowed: the API is read-only (GET)",
+}
+#: The dashboard runs its own script and styles only: an injected inline script, handler or
+#: remote resource would be refused by the browser even if the page ever put one in the DOM.
+DASHBOARD_CSP = (
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+)
 
 
 # ---------------------------------------------------------------- operations
@@ -222,6 +270,18 @@ async def dashboard(request: web.Request) -> web.FileResponse:
     return web.FileResponse(STATIC_DIR / "dashboard.html")
 
 
+#: The files under ``/dashboard/static/``: a fixed list read once, so no request path ever
+#: reaches the file system (``..``, ``%2e%2e``, ``%252e``, backslashes, NULs, symlinks).
+STATIC_FILES = frozenset(p.name for p in STATIC_DIR.iterdir() if p.is_file())
+
+
+async def static_file(request: web.Request) -> web.StreamResponse:
+    name = request.match_info["name"]
+    if name not in STATIC_FILES:
+        return error(404, f"no such dashboard file {_echo(name)}")
+    return web.FileResponse(STATIC_DIR / name)
+
+
 @web.middleware
 async def _root_to_dashboard(
     request: web.Request, handler: Callable[[web.Request], Any]
@@ -250,7 +310,7 @@ def routes() -> list[web.AbstractRouteDef]:
         web.get("/api/claims/{claim_key:.+}", get_claim),
         web.get("/api/alerts", list_alerts),
         web.get("/dashboard", dashboard),
-        web.static("/dashboard/static", STATIC_DIR),
+        web.get("/dashboard/static/{name:.*}", static_file),
     ]
 
 

@@ -83,3 +83,42 @@ def test_consensus_version_starts_at_one() -> None:
         ConsensusUpdated(
             claim_key="k", version=0, n_sources=0, updated_at=datetime.now(UTC), trigger_event_id="e"
         )
+
+
+# -- hostile input: bounds on what an Article or a ClaimObserved may carry
+
+
+def test_an_article_with_a_time_beyond_utc_range_is_refused() -> None:
+    import pytest
+    from pydantic import ValidationError
+
+    from schemas import Article
+
+    for t in ("9999-12-31T23:59:59-23:59", "0001-01-01T00:00:00+14:00"):
+        with pytest.raises(ValidationError, match="out of range once converted to UTC"):
+            Article(id="a", text="x", published_at=t)
+    assert Article(id="a", text="x", published_at="2024-01-01T00:00:00+02:00").published_at is not None
+
+
+def test_an_article_with_an_over_long_id_url_or_outlet_is_refused() -> None:
+    import pytest
+    from pydantic import ValidationError
+
+    from schemas import Article
+
+    for field in ("id", "url", "outlet", "title", "language"):
+        with pytest.raises(ValidationError, match="at most"):
+            Article(**{"id": "a", "text": "x", field: "z" * 10_000})
+
+
+def test_a_claim_with_a_time_beyond_utc_range_is_refused() -> None:
+    import pytest
+    from pydantic import ValidationError
+
+    from schemas import ClaimObserved
+
+    base = {"event_id": "e", "claim_key": "k", "subject": "s", "measure": "count", "source": {"name": "n"},
+            "article_id": "a", "evidence": {"text": "t", "start": 0, "end": 1}}
+    for field in ("published_at", "as_of", "observed_at"):
+        with pytest.raises(ValidationError, match="out of range"):
+            ClaimObserved.model_validate({**base, field: "9999-12-31T23:59:59-23:59"})

@@ -88,9 +88,60 @@ def test_slack_escapes_markup_in_untrusted_text(make_alert) -> None:
     a = make_alert(2)
     a = a.model_copy(update={"reason": "values <10 & >5 disagree <!channel>"})
     body = orjson.loads(formats.render(a, "slack"))
-    section = body["blocks"][1]["text"]["text"]
-    assert "<!channel>" not in section and "&lt;!channel&gt;" in section
-    assert "&amp;" in section
+    fallback = body["text"]
+    assert "<!channel>" not in fallback and "&lt;!\u200bchannel&gt;" not in fallback
+    assert "&lt;!channel&gt;" in fallback and "&amp;" in fallback
+    [reason] = [b["text"] for b in body["blocks"] if b.get("text", {}).get("text") == a.reason]
+    assert reason["type"] == "plain_text", "shown as it is, never parsed"
+
+
+HOSTILE = "<!channel> <@U123> @here *bold* _it_ ~s~ `code` <https://evil.example|click> <script>x</script>"
+
+
+def _texts(node: object) -> list[tuple[str, str]]:
+    if isinstance(node, dict):
+        found = [(node["type"], node["text"])] if isinstance(node.get("text"), str) and "type" in node else []
+        return found + [t for v in node.values() for t in _texts(v)]
+    if isinstance(node, list):
+        return [t for v in node for t in _texts(v)]
+    return []
+
+
+def test_slack_untrusted_strings_never_become_markup_mentions_or_links(make_alert) -> None:
+    a = make_alert(3)
+    obs = a.observation.model_copy(update={
+        "source": a.observation.source.model_copy(update={"name": HOSTILE}),
+        "subject": HOSTILE, "location": HOSTILE, "url": "https://news.example/a?b=1&c=<!channel>|pwn>",
+        "evidence": a.observation.evidence.model_copy(update={"text": HOSTILE}),
+    })
+    a = a.model_copy(update={"observation": obs, "reason": HOSTILE, "claim_key": HOSTILE})
+    body = orjson.loads(formats.render(a, "slack"))
+    texts = [("mrkdwn", body["text"]), *_texts(body["blocks"])]
+    for kind, text in texts:
+        if kind == "mrkdwn":
+            for token in ("<!", "<@", "<script", "<https://evil", "@here", "*bold*", "_it_", "~s~", "`code`"):
+                assert token not in text, (token, text)
+            assert text.count("<") <= 1 and text.count("|") <= text.count("<") + HOSTILE.count("|")
+    plain = [t for k, t in texts if k == "plain_text"]
+    assert sum(HOSTILE in t for t in plain) >= 4, "source, subject, place, reason and evidence shown as they are"
+    links = [t for k, t in texts if k == "mrkdwn" and t.startswith("<http")]
+    assert links == ["<https://news.example/a?b=1%26c=%3C!channel%3E%7Cpwn%3E|article>"]
+
+
+def test_slack_links_only_http_urls(make_alert) -> None:
+    a = make_alert(1)
+    for url in ("javascript:alert(1)", "data:text/html,<script>x</script>", "slack://open"):
+        obs = a.observation.model_copy(update={"url": url})
+        body = formats.render(a.model_copy(update={"observation": obs}), "slack")
+        assert b"|article>" not in body
+
+
+def test_alertmanager_group_key_quotes_label_values(make_alert) -> None:
+    a = make_alert(1)
+    a = a.model_copy(update={"claim_key": 'x",alertname="Other'})
+    body = orjson.loads(formats.render(a, "alertmanager"))
+    assert body["groupKey"] == '{}:{alertname="ClaimContradiction",claim_key="x\\",alertname=\\"Other"}'
+    assert body["groupLabels"]["claim_key"] == 'x",alertname="Other'
 
 
 def test_unknown_format_is_refused(alert: ContradictionDetected) -> None:
