@@ -143,5 +143,5 @@ def create_app(settings: Settings | None = None) -> Context:
     extract.register(ctx)
     consensus.register(ctx)
     alerts.register(app, topics, settings=settings)
-    web.register(app, topics)
+    web.register(app, topics, settings=settings)
     return ctx

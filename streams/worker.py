@@ -27,6 +27,17 @@ def run_worker(loglevel: str | None = None, settings: Settings | None = None) ->
         from faust import Worker
 
         from streams.app import create_app
+        from streams.health import RepeatFilter
+
+        class QuietWorker(Worker):
+            """Faust's worker, with the Kafka clients' repeated errors rate-limited (a broker
+            outage otherwise logs every failed connection attempt, tens of lines a second)."""
+
+            def on_setup_root_logger(self, logger: logging.Logger, level: int) -> None:
+                super().on_setup_root_logger(logger, level)
+                repeat = RepeatFilter()
+                for handler in logger.handlers:
+                    handler.addFilter(repeat)
 
         ctx = create_app(settings)
         web_host = "127.0.0.1" if settings.web_host in ("", "0.0.0.0", "::") else settings.web_host
@@ -38,7 +49,7 @@ def run_worker(loglevel: str | None = None, settings: Settings | None = None) ->
             flush=True,
         )
         asyncio.set_event_loop(asyncio.new_event_loop())
-        worker = Worker(
+        worker = QuietWorker(
             ctx.app,
             loglevel=loglevel or settings.log_level,
             redirect_stdouts=False,
