@@ -34,7 +34,7 @@ from pydantic import BaseModel, ValidationError
 
 from schemas import ContradictionDetected
 from schemas.codec import decode, dumps
-from streams import deadletter
+from streams import deadletter, metrics
 from streams.delivery import Dispatcher, Endpoint, FailedDelivery, PendingDelivery
 from streams.delivery.endpoints import FILE_ENV, SECRET_ENV, URLS_ENV, load_endpoints
 
@@ -190,7 +190,9 @@ def register(
         dispatcher = await service.acquire()
         try:
             async for event, alert in decoded(service, stream, topics.alerts, ContradictionDetected):
-                await dispatcher.submit(alert, on_done=acker(app, event))
+                await dispatcher.submit(
+                    alert, on_done=acker(app, event), ingested_at=metrics.record_seconds(event.message.timestamp)
+                )
         finally:
             await service.release()
 
