@@ -147,9 +147,10 @@ class BrokerMonitor:
             tps = sorted(set(self.partitions()))
             if tps:
                 end = await asyncio.wait_for(consumer.end_offsets(tps), self.timeout)
+                start = await asyncio.wait_for(consumer.beginning_offsets(tps), self.timeout)
             else:
                 await asyncio.wait_for(consumer.topics(), self.timeout)  # a metadata round trip
-                end = {}
+                end, start = {}, {}
         except asyncio.CancelledError:
             raise
         except Exception as exc:
@@ -158,7 +159,8 @@ class BrokerMonitor:
             return
         self.last_ok = self.clock()
         self.last_error = None
-        committed = self.committed()
+        # nothing committed yet counts from the log's start (retention may have moved it)
+        committed = {tp: max(done, start.get(tp, 0)) for tp, done in self.committed().items()}
         for tp, last in end.items():
             if tp in committed and int(last) < committed[tp] and tp not in self.impossible:
                 self.impossible.add(tp)

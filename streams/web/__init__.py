@@ -89,20 +89,16 @@ def assigned(app: faust.App, topic_names: set[str]) -> list[TopicPartition]:
 
 
 def committed_offsets(app: faust.App, topic_names: set[str]) -> dict[TopicPartition, int]:
-    """The next offset to read per assigned partition: committed, else last read + 1, else 0."""
+    """The committed offset (the next to read) per assigned partition; 0 when nothing was
+    committed (Faust keeps a commit of 0 as None). Records read but not acknowledged (an
+    alert whose delivery is pending) are still lag: they are read again after a restart."""
     consumer = app.consumer
     committed: Any = getattr(consumer, "_committed_offset", {})
-    read: Any = getattr(consumer, "_read_offset", {})
-    out: dict[TopicPartition, int] = {}
-    for tp in consumer.assignment():
-        if tp.topic not in topic_names:
-            continue
-        done = committed.get(tp)
-        if done is None:
-            last = read.get(tp)
-            done = last + 1 if last is not None else 0
-        out[TopicPartition(tp.topic, tp.partition)] = int(done)
-    return out
+    return {
+        TopicPartition(tp.topic, tp.partition): int(committed.get(tp) or 0)
+        for tp in consumer.assignment()
+        if tp.topic in topic_names
+    }
 
 
 def register(
