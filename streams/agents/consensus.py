@@ -88,7 +88,7 @@ def register(ctx: Context) -> None:
         )
     )
 
-    async def emit_alert(step: Any) -> None:
+    async def emit_alert(step: Any, ingested_at: float | None) -> None:
         """Send the step's alert and wait until the broker has it.
 
         Waiting matters for at-least-once: the Table write that follows marks
@@ -96,7 +96,9 @@ def register(ctx: Context) -> None:
         duplicate. With the alert acknowledged first, a crash before the Table
         write replays the event and re-sends the same alert_id (receivers
         deduplicate), and a crash after it finds the alert already on the topic.
-        Alerts are rare, so the round trip costs little.
+        Alerts are rare, so the round trip costs little. ``ingested_at`` is the
+        claim record's Kafka timestamp: claim_to_alert is processing time, not the
+        age of the statement (``detected_at`` stays event time, for replays).
         """
         alert = step.alert
         if alert is None:
@@ -104,9 +106,7 @@ def register(ctx: Context) -> None:
         delivery = await topics.alerts.send(key=alert.claim_key.encode(), value=dumps(alert))
         await delivery
         metrics.CONTRADICTIONS.labels(alert.kind, alert.severity).inc()
-        metrics.END_TO_END_SECONDS.labels("claim_to_alert").observe(
-            max(0.0, time.time() - alert.observation.observed_at.timestamp())
-        )
+        metrics.observe_span("claim_to_alert", ingested_at, time.time())
 
     async def emit_update(step: Any) -> None:
         wire = step.update_wire()  # the update as JSON bytes, without building the pydantic model
@@ -152,7 +152,7 @@ def register(ctx: Context) -> None:
                 if update is not None:
                     await topics.consensus.send(key=key.encode(), value=dumps(update))
                 continue
-            await emit_alert(step)
+            await emit_alert(step, metrics.record_seconds(msg.timestamp))
             # the presence a force's count implies, to the presence claims' owners
             # (before the Table write, like the alert: a crash in between re-derives
             # the same event ids, which the owners drop as duplicates)

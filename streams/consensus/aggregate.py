@@ -20,7 +20,6 @@ was built and ``CLAIMWATCH_PURE_PYTHON`` is unset, else the Python function.
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Callable, Iterable
 from functools import partial
 from operator import attrgetter
@@ -230,7 +229,9 @@ ConsensusFn = Callable[
 
 def _compiled() -> ConsensusFn | None:
     """The compiled twin, unless it was not built or ``CLAIMWATCH_PURE_PYTHON`` is set."""
-    if os.environ.get("CLAIMWATCH_PURE_PYTHON"):
+    from streams.config import get_settings
+
+    if get_settings().pure_python:
         return None
     try:
         from streams.consensus._kernel import consensus as compiled
