@@ -20,11 +20,13 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check streams schemas tests
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/pytest -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check streams schemas tests
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # The learned place choice, trained on every annotated set (deterministic: the same sets give
 # the same streams/extraction/models/place_choice.json).

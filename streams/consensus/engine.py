@@ -36,14 +36,14 @@ from schemas.events import SCHEMA_VERSION, ClaimObserved, ConsensusUpdated, Cont
 from streams.consensus import aggregate
 from streams.consensus.evidence import COUNT_MEASURES, force_subject
 from streams.consensus.fingerprint import jaccard, sketch, text_hash, words
-from streams.consensus.intervals import _tidy, hedge_interval
 from streams.consensus.names import OUTLET, same_speaker
 from streams.consensus.observed import Observed, from_model
 from streams.consensus.reliability import NAN_RECORD, ReliabilityBook, record_key
-from streams.consensus.settings import EngineSettings
-from streams.consensus.state import ClaimState, Obs, Snapshot, from_us
 from streams.contradiction import CUMULATIVE_MEASURES, Context, Finding, alert_id, cooling_down, detect
 from streams.contradiction.rules import within_tolerance
+from streams.domain.intervals import _tidy, hedge_interval
+from streams.domain.settings import EngineSettings
+from streams.domain.state import ClaimState, Obs, Snapshot, from_us
 
 #: what happened to an event, for metrics and tests
 NEW = "new"
