@@ -48,6 +48,7 @@ eval: $(STAMP)
 	@echo "== extraction over every set, leave-one-story-out"
 	$(BIN)/python -m streams.evaluation.corpus
 	$(BIN)/python -m streams.evaluation.story
+	$(BIN)/python -m streams.evaluation.alerts
 	$(BIN)/python -m streams.evaluation.truth_discovery
 	$(BIN)/python -m streams.evaluation.synthetic_truth
 
