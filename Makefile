@@ -20,11 +20,13 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check streams schemas tests
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/pytest -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check streams schemas tests
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # The learned place choice, trained on every annotated set (deterministic: the same sets give
 # the same streams/extraction/models/place_choice.json).
@@ -46,6 +48,7 @@ eval: $(STAMP)
 	@echo "== extraction over every set, leave-one-story-out"
 	$(BIN)/python -m streams.evaluation.corpus
 	$(BIN)/python -m streams.evaluation.story
+	$(BIN)/python -m streams.evaluation.alerts
 	$(BIN)/python -m streams.evaluation.truth_discovery
 	$(BIN)/python -m streams.evaluation.synthetic_truth
 

@@ -162,7 +162,10 @@ def register(ctx: Context) -> None:
             table[key] = step.state.to_dict()
             for rkey, rvalue in step.reliability:
                 engine.reliability.ingest(rkey, rvalue)
-                reliability[rkey] = rvalue
+                if rvalue is not None:
+                    reliability[rkey] = rvalue
+                elif rkey in reliability:  # a late statement showed it to be a copy
+                    del reliability[rkey]
             await emit_update(step)
 
     @app.timer(interval=settings.settle_interval, name="claimwatch.settle_tick")

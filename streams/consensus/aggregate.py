@@ -24,10 +24,10 @@ from collections.abc import Callable, Iterable
 from functools import partial
 from operator import attrgetter
 
-from streams.consensus.intervals import INF, round_half_up, weighted_median_of_sorted, weighted_quantile
-from streams.consensus.intervals import total as _total
-from streams.consensus.settings import EngineSettings
-from streams.consensus.state import Obs, Sup
+from streams.domain.intervals import INF, round_half_up, weighted_median_of_sorted, weighted_quantile
+from streams.domain.intervals import total as _total
+from streams.domain.settings import EngineSettings
+from streams.domain.state import Obs, Sup
 
 _BY_SOURCE = attrgetter("source")
 #: NamedTuple's generated __new__ is Python code; tuple.__new__ is not (hot path)
