@@ -36,10 +36,14 @@ def rows(results: Results) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     r = results.get("extraction")
     if r:
+        # two estimates of one ratio: the median of the paired rounds' throughputs, and the
+        # claim pass timed over parsed docs against the parse (less noisy on a loaded machine)
+        direct = r.get("direct_ratio", r["ratio"])
         out.append(_row(
             "extraction", "extraction, `Extractor.extract_many` (articles/s)",
             _n(r["extract_articles_per_s"], 1), f"bare spaCy `nlp.pipe`, same texts: {_n(r['bare_articles_per_s'], 1)}",
-            _n(r["ratio"], 2), ">= 0.8", r["ratio"] >= 0.8,
+            f"{_n(r['ratio'], 2)} paired rounds, {_n(direct, 2)} claim pass vs parse", ">= 0.8",
+            min(r["ratio"], direct) >= 0.8,
         ))
     r = results.get("consensus")
     if r:
@@ -111,7 +115,10 @@ def _cell(text: str) -> str:
 
 
 def render_markdown(doc: dict[str, Any]) -> str:
-    """The README's table of speed figures, from a ``bench.json`` document."""
+    """The README's table of speed figures, from a ``bench.json`` document (its rows are
+    worded again from its figures, so a change of wording needs no new run)."""
+    if doc.get("results"):
+        doc = {**doc, "rows": rows(doc["results"])}
     host = doc.get("host", {})
     day = str(doc.get("generated_at", ""))[:10]
     where = f"{host.get('cpus', '?')} CPUs, Python {host.get('python', '?')}"
