@@ -54,6 +54,7 @@ eval: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m streams.bench
+	$(BIN)/python -m streams.bench.readme
 
 schemas: $(STAMP)
 	$(BIN)/python -m schemas.generate

@@ -20,6 +20,7 @@ from pydantic import ValidationError
 from schemas import ClaimObserved
 from schemas.codec import decode, dumps
 from streams import deadletter, metrics
+from streams.agents.extract import EVIDENCE_HEADER
 from streams.configured import build_engine
 from streams.consensus.engine import DUPLICATE
 from streams.consensus.evidence import presence_evidence
@@ -155,8 +156,10 @@ def register(ctx: Context) -> None:
             await emit_alert(step, metrics.record_seconds(msg.timestamp))
             # the presence a force's count implies, to the presence claims' owners
             # (before the Table write, like the alert: a crash in between re-derives
-            # the same event ids, which the owners drop as duplicates)
-            for derived in presence_evidence(obs):
+            # the same event ids, which the owners drop as duplicates), unless the
+            # extract agent sent it behind the article's claims already
+            implied = () if event.headers.get(EVIDENCE_HEADER) else presence_evidence(obs)
+            for derived in implied:
                 await topics.claims.send(key=derived.claim_key.encode(), value=dumps(derived.model()))
                 metrics.CLAIMS_OBSERVED.labels(derived.measure).inc()
             table[key] = step.state.to_dict()

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from schemas import Article, ClaimObserved
 from schemas.codec import decode, dumps
 from streams import deadletter, metrics
+from streams.consensus.evidence import presence_evidence
 
 if TYPE_CHECKING:
     from streams.app import Context
@@ -26,6 +27,12 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 16
+#: A header on every claim this agent sends: the presence a claim implies is already on
+#: ``claims.observed`` (this agent sends it right behind the article's own claims), so the
+#: consensus agent does not derive it again. Claims from other producers have no such
+#: header, and the consensus agent derives their presence as it applies them.
+EVIDENCE_HEADER = "claimwatch-evidence"
+EVIDENCE_SENT = {EVIDENCE_HEADER: b"sent"}
 BATCH_WITHIN_SECONDS = 0.05
 
 
@@ -78,7 +85,7 @@ def register(ctx: Context) -> None:
 
     async def publish(claim: ClaimObserved, ingested_at: float | None) -> None:
         """Send a claim; ``ingested_at`` is its article record's Kafka timestamp (seconds)."""
-        await topics.claims.send(key=claim.claim_key.encode(), value=dumps(claim))
+        await topics.claims.send(key=claim.claim_key.encode(), value=dumps(claim), headers=EVIDENCE_SENT)
         metrics.CLAIMS_OBSERVED.labels(claim.measure).inc()
         metrics.observe_span("article_to_claim", ingested_at, time.time())
 
@@ -126,3 +133,9 @@ def register(ctx: Context) -> None:
                 else:
                     for claim in result:
                         await publish(claim, ingested.get(id(article)))
+                    # then the presence the article's counts imply, in the order of their claims:
+                    # one producer, after the article's own claims, so every partition holds them
+                    # in the order `claimwatch replay` applies them (README, "Live and offline")
+                    for claim in result:
+                        for derived in presence_evidence(claim):
+                            await publish(derived.model(), ingested.get(id(article)))

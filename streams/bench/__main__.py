@@ -1,19 +1,33 @@
-"""``python -m streams.bench [name ...]``: run every benchmark module (or the named ones)."""
+"""``python -m streams.bench [name ...]``: the headline benchmarks (or the named ones; ``all``: every module).
+
+Writes one JSON document, ``artifacts/bench.json`` (rows of the table and every
+raw figure, see :mod:`.table`), and prints one table. The README's speed table
+is generated from that file by ``python -m streams.bench.readme``.
+"""
 
 from __future__ import annotations
 
 import importlib
 import json
+import os
 import pkgutil
 import sys
 import time
 from pathlib import Path
 
 import streams.bench as bench_pkg
+from streams.bench.table import HEADLINE, document, render_text
+
+#: modules of this package that are not benchmarks
+NOT_BENCHMARKS = frozenset({"table", "readme"})
 
 
 def main(argv: list[str]) -> int:
-    names = argv or sorted(m.name for m in pkgutil.iter_modules(bench_pkg.__path__) if not m.name.startswith("_"))
+    every = sorted(
+        m.name for m in pkgutil.iter_modules(bench_pkg.__path__)
+        if not m.name.startswith("_") and m.name not in NOT_BENCHMARKS
+    )
+    names = every if argv == ["all"] else (argv or list(HEADLINE))
     results: dict[str, dict[str, float]] = {}
     failed = []
     for name in names:
@@ -26,10 +40,13 @@ def main(argv: list[str]) -> int:
             failed.append(name)
             print(f"bench {name} failed: {type(exc).__name__}: {exc}", file=sys.stderr)
             continue
-        print(f"({name} took {time.perf_counter() - started:.1f}s)")
+        print(f"({name} took {time.perf_counter() - started:.1f}s)", flush=True)
+    broker = "Kafka at KAFKA_BOOTSTRAP_SERVERS" if os.environ.get("KAFKA_BOOTSTRAP_SERVERS") else "embedded broker"
+    doc = document(results, failed, broker)
     out = Path("artifacts")
     out.mkdir(exist_ok=True)
-    (out / "bench.json").write_text(json.dumps(results, indent=2, sort_keys=True))
+    (out / "bench.json").write_text(json.dumps(doc, indent=2, sort_keys=True) + "\n")
+    print("\n" + render_text(doc))
     print(f"\nresults written to {out / 'bench.json'}")
     return 1 if failed else 0
 
