@@ -1031,6 +1031,7 @@ class Extractor:
         named: list[Loc] = []
         found: list[tuple[Token, Loc]] = []
         weak: list[tuple[Token, Loc]] = []  # names only the place choice weighs ("around Birao")
+        learning = self.place_model is not None or self.on_place_candidates is not None
         for t in sent:
             if (t.ent_iob_ == "B" or t.pos_ == "PROPN") and t.i not in ctx.dateline:
                 c = loc_candidate(t, self._gaz)
@@ -1041,12 +1042,12 @@ class Extractor:
                         remember_place(sent.doc, named[-1].name)
                     if t.i not in aside:
                         ctx.recent_place = named[-1]
-                elif place_choice.weak_place(t):
+                elif learning and place_choice.weak_place(t):
                     weak.append((t, place_choice.weak_loc(t, self._gaz)))
         ctx.places.extend(named)
         number = ctx.sent_no - 1
         ctx.inventory.sent_of[sent.start] = number
-        if (found or weak) and (self.place_model is not None or self.on_place_candidates is not None):
+        if (found or weak) and learning:
             ctx.inventory.mentions.extend(place_choice.sentence_mentions(sent, number, found))
             ctx.inventory.mentions.extend(place_choice.sentence_mentions(sent, number, weak, weak=True))
 
