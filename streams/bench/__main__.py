@@ -1,4 +1,8 @@
-"""``python -m streams.bench [name ...]``: run every benchmark module (or the named ones)."""
+"""``python -m streams.bench [name ...]``: run every benchmark module (or the named ones).
+
+Modules in ``OPT_IN`` take long and run only when named: ``python -m streams.bench load``
+(``make bench BENCH=load``).
+"""
 
 from __future__ import annotations
 
@@ -11,9 +15,14 @@ from pathlib import Path
 
 import streams.bench as bench_pkg
 
+#: long benchmarks, run only when named (load: 100,000 events through a live worker)
+OPT_IN = frozenset({"load"})
+
 
 def main(argv: list[str]) -> int:
-    names = argv or sorted(m.name for m in pkgutil.iter_modules(bench_pkg.__path__) if not m.name.startswith("_"))
+    names = argv or sorted(
+        m.name for m in pkgutil.iter_modules(bench_pkg.__path__) if not m.name.startswith("_") and m.name not in OPT_IN
+    )
     results: dict[str, dict[str, float]] = {}
     failed = []
     for name in names:
