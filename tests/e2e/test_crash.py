@@ -83,12 +83,19 @@ def second_wave(first: list[ClaimObserved]) -> list[ClaimObserved]:
     return out
 
 
+def fingerprint(updates: dict[str, Any]) -> dict[str, Any]:
+    """Per claim: the estimate and who supports it (a careless source's statement can leave
+    the estimate where it was: waiting on the estimate alone stopped before it arrived)."""
+    est = summary(updates)
+    return {k: (est[k], u["n_sources"], sorted(s["source"] for s in u["supporting"])) for k, u in updates.items()}
+
+
 async def settle_on(reader: TopicReader, want: dict[str, Any], what: str) -> None:
     """Wait until every claim's latest update is ``want``'s consensus, then for quiet."""
-    goal = summary(want)
+    goal = fingerprint(want)
 
     def settled(records: list[dict[str, Any]]) -> bool:
-        return summary({u["claim_key"]: u for u in records}) == goal
+        return fingerprint({u["claim_key"]: u for u in records}) == goal
 
     with contextlib.suppress(AssertionError):  # the assertions afterwards say what differs
         await reader.wait_for("consensus.updated", settled, timeout=180, what=what)
