@@ -231,6 +231,9 @@ async def _load(bootstrap: str, embedded: bool, n_events: int, n_articles: int, 
                     "growth_mb_per_10k": round((rss_after - rss_before) / 2**20 / max(len(records), 1) * 10_000, 2),
                     "peak_lag": peak, "records_per_s": round(len(records) / max(drain_s, 1e-9), 1),
                 })
+                partial = {"ready_rss_mb": round(ready_rss / 2**20, 1), "phases": phases, "samples": probe.samples}
+                Path("artifacts").mkdir(exist_ok=True)  # so far, in case the run is cut short
+                Path("artifacts/load.partial.json").write_text(json.dumps(partial, indent=1) + "\n")
                 print(f"  {name:<11} {len(records):>7} records: drained in {drain_s:6.1f} s"
                       f" ({len(records) / max(drain_s, 1e-9):6.0f}/s), peak lag {peak:>7.0f},"
                       f" RSS {rss_before / 2**20:6.1f} -> {rss_after / 2**20:6.1f} MB", flush=True)
