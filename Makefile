@@ -52,9 +52,10 @@ eval: $(STAMP)
 	$(BIN)/python -m streams.evaluation.truth_discovery
 	$(BIN)/python -m streams.evaluation.synthetic_truth
 
+# `make bench BENCH=load` runs the long load benchmark (100,000 events through a live worker) instead.
 bench: $(STAMP)
-	$(BIN)/python -m streams.bench
-	$(BIN)/python -m streams.bench.readme
+	$(BIN)/python -m streams.bench $(BENCH)
+	@if [ -z "$(BENCH)" ]; then $(BIN)/python -m streams.bench.readme; fi
 
 schemas: $(STAMP)
 	$(BIN)/python -m schemas.generate

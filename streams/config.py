@@ -72,6 +72,9 @@ class Settings(BaseSettings):
     broker_timeout: float = Field(default=6.0, gt=0)
     #: ...or when an input partition with lag has not committed anything for this long.
     stall_seconds: float = Field(default=60.0, gt=0)
+    #: Seconds a worker told to stop (SIGTERM, SIGINT) may take to shut down cleanly; after
+    #: that it exits at once, with status 1 (a broker that is gone never takes the final flush).
+    shutdown_timeout: float = Field(default=20.0, gt=0)
     #: Use the Python reference of the per-claim consensus instead of the compiled kernel.
     pure_python: bool = False
 

@@ -130,7 +130,15 @@ class BrokerMonitor:
                 request_timeout_ms=int(max(1.0, self.timeout) * 1000),
                 metadata_max_age_ms=int(self.interval * 1000),
             )
-            await asyncio.wait_for(consumer.start(), self.timeout)
+            try:
+                await asyncio.wait_for(consumer.start(), self.timeout)
+            except Exception:
+                # a client that failed to start still holds connections and tasks: without
+                # stop() each failed check left one behind ("Unclosed AIOKafkaConsumer" on
+                # collection, two lines a second while the broker was gone)
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(consumer.stop(), 2.0)
+                raise
             self._consumer = consumer
         return self._consumer
 

@@ -4,12 +4,57 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import sys
+import threading
+from collections.abc import Callable
+from typing import Any
 
 from streams.broker import bootstrap_servers, resolve
 from streams.config import Settings, get_settings
 
 log = logging.getLogger(__name__)
+
+
+class ShutdownWatchdog:
+    """Ends the process ``timeout`` seconds after a stop signal if it is still shutting down.
+
+    Faust's shutdown flushes the producer and waits for every record in flight; with the
+    broker gone that wait has no end (measured: a worker told SIGTERM 10 s after its
+    broker was killed was still "Flush producer buffer..." 90 s later). Skipping the
+    flush loses nothing: Faust commits an offset only after the records produced
+    before it were flushed, so whatever was not flushed is read and processed again
+    at the next start. A thread, not the event loop, keeps the time.
+    """
+
+    def __init__(
+        self, timeout: float, exit: Callable[[int], object] = os._exit, describe: Callable[[], str] = lambda: ""
+    ) -> None:
+        self.timeout = timeout
+        self._exit = exit
+        self._describe = describe
+        self._timer: threading.Timer | None = None
+
+    def arm(self) -> None:
+        if self._timer is None:
+            self._timer = threading.Timer(self.timeout, self._fire)
+            self._timer.daemon = True
+            self._timer.start()
+
+    def cancel(self) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+
+    def _fire(self) -> None:
+        detail = self._describe()
+        log.error(
+            "shutdown did not finish within %.0f s%s: exiting without it (records not committed are"
+            " read again at the next start)", self.timeout, f" ({detail})" if detail else "",
+        )
+        for handler in logging.getLogger().handlers:
+            handler.flush()
+        sys.stderr.flush()
+        self._exit(1)
 
 
 def run_worker(loglevel: str | None = None, settings: Settings | None = None) -> int:
@@ -29,9 +74,18 @@ def run_worker(loglevel: str | None = None, settings: Settings | None = None) ->
         from streams.app import create_app
         from streams.health import RepeatFilter
 
+        watchdog = ShutdownWatchdog(
+            settings.shutdown_timeout, describe=lambda: f"is the broker at {servers} gone?"
+        )
+
         class QuietWorker(Worker):
             """Faust's worker, with the Kafka clients' repeated errors rate-limited (a broker
-            outage otherwise logs every failed connection attempt, tens of lines a second)."""
+            outage otherwise logs every failed connection attempt, tens of lines a second),
+            and a bounded shutdown (:class:`ShutdownWatchdog`)."""
+
+            def _schedule_shutdown(self, signal: Any) -> None:
+                watchdog.arm()
+                super()._schedule_shutdown(signal)
 
             def on_setup_root_logger(self, logger: logging.Logger, level: int) -> None:
                 super().on_setup_root_logger(logger, level)
@@ -60,4 +114,6 @@ def run_worker(loglevel: str | None = None, settings: Settings | None = None) ->
             worker.execute_from_commandline()
         except SystemExit as exc:
             return int(exc.code or 0)
+        finally:
+            watchdog.cancel()
     return 0

@@ -1,4 +1,6 @@
-"""``python -m streams.bench [name ...]``: the headline benchmarks (or the named ones; ``all``: every module).
+"""``python -m streams.bench [name ...]``: the headline benchmarks (or the named ones; ``all``: every
+module but the long ones in ``OPT_IN``, which run only when named: ``python -m streams.bench load``,
+``make bench BENCH=load``).
 
 Writes one JSON document, ``artifacts/bench.json`` (rows of the table and every
 raw figure, see :mod:`.table`), and prints one table. The README's speed table
@@ -21,11 +23,14 @@ from streams.bench.table import HEADLINE, document, render_text
 #: modules of this package that are not benchmarks
 NOT_BENCHMARKS = frozenset({"table", "readme"})
 
+#: long benchmarks, run only when named (load: 100,000 events through a live worker)
+OPT_IN = frozenset({"load"})
+
 
 def main(argv: list[str]) -> int:
     every = sorted(
         m.name for m in pkgutil.iter_modules(bench_pkg.__path__)
-        if not m.name.startswith("_") and m.name not in NOT_BENCHMARKS
+        if not m.name.startswith("_") and m.name not in NOT_BENCHMARKS and m.name not in OPT_IN
     )
     names = every if argv == ["all"] else (argv or list(HEADLINE))
     results: dict[str, dict[str, float]] = {}

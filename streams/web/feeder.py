@@ -113,8 +113,8 @@ class ReadModelFeeder:
             auto_offset_reset="earliest",
             metadata_max_age_ms=self.metadata_max_age_ms,
         )
-        await consumer.start()
         try:
+            await consumer.start()
             wanted = set(self.topics.names())
             # Subscribing to a missing topic makes brokers with auto-creation create it
             # with their default partition count; the worker declares these, so wait.

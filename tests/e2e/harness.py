@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+from aiohttp import web
 from aiokafka import AIOKafkaConsumer
 
 from schemas.codec import dumps, loads
@@ -190,6 +191,87 @@ class TopicReader:
             f"timed out waiting for {what or 'records'} on {topic}; have {len(self.records[topic])}: "
             f"{self.records[topic][-3:]}"
         )
+
+
+@dataclass
+class Hit:
+    """One request a :class:`WebhookReceiver` answered."""
+
+    alert_id: str
+    idempotency_key: str | None
+    attempt: int
+    status: int
+    at: float
+    body: dict[str, Any]
+
+
+class WebhookReceiver:
+    """A webhook receiver on a fixed loopback port that can be taken down and brought back.
+
+    ``status`` is what it answers; ``down()`` closes the listening socket (connections
+    refused, as for a receiver that is not running) and ``up()`` opens it again on the
+    same port. Every answered request is kept in ``hits``; ``delivered`` are the
+    alert ids answered with a 2xx.
+    """
+
+    def __init__(self, status: int = 200) -> None:
+        self.port = free_port()
+        self.status = status
+        self.hits: list[Hit] = []
+        self._runner: web.AppRunner | None = None
+        self._site: web.TCPSite | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/hook"
+
+    @property
+    def delivered(self) -> set[str]:
+        return {h.alert_id for h in self.hits if 200 <= h.status < 300}
+
+    async def _hook(self, request: web.Request) -> web.Response:
+        if self._site is None:  # a kept-alive connection that outlived down(): drop it unanswered
+            if request.transport is not None:
+                request.transport.close()
+            raise ConnectionResetError("receiver down")
+        body = await request.json()
+        status = self.status
+        self.hits.append(Hit(
+            alert_id=str(body.get("alert_id")),
+            idempotency_key=request.headers.get("Idempotency-Key"),
+            attempt=int(request.headers.get("X-Claimwatch-Attempt", "0")),
+            status=status,
+            at=time.monotonic(),
+            body=body,
+        ))
+        return web.Response(status=status)
+
+    async def up(self) -> None:
+        if self._site is None:
+            assert self._runner is not None
+            self._site = web.TCPSite(self._runner, "127.0.0.1", self.port)
+            await self._site.start()
+
+    async def down(self) -> None:
+        site, self._site = self._site, None
+        if site is not None:
+            await site.stop()
+        if self._runner is not None and self._runner.server is not None:
+            for conn in self._runner.server.connections:  # and its open keep-alive connections
+                conn.force_close()
+
+    async def __aenter__(self) -> WebhookReceiver:
+        app = web.Application()
+        app.router.add_post("/hook", self._hook)
+        self._runner = web.AppRunner(app, shutdown_timeout=1.0)
+        await self._runner.setup()
+        await self.up()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self._site = None
+        if self._runner is not None:
+            await self._runner.cleanup()
 
 
 def unique_id(prefix: str = "cw") -> str:

@@ -26,7 +26,7 @@ from aiohttp import web
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from streams.broker import EmbeddedBroker, free_port
-from tests.e2e.harness import REPO, Cluster, WorkerProcess, unique_id
+from tests.e2e.harness import REPO, Cluster, WorkerProcess
 
 pytestmark = pytest.mark.e2e
 
@@ -199,48 +199,7 @@ async def test_latency_spans_are_processing_time_for_historical_articles(
 # ------------------------------------------------------------------ item 7: readiness
 
 
-async def test_readiness_drops_when_the_broker_goes_away_and_rises_after(tmp_path: Path, cluster: Cluster) -> None:
-    embedded_only(cluster)
-    async with own_broker() as broker:
-        mine = Cluster(broker.bootstrap_servers, embedded=True, prefix=unique_id("t") + ".")
-        worker = WorkerProcess(mine, unique_id("app"), tmp_path, {
-            "CLAIMWATCH_BROKER_CHECK_INTERVAL": "0.5", "CLAIMWATCH_BROKER_TIMEOUT": "3"})
-        try:
-            worker.start()
-            await worker.wait_ready()
-            assert broker.pid is not None
-
-            os.kill(broker.pid, signal.SIGSTOP)  # the broker hangs: connections open, no answers
-            stopped = time.monotonic()
-
-            async def dropped() -> dict[str, Any] | None:
-                status, body = await readyz(worker)
-                return body if status == 503 else None
-
-            body = await until("/readyz 503 after SIGSTOP", dropped, timeout=30)
-            print(f"\nreadiness dropped {time.monotonic() - stopped:.1f}s after SIGSTOP: {body['reasons']}")
-            assert "broker_reachable" in body["reasons"]
-            assert broker.bootstrap_servers in body["reasons"]["broker_reachable"]
-
-            os.kill(broker.pid, signal.SIGCONT)
-            resumed = time.monotonic()
-
-            async def risen() -> bool:
-                return (await readyz(worker))[0] == 200
-
-            await until("/readyz 200 after SIGCONT", risen, timeout=60)
-            print(f"readiness back {time.monotonic() - resumed:.1f}s after SIGCONT")
-
-            lines_before = len(worker.log_path.read_text(errors="replace").splitlines())
-            os.kill(broker.pid, signal.SIGKILL)  # gone: connections refused
-            await until("/readyz 503 after SIGKILL", dropped, timeout=30)
-            await asyncio.sleep(10)
-            log = worker.log_path.read_text(errors="replace").splitlines()[lines_before:]
-            print(f"log lines in the ~12 s after the broker was killed: {len(log)}")
-            assert len(log) < 100, "\n".join(log[-40:])  # was ~80 a second
-            assert any("not ready" in line and "has not answered" in line for line in log)
-        finally:
-            worker.stop(signal.SIGKILL)
+# The broker paused (SIGSTOP) and gone (SIGKILL): tests/e2e/test_faults.py.
 
 
 async def test_readiness_drops_when_a_restarted_worker_stops_making_progress(

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
+import pytest
 from aiokafka import TopicPartition
+from aiokafka.errors import KafkaConnectionError
 
+from streams import health
 from streams.health import ProgressTracker, ReadinessLog, RepeatFilter
 
 A0, A1 = TopicPartition("articles", 0), TopicPartition("articles", 1)
@@ -65,3 +69,49 @@ def test_readiness_is_logged_on_change_and_then_every_30_seconds() -> None:
     clock.now += 30
     assert lines.observe(False, {"broker_reachable": "broker x has not answered for 35s"}) is not None
     assert lines.observe(True, {}) == "ready again"
+
+
+async def test_a_health_client_that_fails_to_start_is_stopped(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each failed check against a gone broker used to leave an unclosed consumer behind."""
+    made: list[Any] = []
+
+    class Failing:
+        def __init__(self, **kwargs: Any) -> None:
+            self.stopped = False
+            made.append(self)
+
+        async def start(self) -> None:
+            raise KafkaConnectionError("Unable to bootstrap")
+
+        async def stop(self) -> None:
+            self.stopped = True
+
+    monkeypatch.setattr(health, "AIOKafkaConsumer", Failing)
+    monitor = health.BrokerMonitor("127.0.0.1:1", lambda: [], dict, health.ProgressTracker(stall_seconds=5))
+    await monitor.check()
+    await monitor.check()
+    assert len(made) == 2 and all(c.stopped for c in made)
+    assert monitor.last_error is not None and "KafkaConnectionError" in monitor.last_error
+
+
+async def test_a_read_model_feed_that_fails_to_start_stops_its_client(monkeypatch: pytest.MonkeyPatch) -> None:
+    from streams.readmodel import ReadModel
+    from streams.web import feeder
+
+    made: list[Any] = []
+
+    class Failing:
+        def __init__(self, **kwargs: Any) -> None:
+            self.stopped = False
+            made.append(self)
+
+        async def start(self) -> None:
+            raise KafkaConnectionError("Unable to bootstrap")
+
+        async def stop(self) -> None:
+            self.stopped = True
+
+    monkeypatch.setattr(feeder, "AIOKafkaConsumer", Failing)
+    with pytest.raises(KafkaConnectionError):
+        await feeder.ReadModelFeeder(ReadModel(), "127.0.0.1:1").run()
+    assert len(made) == 1 and made[0].stopped
