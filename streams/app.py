@@ -35,7 +35,8 @@ def faust_settings(settings: Settings) -> dict[str, Any]:
         "broker": f"kafka://{settings.kafka_bootstrap_servers}",
         # Every record sent through a declared topic carries its event headers.
         "Topic": topic_names.EventTopic,
-        "store": "memory://",
+        # on disk (rocksdb://) by default: a restart reads only the changelogs' tail
+        "store": settings.store_url,
         "topic_partitions": settings.partitions,
         "topic_replication_factor": settings.replication_factor,
         "web_enabled": True,
