@@ -18,6 +18,7 @@ import faust
 from streams import metrics
 from streams.readmodel import ReadModel
 from streams.readmodel.recompute import recompute_consensus
+from streams.readmodel.store import ReadModelStore
 from streams.web.api import Readiness, WebState, make_app, mount
 from streams.web.feeder import FeedTopics, ReadModelFeeder
 
@@ -73,11 +74,20 @@ def consumer_lag(app: faust.App, topic_names: set[str]) -> dict[str, int]:
     return lag
 
 
-def register(app: faust.App, topics: Any, *, model: ReadModel | None = None) -> WebState:
+def register(
+    app: faust.App,
+    topics: Any,
+    *,
+    model: ReadModel | None = None,
+    readmodel_store: ReadModelStore | None = None,
+    readmodel_tail: int = -1,
+) -> WebState:
     """Mount the HTTP routes on ``app``'s web server and feed the read model in the background.
 
     ``topics`` is :class:`streams.topics.Topics`. Returns the :class:`WebState`
     so a caller (the CLI's demo, tests) can reach the read model and readiness.
+    ``readmodel_store`` and ``readmodel_tail`` say where the feed starts
+    (:class:`~streams.web.feeder.ReadModelFeeder`).
     """
     model = model or ReadModel(recompute=recompute_consensus)
     feed = FeedTopics(
@@ -85,7 +95,7 @@ def register(app: faust.App, topics: Any, *, model: ReadModel | None = None) -> 
         consensus=_topic_name(topics.consensus),
         alerts=_topic_name(topics.alerts),
     )
-    feeder = ReadModelFeeder(model, bootstrap_servers(app), feed)
+    feeder = ReadModelFeeder(model, bootstrap_servers(app), feed, store=readmodel_store, tail=readmodel_tail)
     inputs = (topics.articles, topics.claims, topics.alerts, getattr(topics, "alerts_retry", None))
     input_topics = {_topic_name(t) for t in inputs if t is not None}
     started = {"done": False}
@@ -113,6 +123,7 @@ def register(app: faust.App, topics: Any, *, model: ReadModel | None = None) -> 
             "records": feeder.records,
             "bad_records": feeder.bad_records,
             "caught_up": feeder.caught_up,
+            "restored_claims": feeder.restored_claims,
         },
     )
     state = WebState(
