@@ -1,9 +1,13 @@
-"""``python -m streams.bench [name ...]``: run every benchmark module (or the named ones)."""
+"""``python -m streams.bench [name ...] [--million]``: run every benchmark module (or the named ones).
+
+``--million`` adds 1,000,000 events to the restart benchmark (streams/bench/restart.py).
+"""
 
 from __future__ import annotations
 
 import importlib
 import json
+import os
 import pkgutil
 import sys
 import time
@@ -13,6 +17,9 @@ import streams.bench as bench_pkg
 
 
 def main(argv: list[str]) -> int:
+    if "--million" in argv:  # the restart benchmark at 1,000,000 events too (slow)
+        os.environ["CLAIMWATCH_BENCH_MILLION"] = "1"
+    argv = [a for a in argv if not a.startswith("--")]
     names = argv or sorted(m.name for m in pkgutil.iter_modules(bench_pkg.__path__) if not m.name.startswith("_"))
     results: dict[str, dict[str, float]] = {}
     failed = []
