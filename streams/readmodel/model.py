@@ -3,8 +3,9 @@
 Why a separate model instead of querying the consensus Table: the Table is
 partitioned (each worker owns a subset of claims) and holds only the latest
 consensus, while the API must answer for *every* claim on *any* worker and show
-history. So each worker folds the whole of ``claims.observed``,
-``consensus.updated`` and ``alerts.contradictions`` into this model. It is pure
+history. So each worker folds ``claims.observed``, ``consensus.updated`` and
+``alerts.contradictions`` into this model (from where ``streams.web.feeder`` says:
+its own store, :mod:`streams.readmodel.store`, or a tail of the history). It is pure
 (no Kafka, no clock): the same events in the same order give the same answers,
 which is what makes it unit-testable and lets "as of T" be answered from the
 event log alone.

@@ -3,9 +3,7 @@
 Why not a Faust agent: agents consume as members of the app's consumer group,
 so each worker would see only its share of claims, yet every worker's API must
 answer for all of them. A plain aiokafka consumer with no group, assigned every
-partition and reading from the beginning, gives each worker the full picture
-(the log of record is replayed into memory at start; ``consensus.updated`` is
-compacted, so it stays short).
+partition, gives each worker the full picture.
 
 Where it starts reading, so that a start does not refold the whole history:
 
