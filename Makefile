@@ -20,11 +20,13 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(BIN)/ruff check streams schemas tests
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/pytest -q
 
 lint: $(STAMP)
 	$(BIN)/ruff check streams schemas tests
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 # The learned place choice, trained on every annotated set (deterministic: the same sets give
 # the same streams/extraction/models/place_choice.json).
@@ -33,7 +35,7 @@ train: $(STAMP)
 
 # Extraction on the seed article (../shared/data), on our annotated dev set (used while
 # developing) and on held-out test sets (never used for development), then truth discovery.
-EXTRACTION_SETS := dev test test2 test3 test4 test5 test6 test7 test8 test9 test10 test11 test12
+EXTRACTION_SETS := dev test test2 test3 test4 test5 test6 test7 test8 test9 test10 test11 test12 blind_final
 eval: $(STAMP)
 	$(BIN)/python -m streams.evaluation.extraction
 	@for set in $(EXTRACTION_SETS); do \
@@ -46,11 +48,13 @@ eval: $(STAMP)
 	@echo "== extraction over every set, leave-one-story-out"
 	$(BIN)/python -m streams.evaluation.corpus
 	$(BIN)/python -m streams.evaluation.story
+	$(BIN)/python -m streams.evaluation.alerts
 	$(BIN)/python -m streams.evaluation.truth_discovery
 	$(BIN)/python -m streams.evaluation.synthetic_truth
 
 bench: $(STAMP)
 	$(BIN)/python -m streams.bench
+	$(BIN)/python -m streams.bench.readme
 
 schemas: $(STAMP)
 	$(BIN)/python -m schemas.generate

@@ -205,6 +205,12 @@ class ConsensusUpdated(_Envelope):
     measure: str | None = None
     location: str | None = None
     parent_key: str | None = None
+    #: the event time this consensus stands at: the latest statement time (as_of,
+    #: else published_at) among the statements behind it. In an alert's
+    #: ``consensus_before`` for a statement that arrived late, the moment just
+    #: before that statement in event time (``updated_at`` and ``version`` are
+    #: then those of the arrival)
+    as_of: datetime | None = None
 
 
 class ContradictionDetected(_Envelope):

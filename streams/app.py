@@ -70,7 +70,7 @@ def faust_settings(settings: Settings) -> dict[str, Any]:
         "key_serializer": "raw",
         "logging_config": None,
     }
-    if settings.embedded_broker:
+    if settings.tansu_workarounds:
         # Tansu reports a wrong end offset for partitions written in multi-record
         # batches, which breaks Table recovery (DESIGN.md): one record per batch.
         conf["producer_max_batch_size"] = 1
@@ -125,7 +125,7 @@ def create_app(settings: Settings | None = None) -> Context:
 
     settings = settings or get_settings()
     register_faust_codec()
-    if settings.embedded_broker:
+    if settings.tansu_workarounds:
         shorten_fetch_wait(EMBEDDED_FETCH_MAX_WAIT_MS)
     app = faust.App(settings.app_id, autodiscover=False, **faust_settings(settings))
     retention = topic_names.Retention(
@@ -154,5 +154,5 @@ def create_app(settings: Settings | None = None) -> Context:
     extract.register(ctx)
     consensus.register(ctx)
     alerts.register(app, topics, settings=settings)
-    web.register(app, topics, **readmodel_options(app, settings))
+    web.register(app, topics, settings=settings, **readmodel_options(app, settings))
     return ctx

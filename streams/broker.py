@@ -9,14 +9,30 @@ memory only: stopping it loses the log. See DESIGN.md for its measured quirks
 
 from __future__ import annotations
 
+import asyncio
+import base64
+import binascii
 import contextlib
+import ctypes
+import logging
 import os
+import signal
 import socket
 import subprocess
+import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from streams.config import BrokerKind, Settings
+
+log = logging.getLogger(__name__)
+
+#: prctl(2) option: the signal the kernel sends a process when its parent dies.
+PR_SET_PDEATHSIG = 1
 
 
 class BrokerError(RuntimeError):
@@ -53,12 +69,37 @@ def _wait_for_port(host: str, port: int, proc: subprocess.Popen[bytes], timeout:
     raise BrokerError(f"embedded broker did not listen on {host}:{port} within {timeout:.0f}s")
 
 
+def die_with_parent(sig: int = signal.SIGTERM) -> Callable[[], None] | None:
+    """A ``preexec_fn`` that ties a child to this process: the kernel sends it ``sig``
+    when the parent dies, even by SIGKILL (Linux ``PR_SET_PDEATHSIG``); None elsewhere.
+
+    The signal follows the death of the thread that forked, so start the child from a
+    thread that lives as long as the process (the main thread, as every caller here does).
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        prctl = libc.prctl
+    except (OSError, AttributeError):  # pragma: no cover - no libc prctl
+        return None
+    parent = os.getpid()
+
+    def preexec() -> None:  # runs in the child between fork and exec: no locks, no logging
+        prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0)
+        if os.getppid() != parent:  # the parent died before the call took effect
+            os.kill(os.getpid(), sig)
+
+    return preexec
+
+
 class EmbeddedBroker:
     """A Tansu broker on a free loopback port, for as long as the object is open."""
 
-    def __init__(self, port: int | None = None, host: str = "127.0.0.1") -> None:
+    def __init__(self, port: int | None = None, host: str = "127.0.0.1", log_level: str = "warn") -> None:
         self.host = host
         self.port = port or free_port(host)
+        self.log_level = log_level
         self._proc: subprocess.Popen[bytes] | None = None
 
     @property
@@ -77,7 +118,10 @@ class EmbeddedBroker:
             "--storage-engine",
             "memory://tansu/",
         ]
-        env = {**os.environ, "RUST_LOG": os.environ.get("CLAIMWATCH_BROKER_LOG", "warn")}
+        env = {**os.environ, "RUST_LOG": self.log_level}
+        # Its own session (a Ctrl-C in the terminal reaches the worker, which stops the
+        # broker last), and a parent-death signal: a worker killed with SIGKILL takes
+        # its broker with it instead of leaving it orphaned on the port.
         self._proc = subprocess.Popen(
             cmd,
             env=env,
@@ -85,6 +129,7 @@ class EmbeddedBroker:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,
+            preexec_fn=die_with_parent(),
         )
         _wait_for_port(self.host, self.port, self._proc, timeout)
         return self
@@ -99,6 +144,10 @@ class EmbeddedBroker:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=5)
+
+    @property
+    def pid(self) -> int | None:
+        return self._proc.pid if self._proc is not None else None
 
     @property
     def running(self) -> bool:
@@ -117,11 +166,78 @@ class EmbeddedBroker:
 
 
 @contextlib.contextmanager
-def bootstrap_servers() -> Iterator[tuple[str, bool]]:
+def bootstrap_servers(settings: Settings | None = None) -> Iterator[tuple[str, bool]]:
     """Yield ``(servers, embedded)``: the configured cluster, or a fresh embedded broker."""
-    configured = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "").strip()
+    from streams.config import Settings
+
+    settings = settings or Settings()
+    configured = settings.kafka_bootstrap_servers.strip()
     if configured:
         yield configured, False
         return
-    with EmbeddedBroker() as broker:
+    with EmbeddedBroker(log_level=settings.broker_log) as broker:
         yield broker.bootstrap_servers, True
+
+
+def is_kafka_cluster_id(cluster_id: str | None) -> bool:
+    """Whether ``cluster_id`` has Apache Kafka's form: a base64url-encoded 16-byte UUID
+    (22 characters, as ``Uuid.fromString`` reads it). Tansu answers ``tansu_cluster``."""
+    if not cluster_id or len(cluster_id) != 22:
+        return False
+    try:
+        return len(base64.urlsafe_b64decode(cluster_id + "==")) == 16
+    except (binascii.Error, ValueError):
+        return False
+
+
+async def cluster_id(bootstrap: str, timeout: float = 10.0) -> str | None:
+    """The cluster id the broker reports in its Metadata response (v2+), or None."""
+    from aiokafka import AIOKafkaClient
+    from aiokafka.protocol.metadata import MetadataRequest
+
+    client = AIOKafkaClient(bootstrap_servers=bootstrap, request_timeout_ms=int(timeout * 1000))
+    try:
+        await asyncio.wait_for(client.bootstrap(), timeout)
+        node = next(iter(client.cluster.brokers())).nodeId
+        response = await asyncio.wait_for(client.send(node, MetadataRequest([])), timeout)
+        found = getattr(response, "cluster_id", None)
+        return str(found) if found else None
+    finally:
+        await client.close()
+
+
+async def identify(bootstrap: str, timeout: float = 30.0) -> tuple[BrokerKind, str]:
+    """``(kind, why)``: whether the broker can be trusted to batch records.
+
+    Tansu reports a wrong end offset for a partition written in multi-record batches
+    (DESIGN.md): Table recovery, lag and other tools' view of the topic go wrong. Only a
+    broker whose cluster id has Apache Kafka's UUID form is trusted with normal batching;
+    anything else (Tansu's ``tansu_cluster``, an unreachable broker, a broker too old to
+    report a cluster id) gets one record per batch, the safe side. ``CLAIMWATCH_BROKER``
+    overrides the answer.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            found = await cluster_id(bootstrap, timeout=min(10.0, max(1.0, deadline - time.monotonic())))
+        except Exception as exc:  # unreachable for now: try again until the deadline
+            if time.monotonic() >= deadline:
+                return "tansu", f"broker unreachable for {timeout:.0f}s ({exc!r}): one record per batch"
+            await asyncio.sleep(1.0)
+            continue
+        if is_kafka_cluster_id(found):
+            return "kafka", f"cluster id {found!r} has Apache Kafka's form"
+        return "tansu", f"cluster id {found!r} is not Apache Kafka's: one record per batch"
+
+
+def resolve(settings: Settings, servers: str, embedded: bool, timeout: float = 30.0) -> Settings:
+    """``settings`` for ``servers``, with the broker's kind decided (asked when ``auto``)."""
+    update: dict[str, object] = {"kafka_bootstrap_servers": servers}
+    if embedded:
+        update["broker"] = "tansu"
+    elif settings.broker_kind is None:
+        kind, why = asyncio.run(identify(servers, timeout))
+        level = logging.WARNING if kind == "tansu" else logging.INFO
+        log.log(level, "broker %s: %s (CLAIMWATCH_BROKER=kafka|tansu overrides)", servers, why)
+        update["broker"] = kind
+    return settings.model_copy(update=update)

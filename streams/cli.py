@@ -11,7 +11,6 @@ import argparse
 import asyncio
 import itertools
 import logging
-import os
 import sys
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
@@ -133,7 +132,9 @@ def cmd_produce(args: argparse.Namespace) -> int:
     else:
         for _, article in bad.parse(read_lines(args.file), Article):
             records.append((article.id.encode(), dumps(article)))
-    servers = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "").strip()
+    from streams.config import Settings
+
+    servers = Settings().kafka_bootstrap_servers.strip()
     if not servers:
         print(
             "KAFKA_BOOTSTRAP_SERVERS is unset: set it to the cluster a worker runs against "
@@ -170,7 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
     d.set_defaults(func=cmd_demo)
 
     w = sub.add_parser("worker", help="run a worker (embedded broker when KAFKA_BOOTSTRAP_SERVERS is unset)")
-    w.add_argument("--loglevel", default=os.environ.get("CLAIMWATCH_LOG_LEVEL", "info"))
+    w.add_argument("--loglevel", default=None, help="log level (default: CLAIMWATCH_LOG_LEVEL, info)")
     w.set_defaults(func=cmd_worker)
 
     pr = sub.add_parser("produce", help="publish Article JSON lines to the articles topic")
@@ -191,9 +192,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from streams.config import Settings
+
     args = build_parser().parse_args(argv)
+    level = getattr(args, "loglevel", None) or Settings().log_level
     logging.basicConfig(
-        level=os.environ.get("CLAIMWATCH_LOG_LEVEL", "WARNING").upper(),
+        level=level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     try:

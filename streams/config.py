@@ -7,9 +7,14 @@ are typed ``SecretStr`` so they never appear in logs or reprs.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Literal
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+#: What the worker knows of the broker it talks to: ``kafka`` (Apache Kafka or a broker
+#: that behaves like it) or ``tansu`` (the embedded broker, whose quirks need workarounds).
+BrokerKind = Literal["kafka", "tansu"]
 
 #: Table stores a worker can be given (CLAIMWATCH_STORE).
 STORE_SCHEMES = ("memory", "rocksdb")
@@ -24,11 +29,20 @@ def _rocksdict_available() -> bool:
 class Settings(BaseSettings):
     """Everything the worker reads from its environment."""
 
-    model_config = SettingsConfigDict(env_prefix="CLAIMWATCH_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="CLAIMWATCH_", extra="ignore", env_ignore_empty=True)
 
     kafka_bootstrap_servers: str = Field(default="", validation_alias="KAFKA_BOOTSTRAP_SERVERS")
-    #: Set by the launcher when it started the embedded broker: switches on its workarounds.
+    #: The broker's kind, for its workarounds (one record per producer batch, short group
+    #: timeouts, short fetch waits): ``auto`` asks the broker at start (see
+    #: streams.broker.identify: only a cluster id in Apache Kafka's UUID form is trusted
+    #: to batch); ``kafka`` or ``tansu`` say it.
+    broker: Literal["auto", "kafka", "tansu"] = "auto"
+    #: Older name of ``broker=tansu`` (set by launchers that started the embedded broker).
     embedded_broker: bool = False
+    #: ``RUST_LOG`` of the embedded broker's process.
+    broker_log: str = "warn"
+    #: Log level of every command (worker, demo, produce, extract, replay).
+    log_level: str = "info"
     app_id: str = "claimwatch"
     #: The address the web server listens on (Faust's ``web_bind``): ``127.0.0.1`` keeps
     #: the API, dashboard and metrics on this machine; ``0.0.0.0`` opens every interface.
@@ -87,13 +101,41 @@ class Settings(BaseSettings):
     webhooks_file: str = ""
     #: JSON file mapping source name to a prior reliability in (0, 1), e.g. {"Reuters": 0.9}.
     source_priors_file: str = ""
+    #: Seconds an undelivered alert may stay in memory before it is persisted to alerts.retry.
+    webhook_hold_seconds: float = Field(default=30.0, gt=0)
     #: How often claims are re-settled after source reliability moved (seconds).
     settle_interval: float = 10.0
+    #: Seconds between the worker's own look at the broker (reachable? end offsets of its
+    #: partitions, for the lag gauge and readiness).
+    broker_check_interval: float = Field(default=2.0, gt=0)
+    #: ``/readyz`` drops when the broker has not answered for this long (seconds)...
+    broker_timeout: float = Field(default=6.0, gt=0)
+    #: ...or when an input partition with lag has not committed anything for this long.
+    stall_seconds: float = Field(default=60.0, gt=0)
+    #: Use the Python reference of the per-claim consensus instead of the compiled kernel.
+    pure_python: bool = False
+
+    @field_validator("log_level")
+    @classmethod
+    def _level(cls, value: str) -> str:
+        return value.strip().lower() or "info"
+
+    @property
+    def broker_kind(self) -> BrokerKind | None:
+        """``tansu``/``kafka`` when said or resolved, None while ``auto`` is unresolved."""
+        if self.embedded_broker or self.broker == "tansu":
+            return "tansu"
+        return "kafka" if self.broker == "kafka" else None
+
+    @property
+    def tansu_workarounds(self) -> bool:
+        """Whether the embedded broker's workarounds apply (unresolved ``auto``: yes, the safe side)."""
+        return self.broker_kind != "kafka"
 
     @property
     def group_timeouts(self) -> tuple[float, float]:
         """(rebalance, session) timeouts: seconds on the embedded broker, Kafka's defaults else."""
-        if self.embedded_broker:
+        if self.tansu_workarounds:
             return (self.rebalance_timeout or 3.0, self.session_timeout or 6.0)
         return (self.rebalance_timeout or 60.0, self.session_timeout or 60.0)
 

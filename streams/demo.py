@@ -26,8 +26,9 @@ from schemas import Article
 from schemas.codec import decode, dumps, kafka_headers
 from streams import topics
 from streams.broker import EmbeddedBroker, free_port
+from streams.config import Settings
 from streams.delivery.signing import ALERT_ID_HEADER, SIGNATURE_HEADER, verify
-from streams.kafka_io import send_all, tail, wait_for_topics
+from streams.kafka_io import one_record_per_batch, send_all, tail, wait_for_topics
 
 SAMPLES = Path(__file__).parent / "samples" / "articles.jsonl"
 DEMO_SECRET = "claimwatch-demo-secret"
@@ -142,11 +143,12 @@ async def _main(servers: str, embedded: bool, once: bool, articles: list[Article
     narrator = Narrator()
     hook_port = free_port()
     runner = await _receiver(narrator, hook_port)
-    web_port = int(os.environ.get("CLAIMWATCH_WEB_PORT") or 0) or _port_or_free(6066)
+    settings = Settings()
+    web_port = settings.web_port if "web_port" in settings.model_fields_set else _port_or_free(6066)
     env = {
-        **os.environ,
+        **os.environ,  # the worker's other settings are the demo's
         "KAFKA_BOOTSTRAP_SERVERS": servers,
-        "CLAIMWATCH_EMBEDDED_BROKER": "1" if embedded else "",
+        "CLAIMWATCH_BROKER": "tansu" if embedded else settings.broker,
         "CLAIMWATCH_WEB_PORT": str(web_port),
         "CLAIMWATCH_WEBHOOK_URLS": f"http://127.0.0.1:{hook_port}/hook",
         "CLAIMWATCH_WEBHOOK_SECRET": DEMO_SECRET,
@@ -165,12 +167,14 @@ async def _main(servers: str, embedded: bool, once: bool, articles: list[Article
                 narrator.on_event(topic, value)
 
         follower = asyncio.create_task(follow())
+        one_per_batch = embedded or await one_record_per_batch(servers)
         try:
             for article in articles:
                 outlet = article.outlet or "unknown outlet"
                 print(f"\n=== article {article.id} ({outlet}, {article.published_at}) ===", flush=True)
                 narrator.touch()
-                await send_all(servers, topics.ARTICLES, [(article.id.encode(), dumps(article))], embedded=embedded,
+                record = (article.id.encode(), dumps(article))
+                await send_all(servers, topics.ARTICLES, [record], embedded=one_per_batch,
                                headers=kafka_headers("Article"))
                 await _wait_quiet(narrator, QUIET_SECONDS, PER_ARTICLE_WAIT)
             await _wait_quiet(narrator, QUIET_SECONDS, timeout)
@@ -226,11 +230,12 @@ def _child(cmd: list[str], env: dict[str, str]) -> Iterator[subprocess.Popen[byt
 
 def run_demo(once: bool = False, articles: str | None = None, timeout: float = 180.0) -> int:
     loaded = sample_articles(articles)
-    configured = os.environ.get("KAFKA_BOOTSTRAP_SERVERS", "").strip()
+    settings = Settings()
+    configured = settings.kafka_bootstrap_servers.strip()
     try:
         if configured:
             return asyncio.run(_main(configured, False, once, loaded, timeout))
-        with EmbeddedBroker() as broker:
+        with EmbeddedBroker(log_level=settings.broker_log) as broker:
             return asyncio.run(_main(broker.bootstrap_servers, True, once, loaded, timeout))
     except KeyboardInterrupt:
         print("\ndemo: stopped", file=sys.stderr)

@@ -8,7 +8,6 @@ producer and an outside consumer would.
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
@@ -17,14 +16,21 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from schemas.codec import loads
 
 
-def embedded_in_use() -> bool:
-    """True when the launcher started the embedded broker (its quirks apply)."""
-    return os.environ.get("CLAIMWATCH_EMBEDDED_BROKER", "").lower() in {"1", "true", "yes"}
+async def one_record_per_batch(bootstrap: str) -> bool:
+    """Whether producers to ``bootstrap`` must write one record per batch: the
+    configured ``CLAIMWATCH_BROKER``, or the broker's answer when it is ``auto``
+    (:func:`streams.broker.identify`; anything but Apache Kafka gets the workaround)."""
+    from streams.broker import identify
+    from streams.config import Settings
+
+    kind = Settings().broker_kind
+    if kind is None:
+        kind, _why = await identify(bootstrap)
+    return kind == "tansu"
 
 
-def producer(bootstrap: str, *, embedded: bool | None = None) -> AIOKafkaProducer:
+def producer(bootstrap: str, *, embedded: bool) -> AIOKafkaProducer:
     """A producer; one record per batch on the embedded broker (DESIGN.md quirk)."""
-    embedded = embedded_in_use() if embedded is None else embedded
     kwargs: dict[str, Any] = {"bootstrap_servers": bootstrap, "acks": "all"}
     if embedded:
         kwargs.update(max_batch_size=1, linger_ms=0)
@@ -41,7 +47,14 @@ async def send_all(
     embedded: bool | None = None,
     headers: list[tuple[str, bytes]] | None = None,
 ) -> int:
-    """Send ``(key, value)`` records in order, each with ``headers``, and wait for every acknowledgement."""
+    """Send ``(key, value)`` records in order, each with ``headers``, and wait for every acknowledgement.
+
+    ``embedded=None`` asks :func:`one_record_per_batch`, so that ``claimwatch produce``
+    against Tansu writes what its end offsets can count (other tools see the right
+    high watermarks and lag).
+    """
+    if embedded is None:
+        embedded = await one_record_per_batch(bootstrap)
     prod = producer(bootstrap, embedded=embedded)
     await prod.start()
     try:

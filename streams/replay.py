@@ -24,13 +24,41 @@ Events = Iterable[ClaimObserved] | Iterable[Observed] | Iterable[ClaimObserved |
 
 
 def with_evidence(events: Events) -> Iterator[ClaimObserved | Observed]:
-    """Each event, followed by the presence assertions it implies
-    (:mod:`.consensus.evidence`), as the consensus agent publishes them."""
+    """Each event, and after the last event of an article (a run of events with
+    the same ``article_id``) the presence assertions the article's events imply
+    (:mod:`.consensus.evidence`), in the order of the events they come from.
+
+    This is the order the live stream applies them in. The consensus agent
+    derives a presence assertion while it processes a claim and sends it back
+    to ``claims.observed`` keyed by the presence claim, so it lands behind the
+    claims of the same article already on that partition (the extract agent
+    sent them all before). Deriving them right after their claim instead made
+    a direct denial of presence in the same article come after the derived
+    assertions offline and before them live: ``presence_denied`` offline,
+    ``presence_asserted`` live, for the same statements (README, "Live and
+    offline").
+    """
+    pending: list[ClaimObserved | Observed] = []
+    article: str | None = None
     for obs in events:
+        aid = _article_of(obs)
+        if pending and aid != article:
+            yield from pending
+            pending = []
+        article = aid
         yield obs
         derived = presence_evidence(obs)
         if derived:
-            yield from derived
+            pending.extend(derived)
+    yield from pending
+
+
+def _article_of(obs: ClaimObserved | Observed) -> str | None:
+    """The ``article_id`` of a model or of a light record (kept in its origin)."""
+    if type(obs) is Observed:
+        origin = obs.origin
+        return origin.get("article_id") if type(origin) is dict else origin.article_id
+    return obs.article_id  # type: ignore[union-attr]
 
 
 def read_observed(

@@ -19,7 +19,7 @@ def shared_data_dir() -> Path:
     """The evaluation data (``../shared/data``), or skip when this checkout has none."""
     import os
 
-    path = Path(os.environ.get("CLAIMWATCH_DATA_DIR") or REPO.parent / "shared" / "data")
+    path = Path(os.environ.get("CLAIMWATCH_EVAL_DATA") or REPO.parent / "shared" / "data")
     if not path.is_dir():
         pytest.skip(f"evaluation data not found at {path}")
     return path

@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -35,7 +34,7 @@ from pydantic import BaseModel, ValidationError
 
 from schemas import ContradictionDetected
 from schemas.codec import decode, dumps
-from streams import deadletter
+from streams import deadletter, metrics
 from streams.delivery import Dispatcher, Endpoint, FailedDelivery, PendingDelivery
 from streams.delivery.endpoints import FILE_ENV, SECRET_ENV, URLS_ENV, load_endpoints
 
@@ -47,9 +46,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 T = TypeVar("T", bound=BaseModel)
-
-#: Seconds an undelivered alert may stay in memory before it is persisted to alerts.retry.
-HOLD_SECONDS = float(os.environ.get("CLAIMWATCH_WEBHOOK_HOLD_SECONDS", "30"))
 
 
 def endpoints_from_settings(settings: Settings | None) -> list[Endpoint]:
@@ -173,8 +169,15 @@ def register(
     A worker with no endpoint configured still consumes (and acknowledges) the
     alerts, so that adding an endpoint later does not replay the whole history.
     """
+    from streams.config import get_settings
+
+    if settings is None and (endpoints is None or hold_seconds is None):
+        settings = get_settings()
     eps = list(endpoints) if endpoints is not None else endpoints_from_settings(settings)
-    service = DeliveryService(eps, topics, HOLD_SECONDS if hold_seconds is None else hold_seconds)
+    if hold_seconds is None:
+        assert settings is not None
+        hold_seconds = settings.webhook_hold_seconds
+    service = DeliveryService(eps, topics, hold_seconds)
     if not eps:
         log.info("no webhook endpoints configured: alerts are only published to the topic")
 
@@ -187,7 +190,9 @@ def register(
         dispatcher = await service.acquire()
         try:
             async for event, alert in decoded(service, stream, topics.alerts, ContradictionDetected):
-                await dispatcher.submit(alert, on_done=acker(app, event))
+                await dispatcher.submit(
+                    alert, on_done=acker(app, event), ingested_at=metrics.record_seconds(event.message.timestamp)
+                )
         finally:
             await service.release()
 

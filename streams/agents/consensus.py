@@ -21,6 +21,7 @@ from yarl import URL
 from schemas import ClaimObserved
 from schemas.codec import decode, dumps
 from streams import deadletter, metrics
+from streams.agents.extract import EVIDENCE_HEADER
 from streams.configured import build_engine
 from streams.consensus.engine import DUPLICATE
 from streams.consensus.evidence import presence_evidence
@@ -182,7 +183,7 @@ def register(ctx: Context) -> None:
         )
     )
 
-    async def emit_alert(step: Any) -> None:
+    async def emit_alert(step: Any, ingested_at: float | None) -> None:
         """Send the step's alert and wait until the broker has it.
 
         Waiting matters for at-least-once: the Table write that follows marks
@@ -190,7 +191,9 @@ def register(ctx: Context) -> None:
         duplicate. With the alert acknowledged first, a crash before the Table
         write replays the event and re-sends the same alert_id (receivers
         deduplicate), and a crash after it finds the alert already on the topic.
-        Alerts are rare, so the round trip costs little.
+        Alerts are rare, so the round trip costs little. ``ingested_at`` is the
+        claim record's Kafka timestamp: claim_to_alert is processing time, not the
+        age of the statement (``detected_at`` stays event time, for replays).
         """
         alert = step.alert
         if alert is None:
@@ -198,9 +201,7 @@ def register(ctx: Context) -> None:
         delivery = await topics.alerts.send(key=alert.claim_key.encode(), value=dumps(alert))
         await delivery
         metrics.CONTRADICTIONS.labels(alert.kind, alert.severity).inc()
-        metrics.END_TO_END_SECONDS.labels("claim_to_alert").observe(
-            max(0.0, time.time() - alert.observation.observed_at.timestamp())
-        )
+        metrics.observe_span("claim_to_alert", ingested_at, time.time())
 
     async def emit_update(step: Any) -> None:
         wire = step.update_wire()  # the update as JSON bytes, without building the pydantic model
@@ -246,17 +247,22 @@ def register(ctx: Context) -> None:
                 if update is not None:
                     await topics.consensus.send(key=key.encode(), value=dumps(update))
                 continue
-            await emit_alert(step)
+            await emit_alert(step, metrics.record_seconds(msg.timestamp))
             # the presence a force's count implies, to the presence claims' owners
             # (before the Table write, like the alert: a crash in between re-derives
-            # the same event ids, which the owners drop as duplicates)
-            for derived in presence_evidence(obs):
+            # the same event ids, which the owners drop as duplicates), unless the
+            # extract agent sent it behind the article's claims already
+            implied = () if event.headers.get(EVIDENCE_HEADER) else presence_evidence(obs)
+            for derived in implied:
                 await topics.claims.send(key=derived.claim_key.encode(), value=dumps(derived.model()))
                 metrics.CLAIMS_OBSERVED.labels(derived.measure).inc()
             table[key] = step.state.to_dict()
             for rkey, rvalue in step.reliability:
                 engine.reliability.ingest(rkey, rvalue)
-                reliability[rkey] = rvalue
+                if rvalue is not None:
+                    reliability[rkey] = rvalue
+                elif rkey in reliability:  # a late statement showed it to be a copy
+                    del reliability[rkey]
             await emit_update(step)
 
     @app.timer(interval=settings.settle_interval, name="claimwatch.settle_tick")

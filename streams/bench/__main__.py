@@ -1,6 +1,10 @@
-"""``python -m streams.bench [name ...] [--million]``: run every benchmark module (or the named ones).
+"""``python -m streams.bench [name ...] [--million]``: the headline benchmarks (named ones; ``all``: every module).
 
-``--million`` adds 1,000,000 events to the restart benchmark (streams/bench/restart.py).
+``--million`` adds 1,000,000 claim events to the restart benchmark (:mod:`.restart`; slow).
+
+Writes one JSON document, ``artifacts/bench.json`` (rows of the table and every
+raw figure, see :mod:`.table`), and prints one table. The README's speed table
+is generated from that file by ``python -m streams.bench.readme``.
 """
 
 from __future__ import annotations
@@ -14,13 +18,21 @@ import time
 from pathlib import Path
 
 import streams.bench as bench_pkg
+from streams.bench.table import HEADLINE, document, render_text
+
+#: modules of this package that are not benchmarks
+NOT_BENCHMARKS = frozenset({"table", "readme"})
 
 
 def main(argv: list[str]) -> int:
-    if "--million" in argv:  # the restart benchmark at 1,000,000 events too (slow)
+    if "--million" in argv:
         os.environ["CLAIMWATCH_BENCH_MILLION"] = "1"
     argv = [a for a in argv if not a.startswith("--")]
-    names = argv or sorted(m.name for m in pkgutil.iter_modules(bench_pkg.__path__) if not m.name.startswith("_"))
+    every = sorted(
+        m.name for m in pkgutil.iter_modules(bench_pkg.__path__)
+        if not m.name.startswith("_") and m.name not in NOT_BENCHMARKS
+    )
+    names = every if argv == ["all"] else (argv or list(HEADLINE))
     results: dict[str, dict[str, float]] = {}
     failed = []
     for name in names:
@@ -33,10 +45,13 @@ def main(argv: list[str]) -> int:
             failed.append(name)
             print(f"bench {name} failed: {type(exc).__name__}: {exc}", file=sys.stderr)
             continue
-        print(f"({name} took {time.perf_counter() - started:.1f}s)")
+        print(f"({name} took {time.perf_counter() - started:.1f}s)", flush=True)
+    broker = "Kafka at KAFKA_BOOTSTRAP_SERVERS" if os.environ.get("KAFKA_BOOTSTRAP_SERVERS") else "embedded broker"
+    doc = document(results, failed, broker)
     out = Path("artifacts")
     out.mkdir(exist_ok=True)
-    (out / "bench.json").write_text(json.dumps(results, indent=2, sort_keys=True))
+    (out / "bench.json").write_text(json.dumps(doc, indent=2, sort_keys=True) + "\n")
+    print("\n" + render_text(doc))
     print(f"\nresults written to {out / 'bench.json'}")
     return 1 if failed else 0
 

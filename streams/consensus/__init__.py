@@ -9,33 +9,16 @@ drive the same :class:`ConsensusEngine`.
     for key, value in step.reliability:          # publish on sources.reliability
         book.ingest(key, value)                  # ...and every worker ingests them
 
-The names below are loaded on first use (PEP 562): the contradiction rules
-read this package's data types (``streams.consensus.state``) while the engine
-calls the rules, and lazy exports keep that from being an import cycle
-whichever of the two packages is imported first.
+The engine calls the contradiction rules; both speak the shared domain layer
+(:mod:`streams.domain`: statements, states, intervals, settings) and the
+gazetteer (:mod:`streams.geo`), and neither of those imports this package back
+(an import-linter contract in ``pyproject.toml`` keeps the layers one-way).
 """
 
-from __future__ import annotations
-
-import importlib
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from streams.consensus.engine import ConsensusEngine, Step
-    from streams.consensus.reliability import BookSettings, ReliabilityBook, record_key
-    from streams.consensus.settings import AlertSettings, EngineSettings
-    from streams.consensus.state import ClaimState
-
-_EXPORTS = {
-    "AlertSettings": "streams.consensus.settings",
-    "BookSettings": "streams.consensus.reliability",
-    "ClaimState": "streams.consensus.state",
-    "ConsensusEngine": "streams.consensus.engine",
-    "EngineSettings": "streams.consensus.settings",
-    "ReliabilityBook": "streams.consensus.reliability",
-    "Step": "streams.consensus.engine",
-    "record_key": "streams.consensus.reliability",
-}
+from streams.consensus.engine import ConsensusEngine, Step
+from streams.consensus.reliability import BookSettings, ReliabilityBook, record_key
+from streams.domain.settings import AlertSettings, EngineSettings
+from streams.domain.state import ClaimState
 
 __all__ = [
     "AlertSettings",
@@ -47,12 +30,3 @@ __all__ = [
     "Step",
     "record_key",
 ]
-
-
-def __getattr__(name: str) -> Any:
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value
-    return value

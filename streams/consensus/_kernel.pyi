@@ -2,8 +2,8 @@
 
 from collections.abc import Callable, Iterable
 
-from streams.consensus.settings import EngineSettings
-from streams.consensus.state import Obs, Sup
+from streams.domain.settings import EngineSettings
+from streams.domain.state import Obs, Sup
 
 def consensus(
     observations: Iterable[Obs],

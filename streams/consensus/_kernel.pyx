@@ -19,7 +19,7 @@ from operator import attrgetter
 from libc.math cimport floor, isinf, pow, NAN, INFINITY
 from libc.stdlib cimport free, malloc
 
-from streams.consensus.state import Sup
+from streams.domain.state import Sup
 
 _BY_SOURCE = attrgetter("source")
 #: more statements than this on one claim go to the Python reference (see ``consensus``)

@@ -20,15 +20,14 @@ was built and ``CLAIMWATCH_PURE_PYTHON`` is unset, else the Python function.
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Callable, Iterable
 from functools import partial
 from operator import attrgetter
 
-from streams.consensus.intervals import INF, round_half_up, weighted_median_of_sorted, weighted_quantile
-from streams.consensus.intervals import total as _total
-from streams.consensus.settings import EngineSettings
-from streams.consensus.state import Obs, Sup
+from streams.domain.intervals import INF, round_half_up, weighted_median_of_sorted, weighted_quantile
+from streams.domain.intervals import total as _total
+from streams.domain.settings import EngineSettings
+from streams.domain.state import Obs, Sup
 
 _BY_SOURCE = attrgetter("source")
 #: NamedTuple's generated __new__ is Python code; tuple.__new__ is not (hot path)
@@ -230,7 +229,9 @@ ConsensusFn = Callable[
 
 def _compiled() -> ConsensusFn | None:
     """The compiled twin, unless it was not built or ``CLAIMWATCH_PURE_PYTHON`` is set."""
-    if os.environ.get("CLAIMWATCH_PURE_PYTHON"):
+    from streams.config import get_settings
+
+    if get_settings().pure_python:
         return None
     try:
         from streams.consensus._kernel import consensus as compiled

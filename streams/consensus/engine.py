@@ -36,14 +36,14 @@ from schemas.events import SCHEMA_VERSION, ClaimObserved, ConsensusUpdated, Cont
 from streams.consensus import aggregate
 from streams.consensus.evidence import COUNT_MEASURES, force_subject
 from streams.consensus.fingerprint import jaccard, sketch, text_hash, words
-from streams.consensus.intervals import _tidy, hedge_interval
 from streams.consensus.names import OUTLET, same_speaker
 from streams.consensus.observed import Observed, from_model
 from streams.consensus.reliability import NAN_RECORD, ReliabilityBook, record_key
-from streams.consensus.settings import EngineSettings
-from streams.consensus.state import ClaimState, Obs, Snapshot, from_us
 from streams.contradiction import CUMULATIVE_MEASURES, Context, Finding, alert_id, cooling_down, detect
 from streams.contradiction.rules import within_tolerance
+from streams.domain.intervals import _tidy, hedge_interval
+from streams.domain.settings import EngineSettings
+from streams.domain.state import ClaimState, Obs, Snapshot, from_us
 
 #: what happened to an event, for metrics and tests
 NEW = "new"
@@ -58,6 +58,16 @@ _new_obs: Callable[[tuple[Any, ...]], Obs] = partial(tuple.__new__, Obs)  # type
 _new_snapshot: Callable[[tuple[Any, ...]], Snapshot] = partial(  # type: ignore[assignment]
     tuple.__new__, Snapshot
 )
+
+
+def _event_time(entry: tuple[int, Obs]) -> tuple[int, int]:
+    """A log entry's place in event time: (statement time, publication time)."""
+    return entry[1].t, entry[0]
+
+
+def _date(t: int) -> str:
+    when = from_us(t)
+    return when.strftime("%Y-%m-%d %H:%M UTC" if when.hour or when.minute else "%Y-%m-%d")
 
 
 def _statement(claim_key: str, o: Obs) -> tuple[Any, ...]:
@@ -108,12 +118,13 @@ class Step:
     def __init__(
         self,
         state: ClaimState,
-        reliability: list[tuple[str, dict[str, Any]]] | None = None,
+        reliability: list[tuple[str, dict[str, Any] | None]] | None = None,
         outcome: str = NEW,
     ) -> None:
         self.state = state
         #: (key, value) records for the compacted topic ``sources.reliability``
-        self.reliability: list[tuple[str, dict[str, Any]]] = reliability or []
+        #: (a null value deletes: a statement a late arrival showed to be a copy)
+        self.reliability: list[tuple[str, dict[str, Any] | None]] = reliability or []
         #: new | superseded | repeat | duplicate | copy | stale
         self.outcome = outcome
         self._snap: Snapshot | None = None
@@ -207,11 +218,18 @@ class ConsensusEngine:
             return Step(state=state, outcome=DUPLICATE)
         observed = obs.observed_us
         new = self._to_obs(obs, observed)
+        pub = obs.published_us if obs.published_us is not None else observed
+        when = (new.t, pub)
+        horizon = state.horizon
+        if horizon is not None and when < horizon:
+            return self._apply_late(state, obs, new, pub, own)
         prev = state.observations.get(new.source)
         before = state.last
-        is_copy = prev is None and self._is_copy(state, new)
+        is_copy = prev is None and self._is_copy(state.observations, new)
         nxt = state if own else state.copy()
         self._remember(nxt, obs.event_id)
+        nxt.log.append((pub, new))
+        nxt.horizon = when
         if prev is not None and prev.t > new.t:
             return Step(state=nxt, outcome=STALE)  # an older statement arrived late
         if prev is not None and prev.t == new.t and prev.same_statement(new):
@@ -235,7 +253,8 @@ class ConsensusEngine:
         if snap is not None:
             step._snap, step._build = snap, self
             if before is not None and outcome != REPEAT:
-                finding = self._contradiction(nxt, obs, new, prev, before, snap)
+                finding = self._contradiction(nxt, obs, new, prev, before, snap,
+                                              nxt.observations)
                 if finding is not None:
                     step._finding = (obs, finding, before)
         if own:
@@ -243,6 +262,126 @@ class ConsensusEngine:
             # book may refresh on the next lookup, never within this event
             self.reliability.ingest_statement(key, _statement(nxt.claim_key, new))
         return step
+
+    def _apply_late(
+        self, state: ClaimState, obs: Observed, new: Obs, pub: int, own: bool
+    ) -> Step:
+        """A statement whose event time (as_of, then published_at) is before one
+        already folded: folded in where it belongs.
+
+        The claim's statements are replayed in event time (:meth:`_fold`), so
+        each source's current statement, the copies and the consensus end as if
+        the events had arrived in that order. Its alert compares it with the
+        consensus as it stood just before it in event time (computed with
+        today's weights), and its reason says that it arrived late. Versions
+        still count publications, in arrival order.
+        """
+        if any(o.event_id == new.event_id for _, o in state.log):
+            return Step(state=state, outcome=DUPLICATE)  # past the bounded seen list
+        before = state.last
+        nxt = state if own else state.copy()
+        self._remember(nxt, obs.event_id)
+        nxt.log.append((pub, new))
+        order = sorted(nxt.log, key=_event_time)  # stable: ties keep arrival order
+        at = next(i for i, (_, o) in enumerate(order) if o is new)
+        then, _ = self._fold(order[:at])  # each source's statement just before it
+        _, fate = self._fold([(pub, new)], dict(then))
+        kept, _ = self._fold(order[at:], dict(then))
+        old = nxt.observations
+        outcome = fate if kept.get(new.source) is new or fate in (COPY, REPEAT) else STALE
+        changed = [s for s in {**old, **kept} if old.get(s) != kept.get(s)]
+        if not changed:
+            return Step(state=nxt, outcome=outcome)
+        nxt.observations = kept
+        nxt.event_at = obs.observed_us
+        nxt.event_id = obs.event_id
+        claim = nxt.claim_key
+        step = Step(state=nxt, outcome=outcome)
+        if not own:
+            step.reliability = [
+                (record_key(source, claim),
+                 None if kept.get(source) is None else self._record(claim, kept[source]))
+                for source in sorted(changed)
+            ]
+        step._snap = self._late_step(nxt, obs, new, before, then, step)
+        if own:  # after the step, as in _apply
+            for source in sorted(changed):
+                o = kept.get(source)
+                rkey = record_key(source, claim)
+                if o is None:
+                    self.reliability.ingest(rkey, None)
+                else:
+                    self.reliability.ingest_statement(rkey, _statement(claim, o))
+        return step
+
+    def _late_step(
+        self, nxt: ClaimState, obs: Observed, new: Obs, before: Snapshot | None,
+        then: dict[str, Obs], step: Step,
+    ) -> Snapshot | None:
+        """The consensus and the alert of a late statement already folded into ``nxt``."""
+        claim = nxt.claim_key
+        snap = self._consensus(nxt, before)
+        if snap is not None:
+            nxt.last = snap
+            step._build = self
+        self._computed[claim] = (self.reliability.generation, nxt.event_id, nxt.version)
+        if before is None or nxt.observations.get(new.source) is not new or not then \
+                or step.outcome == REPEAT:
+            return snap
+        # the consensus as it stood just before the statement in event time, and with it
+        prev = then.get(new.source)
+        as_of = max(o.t for o in then.values())
+        was = self._snapshot(nxt, then, before.version, as_of)
+        now = dict(then)
+        now[new.source] = new
+        after = self._snapshot(nxt, now, before.version, max(as_of, new.t))
+        finding = self._contradiction(nxt, obs, new, prev, was, after, then)
+        if finding is not None:
+            late = (f"; reported late: it arrived after statements dated up to "
+                    f"{_date(nxt.horizon[0] if nxt.horizon else new.t)}")
+            step._finding = (obs, Finding(finding.kind, finding.severity, finding.reason + late),
+                             was)
+            step._build = self
+        return snap
+
+    def _fold(
+        self, order: list[tuple[int, Obs]], kept: dict[str, Obs] | None = None
+    ) -> tuple[dict[str, Obs], str]:
+        """Each source's current statement after ``order`` (statements in event
+        time), from ``kept`` (modified) or nothing, by the rules ``_apply``
+        follows per event: a repeat keeps the earlier statement, a copy of
+        another source's counts once, a newer statement supersedes. Also the
+        outcome of the last statement."""
+        if kept is None:
+            kept = {}
+        fate = NEW
+        for _, n in order:
+            prev = kept.get(n.source)
+            if prev is not None and prev.t == n.t and prev.same_statement(n):
+                fate = REPEAT
+            elif prev is None and self._is_copy(kept, n):
+                fate = COPY
+            else:
+                fate = NEW if prev is None else (REPEAT if prev.same_statement(n) else SUPERSEDED)
+                kept[n.source] = n
+        return kept, fate
+
+    def _snapshot(
+        self, state: ClaimState, observations: dict[str, Obs], version: int, as_of: int
+    ) -> Snapshot:
+        """The consensus of ``observations`` with today's weights, unpublished
+        (an alert's ``consensus_before`` for a statement that arrived late)."""
+        s = self.settings
+        book = self.reliability
+        est, open_high, p, sups = aggregate.consensus(
+            observations.values(), book.weigher(), s,
+            s.presence_prior_weight * book.default_weight(),
+        )
+        if p is not None:
+            p = round(p, s.weight_digits)
+        trigger = max(observations.values(), key=lambda o: o.t)
+        return _new_snapshot((version, est, p, sups, state.event_at, trigger.event_id, open_high,
+                              as_of))
 
     def recompute(self, state: ClaimState) -> ConsensusUpdated | None:
         """Re-derive the consensus with the current reliability; mutates ``state``.
@@ -339,7 +478,7 @@ class ConsensusEngine:
         return _new_obs((obs.event_id, obs.source, obs.stance, lo, point, hi, raw, when, conf,
                          obs.text, obs.source_kind == OUTLET))
 
-    def _is_copy(self, state: ClaimState, new: Obs) -> bool:
+    def _is_copy(self, observations: dict[str, Obs], new: Obs) -> bool:
         """The same statement, in (nearly) the same words, already counted for
         another name of the same speaker, or for another outlet printing it
         unattributed (:mod:`.names`: the same words from unrelated names are
@@ -347,7 +486,7 @@ class ConsensusEngine:
         said = new[2:6]  # (stance, lo, point, hi): Obs.same_statement, inlined
         point = new[4]
         mine: tuple[str, tuple[int, ...], int] | None = None
-        for o in state.observations.values():
+        for o in observations.values():
             if o[4] != point or o[2:6] != said:  # the figure first: no slice for most
                 continue
             if not ((o.publisher and new.publisher) or same_speaker(o.source, new.source)):
@@ -404,7 +543,9 @@ class ConsensusEngine:
                                                 s.presence_epsilon):
             return None
         version = before.version + 1 if before is not None else 1
-        return _new_snapshot((version, est, p, sups, state.event_at, state.event_id, open_high))
+        as_of = state.horizon[0] if state.horizon is not None else None
+        return _new_snapshot((version, est, p, sups, state.event_at, state.event_id, open_high,
+                              as_of))
 
     def _update_event(self, state: ClaimState, snap: Snapshot) -> ConsensusUpdated:
         # a plain dict validated in pydantic-core is ~3x faster than nested
@@ -442,6 +583,7 @@ class ConsensusEngine:
             "measure": state.measure,
             "location": state.location,
             "parent_key": state.parent_key,
+            "as_of": from_us(snap.as_of) if snap.as_of is not None else None,
         }
 
     def update_wire(self, state: ClaimState, snap: Snapshot) -> bytes:
@@ -455,7 +597,7 @@ class ConsensusEngine:
 
     def _contradiction(
         self, state: ClaimState, obs: Observed, new: Obs, prev: Obs | None,
-        before: Snapshot, after: Snapshot,
+        before: Snapshot, after: Snapshot, observations: dict[str, Obs],
     ) -> Finding | None:
         """The rules' verdict, with the cooldown applied (and armed) in ``state``."""
         a = self.settings.alerts
@@ -472,7 +614,7 @@ class ConsensusEngine:
         others: tuple[tuple[int, float, float, float], ...] = ()
         if cumulative:
             others = tuple(
-                (o.t, o.lo, o.point, o.hi) for o in state.observations.values()  # type: ignore[misc]
+                (o.t, o.lo, o.point, o.hi) for o in observations.values()  # type: ignore[misc]
                 if o.source != new.source and o.point is not None and o.stance != "denies"
             )
         finding = detect(

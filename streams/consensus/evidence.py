@@ -5,7 +5,7 @@ figure, that North Korean troops are present in the Kursk region, and so in
 Russia. Extraction gives such a sentence one ``count`` claim; this module
 derives from it a presence assertion by the same source, at the same date
 and with the same evidence, on the presence claim of the place and of every
-place the gazetteer knows to contain it (:func:`.places.containing_places`).
+place the gazetteer knows to contain it (:func:`streams.geo.containing_places`).
 A denial of presence is then weighed against every source that quantified
 the force, not only against those that used the word "present", and the
 reliability book (which learns from presence claims like any other) sees a
@@ -25,7 +25,7 @@ from typing import Any
 
 from schemas.events import ClaimObserved
 from streams.consensus.observed import Observed, from_model
-from streams.contradiction.places import containing_places
+from streams.geo import containing_places
 
 #: measures that count the members of a force at a place
 COUNT_MEASURES = frozenset(("count", "deployed", "deployment", "arrived", "stationed", "present"))

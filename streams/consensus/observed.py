@@ -25,7 +25,7 @@ import orjson
 from pydantic import TypeAdapter
 
 from schemas.events import ClaimObserved
-from streams.consensus.state import to_us
+from streams.domain.state import to_us
 
 #: what the fast path accepts as a timestamp; anything else goes to pydantic
 _ISO = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,6})?(?:Z|[+-]\d\d:\d\d)\Z")

@@ -6,26 +6,29 @@ all of Russia is expected), so the rules stay quiet.
 
 Two tests, the gazetteer first:
 
-* the extraction's gazetteer (GeoNames cities, ISO countries and
-  subdivisions, :func:`streams.extraction.location_contains`) knows that
-  Vladivostok and the Kursk region lie in Russia and Kyiv does not. When it
-  knows both names, its word is final: "New York" is not inside "York";
+* the gazetteer (:mod:`streams.geo`: GeoNames cities, ISO countries and
+  subdivisions, a required package of the core) knows that Vladivostok and the
+  Kursk region lie in Russia and Kyiv does not. When it knows both names, its
+  word is final: "New York" is not inside "York";
 * names it does not know ("Kursk region, Russia", "near Goma in North Kivu")
   are compared by their words: every word of the wider place appears, in
   order, in the narrower one.
 
 The rules call this last, only for a statement that would otherwise alert and
 whose location differs from the claim's, and answers are cached, so the
-gazetteer (which loads the extraction package on first use) costs nothing on
-the common path.
+gazetteer (loaded on first use) costs nothing on the common path. Whether a
+place counts as inside another no longer depends on what is installed: there
+is no fallback for a missing gazetteer.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from functools import lru_cache
-from typing import Any
+
+from streams.geo import containing_places, location_contains, resolve_place
+
+__all__ = ["containing_places", "is_inside", "lexically_inside"]
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _SKIP = {"the", "of", "in", "near", "region", "province", "oblast", "state", "city"}
@@ -57,50 +60,9 @@ def lexically_inside(narrow: str, wide: str) -> bool:
 
 def _gazetteer_inside(narrow: str, wide: str) -> bool | None:
     """The gazetteer's verdict: strictly inside (True), not (False), or None
-    when it does not know both names (or the extraction package is absent)."""
-    gz = _gazetteer()
-    if gz is None:
-        return None
-    contains, resolve = gz
-    if contains(wide, narrow) and not contains(narrow, wide):
+    when it does not know both names."""
+    if location_contains(wide, narrow) and not location_contains(narrow, wide):
         return True
-    if resolve(narrow) is not None and resolve(wide) is not None:
+    if resolve_place(narrow) is not None and resolve_place(wide) is not None:
         return False
     return None
-
-
-@lru_cache(maxsize=8192)
-def containing_places(place: str) -> tuple[tuple[str, str], ...]:
-    """``(name, slug)`` of every place the gazetteer knows ``place`` to lie
-    strictly within, widest last: ("Kursk region") → (("Russia", "russia"),).
-    Empty when the gazetteer does not know the name (or is absent), or for a
-    country. The slugs are the ones claim keys use for those places."""
-    gz = _gazetteer()
-    if gz is None:
-        return ()
-    _, resolve = gz
-    found: Any = resolve(place)
-    if found is None or found.kind == "country":
-        return ()
-    from streams.extraction.places import gazetteer, slugify
-
-    country = gazetteer().country(found.country)
-    if country is None:
-        return ()
-    return ((country.name, slugify(country.name)),)
-
-
-_Gazetteer = tuple[Callable[[str, str], bool], Callable[[str], object]]
-
-
-@lru_cache(maxsize=1)
-def _gazetteer() -> _Gazetteer | None:
-    """``(location_contains, resolve_place)``, imported on first use: the
-    extraction package pulls in spaCy, which a replay should not pay for
-    unless a statement's place actually differs from its claim's."""
-    try:
-        from streams.extraction import location_contains
-        from streams.extraction.places import resolve_place
-    except ImportError:  # the consensus core also runs without the extractor
-        return None
-    return location_contains, resolve_place

@@ -19,10 +19,10 @@ import math
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from streams.consensus.intervals import fmt_interval, fmt_number, interval_gap
-from streams.consensus.settings import AlertSettings
-from streams.consensus.state import Obs, Snapshot, from_us
 from streams.contradiction.places import is_inside
+from streams.domain.intervals import fmt_interval, fmt_number, interval_gap
+from streams.domain.settings import AlertSettings
+from streams.domain.state import Obs, Snapshot, from_us
 
 VALUE_CONFLICT = "value_conflict"
 PRESENCE_DENIED = "presence_denied"

@@ -27,7 +27,8 @@ Metrics: ``claimwatch_webhook_deliveries_total{outcome}`` counts attempts that
 ended ``delivered`` or ``failed`` and deliveries ``deadlettered``;
 ``claimwatch_webhook_retries_total`` counts failed attempts that will be
 retried; ``claimwatch_end_to_end_seconds{span="alert_to_delivery"}`` observes
-``detected_at`` → 2xx received.
+the alert's ingestion (its Kafka record timestamp, else its submission) → 2xx
+received: processing time, never ``detected_at`` (event time).
 """
 
 from __future__ import annotations
@@ -125,6 +126,9 @@ class _Job:
     last_error: str | None = None
     last_status: int | None = None
     last_attempt_at: float | None = None
+    #: When the alert entered the pipeline's Kafka topic (Unix seconds): alert_to_delivery
+    #: counts from here.
+    ingested_at: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -231,8 +235,7 @@ class _Lane:
         metrics.PROCESSING_SECONDS.labels(stage="deliver").observe(time.perf_counter() - started)
         if result.ok:
             metrics.WEBHOOK_DELIVERIES.labels(outcome="delivered").inc()
-            lag = self.owner.clock() - job.alert.detected_at.timestamp()
-            metrics.END_TO_END_SECONDS.labels(span="alert_to_delivery").observe(max(0.0, lag))
+            metrics.observe_span("alert_to_delivery", job.ingested_at, self.owner.clock())
             job.tracker.finish(self.endpoint.name, "delivered")
             return
         metrics.WEBHOOK_DELIVERIES.labels(outcome="failed").inc()
@@ -338,6 +341,7 @@ class _Lane:
             next_attempt_at=_utc(max(job.next_attempt_at, now)),
             last_error=job.last_error,
             last_status=job.last_status,
+            ingested_at=_utc(job.ingested_at),
         )
         await self.owner.record(
             self.owner.on_defer, pending, lambda: job.tracker.finish(self.endpoint.name, "deferred")
@@ -449,17 +453,23 @@ class Dispatcher:
         on_done: DoneFn | None = None,
         *,
         only: Iterable[str] | None = None,
+        ingested_at: float | None = None,
     ) -> asyncio.Future[DeliveryReport]:
-        """Start delivering ``alert`` to every endpoint (or those named in ``only``)."""
+        """Start delivering ``alert`` to every endpoint (or those named in ``only``).
+
+        ``ingested_at`` is the alert record's Kafka timestamp (Unix seconds; default:
+        now): the start of alert_to_delivery and Alertmanager's ``startsAt``.
+        """
         lanes = [lane for lane in self._lanes.values() if lane.endpoint.wants(alert.kind)]
         if only is not None:
             wanted = set(only)
             lanes = [lane for lane in lanes if lane.endpoint.name in wanted]
         tracker = await self._tracker(alert.alert_id, len(lanes), on_done)
         now = self.clock()
+        since = ingested_at if ingested_at is not None else now
         for lane in lanes:
             body = formats.render(alert, lane.endpoint.format, receiver=lane.endpoint.name,
-                                 external_url=lane.endpoint.external_url)
+                                  external_url=lane.endpoint.external_url, starts_at=_utc(since))
             job = _Job(
                 alert=alert,
                 body=body,
@@ -468,6 +478,7 @@ class Dispatcher:
                 first_attempt_at=now,
                 next_attempt_at=now,
                 hold_until=now + self.hold_seconds,
+                ingested_at=since,
             )
             lane.schedule(job)
         return tracker.future
@@ -496,10 +507,11 @@ class Dispatcher:
 
             await self.record(self.on_deadletter, failed, recorded)
             return tracker.future
+        since = (pending.ingested_at or pending.first_attempt_at).timestamp()
         job = _Job(
             alert=pending.alert,
             body=formats.render(pending.alert, lane.endpoint.format, receiver=lane.endpoint.name,
-                                    external_url=lane.endpoint.external_url),
+                                external_url=lane.endpoint.external_url, starts_at=_utc(since)),
             tracker=tracker,
             attempts=pending.attempts,
             first_attempt_at=pending.first_attempt_at.timestamp(),
@@ -507,6 +519,7 @@ class Dispatcher:
             hold_until=now + self.hold_seconds,
             last_error=pending.last_error,
             last_status=pending.last_status,
+            ingested_at=since,
         )
         lane.schedule(job)
         return tracker.future

@@ -34,6 +34,7 @@ a redelivery carries the same body and the same signature.
 from __future__ import annotations
 
 import hashlib
+from datetime import UTC, datetime
 from typing import Any, Literal, get_args
 
 import orjson
@@ -101,9 +102,18 @@ def labels(alert: ContradictionDetected) -> dict[str, str]:
 
 
 def alertmanager(
-    alert: ContradictionDetected, *, receiver: str = "claimwatch", external_url: str = ""
+    alert: ContradictionDetected,
+    *,
+    receiver: str = "claimwatch",
+    external_url: str = "",
+    starts_at: datetime | None = None,
 ) -> dict[str, Any]:
-    """An Alertmanager v4 webhook payload carrying this one alert."""
+    """An Alertmanager v4 webhook payload carrying this one alert.
+
+    ``startsAt`` is when the alert started firing: ``starts_at`` (the dispatcher passes
+    the time the alert was written to Kafka, the same on every attempt), else now. Never
+    ``detected_at``, which is event time (the statement's date, years ago for an archive).
+    """
     obs = alert.observation
     before = alert.consensus_before
     lbls = labels(alert)
@@ -144,7 +154,7 @@ def alertmanager(
                 "status": "firing",
                 "labels": lbls,
                 "annotations": annotations,
-                "startsAt": _iso(alert.detected_at),
+                "startsAt": _iso(starts_at or datetime.now(UTC)),
                 "endsAt": _ZERO_TIME,
                 "generatorURL": obs.url or "",
                 # Alertmanager's fingerprint is a hash of the label set; the alert id
@@ -243,13 +253,18 @@ def slack(alert: ContradictionDetected) -> dict[str, Any]:
 
 
 def render(
-    alert: ContradictionDetected, fmt: str, *, receiver: str = "claimwatch", external_url: str = ""
+    alert: ContradictionDetected,
+    fmt: str,
+    *,
+    receiver: str = "claimwatch",
+    external_url: str = "",
+    starts_at: datetime | None = None,
 ) -> bytes:
     """The request body (UTF-8 JSON bytes) of ``alert`` in format ``fmt``."""
     if fmt == "native":
         return dumps(native(alert))
     if fmt == "alertmanager":
-        return dumps(alertmanager(alert, receiver=receiver, external_url=external_url))
+        return dumps(alertmanager(alert, receiver=receiver, external_url=external_url, starts_at=starts_at))
     if fmt == "slack":
         return dumps(slack(alert))
     raise ValueError(f"unknown webhook format {fmt!r} (expected one of {', '.join(FORMATS)})")

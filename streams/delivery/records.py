@@ -40,6 +40,9 @@ class PendingDelivery(BaseModel):
     next_attempt_at: datetime
     last_error: str | None = None
     last_status: int | None = None
+    #: When the alert record was written to Kafka (its record timestamp): the start of
+    #: alert_to_delivery and Alertmanager's ``startsAt``, kept across deferrals.
+    ingested_at: datetime | None = None
 
 
 @dataclass(frozen=True)

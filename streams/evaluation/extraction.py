@@ -15,7 +15,7 @@ matches "National Intelligence Service", but "South Korean officials" does
 not match "South Korea's National Intelligence Service".
 
 Run: ``python -m streams.evaluation.extraction`` (data dir: env
-``CLAIMWATCH_DATA_DIR``, default ``../shared/data`` next to the repo), or
+``CLAIMWATCH_EVAL_DATA``, default ``../shared/data`` next to the repo), or
 with ``--articles PATH --gold PATH`` to score another annotated set, such as
 the held-out dev set in ``tests/data/extraction/``.
 """
@@ -41,7 +41,7 @@ _FOLD = {"defence": "defense", "organisers": "organizers", "organiser": "organiz
 
 
 def data_dir() -> Path:
-    env = os.environ.get("CLAIMWATCH_DATA_DIR")
+    env = os.environ.get("CLAIMWATCH_EVAL_DATA")
     if env:
         return Path(env)
     return Path(__file__).resolve().parents[2].parent / "shared" / "data"

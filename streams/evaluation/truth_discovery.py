@@ -21,7 +21,7 @@ words, which must not be mistaken for copies.
 
     python -m streams.evaluation.truth_discovery [DATASET_DIR]
 
-``DATASET_DIR`` (default ``$CLAIMWATCH_DATA_DIR/truth-discovery/population``)
+``DATASET_DIR`` (default ``$CLAIMWATCH_EVAL_DATA/truth-discovery/population``)
 holds ``claims.tsv`` and ``truth.csv`` in the formats above; any data set
 converted to them is scored the same way.
 """
@@ -65,7 +65,7 @@ class Score:
 
 
 def data_dir() -> Path:
-    env = os.environ.get("CLAIMWATCH_DATA_DIR")
+    env = os.environ.get("CLAIMWATCH_EVAL_DATA")
     if env:
         return Path(env)
     return Path(__file__).resolve().parents[2].parent / "shared" / "data"
@@ -202,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     base = Path(args[0]) if args else data_dir() / "truth-discovery" / "population"
     if not (base / "claims.tsv").exists():
-        print(f"no data at {base} (set CLAIMWATCH_DATA_DIR)", file=sys.stderr)
+        print(f"no data at {base} (set CLAIMWATCH_EVAL_DATA)", file=sys.stderr)
         return 2
     rows, truth = load_population(base)
     started = time.perf_counter()

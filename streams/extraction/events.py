@@ -25,11 +25,27 @@ EVENT_NOUNS = {
     "outbreak": "outbreak", "epidemic": "outbreak", "cholera": "outbreak", "measles": "outbreak",
     "ebola": "outbreak", "strike": "strike", "walkout": "strike",
     "protest": "protest", "march": "protest", "rally": "protest", "demonstration": "protest",
-    "clash": "fighting", "fighting": "fighting", "battle": "fighting", "offensive": "fighting",
+    "clash": "attack", "fighting": "attack", "battle": "attack", "offensive": "attack",
     "attack": "attack", "ambush": "attack", "raid": "attack", "airstrike": "airstrike",
     "crash": "crash", "derailment": "crash", "stampede": "stampede", "heatwave": "heatwave",
     "drought": "drought", "famine": "famine",
 }  # fmt: skip
+# Kinds of event one story names in several words ("the attack", "the fighting", "a drone
+# strike"; "the cyclone", "the storm"): within an article a sentence's word of the same
+# family as the lede's is the lede's event, so one story's figures share one key.
+EVENT_FAMILIES = {
+    "attack": "violence", "airstrike": "violence",
+    "storm": "storm", "typhoon": "storm", "hurricane": "storm", "cyclone": "storm", "tornado": "storm",
+    "protest": "protest", "strike": "protest",
+    "flood": "water", "landslide": "water",
+}  # fmt: skip
+
+
+def same_family(a: str, b: str) -> bool:
+    fa, fb = EVENT_FAMILIES.get(a), EVENT_FAMILIES.get(b)
+    return fa is not None and fa == fb
+
+
 # "a drone strike" is an attack from the air, not a walkout.
 _AIR = frozenset({"drone", "air", "missile", "rocket", "artillery", "aerial"})
 _VESSELS = frozenset({"boat", "ship", "vessel", "ferry", "dinghy", "barge", "trawler", "raft"})

@@ -38,7 +38,7 @@ from schemas.events import Article, ClaimObserved, Evidence, Source, Value
 from streams.extraction import attribution, filters, place_choice, stance
 from streams.extraction.attribution import SourceMemory, SourceRef
 from streams.extraction.dates import as_of_for
-from streams.extraction.events import EVENT_NOUNS, event_of, sentence_event, story_event
+from streams.extraction.events import EVENT_FAMILIES, EVENT_NOUNS, event_of, same_family, sentence_event, story_event
 from streams.extraction.locations import (
     PLACE_NOUNS,
     RANK,
@@ -1006,14 +1006,17 @@ class Extractor:
         return make_loc(p, p.name) if p is not None else None
 
     def _event(self, sent: Span, ctx: _Context) -> str | None:
-        """The event a figure belongs to: its sentence's, else the lede's."""
+        """The event a figure belongs to: its sentence's, else the lede's; a sentence word of
+        the lede's family ("the storm" in a cyclone story) is the lede's event."""
         ev = sentence_event(sent)
-        if ev is not None:
-            return ev
+        if ev is not None and ev not in EVENT_FAMILIES:
+            return ev  # (the lede's event is looked up only when needed: the scan is not cheap)
         if ctx.story_event is None:
             m = _DATELINE.match(ctx.doc.user_data.get("cw_text") or "")
             ctx.story_event = story_event(ctx.doc, m.end() if m else 0) or ""
-        return ctx.story_event or None
+        if ev is not None and not (ctx.story_event and same_family(ev, ctx.story_event)):
+            return ev
+        return ctx.story_event or ev
 
     def _story(self, ctx: _Context) -> Loc | None:
         if not ctx.doc_loc_done:

@@ -349,7 +349,12 @@ class ReadModel:
         return out
 
     def history(self, claim_key: str) -> JSON | None:
-        """Observations, consensus versions and alerts of one claim, oldest first."""
+        """Observations, consensus versions and alerts of one claim, in event time.
+
+        Observations are ordered by their event time (a report that arrived
+        late takes its place in the story), alerts by their observation's;
+        consensus versions by version (publication order), each with the
+        event time it stands at (``as_of``)."""
         c = self._claims.get(claim_key)
         if c is None:
             return None
@@ -358,23 +363,29 @@ class ReadModel:
             "subject": c.subject,
             "measure": c.measure,
             "location": c.location,
-            "observations": [_observation(o) for o in c.observations],
+            "observations": [_observation(o) for o in sorted(c.observations, key=event_time)],
             "consensus": [_consensus(v) for v in c.versions],
-            "alerts": [_alert(a) for a in c.alerts],
+            "alerts": [_alert(a) for a in sorted(c.alerts, key=lambda a: event_time(a.observation))],
             "truncated": c.dropped_observations > 0 or c.dropped_versions > 0 or self.partial_history,
             "n_observations": c.n_observations,
         }
 
     def as_of(self, claim_key: str, t: datetime) -> JSON | None:
-        """The claim as it stood at ``t``, rebuilt from the event log.
+        """The claim as it stood at ``t`` in event time, rebuilt from the event log.
 
-        The consensus is the last version whose ``updated_at`` is at or before
-        ``t`` (``basis: "log"``); the observations are those observed at or
-        before ``t``. When the versions before ``t`` are gone (trimmed here, or
-        compacted away on ``consensus.updated``) and a ``recompute`` function
-        was given, the consensus is recomputed from those observations
-        (``basis: "recomputed"``). ``complete`` is false when the answer may
-        miss something: trimmed observations, or a consensus not from the log.
+        Event time, not arrival time: an observation counts from its event time
+        (as_of, else published_at, else observed_at: :func:`event_time`), a
+        consensus version from the event time it stands at (its ``as_of``, else
+        ``updated_at``), an alert from its observation's event time. The
+        consensus is the last version standing at or before ``t``
+        (``basis: "log"``), unless an observation of event time at or before
+        ``t`` arrived after that version's trigger (a late report, which the
+        version does not hold). Then, or when the versions before ``t`` are gone
+        (trimmed here, or compacted away on ``consensus.updated``), and a
+        ``recompute`` function was given, the consensus is recomputed from the
+        observations up to ``t`` in event time (``basis: "recomputed"``).
+        ``complete`` is false when the answer may miss something: trimmed
+        observations, or a consensus not from the log.
         """
         c = self._claims.get(claim_key)
         if c is None:
@@ -382,13 +393,16 @@ class ReadModel:
         t = _aware(t)
         version: ConsensusUpdated | None = None
         for v in c.versions:
-            if _aware(v.updated_at) <= t and (version is None or v.version > version.version):
+            if _stands_at(v) <= t and (version is None or v.version > version.version):
                 version = v
-        seen = [o for o in c.observations if _aware(o.observed_at) <= t]
-        alerts = [a for a in c.alerts if _aware(a.detected_at) <= t]
+        arrived = list(c.observations)
+        seen = sorted((o for o in arrived if event_time(o) <= t), key=event_time)
+        alerts = [a for a in c.alerts if event_time(a.observation) <= t]
         # Versions before the oldest held are missing (trimmed here, or compacted away
         # on consensus.updated before this worker read it).
         missing_versions = c.dropped_versions > 0 or not c.versions or c.versions[0].version > 1
+        if version is not None and _misses_a_late_report(c, version, t):
+            version, missing_versions = None, True
         basis: str | None = "log" if version is not None else None
         if version is None and seen and missing_versions and self.recompute is not None:
             version = self.recompute(seen)
@@ -414,6 +428,52 @@ class ReadModel:
         if limit < 0:
             raise ValueError("limit must not be negative")
         return [_alert(a) for a in list(self._alerts)[::-1][:limit]]
+
+
+# -------------------------------------------------------------- event time
+
+
+def event_time(o: ClaimObserved) -> datetime:
+    """When a statement is about: its as_of (never after publication), else its
+    publication time, else when it was read; the engine's statement time."""
+    published = _utc(o.published_at)
+    as_of = _utc(o.as_of)
+    if as_of is not None:
+        return min(as_of, published) if published is not None else as_of
+    if published is not None:
+        return published
+    return _aware(o.observed_at)
+
+
+def _misses_a_late_report(c: _Claim, version: ConsensusUpdated, t: datetime) -> bool:
+    """Whether an observation of event time at or before ``t`` arrived late (after
+    a version standing later than it) and after ``version``'s trigger, so that
+    ``version`` does not hold it. An observation that only arrived after the
+    version, in event-time order, is the usual lag between a report and its
+    consensus, as in any live view."""
+    standing: dict[str, datetime] = {}
+    for v in c.versions:
+        at = _stands_at(v)
+        if v.trigger_event_id not in standing or standing[v.trigger_event_id] < at:
+            standing[v.trigger_event_id] = at
+    newest: datetime | None = None  # the latest moment a version seen so far stands at
+    after = False
+    for o in c.observations:
+        et = event_time(o)
+        if after and et <= t and newest is not None and et < newest:
+            return True
+        if o.event_id in standing:
+            at = standing[o.event_id]
+            newest = at if newest is None or at > newest else newest
+        if o.event_id == version.trigger_event_id:
+            after = True
+    return False
+
+
+def _stands_at(v: ConsensusUpdated) -> datetime:
+    """The event time a consensus version stands at (``updated_at`` for versions
+    written before ``as_of`` was published)."""
+    return _aware(v.as_of if v.as_of is not None else v.updated_at)
 
 
 # -------------------------------------------------------------- serialisation
@@ -462,6 +522,7 @@ def _observation(o: ClaimObserved) -> JSON:
         "published_at": _iso(o.published_at),
         "as_of": _iso(o.as_of),
         "observed_at": _iso(o.observed_at),
+        "event_time": _iso(event_time(o)),
         "evidence": o.evidence.text,
     }
 
@@ -492,6 +553,7 @@ def _consensus(v: ConsensusUpdated) -> JSON:
         else None,
         "n_sources": v.n_sources,
         "updated_at": _iso(v.updated_at),
+        "as_of": _iso(_stands_at(v)),
         "trigger_event_id": v.trigger_event_id,
     }
 
@@ -504,6 +566,7 @@ def _alert(a: ContradictionDetected) -> JSON:
         "severity": a.severity,
         "reason": a.reason,
         "detected_at": _iso(a.detected_at),
+        "event_time": _iso(event_time(a.observation)),
         "source": a.observation.source.name,
         "value": _value(a.observation),
         "stance": a.observation.stance,

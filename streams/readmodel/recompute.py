@@ -17,7 +17,8 @@ from schemas.events import ClaimObserved, ConsensusUpdated
 
 
 def recompute_consensus(observations: Sequence[ClaimObserved]) -> ConsensusUpdated | None:
-    """The consensus the engine reaches over ``observations`` in order (None if none)."""
+    """The consensus the engine reaches over ``observations`` (None if none); the
+    engine folds late ones in by event time, so their order does not matter."""
     from streams.consensus import ClaimState, ConsensusEngine
 
     engine = ConsensusEngine()

@@ -41,10 +41,11 @@ class Readiness:
     """
 
     def __init__(self) -> None:
-        self._checks: dict[str, Callable[[], bool]] = {}
+        self._checks: dict[str, Callable[[], bool | tuple[bool, str]]] = {}
         self._info: dict[str, Callable[[], Any]] = {}
 
-    def add_check(self, name: str, check: Callable[[], bool]) -> None:
+    def add_check(self, name: str, check: Callable[[], bool | tuple[bool, str]]) -> None:
+        """``check`` answers a bool, or ``(ok, reason)`` where the reason says why it fails."""
         self._checks[name] = check
 
     def add_info(self, name: str, info: Callable[[], Any]) -> None:
@@ -52,12 +53,18 @@ class Readiness:
         self._info[name] = info
 
     def status(self) -> tuple[bool, dict[str, Any]]:
+        """``(ready, body)``; the body's ``reasons`` say, per failing check, why."""
         results: dict[str, bool] = {}
+        reasons: dict[str, str] = {}
         for name, check in self._checks.items():
             try:
-                results[name] = bool(check())
-            except Exception:  # a check that cannot answer is a failing check
-                results[name] = False
+                answer = check()
+            except Exception as exc:  # a check that cannot answer is a failing check
+                answer = (False, f"{name}: check failed ({type(exc).__name__})")
+            ok, reason = answer if isinstance(answer, tuple) else (bool(answer), "")
+            results[name] = bool(ok)
+            if not ok:
+                reasons[name] = reason or name.replace("_", " ") + ": no"
         info: dict[str, Any] = {}
         for name, fun in self._info.items():
             try:
@@ -65,7 +72,7 @@ class Readiness:
             except Exception as exc:
                 info[name] = f"unavailable: {type(exc).__name__}"
         ready = bool(results) and all(results.values())
-        return ready, {"ready": ready, "checks": results, **info}
+        return ready, {"ready": ready, "checks": results, "reasons": reasons, **info}
 
 
 @dataclass

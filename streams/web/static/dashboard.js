@@ -221,9 +221,12 @@
 
     // One x position per event: its time, or its rank in the merged event order.
     const events = [];
-    for (const o of hist.observations) events.push({ kind: "obs", t: Date.parse(o.observed_at), d: o });
-    for (const v of hist.consensus) events.push({ kind: "cons", t: Date.parse(v.updated_at), d: v });
-    for (const a of hist.alerts) events.push({ kind: "alert", t: Date.parse(a.detected_at), d: a });
+    // Event time, not arrival time: a statement at its as_of (else published_at), a
+    // consensus version at the event time it stands at, an alert at its statement's.
+    const at = (x, ...fallbacks) => Date.parse([x, ...fallbacks].find((v) => v) || "");
+    for (const o of hist.observations) events.push({ kind: "obs", t: at(o.event_time, o.observed_at), d: o });
+    for (const v of hist.consensus) events.push({ kind: "cons", t: at(v.as_of, v.updated_at), d: v });
+    for (const a of hist.alerts) events.push({ kind: "alert", t: at(a.event_time, a.detected_at), d: a });
     // Ties (one article, one instant) in stream order: each observation, then the alert it
     // raised, then the consensus it triggered.
     const obsIndex = new Map(hist.observations.map((o, i) => [o.event_id, i]));

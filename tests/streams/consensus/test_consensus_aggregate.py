@@ -5,9 +5,9 @@ from __future__ import annotations
 import itertools
 
 from streams.consensus.aggregate import consensus
-from streams.consensus.intervals import hedge_interval
-from streams.consensus.settings import EngineSettings
-from streams.consensus.state import Obs
+from streams.domain.intervals import hedge_interval
+from streams.domain.settings import EngineSettings
+from streams.domain.state import Obs
 
 DAY_US = 86_400 * 1_000_000
 

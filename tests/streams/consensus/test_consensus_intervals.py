@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from streams.consensus.intervals import fmt_interval, hedge_interval, weighted_median
+from streams.domain.intervals import fmt_interval, hedge_interval, weighted_median
 
 
 @pytest.mark.parametrize(
@@ -62,7 +62,7 @@ def test_intervals_read_like_a_person_wrote_them() -> None:
 
 
 def test_bounds_keep_twelve_significant_digits_and_whole_numbers_stay_exact() -> None:
-    from streams.consensus.intervals import _tidy
+    from streams.domain.intervals import _tidy
 
     assert _tidy(1500 * 1.1) == 1650.0
     assert _tidy(123456789012.0) == 123456789012.0

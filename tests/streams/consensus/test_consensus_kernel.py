@@ -20,9 +20,9 @@ import pytest
 
 from schemas.codec import dumps
 from streams.consensus import aggregate
-from streams.consensus.intervals import hedge_interval
-from streams.consensus.settings import EngineSettings
-from streams.consensus.state import Obs
+from streams.domain.intervals import hedge_interval
+from streams.domain.settings import EngineSettings
+from streams.domain.state import Obs
 
 kernel = pytest.importorskip(
     "streams.consensus._kernel", reason="the compiled kernel is not built (pure Python install)"

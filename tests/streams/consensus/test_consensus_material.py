@@ -7,7 +7,7 @@ from typing import Any
 
 from streams.consensus import ConsensusEngine, EngineSettings, ReliabilityBook
 from streams.consensus.engine import _material
-from streams.consensus.state import Snapshot, Sup
+from streams.domain.state import Snapshot, Sup
 
 
 def _snap(est: Any = (10.0, 10.0, 10.0), p: float | None = None,

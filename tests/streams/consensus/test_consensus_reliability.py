@@ -240,7 +240,7 @@ def _exact_world() -> list[tuple[str, dict[str, Any]]]:
 def test_two_mediocre_sources_agreeing_to_the_digit_outweigh_one_good_one() -> None:
     from streams.consensus import EngineSettings
     from streams.consensus.aggregate import consensus
-    from streams.consensus.state import Obs
+    from streams.domain.state import Obs
 
     def statement(source: str, value: float) -> Obs:
         return Obs(f"ev-{source}", source, "asserts", value, value, value,

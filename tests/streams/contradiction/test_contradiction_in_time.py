@@ -52,14 +52,43 @@ def test_a_toll_rising_days_later_is_an_update(engine: Any, make: Any) -> None:
     assert "an update" in reason
 
 
-def test_an_older_lower_toll_arriving_late_is_an_update(engine: Any, make: Any) -> None:
+def test_an_older_toll_arriving_late_is_judged_against_the_consensus_of_its_own_date(
+    engine: Any, make: Any
+) -> None:
+    """Event time, not arrival time: a day-2 figure read on day 6 is compared with
+    the consensus as it stood on day 2 (60), not with the day-5 figures (180)
+    that merely arrived before it, and the reason says that it arrived late."""
     steps = run(engine, [
+        toll(make, "e0", "Regional governor", 60, day=0),
         toll(make, "e1", "Civil protection agency", 180, day=5),
         toll(make, "e2", "Red Crescent", 180, day=5),
-        toll(make, "e3", "Health ministry", 90, day=1, seen_day=6),
+        toll(make, "e3", "Health ministry", 90, day=2, seen_day=6),
     ])
-    assert kinds(steps) == [(UPDATE, "e3")]
-    assert "reported late" in steps[-1].alert.reason  # type: ignore[union-attr]
+    assert kinds(steps)[-1] == (UPDATE, "e3")
+    alert = steps[-1].alert
+    assert alert is not None
+    assert alert.consensus_before.estimate is not None and alert.consensus_before.estimate.best == 60
+    assert alert.consensus_before.as_of is not None and alert.consensus_before.as_of.day == 1
+    assert [s.source for s in alert.consensus_before.supporting] == ["Regional governor"]
+    assert "180" not in alert.reason and "up from the consensus 60" in alert.reason
+    assert "reported late" in alert.reason and "2025-03-06" in alert.reason
+    # the claim's consensus still holds every statement, and stands at day 5
+    update = steps[-1].update
+    assert update is not None and update.as_of is not None and update.as_of.day == 6
+    assert {s.source for s in update.supporting} == {
+        "Regional governor", "Civil protection agency", "Red Crescent", "Health ministry"}
+
+
+def test_a_late_statement_with_nothing_before_it_raises_no_alert(engine: Any, make: Any) -> None:
+    """Before its own date there was no consensus to contradict: the issue's example
+    (11-12 thousand dated Nov 5, read after a Nov 20 figure of 15,000)."""
+    steps = run(engine, [
+        toll(make, "e1", "Civil protection agency", 15_000, day=15),
+        toll(make, "e2", "Health ministry", 11_500, day=0, low=11_000, high=12_000,
+             hedge="range", seen_day=16),
+    ])
+    assert kinds(steps) == []
+    assert steps[-1].outcome == "new"
 
 
 def test_sources_disagreeing_about_the_same_day_is_a_dispute(engine: Any, make: Any) -> None:

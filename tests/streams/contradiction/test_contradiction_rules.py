@@ -316,15 +316,19 @@ def test_a_figure_for_a_city_outside_the_consensus_country_alerts(
     assert [a.kind for a in alerts(steps)] == ["value_conflict"]
 
 
-def test_without_the_extraction_package_places_fall_back_to_words(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    import streams.contradiction.places as places
+def test_places_come_from_the_required_gazetteer_not_the_extractor() -> None:
+    """The gazetteer is streams.geo, part of the core: Vladivostok is inside Russia
+    whatever is installed, and the rules never load the extraction package (spaCy)."""
+    import subprocess
+    import sys
 
-    monkeypatch.setattr(places, "_gazetteer", lambda: None)
-    assert places._gazetteer_inside("Vladivostok", "Russia") is None
-    assert places.is_inside.__wrapped__("Kursk region, Russia", "Russia") is True
-    assert places.is_inside.__wrapped__("Vladivostok", "Russia") is False
+    code = (
+        "import sys; from streams.contradiction.places import is_inside; "
+        "assert is_inside('Vladivostok', 'Russia'); assert not is_inside('Kyiv', 'Russia'); "
+        "assert is_inside('Kursk region, Russia', 'Russia'); "
+        "assert 'streams.extraction' not in sys.modules and 'spacy' not in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
 
 
 def test_alert_id_depends_on_claim_trigger_and_kind() -> None:

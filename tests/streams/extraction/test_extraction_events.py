@@ -55,3 +55,22 @@ def test_military_strikes_are_not_walkouts(extract: Extract) -> None:
     assert _key(cs, 9).startswith("airstrike-")
     walkout = extract("The union said 6,000 nurses had joined the strike in Lagos.")
     assert not _key(walkout, 6000).startswith("airstrike")
+
+
+def test_one_storys_words_for_its_violence_share_one_event(extract: Callable[..., list[ClaimObserved]]) -> None:
+    cs = extract(
+        "BANGUI - Rebels attacked Birao, the main town of Vakaga prefecture, on Saturday, the army said. "
+        "The army said nine soldiers had been killed in the fighting. "
+        "Residents said at least seven civilians died during the clashes."
+    )
+    events = {c.subject for c in cs if c.value is not None and c.value.best in (7,)}
+    assert events == {"civilians (attack)"}
+
+
+def test_the_storm_in_a_cyclone_story_is_the_cyclone(extract: Callable[..., list[ClaimObserved]]) -> None:
+    cs = extract(
+        "SUVA - Cyclone Loma killed at least 12 people in Fiji, the disaster office said on Sunday. "
+        "The office said 4,000 people had been displaced by the storm."
+    )
+    subjects = {c.subject for c in cs if c.value is not None}
+    assert subjects == {"people (cyclone)"}, subjects

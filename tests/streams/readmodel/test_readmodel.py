@@ -175,11 +175,13 @@ def test_as_of_accepts_a_naive_time_as_utc(events: Events) -> None:
     assert state["as_of"] == "2025-03-14T08:07:00Z"
 
 
-def test_as_of_alerts_only_those_already_fired(events: Events) -> None:
+def test_as_of_alerts_only_those_about_statements_up_to_then(events: Events) -> None:
+    """In event time: an alert stands at its statement's time (minute 9), not at
+    the moment it was detected (9.05)."""
     m = _story(events)
     key = "bridge-collapse:injured@lisbon"
-    assert m.as_of(key, T0 + timedelta(minutes=9))["alerts"] == []  # type: ignore[index]
-    assert len(m.as_of(key, T0 + timedelta(minutes=10))["alerts"]) == 1  # type: ignore[index]
+    assert m.as_of(key, T0 + timedelta(minutes=8.99))["alerts"] == []  # type: ignore[index]
+    assert len(m.as_of(key, T0 + timedelta(minutes=9))["alerts"]) == 1  # type: ignore[index]
     assert m.as_of("unknown:claim", T0) is None
 
 
@@ -215,7 +217,7 @@ def test_as_of_recomputes_when_the_versions_before_t_were_compacted_away(
     m = ReadModel(recompute=recompute)
     for i in range(4):
         m.observe_claim(events.observation(f"e{i}", best=10 + i, minute=i))
-    m.observe_consensus(events.consensus(4, best=12, minute=3.5))  # only the latest survived
+    m.observe_consensus(events.consensus(4, best=12, minute=3.5, trigger="e3"))  # only the latest survived
     state = m.as_of(key, T0 + timedelta(minutes=2))
     assert state is not None
     assert calls == [["e0", "e1", "e2"]]
@@ -279,3 +281,43 @@ def test_presence_claims_have_no_value(events: Events) -> None:
 def test_rejects_caps_below_one() -> None:
     with pytest.raises(ValueError):
         ReadModel(max_history=0)
+
+
+def test_history_and_as_of_are_in_event_time_with_a_late_report(events: Events) -> None:
+    """A report dated minute 3 that arrives after the minute-5 consensus takes its
+    place in the history, and "as of minute 4" is not the minute-0 version (which
+    does not hold it): it is recomputed from the reports up to minute 4."""
+    key = "bridge-collapse:injured@lisbon"
+    calls: list[list[str]] = []
+
+    def recompute(observations: Sequence[ClaimObserved]) -> ConsensusUpdated:
+        calls.append([o.event_id for o in observations])
+        return events.consensus(1, best=13, minute=3)
+
+    def dated(eid: str, minute: float, seen: float, best: float) -> ClaimObserved:
+        o = events.observation(eid, best=best, minute=seen, source=f"source {eid}")
+        return o.model_copy(update={"as_of": T0 + timedelta(minutes=minute),
+                                    "published_at": T0 + timedelta(minutes=minute)})
+
+    m = ReadModel(recompute=recompute)
+    m.observe_claim(dated("e1", 0, 0, 12))
+    m.observe_consensus(events.consensus(1, best=12, minute=0.1, trigger="e1", as_of=T0))
+    m.observe_claim(dated("e2", 5, 5, 15))
+    m.observe_consensus(events.consensus(2, best=13, minute=5.1, trigger="e2",
+                                         as_of=T0 + timedelta(minutes=5)))
+    m.observe_claim(dated("e3", 3, 9, 14))  # dated minute 3, read at minute 9
+    m.observe_consensus(events.consensus(3, best=14, minute=9.1, trigger="e3",
+                                         as_of=T0 + timedelta(minutes=5)))
+    hist = m.history(key)
+    assert hist is not None
+    assert [o["event_id"] for o in hist["observations"]] == ["e1", "e3", "e2"]
+    assert hist["observations"][1]["event_time"] == "2025-03-14T08:03:00Z"
+    assert [v["as_of"] for v in hist["consensus"]][-1] == "2025-03-14T08:05:00Z"
+    early = m.as_of(key, T0 + timedelta(minutes=1))
+    assert early is not None and early["basis"] == "log" and early["consensus"]["version"] == 1
+    mid = m.as_of(key, T0 + timedelta(minutes=4))
+    assert mid is not None and mid["basis"] == "recomputed"
+    assert calls == [["e1", "e3"]]
+    assert [o["event_id"] for o in mid["observations"]] == ["e1", "e3"]
+    end = m.as_of(key, T0 + timedelta(minutes=6))
+    assert end is not None and end["basis"] == "log" and end["consensus"]["version"] == 3

@@ -125,6 +125,10 @@ class Snapshot(NamedTuple):
     #: the weighted majority of the core gave only lower bounds ("at least 214"):
     #: the published high is the largest figure it gave; the rules treat it as open
     open_high: bool = False
+    #: the event time the consensus stands at: the latest statement time (as_of,
+    #: else published_at) among the statements folded into it; None in states
+    #: written before it was kept
+    as_of: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -139,6 +143,7 @@ class Snapshot(NamedTuple):
             "at": self.at,
             "trig": self.trigger,
             "oh": self.open_high,
+            "ao": self.as_of,
         }
 
     @classmethod
@@ -156,6 +161,7 @@ class Snapshot(NamedTuple):
             at=d["at"],
             trigger=d["trig"],
             open_high=bool(d.get("oh", False)),
+            as_of=d.get("ao"),
         )
 
 
@@ -174,6 +180,13 @@ class ClaimState:
     cooldown: dict[str, int] = field(default_factory=dict)
     event_at: int = 0
     event_id: str = ""
+    #: every statement past the duplicate check, in arrival order, each with its
+    #: publication time: ``(published_us, Obs)``. A statement arriving late (its
+    #: event time before one already folded) is folded in where it belongs by
+    #: replaying this in event time (``ConsensusEngine``)
+    log: list[tuple[int, Obs]] = field(default_factory=list)
+    #: the largest event-time key ``(t, published_us)`` in ``log`` (None: empty)
+    horizon: tuple[int, int] | None = None
 
     @property
     def version(self) -> int:
@@ -184,7 +197,7 @@ class ClaimState:
         return ClaimState(
             self.claim_key, self.subject, self.measure, self.location, self.parent_key,
             dict(self.observations), list(self.seen), self.last, dict(self.cooldown),
-            self.event_at, self.event_id,
+            self.event_at, self.event_id, list(self.log), self.horizon,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -201,11 +214,15 @@ class ClaimState:
             "cooldown": dict(self.cooldown),
             "event_at": self.event_at,
             "event_id": self.event_id,
+            "log": [[pub, *o.to_list()] for pub, o in self.log],
         }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> ClaimState:
         obs = [Obs.from_list(v) for v in d["obs"]]
+        # states written before the log was kept: the kept statements are its history
+        log = ([(v[0], Obs.from_list(v[1:])) for v in d["log"]] if "log" in d
+               else [(o.t, o) for o in obs])
         return cls(
             claim_key=d["claim_key"],
             subject=d["subject"],
@@ -218,4 +235,6 @@ class ClaimState:
             cooldown=dict(d["cooldown"]),
             event_at=d["event_at"],
             event_id=d["event_id"],
+            log=log,
+            horizon=max(((o.t, pub) for pub, o in log), default=None),
         )
