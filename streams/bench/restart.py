@@ -57,7 +57,17 @@ CHUNK = 5_000
 PROCESS_TIMEOUT_PER_10K = 240.0
 
 
+#: Longest wait for a restarted worker to be ready (seconds); past it the figure is recorded
+#: as this value with ``timed_out`` set, and that store's larger N are not measured.
+READY_TIMEOUT = 1200.0
+
+
 def event_counts() -> tuple[int, ...]:
+    """N: 10,000 and 100,000; ``CLAIMWATCH_BENCH_MILLION=1`` adds 1,000,000;
+    ``CLAIMWATCH_BENCH_EVENTS=10000,30000`` replaces them (a shorter run)."""
+    given = os.environ.get("CLAIMWATCH_BENCH_EVENTS", "").strip()
+    if given:
+        return tuple(sorted(int(x) for x in given.split(",") if x.strip()))
     million = os.environ.get("CLAIMWATCH_BENCH_MILLION", "").strip() not in ("", "0")
     return (*EVENT_COUNTS, MILLION) if million else EVENT_COUNTS
 
@@ -158,7 +168,7 @@ class Worker:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    async def start(self, timeout: float = 600.0) -> float:
+    async def start(self, timeout: float = READY_TIMEOUT) -> float:
         """Start and wait for ``/readyz``; seconds from spawning to ready."""
         started = time.perf_counter()
         self.proc = subprocess.Popen(
@@ -228,7 +238,17 @@ async def measure_store(store: str, counts: tuple[int, ...]) -> dict[str, dict[s
                     await asyncio.sleep(1.0)
                 await asyncio.sleep(2.0)  # the last changelog writes and commits
                 worker.stop()
-                ready_s = await worker.start()
+                try:
+                    ready_s = await worker.start()
+                except TimeoutError:
+                    assert worker.proc is not None
+                    rss, peak = _rss_mb(worker.proc.pid)
+                    restored = await worker.restored()
+                    results[str(n)] = {"ready_s": READY_TIMEOUT, "timed_out": 1.0, "rss_ready_mb": round(rss, 1),
+                                       "rss_peak_mb": round(peak, 1), "restored": restored}
+                    print(f"  {store:<12} N={n:>9,}: not ready after {READY_TIMEOUT:.0f} s (RSS {rss:.1f} MB,"
+                          f" changelog records read back so far {restored:,.0f})", flush=True)
+                    break
                 assert worker.proc is not None
                 rss_ready, _ = _rss_mb(worker.proc.pid)
                 restored = await worker.restored()
