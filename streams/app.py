@@ -10,6 +10,7 @@ their part through a ``register`` function.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import faust
@@ -35,7 +36,8 @@ def faust_settings(settings: Settings) -> dict[str, Any]:
         "broker": f"kafka://{settings.kafka_bootstrap_servers}",
         # Every record sent through a declared topic carries its event headers.
         "Topic": topic_names.EventTopic,
-        "store": "memory://",
+        # on disk (rocksdb://) by default: a restart reads only the changelogs' tail
+        "store": settings.store_url,
         "topic_partitions": settings.partitions,
         "topic_replication_factor": settings.replication_factor,
         "web_enabled": True,
@@ -107,6 +109,15 @@ def shorten_fetch_wait(max_wait_ms: int) -> None:
     thread_cls._create_worker_consumer = create_worker_consumer
 
 
+def readmodel_options(app: faust.App, settings: Settings) -> dict[str, Any]:
+    """Where the query read model starts (streams/web/feeder.py): with the on-disk store,
+    its own store next to the Tables'; always, only a tail of the uncompacted topics."""
+    from streams.readmodel.store import ReadModelStore
+
+    store = ReadModelStore(Path(app.conf.tabledir) / "readmodel.db") if settings.store_on_disk else None
+    return {"readmodel_store": store, "readmodel_tail": settings.readmodel_tail}
+
+
 def create_app(settings: Settings | None = None) -> Context:
     """Build the app with every topic, table, agent and view registered."""
     from streams import web
@@ -143,5 +154,5 @@ def create_app(settings: Settings | None = None) -> Context:
     extract.register(ctx)
     consensus.register(ctx)
     alerts.register(app, topics, settings=settings)
-    web.register(app, topics, settings=settings)
+    web.register(app, topics, settings=settings, **readmodel_options(app, settings))
     return ctx

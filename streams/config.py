@@ -16,6 +16,15 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 #: that behaves like it) or ``tansu`` (the embedded broker, whose quirks need workarounds).
 BrokerKind = Literal["kafka", "tansu"]
 
+#: Table stores a worker can be given (CLAIMWATCH_STORE).
+STORE_SCHEMES = ("memory", "rocksdb")
+
+
+def _rocksdict_available() -> bool:
+    import importlib.util
+
+    return importlib.util.find_spec("rocksdict") is not None
+
 
 class Settings(BaseSettings):
     """Everything the worker reads from its environment."""
@@ -46,6 +55,37 @@ class Settings(BaseSettings):
     topic_prefix: str = ""
     replication_factor: int = 1
     data_dir: str = ".claimwatch-data"
+    #: Where the worker keeps its Tables: ``memory://`` (rebuilt from the changelogs at every
+    #: start) or ``rocksdb://`` (on disk under ``data_dir``, through rocksdict: a restart
+    #: reads only the changelog tail). Empty: ``rocksdb://`` when ``data_dir`` is set and
+    #: rocksdict is installed, else ``memory://``. See :attr:`store_url`.
+    store: str = ""
+    #: Records per partition of ``claims.observed`` and ``alerts.contradictions`` the read
+    #: model reads back at a start without local read-model state (-1: whole topics).
+    readmodel_tail: int = Field(default=1000, ge=-1)
+
+    @field_validator("store")
+    @classmethod
+    def _store_scheme(cls, value: str) -> str:
+        value = value.strip()
+        if value and value.split("://", 1)[0] not in STORE_SCHEMES:
+            raise ValueError(f"store must be one of {', '.join(s + '://' for s in STORE_SCHEMES)} or empty")
+        return value
+
+    @property
+    def store_url(self) -> str:
+        """The Table store Faust is given: ``store`` when set, else the on-disk store when
+        there is a data directory and rocksdict is importable, else ``memory://``."""
+        if self.store:
+            return self.store
+        if self.data_dir and _rocksdict_available():
+            return "rocksdb://"
+        return "memory://"
+
+    @property
+    def store_on_disk(self) -> bool:
+        return self.store_url.startswith("rocksdb:")
+
     #: ``retention.ms`` of the topics that are not the log of record, set when claimwatch
     #: creates them (-1: forever). ``articles`` and ``claims.observed`` are always kept
     #: forever, ``consensus.updated`` is compacted. See streams.topics.Retention.

@@ -121,3 +121,11 @@ READMODEL_RECORDS = Counter(
     ["outcome"],
     registry=REGISTRY,
 )
+TABLE_RESTORED_RECORDS = Counter(
+    "claimwatch_table_restored_records_total",
+    "Changelog records a Table read back instead of from its local store: its recovery at start"
+    " (the whole changelog with memory://, the tail past the local state with rocksdb://) and,"
+    " for the global reliability table, the other workers' writes.",
+    ["table"],
+    registry=REGISTRY,
+)

@@ -69,6 +69,10 @@ def run_worker(loglevel: str | None = None, settings: Settings | None = None) ->
         if embedded:
             print(f"claimwatch: embedded broker on {servers}", file=sys.stderr, flush=True)
         settings = resolve(settings, servers, embedded)
+        if embedded and not settings.store:
+            # The broker started here keeps its log in memory and dies with this worker:
+            # Tables on disk would outlive it and disagree with the next broker's empty log.
+            settings = settings.model_copy(update={"store": "memory://"})
         from faust import Worker
 
         from streams.app import create_app

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from aiokafka.partitioner import murmur2
 from faust.tables.globaltable import GlobalTable
 from pydantic import ValidationError
+from yarl import URL
 
 from schemas import ClaimObserved
 from schemas.codec import decode, dumps
@@ -37,16 +38,91 @@ NO_CHANGE_OUTCOMES = frozenset({"duplicate", "stale", "copy", "repeat"})
 RELIABILITY_TABLE = "reliability"
 
 
+def rocksdb_options() -> dict[str, Any]:
+    """RocksDB settings of each Table partition on disk (``rocksdb://``).
+
+    Faust's defaults (three 64 MB memtables and a 2 GB block cache per partition
+    database) size memory for large hosts; a worker's resident memory should follow
+    the number of live claims instead, so memtables and caches are kept small (the
+    values are read by key, and each claim's state is read once per observation).
+    A fresh dict each time: Faust's store pops keys from the one it is given.
+    """
+    return {
+        "write_buffer_size": 4 * 1024 * 1024,
+        "max_write_buffer_number": 2,
+        "target_file_size_base": 16 * 1024 * 1024,
+        "block_cache_size": 16 * 1024 * 1024,
+        "block_cache_compressed_size": 0,
+    }
+
+
+def _partition_zero_store() -> type:
+    """Faust's RocksDB store, writing every key to the database of partition 0 (built lazily:
+    importing faust.stores.rocksdb is only needed when the on-disk store is in use)."""
+    from faust.stores import rocksdb
+
+    class PartitionZeroStore(rocksdb.Store):  # type: ignore[misc, valid-type]
+        """Writes land in the database of partition 0, the changelog partition they are sent to.
+
+        Faust's store writes to the database of the partition of the event being
+        processed (a claims.observed partition), but only the changelog partition 0
+        is assigned to the global table after a restart: keys written from events of
+        other partitions would sit in databases nobody opens again, while the
+        persisted offset (kept in partition 0's database) says they are there.
+        """
+
+        def _set(self, key: bytes, value: bytes | None) -> None:
+            self._key_index[key] = 0
+            self._db_for_partition(0).put(key, value)
+
+        def _del(self, key: bytes) -> None:
+            for db in list(self._dbs.values()):
+                db.delete(key)
+
+    return PartitionZeroStore
+
+
 class SinglePartitionGlobalTable(GlobalTable):
     """A GlobalTable whose writes always go to partition 0 of its one-partition changelog.
 
     Faust would write to the partition of the event being processed (4 here),
     or ask the producer's metadata for the changelog topic before it has any
     (a crash on first use); neither fits a table every worker reads in full.
+    On disk, the values go to partition 0's database too (see ``_partition_zero_store``).
+
+    ``on_recovered`` is called with the table once, after the first recovery: with a
+    store on disk, recovery reads only the changelog past the local state, so what
+    is derived from the values (the reliability book) is rebuilt from the local ones.
     """
+
+    def __init__(self, *args: Any, on_recovered: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._on_recovered = on_recovered
 
     def partition_for_key(self, key: Any) -> int | None:
         return 0
+
+    def _new_store_by_url(self, url: str | URL) -> Any:
+        if URL(str(url)).scheme != "rocksdb":
+            return super()._new_store_by_url(url)
+        return _partition_zero_store()(
+            url,
+            self.app,
+            self,
+            table_name=self.name,
+            key_type=self.key_type,
+            key_serializer=self.key_serializer,
+            value_serializer=self.value_serializer,
+            value_type=self.value_type,
+            loop=self.loop,
+            options=self.options,
+        )
+
+    async def on_recovery_completed(self, active_tps: Any, standby_tps: Any) -> None:
+        await super().on_recovery_completed(active_tps, standby_tps)
+        hook, self._on_recovered = self._on_recovered, None
+        if hook is not None:
+            hook(self)
 
 
 def register(ctx: Context) -> None:
@@ -58,15 +134,31 @@ def register(ctx: Context) -> None:
     for reason in deadletter.DECODE_REASONS:  # the series exist from start (DESIGN.md)
         metrics.CLAIMS_DEADLETTERED.labels(reason)
 
+    async def on_consensus_restored(event: Any) -> None:
+        metrics.TABLE_RESTORED_RECORDS.labels(TABLE_NAME).inc()
+
+    for name in (TABLE_NAME, RELIABILITY_TABLE):
+        metrics.TABLE_RESTORED_RECORDS.labels(name)
     table = app.Table(
         TABLE_NAME,
         default=None,
         partitions=topics.partitions,
         key_type=str,
+        options=rocksdb_options() if settings.store_on_disk else None,
+        on_changelog_event=on_consensus_restored,
         help="ClaimState per claim_key (the consensus and what it was built from).",
     )
 
+    def on_reliability_recovered(recovered: Any) -> None:
+        n = 0
+        for key, value in recovered.items():
+            if value is not None:
+                engine.reliability.ingest(str(key), value)
+                n += 1
+        log.info("reliability: %d records from the table after recovery", n)
+
     async def on_reliability(event: Any) -> None:
+        metrics.TABLE_RESTORED_RECORDS.labels(RELIABILITY_TABLE).inc()
         key, value = event.key, event.value
         if key is None:
             return
@@ -85,6 +177,8 @@ def register(ctx: Context) -> None:
             is_global=True,
             key_type=str,
             on_changelog_event=on_reliability,
+            on_recovered=on_reliability_recovered,
+            options=rocksdb_options() if settings.store_on_disk else None,
             help="Each (source, claim) contribution to the source's learned reliability.",
         )
     )

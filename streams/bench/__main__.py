@@ -1,6 +1,8 @@
-"""``python -m streams.bench [name ...]``: the headline benchmarks (or the named ones; ``all``: every
-module but the long ones in ``OPT_IN``, which run only when named: ``python -m streams.bench load``,
+"""``python -m streams.bench [name ...] [--million]``: the headline benchmarks (or the named ones; ``all``:
+every module but the long ones in ``OPT_IN``, which run only when named: ``python -m streams.bench load``,
 ``make bench BENCH=load``).
+
+``--million`` adds 1,000,000 claim events to the restart benchmark (:mod:`.restart`; slow).
 
 Writes one JSON document, ``artifacts/bench.json`` (rows of the table and every
 raw figure, see :mod:`.table`), and prints one table. The README's speed table
@@ -28,6 +30,9 @@ OPT_IN = frozenset({"load"})
 
 
 def main(argv: list[str]) -> int:
+    if "--million" in argv:
+        os.environ["CLAIMWATCH_BENCH_MILLION"] = "1"
+    argv = [a for a in argv if not a.startswith("--")]
     every = sorted(
         m.name for m in pkgutil.iter_modules(bench_pkg.__path__)
         if not m.name.startswith("_") and m.name not in NOT_BENCHMARKS and m.name not in OPT_IN

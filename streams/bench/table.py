@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 #: what ``python -m streams.bench`` runs when no benchmark is named
-HEADLINE = ("extraction", "consensus", "stage", "pipeline")
+HEADLINE = ("extraction", "consensus", "stage", "pipeline", "restart")
 
 Results = dict[str, dict[str, float]]
 
@@ -77,6 +77,34 @@ def rows(results: Results) -> list[dict[str, Any]]:
         out.append(_row(
             "ready", "worker start to ready (`/readyz`), empty topics (s)", _n(r["worker_ready_s"], 1),
             "", "", "", None,
+        ))
+    r = results.get("restart")
+    if r:
+        out.extend(restart_rows(r))
+    return out
+
+
+def restart_rows(r: dict[str, float]) -> list[dict[str, Any]]:
+    """Ready time and peak memory of a restarted worker, on disk against in memory, per N
+    (streams/bench/restart.py): the goal is figures that stay flat as the history grows."""
+    counts = sorted({int(k.split("_")[1]) for k in r if k.startswith("rocksdb_")})
+    if not counts:
+        return []
+    ns = " / ".join(f"{n:,}" for n in counts)
+    out = []
+    for field, label, slack in (("ready_s", "start to ready (s)", 1.5), ("rss_peak_mb", "peak RSS (MB)", 1.25)):
+        disk = [r.get(f"rocksdb_{n}_{field}", math.nan) for n in counts]
+        mem = [r.get(f"memory_{n}_{field}", math.nan) for n in counts]
+        ratios = [r.get(f"ratio_{n}_{field}", math.nan) for n in counts]
+        digits = 1
+        out.append(_row(
+            f"restart_{field}",
+            f"restart after {ns} claim events, Tables on disk (`rocksdb://`): {label}",
+            " / ".join(_n(x, digits) for x in disk),
+            "`memory://`, same run: " + " / ".join(_n(x, digits) for x in mem),
+            " / ".join(_n(x, 2) for x in ratios) + " (memory / disk)",
+            f"flat: largest N within {slack}x of the smallest",
+            bool(disk[-1] <= slack * disk[0]) if not math.isnan(disk[0] + disk[-1]) else None,
         ))
     return out
 

@@ -3,8 +3,9 @@
 Why a separate model instead of querying the consensus Table: the Table is
 partitioned (each worker owns a subset of claims) and holds only the latest
 consensus, while the API must answer for *every* claim on *any* worker and show
-history. So each worker folds the whole of ``claims.observed``,
-``consensus.updated`` and ``alerts.contradictions`` into this model. It is pure
+history. So each worker folds ``claims.observed``, ``consensus.updated`` and
+``alerts.contradictions`` into this model (from where ``streams.web.feeder`` says:
+its own store, :mod:`streams.readmodel.store`, or a tail of the history). It is pure
 (no Kafka, no clock): the same events in the same order give the same answers,
 which is what makes it unit-testable and lets "as of T" be answered from the
 event log alone.
@@ -106,6 +107,18 @@ class ReadModel:
         self._alerts: deque[ContradictionDetected] = deque()
         self._alert_ids: set[str] = set()
         self.events_seen = 0
+        #: True when observations from before this model's start were not read (a start
+        #: from local state or from a tail of ``claims.observed``): every claim's history
+        #: may then miss older observations, and answers say so.
+        self.partial_history = False
+
+    def clear(self) -> None:
+        """Forget every claim and alert (a feed that starts over)."""
+        self._claims.clear()
+        self._alerts.clear()
+        self._alert_ids.clear()
+        self.events_seen = 0
+        self.partial_history = False
 
     # ---------------------------------------------------------------- feeding
 
@@ -211,6 +224,63 @@ class ReadModel:
         self._touch(claim, event.detected_at)
         return True
 
+    # --------------------------------------------------- local state (store.py)
+
+    def snapshot(self, claim_key: str) -> JSON | None:
+        """What :meth:`restore_claim` needs to bring the claim back after a restart."""
+        c = self._claims.get(claim_key)
+        if c is None:
+            return None
+        return {
+            "claim_key": c.claim_key,
+            "subject": c.subject,
+            "measure": c.measure,
+            "location": c.location,
+            "parent_key": c.parent_key,
+            "n_observations": c.n_observations,
+            "n_alerts": c.n_alerts,
+            "first_seen": _iso(c.first_seen) if c.first_seen != _EPOCH else None,
+            "last_seen": _iso(c.last_seen) if c.last_seen != _EPOCH else None,
+        }
+
+    def latest(self, claim_key: str) -> ConsensusUpdated | None:
+        c = self._claims.get(claim_key)
+        return c.latest if c is not None else None
+
+    def restore_claim(self, snapshot: JSON, latest: ConsensusUpdated | None) -> None:
+        """Bring back a claim from its :meth:`snapshot` and latest consensus (no history:
+        the observations and earlier versions count as dropped, so answers say truncated)."""
+        claim = self._claim(str(snapshot["claim_key"]))
+        self._describe(
+            claim, snapshot.get("subject"), snapshot.get("measure"), snapshot.get("location"),
+            snapshot.get("parent_key"),
+        )
+        claim.n_observations = int(snapshot.get("n_observations") or 0)
+        claim.dropped_observations = claim.n_observations
+        claim.n_alerts = int(snapshot.get("n_alerts") or 0)
+        for name in ("first_seen", "last_seen"):
+            if snapshot.get(name):
+                self._touch(claim, datetime.fromisoformat(str(snapshot[name]).replace("Z", "+00:00")))
+        if latest is not None:
+            claim.latest = latest
+            claim.versions = deque([latest])
+            claim.dropped_versions = latest.version - 1
+        self.partial_history = True
+
+    def restore_alert(self, event: ContradictionDetected) -> None:
+        """Bring back one of the newest alerts (its claim's counts were restored already)."""
+        if event.alert_id in self._alert_ids:
+            return
+        self._alerts.append(event)
+        self._alert_ids.add(event.alert_id)
+        while len(self._alerts) > self.max_alerts:
+            self._alert_ids.discard(self._alerts.popleft().alert_id)
+        claim = self._claims.get(event.claim_key)
+        if claim is not None:
+            claim.alerts.append(event)
+            while len(claim.alerts) > self.max_claim_alerts:
+                claim.alerts.popleft()
+
     # ---------------------------------------------------------------- queries
 
     def __len__(self) -> int:
@@ -296,7 +366,7 @@ class ReadModel:
             "observations": [_observation(o) for o in sorted(c.observations, key=event_time)],
             "consensus": [_consensus(v) for v in c.versions],
             "alerts": [_alert(a) for a in sorted(c.alerts, key=lambda a: event_time(a.observation))],
-            "truncated": c.dropped_observations > 0 or c.dropped_versions > 0,
+            "truncated": c.dropped_observations > 0 or c.dropped_versions > 0 or self.partial_history,
             "n_observations": c.n_observations,
         }
 
@@ -339,7 +409,7 @@ class ReadModel:
             basis = "recomputed" if version is not None else None
         # Complete: every observation up to t is here, and the consensus is the
         # logged one (or there was nothing to have a consensus about).
-        complete = c.dropped_observations == 0 and (
+        complete = c.dropped_observations == 0 and not self.partial_history and (
             basis == "log" or not seen or not missing_versions
         )
         return {

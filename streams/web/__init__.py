@@ -21,6 +21,7 @@ from streams import metrics
 from streams.health import BrokerMonitor, ProgressTracker, ReadinessLog
 from streams.readmodel import ReadModel
 from streams.readmodel.recompute import recompute_consensus
+from streams.readmodel.store import ReadModelStore
 from streams.web.api import Readiness, WebState, make_app, mount
 from streams.web.feeder import FeedTopics, ReadModelFeeder
 
@@ -102,7 +103,13 @@ def committed_offsets(app: faust.App, topic_names: set[str]) -> dict[TopicPartit
 
 
 def register(
-    app: faust.App, topics: Any, *, model: ReadModel | None = None, settings: Settings | None = None
+    app: faust.App,
+    topics: Any,
+    *,
+    model: ReadModel | None = None,
+    settings: Settings | None = None,
+    readmodel_store: ReadModelStore | None = None,
+    readmodel_tail: int = -1,
 ) -> WebState:
     """Mount the HTTP routes on ``app``'s web server and feed the read model in the background.
 
@@ -114,6 +121,9 @@ def register(
     ``broker_timeout`` seconds, and no input partition with lag went
     ``stall_seconds`` without a commit. Each failing check says why, in the body
     and (rate-limited) in the log.
+
+    ``readmodel_store`` and ``readmodel_tail`` say where the read model's feed starts
+    (:class:`~streams.web.feeder.ReadModelFeeder`).
     """
     from streams.config import Settings
 
@@ -124,7 +134,7 @@ def register(
         consensus=_topic_name(topics.consensus),
         alerts=_topic_name(topics.alerts),
     )
-    feeder = ReadModelFeeder(model, bootstrap_servers(app), feed)
+    feeder = ReadModelFeeder(model, bootstrap_servers(app), feed, store=readmodel_store, tail=readmodel_tail)
     inputs = (topics.articles, topics.claims, topics.alerts, getattr(topics, "alerts_retry", None))
     input_topics = {_topic_name(t) for t in inputs if t is not None}
     started = {"done": False}
@@ -198,6 +208,7 @@ def register(
             "records": feeder.records,
             "bad_records": feeder.bad_records,
             "caught_up": feeder.caught_up,
+            "restored_claims": feeder.restored_claims,
         },
     )
     state = WebState(

@@ -95,3 +95,22 @@ def test_a_failed_benchmark_is_named_and_its_rows_left_out() -> None:
 def test_the_repository_readme_has_the_block() -> None:
     text = (Path(__file__).resolve().parents[3] / "README.md").read_text()
     assert text.count(readme.BEGIN) == 1 and text.count(readme.END) == 1
+
+
+def test_the_restart_benchmark_gives_two_rows_disk_against_memory() -> None:
+    restart = {
+        "memory_10000_ready_s": 13.5, "memory_100000_ready_s": 60.0,
+        "rocksdb_10000_ready_s": 6.0, "rocksdb_100000_ready_s": 6.5,
+        "memory_10000_rss_peak_mb": 430.0, "memory_100000_rss_peak_mb": 900.0,
+        "rocksdb_10000_rss_peak_mb": 300.0, "rocksdb_100000_rss_peak_mb": 310.0,
+        "ratio_10000_ready_s": 2.25, "ratio_100000_ready_s": 9.23,
+        "ratio_10000_rss_peak_mb": 1.43, "ratio_100000_rss_peak_mb": 2.9,
+    }
+    doc = document({"restart": restart})
+    rows = {r["id"]: r for r in doc["rows"]}
+    assert set(rows) == {"restart_ready_s", "restart_rss_peak_mb"}
+    ready = rows["restart_ready_s"]
+    assert ready["figure"] == "6.0 / 6.5" and "13.5 / 60.0" in ready["baseline"]
+    assert ready["ratio"].startswith("2.25 / 9.23") and ready["met"] is True
+    assert rows["restart_rss_peak_mb"]["met"] is True
+    assert "restart after 10,000 / 100,000 claim events" in render_markdown(doc)
