@@ -26,33 +26,14 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from schemas.events import ClaimObserved
-from streams.evaluation.extraction import same_location, same_source
+from streams.evaluation.extraction import matches, same_figure, same_place, same_speaker, score
 from streams.training.corpus import AnnotatedSet, load_corpus
 
-
-def loose_match(c: ClaimObserved, g: dict[str, Any]) -> bool:
-    if c.article_id != g["article_id"] or c.stance != g["stance"]:
-        return False
-    gv = g.get("value")
-    if (c.value is None) != (gv is None):
-        return False
-    if gv is not None and c.value is not None:
-        target = float(gv.get("best", gv.get("low")))
-        return abs(c.value.best - target) <= 0.1 * abs(target)
-    return True
-
-
-def _place_ok(c: ClaimObserved, g: dict[str, Any]) -> bool:
-    return same_location(c.location, g.get("location"))
-
-
-def _source_ok(c: ClaimObserved, g: dict[str, Any]) -> bool:
-    gs = g["source"]
-    return same_source(c.source.name, gs if isinstance(gs, str) else gs.get("name", ""))
-
-
-def full_match(c: ClaimObserved, g: dict[str, Any]) -> bool:
-    return loose_match(c, g) and _place_ok(c, g) and _source_ok(c, g)
+# The DESIGN.md rule and its parts, from the per-set scorer: one definition of a match.
+loose_match = same_figure
+_place_ok = same_place
+_source_ok = same_speaker
+full_match = matches
 
 
 def measure_match(c: ClaimObserved, g: dict[str, Any]) -> bool:
@@ -60,11 +41,8 @@ def measure_match(c: ClaimObserved, g: dict[str, Any]) -> bool:
 
 
 def _f1(claims: Sequence[ClaimObserved], gold: Sequence[dict[str, Any]], match: Any) -> tuple[float, float, float]:
-    found = sum(1 for g in gold if any(match(c, g) for c in claims))
-    right = sum(1 for c in claims if any(match(c, g) for g in gold))
-    r = found / len(gold) if gold else 1.0
-    p = right / len(claims) if claims else 1.0
-    return p, r, (2 * p * r / (p + r) if p + r else 0.0)
+    res = score(claims, gold, match)
+    return res["precision"], res["recall"], res["f1"]
 
 
 def _evidence_overlap(c: ClaimObserved, g: dict[str, Any], text: str) -> bool:
