@@ -29,15 +29,29 @@ EVENT_NOUNS = {
     "attack": "attack", "ambush": "attack", "raid": "attack", "airstrike": "airstrike",
     "crash": "crash", "derailment": "crash", "stampede": "stampede", "heatwave": "heatwave",
     "drought": "drought", "famine": "famine",
+    # Diseases name their outbreak ("dengue cases rose", "the mpox toll"): one key whichever
+    # word an outlet uses.
+    "dengue": "outbreak", "mpox": "outbreak", "monkeypox": "outbreak", "chikungunya": "outbreak",
+    "zika": "outbreak", "malaria": "outbreak", "diphtheria": "outbreak", "meningitis": "outbreak",
+    "typhoid": "outbreak", "anthrax": "outbreak", "plague": "outbreak", "polio": "outbreak",
+    "covid": "outbreak", "covid-19": "outbreak", "influenza": "outbreak", "diarrhoea": "outbreak",
+    "lassa": "outbreak", "marburg": "outbreak", "pandemic": "outbreak",
+    "crush": "stampede", "accident": "crash", "collision": "crash", "pile-up": "crash",
+    "shooting": "attack", "bombing": "attack", "shelling": "attack", "assault": "attack",
+    "massacre": "attack", "siege": "attack", "kidnapping": "attack", "abduction": "attack",
+    "volcano": "eruption", "hunger": "famine", "starvation": "famine", "malnutrition": "famine",
+    "mudflow": "landslide", "flash-flood": "flood", "downpour": "flood",
 }  # fmt: skip
 # Kinds of event one story names in several words ("the attack", "the fighting", "a drone
 # strike"; "the cyclone", "the storm"): within an article a sentence's word of the same
 # family as the lede's is the lede's event, so one story's figures share one key.
 EVENT_FAMILIES = {
     "attack": "violence", "airstrike": "violence",
-    "storm": "storm", "typhoon": "storm", "hurricane": "storm", "cyclone": "storm", "tornado": "storm",
+    # A storm's rain floods towns and loosens hillsides: one story tells of all three.
+    "storm": "weather", "typhoon": "weather", "hurricane": "weather", "cyclone": "weather",
+    "tornado": "weather", "flood": "weather", "landslide": "weather",
     "protest": "protest", "strike": "protest",
-    "flood": "water", "landslide": "water",
+    "drought": "food", "famine": "food",
 }  # fmt: skip
 
 

@@ -74,3 +74,26 @@ def test_the_storm_in_a_cyclone_story_is_the_cyclone(extract: Callable[..., list
     )
     subjects = {c.subject for c in cs if c.value is not None}
     assert subjects == {"people (cyclone)"}, subjects
+
+
+def test_a_disease_names_its_outbreak(extract: Extract) -> None:
+    """An outlet that writes "dengue" and one that writes "the outbreak" key the same toll."""
+    a = extract("The health ministry said 31 people had died of dengue in Kandy this year.")
+    b = extract("The health ministry said 33 people had died in the outbreak in Kandy.")
+    assert _key(a, 31) == _key(b, 33)
+    assert _key(a, 31).startswith("outbreak-people:deaths")
+
+
+def test_a_flood_in_a_typhoon_story_is_the_typhoon(extract: Extract) -> None:
+    """A storm's rain floods towns and loosens hillsides: one story, one event in the key."""
+    cs = extract(
+        "MANILA - Typhoon Kiko has killed 40 people in Cagayan, officials said on Monday.\n\n"
+        "Police said 12 people were missing after floods swept through Cagayan."
+    )
+    assert _key(cs, 12).startswith("typhoon-people:missing")
+
+
+def test_a_crush_is_a_stampede(extract: Extract) -> None:
+    a = extract("Police said 18 pilgrims were killed in a crush at the shrine in Kano.")
+    b = extract("Officials said 19 pilgrims died in the stampede at the shrine in Kano.")
+    assert _key(a, 18) == _key(b, 19)
