@@ -13,8 +13,8 @@ event log alone.
 Memory is bounded, and per claim by its sources, not its statements: per claim
 only the newest ``per_source`` observations of each source (the engine keeps one
 current statement per source; a source's older ones are superseded) and the
-newest ``per_source`` consensus versions per source on the claim are kept, never
-more than ``max_history`` of either, and ``max_claim_alerts`` alerts; the text
+newest ``per_source`` consensus versions and alerts per source on the claim are
+kept, never more than ``max_history`` versions or ``max_claim_alerts`` alerts; the text
 ``q`` searches is rebuilt from the observations kept. At most ``max_alerts``
 alerts overall; at most ``max_claims`` claims (the least recently touched is
 evicted). So a claim stops growing once its sources are known, however many
@@ -253,7 +253,7 @@ class ReadModel:
         self._describe(claim, obs.subject, obs.measure, obs.location, obs.parent_key)
         claim.alerts.append(event)
         claim.n_alerts += 1
-        while len(claim.alerts) > self.max_claim_alerts:
+        while len(claim.alerts) > min(self.max_claim_alerts, self._max_versions(claim)):
             claim.alerts.popleft()
         self._touch(claim, event.detected_at)
         return True
@@ -312,7 +312,7 @@ class ReadModel:
         claim = self._claims.get(event.claim_key)
         if claim is not None:
             claim.alerts.append(event)
-            while len(claim.alerts) > self.max_claim_alerts:
+            while len(claim.alerts) > min(self.max_claim_alerts, self._max_versions(claim)):
                 claim.alerts.popleft()
 
     # ---------------------------------------------------------------- queries
