@@ -7,10 +7,12 @@ back to 0) before the next:
 1. ``articles``: 2,000 articles (the bundled samples and the annotated sets under
    ``tests/data/extraction``, repeated under new ids: after the first round their
    statements are new events on claims the worker already has);
-2. ``new claims``: one statement on each of ``claims`` new claim keys;
+2. ``new claims``: one statement by each of a claim's three sources on each of
+   ``claims`` new claim keys;
 3. ``repeats 1..3``: the rest of the events in three rounds, spread over those same
-   claims by a bounded set of sources (later dates, figures that move a little): no
-   claim is new. Growth in the first round only is a high-water mark (buffers for a
+   claims by the same sources (later dates, figures that move a little): no claim
+   and no source on a claim is new, each statement supersedes its source's
+   own. Growth in the first round only is a high-water mark (buffers for a
    burst); growth in every round is state that grows with events.
 
 Sampled every ``interval`` seconds: the worker's RSS (``/proc/<pid>/status``), its
@@ -85,17 +87,27 @@ def claim_event(key: int, source: str, n: int, day: int, value: float) -> dict[s
     }
 
 
-def claim_events(total: int, claims: int, seed: int = 5) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """``(new claims, repeats)``: one statement per new key, then the rest over the same keys."""
+def claim_events(total: int, claims: int, seed: int = 5,
+                 sources_per_claim: int = 3) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """``(new claims, repeats)``: one statement by each of a claim's sources (day 0), then the
+    rest over the same keys by the same sources, each a later statement (a day later per
+    round, the figure moving a little) superseding that source's own: nothing new to keep."""
     rng = random.Random(seed)
     truth = [rng.randint(2_000, 90_000) for _ in range(claims)]
-    first = [claim_event(k, SOURCES[k % len(SOURCES)], 0, 0, truth[k]) for k in range(claims)]
+    per = max(1, min(sources_per_claim, len(SOURCES)))
+
+    def source(k: int, j: int) -> str:
+        return SOURCES[(k + j) % len(SOURCES)]
+
+    first = [claim_event(k, source(k, j), j, 0, truth[k] * (1 + rng.uniform(-0.02, 0.02)))
+             for k in range(claims) for j in range(per)][:total]
     rest = []
-    for i in range(max(0, total - claims)):
+    for i in range(max(0, total - len(first))):
         k = i % claims
-        n = 1 + i // claims
-        source = SOURCES[(k + n) % len(SOURCES)]
-        rest.append(claim_event(k, source, n, min(n, 300), truth[k] * (1 + rng.uniform(-0.02, 0.02))))
+        n = per + i // claims  # the claim's statement number (the first ``per`` were new)
+        day = 1 + i // claims
+        rest.append(claim_event(k, source(k, n % per), n, min(day, 300),
+                                truth[k] * (1 + rng.uniform(-0.02, 0.02))))
     return first, rest
 
 

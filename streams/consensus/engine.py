@@ -230,6 +230,7 @@ class ConsensusEngine:
         self._remember(nxt, obs.event_id)
         nxt.log.append((pub, new))
         nxt.horizon = when
+        self._compact(nxt)
         if prev is not None and prev.t > new.t:
             return Step(state=nxt, outcome=STALE)  # an older statement arrived late
         if prev is not None and prev.t == new.t and prev.same_statement(new):
@@ -276,17 +277,34 @@ class ConsensusEngine:
         today's weights), and its reason says that it arrived late. Versions
         still count publications, in arrival order.
         """
-        if any(o.event_id == new.event_id for _, o in state.log):
+        if any(o.event_id == new.event_id for _, o in state.log) or any(
+            o.event_id == new.event_id for o in state.base.values()
+        ):
             return Step(state=state, outcome=DUPLICATE)  # past the bounded seen list
         before = state.last
         nxt = state if own else state.copy()
         self._remember(nxt, obs.event_id)
-        nxt.log.append((pub, new))
-        order = sorted(nxt.log, key=_event_time)  # stable: ties keep arrival order
-        at = next(i for i, (_, o) in enumerate(order) if o is new)
-        then, _ = self._fold(order[:at])  # each source's statement just before it
-        _, fate = self._fold([(pub, new)], dict(then))
-        kept, _ = self._fold(order[at:], dict(then))
+        if nxt.cut is not None and (new.t, pub) < nxt.cut:
+            # too late for the log: folded in as if right after the statements dropped
+            # from it (EngineSettings.log_per_source), the log replayed on top
+            then = dict(nxt.base)
+            prev = then.get(new.source)
+            if prev is not None and prev.t >= new.t:
+                fate = REPEAT if prev.t == new.t and prev.same_statement(new) else STALE
+            elif prev is None and self._is_copy(then, new):
+                fate = COPY
+            else:
+                fate = NEW if prev is None else SUPERSEDED
+                nxt.base = {**then, new.source: new}
+            kept, _ = self._fold(sorted(nxt.log, key=_event_time), dict(nxt.base))
+        else:
+            nxt.log.append((pub, new))
+            order = sorted(nxt.log, key=_event_time)  # stable: ties keep arrival order
+            at = next(i for i, (_, o) in enumerate(order) if o is new)
+            then, _ = self._fold(order[:at], dict(nxt.base))  # each source's statement just before it
+            _, fate = self._fold([(pub, new)], dict(then))
+            kept, _ = self._fold(order[at:], dict(then))
+            self._compact(nxt)
         old = nxt.observations
         outcome = fate if kept.get(new.source) is new or fate in (COPY, REPEAT) else STALE
         changed = [s for s in {**old, **kept} if old.get(s) != kept.get(s)]
@@ -343,6 +361,29 @@ class ConsensusEngine:
                              was)
             step._build = self
         return snap
+
+    def _compact(self, state: ClaimState) -> None:
+        """Keeps the claim's log to ``log_per_source`` statements per source on the
+        claim: the oldest in event time beyond that are folded into ``state.base``
+        (the fold from which every later one continues, so nothing kept changes) and
+        dropped, and ``state.cut`` moves to the last of them. The state is then
+        O(sources), whatever the number of statements."""
+        per = self.settings.log_per_source
+        log = state.log
+        if per <= 0 or len(log) <= per:
+            return
+        sources = {o.source for _, o in log}
+        sources.update(state.base)
+        limit = per * len(sources)
+        if len(log) <= limit:
+            return
+        order = sorted(log, key=_event_time)  # stable: ties keep arrival order
+        gone = order[:len(log) - limit]
+        state.base, _ = self._fold(gone, dict(state.base))
+        pub, o = gone[-1]
+        state.cut = (o.t, pub)
+        dropped = {id(entry) for entry in gone}
+        state.log = [entry for entry in log if id(entry) not in dropped]
 
     def _fold(
         self, order: list[tuple[int, Obs]], kept: dict[str, Obs] | None = None
@@ -447,9 +488,11 @@ class ConsensusEngine:
     def _seen(state: ClaimState, event_id: str, capacity: int) -> bool:
         if event_id in state.seen:
             return True
-        # a kept statement's id may have been pushed out of the bounded list
-        return len(state.seen) >= capacity and any(
-            o.event_id == event_id for o in state.observations.values()
+        # a kept or logged statement's id may have been pushed out of the bounded
+        # list (the log is bounded too: EngineSettings.log_per_source)
+        return len(state.seen) >= capacity and (
+            any(o.event_id == event_id for o in state.observations.values())
+            or any(o.event_id == event_id for _, o in state.log)
         )
 
     def _remember(self, state: ClaimState, event_id: str) -> None:

@@ -36,11 +36,25 @@ class EngineSettings:
     neutral_weight: float = 0.5
     #: lower bound on the extractor confidence used as a weight factor.
     min_confidence: float = 0.05
-    #: how many event_ids per claim are remembered to drop redeliveries (the
-    #: kept statements' ids are always recognised). Redeliveries come from the
-    #: last uncommitted stretch of a partition, so a few hundred per claim is
-    #: ample, and the state (written to the changelog on every event) stays small.
-    seen_capacity: int = 256
+    #: how many event_ids per claim are remembered to drop redeliveries. Most need
+    #: none: an id in the claim's log or among its kept statements is recognised,
+    #: and an older statement of a source arriving again is stale against that
+    #: source's newer one. The list catches the rest (a redelivered copy whose
+    #: original has since been superseded). Redeliveries come from the last
+    #: uncommitted stretch of a partition, a few events per claim, so a few dozen
+    #: is ample, and the state (written to the changelog on every event) stays small.
+    seen_capacity: int = 32
+    #: the claim's log keeps at most this many statements per source on the claim
+    #: (so a claim's state is O(its sources), not O(its statements)); the oldest in
+    #: event time beyond that are folded into each source's statement before the
+    #: log (``ClaimState.base``) and dropped. A late statement is folded in exactly
+    #: where it belongs in event time when it is no older than the oldest statement
+    #: still in the log; one older than that (later than about this many statements
+    #: per source) is folded in as if it came right after the dropped ones: it
+    #: replaces its source's statement there only when newer, is a copy against
+    #: those statements, and the log is replayed on top. 0: keep every statement
+    #: (exact for any lateness; the state grows with every statement on the claim).
+    log_per_source: int = 2
     #: two evidence texts with at least this estimated Jaccard similarity of
     #: word 3-shingles (and the same value) are one statement copied.
     copy_jaccard: float = 0.8

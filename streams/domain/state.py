@@ -3,8 +3,11 @@
 A :class:`ClaimState` is everything needed to continue a claim's consensus:
 each source's current statement (so a consensus can be recomputed when source
 reliability moves), the recently seen event_ids (so a redelivery changes
-nothing), the last published consensus (so an alert can quote it) and the
-per-source alert cooldowns. Times are integer microseconds since the epoch:
+nothing), the newest statements in a bounded log (so a late one can be folded
+in where it belongs in event time) and each source's statement before them,
+the last published consensus (so an alert can quote it) and the per-source
+alert cooldowns. All of it is O(the claim's sources), not O(its statements)
+(``EngineSettings.log_per_source``, ``seen_capacity``). Times are integer microseconds since the epoch:
 integers survive a JSON round trip exactly, which keeps an interrupted and
 resumed replay bit-for-bit equal to an uninterrupted one.
 """
@@ -180,13 +183,21 @@ class ClaimState:
     cooldown: dict[str, int] = field(default_factory=dict)
     event_at: int = 0
     event_id: str = ""
-    #: every statement past the duplicate check, in arrival order, each with its
-    #: publication time: ``(published_us, Obs)``. A statement arriving late (its
+    #: the newest statements past the duplicate check, in arrival order, each with
+    #: its publication time: ``(published_us, Obs)``. A statement arriving late (its
     #: event time before one already folded) is folded in where it belongs by
-    #: replaying this in event time (``ConsensusEngine``)
+    #: replaying this in event time (``ConsensusEngine``). Bounded: beyond
+    #: ``EngineSettings.log_per_source`` statements per source on the claim, the
+    #: oldest in event time are folded into ``base`` and dropped
     log: list[tuple[int, Obs]] = field(default_factory=list)
     #: the largest event-time key ``(t, published_us)`` in ``log`` (None: empty)
     horizon: tuple[int, int] | None = None
+    #: each source's statement after the statements dropped from ``log`` (their
+    #: fold in event time): at most one per source
+    base: dict[str, Obs] = field(default_factory=dict)
+    #: the event-time key of the last statement folded into ``base`` (None: none
+    #: was); a statement before it is too late to be placed exactly
+    cut: tuple[int, int] | None = None
 
     @property
     def version(self) -> int:
@@ -197,7 +208,8 @@ class ClaimState:
         return ClaimState(
             self.claim_key, self.subject, self.measure, self.location, self.parent_key,
             dict(self.observations), list(self.seen), self.last, dict(self.cooldown),
-            self.event_at, self.event_id, list(self.log), self.horizon,
+            self.event_at, self.event_id, list(self.log), self.horizon, dict(self.base),
+            self.cut,
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -215,6 +227,8 @@ class ClaimState:
             "event_at": self.event_at,
             "event_id": self.event_id,
             "log": [[pub, *o.to_list()] for pub, o in self.log],
+            **({"base": [o.to_list() for o in self.base.values()], "cut": list(self.cut)}
+               if self.cut is not None else {}),  # written once the log was compacted
         }
 
     @classmethod
@@ -237,4 +251,6 @@ class ClaimState:
             event_id=d["event_id"],
             log=log,
             horizon=max(((o.t, pub) for pub, o in log), default=None),
+            base={o.source: o for o in (Obs.from_list(v) for v in d.get("base", ()))},
+            cut=(d["cut"][0], d["cut"][1]) if d.get("cut") is not None else None,
         )

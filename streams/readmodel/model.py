@@ -10,10 +10,19 @@ its own store, :mod:`streams.readmodel.store`, or a tail of the history). It is 
 which is what makes it unit-testable and lets "as of T" be answered from the
 event log alone.
 
-Memory is bounded: per claim only the newest ``max_history`` observations and
-consensus versions and ``max_claim_alerts`` alerts are kept; at most
-``max_alerts`` alerts overall; at most ``max_claims`` claims (the least recently
-touched is evicted). Answers say when history was truncated.
+Memory is bounded, and per claim by its sources, not its statements: per claim
+only the newest ``per_source`` observations of each source (the engine keeps one
+current statement per source; a source's older ones are superseded) and the
+newest ``per_source`` consensus versions and alerts per source on the claim are
+kept, never more than ``max_history`` versions or ``max_claim_alerts`` alerts; the text
+``q`` searches is rebuilt from the observations kept. At most ``max_alerts``
+alerts overall; at most ``max_claims`` claims (the least recently touched is
+evicted). So a claim stops growing once its sources are known, however many
+statements they repeat. The trade-off: a claim's history shows each source's
+newest statements and the newest versions only, and ``as_of`` a time before
+them is recomputed from what is kept (``complete: false``); the log of record
+(``claims.observed``) still has every statement, for ``claimwatch replay``.
+Answers say when history was truncated.
 """
 
 from __future__ import annotations
@@ -91,14 +100,16 @@ class ReadModel:
         self,
         *,
         max_history: int = 500,
+        per_source: int = 2,
         max_claim_alerts: int = 100,
         max_alerts: int = 1000,
         max_claims: int = 100_000,
         recompute: Recompute | None = None,
     ) -> None:
-        if min(max_history, max_claim_alerts, max_alerts, max_claims) < 1:
+        if min(max_history, per_source, max_claim_alerts, max_alerts, max_claims) < 1:
             raise ValueError("every cap must be at least 1")
         self.max_history = max_history
+        self.per_source = per_source
         self.max_claim_alerts = max_claim_alerts
         self.max_alerts = max_alerts
         self.max_claims = max_claims
@@ -170,18 +181,39 @@ class ReadModel:
         claim.observations.append(event)
         claim.observation_ids.add(event.event_id)
         claim.n_observations += 1
+        name = event.source.name
+        claim.sources.add(name)
+        trimmed = self._trim_source(claim, name)
         while len(claim.observations) > self.max_history:
             old = claim.observations.popleft()
             claim.observation_ids.discard(old.event_id)
             claim.dropped_observations += 1
-        name = event.source.name
-        if name.lower() not in claim.search_text:
-            claim.search_text += "\n" + name.lower()
-        claim.sources.add(name)
-        if event.evidence.text and len(claim.search_text) < 20_000:
-            claim.search_text += "\n" + event.evidence.text.lower()
+            trimmed = True
+        if trimmed:
+            claim.search_text = _search_text(claim)
+        else:
+            if name.lower() not in claim.search_text:
+                claim.search_text += "\n" + name.lower()
+            text = event.evidence.text.lower() if event.evidence.text else ""
+            if text and text not in claim.search_text and len(claim.search_text) < 20_000:
+                claim.search_text += "\n" + text
         self._touch(claim, event.observed_at)
         return True
+
+    def _trim_source(self, claim: _Claim, name: str) -> bool:
+        """Drops the source's oldest observations beyond ``per_source``; whether any went."""
+        mine = [o for o in claim.observations if o.source.name == name]
+        if len(mine) <= self.per_source:
+            return False
+        gone = {id(o) for o in mine[:len(mine) - self.per_source]}
+        claim.observations = deque(o for o in claim.observations if id(o) not in gone)
+        for o in mine[:len(mine) - self.per_source]:
+            claim.observation_ids.discard(o.event_id)
+            claim.dropped_observations += 1
+        return True
+
+    def _max_versions(self, claim: _Claim) -> int:
+        return min(self.max_history, self.per_source * max(1, len(claim.sources)))
 
     def observe_consensus(self, event: ConsensusUpdated) -> bool:
         """Fold one consensus version in; False for a version already held."""
@@ -199,7 +231,9 @@ class ReadModel:
             # Out of order (e.g. a compacted topic read after a replay): keep sorted.
             ordered = sorted(claim.versions, key=lambda v: v.version)
             claim.versions = deque(ordered)
-        while len(claim.versions) > self.max_history:
+        if event.supporting:
+            claim.sources.update(sup.source for sup in event.supporting)
+        while len(claim.versions) > self._max_versions(claim):
             claim.versions.popleft()
             claim.dropped_versions += 1
         self._touch(claim, event.updated_at)
@@ -219,7 +253,7 @@ class ReadModel:
         self._describe(claim, obs.subject, obs.measure, obs.location, obs.parent_key)
         claim.alerts.append(event)
         claim.n_alerts += 1
-        while len(claim.alerts) > self.max_claim_alerts:
+        while len(claim.alerts) > min(self.max_claim_alerts, self._max_versions(claim)):
             claim.alerts.popleft()
         self._touch(claim, event.detected_at)
         return True
@@ -278,7 +312,7 @@ class ReadModel:
         claim = self._claims.get(event.claim_key)
         if claim is not None:
             claim.alerts.append(event)
-            while len(claim.alerts) > self.max_claim_alerts:
+            while len(claim.alerts) > min(self.max_claim_alerts, self._max_versions(claim)):
                 claim.alerts.popleft()
 
     # ---------------------------------------------------------------- queries
@@ -428,6 +462,19 @@ class ReadModel:
         if limit < 0:
             raise ValueError("limit must not be negative")
         return [_alert(a) for a in list(self._alerts)[::-1][:limit]]
+
+
+def _search_text(c: _Claim) -> str:
+    """What ``q`` searches: key, subject, location, measure, source names, the kept evidence."""
+    parts = [c.claim_key.lower()]
+    for word in (c.subject, c.location, c.measure, *sorted(c.sources)):
+        if word and word.lower() not in parts:
+            parts.append(word.lower())
+    for o in c.observations:
+        text = o.evidence.text.lower() if o.evidence.text else ""
+        if text and text not in parts:
+            parts.append(text)
+    return "\n".join(parts)[:20_000]
 
 
 # -------------------------------------------------------------- event time

@@ -121,7 +121,7 @@ def test_redelivered_events_change_nothing(events: Events) -> None:
 
 
 def test_versions_arriving_out_of_order_are_kept_in_version_order(events: Events) -> None:
-    m = ReadModel()
+    m = ReadModel(per_source=10)  # one source: more versions than the default keeps
     for v in (2, 3, 1):
         m.observe_consensus(events.consensus(v, best=10 * v, minute=v))
     hist = m.history("bridge-collapse:injured@lisbon")
@@ -186,7 +186,7 @@ def test_as_of_alerts_only_those_about_statements_up_to_then(events: Events) -> 
 
 
 def test_history_is_capped_and_says_so(events: Events) -> None:
-    m = ReadModel(max_history=3)
+    m = ReadModel(max_history=3, per_source=10)  # the overall cap, below the per-source one
     for i in range(10):
         m.observe_claim(events.observation(f"e{i}", best=i, minute=i))
         m.observe_consensus(events.consensus(i + 1, best=i, minute=i + 0.5))
@@ -214,7 +214,7 @@ def test_as_of_recomputes_when_the_versions_before_t_were_compacted_away(
         calls.append([o.event_id for o in observations])
         return events.consensus(1, best=99, minute=0)
 
-    m = ReadModel(recompute=recompute)
+    m = ReadModel(recompute=recompute, per_source=10)  # one source, four statements
     for i in range(4):
         m.observe_claim(events.observation(f"e{i}", best=10 + i, minute=i))
     m.observe_consensus(events.consensus(4, best=12, minute=3.5, trigger="e3"))  # only the latest survived
@@ -321,3 +321,24 @@ def test_history_and_as_of_are_in_event_time_with_a_late_report(events: Events) 
     assert [o["event_id"] for o in mid["observations"]] == ["e1", "e3"]
     end = m.as_of(key, T0 + timedelta(minutes=6))
     assert end is not None and end["basis"] == "log" and end["consensus"]["version"] == 3
+
+
+def test_a_claims_history_is_bounded_by_its_sources_not_its_statements(events: Events) -> None:
+    """Repeated statements by the sources already on a claim leave it the same size:
+    the newest ``per_source`` observations per source, as many versions per source."""
+    key = "bridge-collapse:injured@lisbon"
+    m = ReadModel()
+    sizes = []
+    for i in range(60):
+        m.observe_claim(events.observation(f"e{i}", best=10 + i % 3, minute=i))
+        m.observe_consensus(events.consensus(i + 1, best=10 + i % 3, minute=i + 0.5))
+        claim = m._claims[key]
+        sizes.append((len(claim.observations), len(claim.observation_ids), len(claim.versions),
+                      len(claim.search_text)))
+    assert sizes[10] == sizes[-1]
+    assert sizes[-1][:3] == (2, 2, 2 * len(m._claims[key].sources))
+    hist = m.history(key)
+    assert hist is not None and hist["truncated"] is True and hist["n_observations"] == 60
+    assert [o["event_id"] for o in hist["observations"]] == ["e58", "e59"]
+    # the searched text is rebuilt from what is kept: it does not grow either
+    assert sizes[-1][3] <= sizes[10][3] + 10
