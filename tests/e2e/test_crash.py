@@ -30,7 +30,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import aiohttp
-import pytest
 
 from schemas import ClaimObserved, Source, Value
 from streams.consensus import ConsensusEngine, EngineSettings, ReliabilityBook
@@ -128,11 +127,6 @@ async def readyz(worker: WorkerProcess) -> tuple[int, dict[str, Any]]:
         return resp.status, await resp.json()
 
 
-@pytest.mark.xfail(
-    reason="known failure, open in issue 12: after a SIGKILL with two workers, some claims settle off the "
-    "offline replay (clean-clone CI: 53 of 700 claims differ, in about half the runs); kept running, not hidden",
-    strict=False,
-)
 async def test_killed_workers_lose_nothing_double_nothing_and_are_taken_over(
     cluster: Cluster, worker_factory: Any
 ) -> None:
@@ -140,6 +134,7 @@ async def test_killed_workers_lose_nothing_double_nothing_and_are_taken_over(
     wave2 = second_wave(wave1)
     assert len(wave1) >= 2_000
     keys = {e.claim_key for e in wave1}
+    expected1 = offline_final(wave1)
     app_id = unique_id("crash")
     started = time.monotonic()
     async with WebhookReceiver() as receiver:
@@ -159,10 +154,14 @@ async def test_killed_workers_lose_nothing_double_nothing_and_are_taken_over(
             )
             assert victim.stop(signal.SIGKILL) == -signal.SIGKILL
             killed_at = len(reader.records["consensus.updated"])
-            killed_claims = len({u["claim_key"] for u in reader.records["consensus.updated"]})
+            # claims already on their final consensus when the victim died (every claim's first
+            # statement comes in the first third of the log, so all of them may have *a*
+            # consensus by then: under load the reader sees them in one fetch)
+            at_kill = fingerprint({u["claim_key"]: u for u in reader.records["consensus.updated"]})
+            goal1 = fingerprint(expected1)
+            settled_at_kill = sum(1 for k, f in at_kill.items() if f == goal1[k])
 
             # the survivor takes over every partition and finishes the first wave alone
-            expected1 = offline_final(wave1)
             await settle_on(reader, expected1, "the offline consensus of the first wave, from the survivor")
             check_consensus(list(reader.records["consensus.updated"]), expected1)
             status, body = await readyz(survivor)
@@ -190,7 +189,7 @@ async def test_killed_workers_lose_nothing_double_nothing_and_are_taken_over(
             await asyncio.sleep(0.5)
         hits = list(receiver.hits)
 
-    assert killed_at < len(updates) and killed_claims < len(keys), "the kill came mid-stream"
+    assert killed_at < len(updates) and settled_at_kill < len(keys), "the kill came mid-stream"
     check_consensus(updates, expected)
 
     events = {e.event_id: e for e in wave1 + wave2}
@@ -211,8 +210,8 @@ async def test_killed_workers_lose_nothing_double_nothing_and_are_taken_over(
         assert h.idempotency_key == h.alert_id
     times = Counter(h.alert_id for h in hits)
     print(
-        f"\n{len(wave1)} + {len(wave2)} events over {len(keys)} claims; killed after {killed_claims} claims had"
-        f" a consensus; the survivor settled the first wave alone {took_over:.0f}s after start;"
+        f"\n{len(wave1)} + {len(wave2)} events over {len(keys)} claims; killed with {settled_at_kill} claims on"
+        f" their final consensus; the survivor settled the first wave alone {took_over:.0f}s after start;"
         f" {len(updates)} updates, {len(alerts)} alert records ({len(by_id)} ids, {len(paged)} paged);"
         f" receiver: {len(hits)} requests, {sum(1 for n in times.values() if n > 1)} ids more than once"
     )
