@@ -49,6 +49,14 @@ NOT_PEOPLE = frozenset({"member", "number", "order", "water", "paper", "center",
 
 
 SHELTER_NOUNS = frozenset({"shelter", "camp", "tent", "evacuation"})
+# Staying somewhere other than home: "1,500 residents were sleeping in shelters", "41,300
+# people are staying in relief camps", "2,600 were sleeping in schools and churches".
+_STAY_VERBS = frozenset({"stay", "live", "remain", "be", "take", "seek", "find", "camp", "crowd"})
+# "27 people sought medical help": hurt, not (yet) admitted.
+_CARE_NOUNS = frozenset({"help", "treatment", "care", "attention", "assistance"})
+# Who crosses a border to escape (soldiers crossing are a deployment, counted).
+_FLEEING = frozenset({"people", "person", "refugee", "civilian", "resident", "villager", "family", "household",
+                      "woman", "child", "asylum-seeker"})  # fmt: skip
 
 
 def num_like(t: Token) -> bool:
@@ -320,9 +328,7 @@ def _hospital_care(verb: Token) -> bool:
     care = [c for c in verb.children if c.dep_ == "dobj" and c.lemma_.lower() in ("treatment", "care")]
     if not care:
         return False
-    return _in_hospital(verb) or _in_hospital(care[0]) or any(
-        x.lemma_.lower() == "hospital" for x in care[0].lefts
-    )
+    return _in_hospital(verb) or _in_hospital(care[0]) or any(x.lemma_.lower() == "hospital" for x in care[0].lefts)
 
 
 def _in_hospital(verb: Token) -> bool:
@@ -379,6 +385,25 @@ def measure_from_verb(verb: Token | None, role: str) -> str | None:
         return "destroyed"  # "1,200 homes burned (down)" (but "300 protesters burned tyres")
     if role == "nsubj" and lost_homes(verb):
         return "displaced"  # "9,000 families lost their homes"
+    if (
+        role == "nsubj"
+        and lem == "sleep"
+        and any(c.dep_ == "prep" and c.lower_ in ("in", "at", "outside") for c in verb.children)
+    ):
+        return "displaced"  # "1,500 residents were sleeping in shelters / in schools / outside"
+    if (
+        role == "nsubj"
+        and lem == "seek"
+        and any(c.dep_ == "dobj" and c.lemma_.lower() in _CARE_NOUNS for c in verb.children)
+    ):
+        return "injured"  # "27 people had sought medical help / treatment"
+    if (
+        role == "nsubj"
+        and lem == "cross"
+        and any(c.dep_ == "prep" and c.lower_ == "into" for c in verb.children)
+        and any(c.dep_ == "nsubj" and (c.lemma_.lower() in _FLEEING or c.ent_type_ == "NORP") for c in verb.children)
+    ):
+        return "displaced"  # "800 people had crossed into Sudan" to escape the fighting
     lives = any(c.dep_ == "dobj" and c.lemma_.lower() == "life" for c in verb.children)
     if role == "nsubj" and lem == "lose" and lives:
         return "deaths"  # "17 migrants lost their lives"
@@ -423,7 +448,7 @@ def measure_from_verb(verb: Token | None, role: str) -> str | None:
             for p in c.children
         )
         for c in verb.children
-    ) and role in ("nsubjpass", "dobj"):
+    ) and (role in ("nsubjpass", "dobj") or (role == "nsubj" and lem in _STAY_VERBS)):
         return "displaced"
     if role in ("nsubj", "nsubjpass", "dobj"):
         for c in verb.children:

@@ -298,3 +298,23 @@ def test_abducted_and_kidnapped_people_are_captured(extract: Callable[..., list[
     ))
     assert cs[38].measure == "captured"
     assert cs[12].measure == "captured"
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "measure"),
+    [
+        ("The Red Cross said about 1,700 villagers were sleeping in school yards in Ayutla.", 1700, "displaced"),
+        ("The agency said 52,000 people were staying in relief camps in Sindh.", 52000, "displaced"),
+        ("The ombudsman said 31 people had sought medical treatment after the march in Skopje.", 31, "injured"),
+        ("The refugee agency said some 900 refugees had crossed into Chad since Friday.", 900, "displaced"),
+        ("The army said 400 soldiers had crossed into the district on Monday.", 400, "count"),
+    ],
+)  # fmt: skip
+def test_where_people_sleep_and_what_they_sought_say_what_happened(
+    extract: Extract, text: str, value: float, measure: str
+) -> None:
+    """Sleeping in camps or schools is displacement, seeking treatment is an injury, crossing a
+    border to escape is displacement (soldiers crossing are a deployment)."""
+    claims = _by_value(extract(text))
+    assert value in claims, [(c.claim_key, c.value) for c in claims.values()]
+    assert claims[value].measure == measure
