@@ -90,7 +90,9 @@ MEASURE_VERBS = {
     "infect": "cases", "sicken": "cases", "close": "closed", "shut": "closed",
     "postpone": "postponed", "cancel": "cancelled", "ship": "delivered", "deliver": "delivered",
     "distribute": "delivered", "donate": "delivered", "hand": "delivered", "supply": "delivered",
-    "airdrop": "delivered", "treat": "treated", "admit": "hospitalized",
+    # "treated 23 people for burns": hurt (the guideline's "attended to N people" is injured);
+    # "were being treated" in hospital is hospitalized (``quantities.measure_from_verb``).
+    "airdrop": "delivered", "treat": "injured", "admit": "hospitalized",
     "destroy": "destroyed", "flatten": "destroyed", "raze": "destroyed", "damage": "damaged",
     "burn": "destroyed",
     "collapse": "collapsed", "topple": "collapsed",

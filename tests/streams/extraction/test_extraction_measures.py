@@ -308,6 +308,8 @@ def test_abducted_and_kidnapped_people_are_captured(extract: Callable[..., list[
         ("The ombudsman said 31 people had sought medical treatment after the march in Skopje.", 31, "injured"),
         ("The refugee agency said some 900 refugees had crossed into Chad since Friday.", 900, "displaced"),
         ("The army said 400 soldiers had crossed into the district on Monday.", 400, "count"),
+        ("The Red Crescent said its volunteers had treated 40 people for smoke inhalation in Tabriz.", 40,
+         "injured"),
     ],
 )  # fmt: skip
 def test_where_people_sleep_and_what_they_sought_say_what_happened(
