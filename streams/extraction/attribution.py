@@ -149,6 +149,10 @@ _KIND_WORDS: list[tuple[tuple[str, ...], str]] = [
 # Head nouns of public bodies that an article goes on to call "the agency".
 _AGENCY_LIKE = frozenset({"centre", "center", "commission", "authority", "institute", "administration",
                           "directorate", "bureau", "board", "office", "programme", "program"})  # fmt: skip
+# "The group", "the airline", "the organisation" said: a body named before under another word.
+_BODY_WORDS = frozenset({"group", "organisation", "organization", "network", "airline", "company", "firm",
+                         "operator", "carrier", "force", "charity", "movement", "coalition", "alliance",
+                         "association", "federation", "body", "agency", "organisers", "organizers"})  # fmt: skip
 _CORPORATE_HEADS = frozenset({"company", "firm", "operator", "owner", "carrier", "utility", "contractor",
                               "developer", "employer", "manufacturer", "insurer", "airline"})  # fmt: skip
 
@@ -221,6 +225,21 @@ class SourceMemory:
             for r in reversed(self.recent):
                 if r.kind != "person" and _AGENCY_LIKE & set(f"{r.head_lemma} {r.name}".lower().split()):
                     return [r]
+        return []
+
+    def latest_named_body(self) -> list[SourceRef]:
+        """The latest source that is a named body, not a person: what "the group", "the
+        airline" or "the organisation" stands for when no earlier source shares the word
+        ("Aegean Rescue Monitor, a volunteer network, said ... the group said")."""
+        for r in reversed(self.recent):
+            words = r.name.replace("'s", "").split()
+            if (
+                r.kind != "person"
+                and r.head_lemma not in _PERSON_HEADS
+                and len(words) >= 2
+                and sum(w[:1].isupper() for w in words) >= 2
+            ):
+                return [r]
         return []
 
 
@@ -571,8 +590,10 @@ def _resolve(ref: SourceRef, head: Token, memory: SourceMemory, doc: Doc) -> Sou
     low = ref.name.lower()
     has_proper = any(t.pos_ == "PROPN" or t.ent_type_ in ("NORP", "GPE") for t in head.subtree)
     definite = any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in head.children)
-    if not has_proper and definite and ref.head_lemma in GENERIC_HEADS:
+    if not has_proper and definite and ref.head_lemma in GENERIC_HEADS | _BODY_WORDS:
         hits = memory.matching(ref.head_lemma)
+        if not hits and ref.head_lemma in _BODY_WORDS:
+            hits = memory.latest_named_body()
         # "the health ministry" is not the interior ministry named before: its own words must fit.
         own = {c.lower_ for c in head.lefts if c.dep_ in ("compound", "amod") and c.pos_ in ("NOUN", "ADJ")}
         if hits and all(w in hits[0].name.lower() or w in hits[0].descr.lower() for w in own):

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import pytest
+
 from schemas.events import ClaimObserved
 
 Extract = Callable[..., list[ClaimObserved]]
@@ -288,3 +290,17 @@ def test_a_candidates_possessive_is_not_part_of_the_partys_name(extract: Extract
     )
     by_value = {c.value.best: c for c in extract(text) if c.value is not None}
     assert by_value[200000].source.name.startswith("Nueva Patria")
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "source"),
+    [
+        ("Boats Watch International, a volunteer network, said 70 people were rescued off Lesbos on "
+         "Sunday. About 30 were still missing, the group said.", 30, "Boats Watch International"),
+        ("Pacific Wings said 44 people were on board the plane that crashed near Lae. "
+         "The airline said 12 of them had died.", 12, "Pacific Wings"),
+    ],
+)  # fmt: skip
+def test_a_body_named_before_under_another_word(extract: Extract, text: str, value: float, source: str) -> None:
+    """ "The group", "the airline": the body the article named before, not the bare noun."""
+    assert _source_of(extract(text), value) == source
