@@ -37,6 +37,7 @@ from spacy.tokens import Doc, Span, Token
 from schemas.events import Article, ClaimObserved, Evidence, Source, Value
 from streams.extraction import attribution, filters, place_choice, stance
 from streams.extraction.attribution import SourceMemory, SourceRef
+from streams.extraction.dateline import DATELINE, dateline_tokens, detach_dateline
 from streams.extraction.dates import as_of_for
 from streams.extraction.events import EVENT_FAMILIES, EVENT_NOUNS, event_of, same_family, sentence_event, story_event
 from streams.extraction.locations import (
@@ -125,12 +126,6 @@ _FORCES = frozenset({_TROOPS, "vessels", "aircraft"})
 # "reached the country", "had 11,500 personnel in the east": the story's country.
 _COUNTRY_WORDS = frozenset({"country", "nation", "east", "west", "north", "south", "northeast",
                             "northwest", "southeast", "southwest"})  # fmt: skip
-# "ANKARA (Meridian Wire) - ", "GOMA, DR Congo (Great Rivers Wire) - ", "NAPA, Calif. - "
-# Upper-case letters of every script up to Cyrillic/Greek, so "COPIAPÓ" and "ADRÉ" are datelines too.
-_UPPER = re.escape("".join(c for c in map(chr, range(0x41, 0x530)) if c.isupper()))
-_DATELINE = re.compile(
-    rf"^\s*([{_UPPER}][{_UPPER} .'’-]+?)(?:,[^\n()–—]{{1,40}}?)?\s*(?:\([^)\n]{{1,60}}\))?\s*(?:-|–|—|--)\s+"
-)
 
 
 @dataclass
@@ -224,7 +219,7 @@ class Extractor:
     # -- public API -------------------------------------------------------------
     def extract(self, article: Article) -> list[ClaimObserved]:
         text = self._prepare(article)
-        return self._claims(article, self.nlp(_detach_dateline(text)), text)
+        return self._claims(article, self.nlp(detach_dateline(text)), text)
 
     def extract_many(
         self, articles: Iterable[Article], batch_size: int = 32
@@ -249,7 +244,7 @@ class Extractor:
             except RejectedArticle as e:
                 prepared.append(e)
         texts = [p for p in prepared if isinstance(p, str)]
-        docs = iter(self.nlp.pipe([_detach_dateline(t) for t in texts], batch_size=batch_size))
+        docs = iter(self.nlp.pipe([detach_dateline(t) for t in texts], batch_size=batch_size))
         for a, p in zip(batch, prepared, strict=True):
             if isinstance(p, RejectedArticle):
                 yield a, p
@@ -281,9 +276,8 @@ class Extractor:
         # ``doc.text`` is rebuilt token by token on every access: keep the string.
         doc.user_data["cw_text"] = text
         ctx = _Context(article, doc)
-        m = _DATELINE.match(text)
-        if m:
-            ctx.dateline = {t.i for t in doc if t.idx < m.end()}
+        m = DATELINE.match(text)
+        ctx.dateline = dateline_tokens(doc, text)
         drafts: list[_Draft] = []
         lede_start = m.end() if m else 0
         for sent in doc.sents:
@@ -353,7 +347,7 @@ class Extractor:
         inv.country = self._country_loc(ctx)
         inv.title = place_choice.title_places(ctx.article.title)
         inv.title_text = ctx.article.title
-        m = _DATELINE.match(ctx.doc.user_data.get("cw_text") or "")
+        m = DATELINE.match(ctx.doc.user_data.get("cw_text") or "")
         if m:
             city = m.group(1).strip().title()
             place = self._gaz.resolve(city, allow_demonym=False)
@@ -992,7 +986,7 @@ class Extractor:
         if story is not None and story.place is not None:
             return story.place.country
         if ctx.story_iso is None:  # (looked up once: the document scan is not cheap)
-            m = _DATELINE.match(ctx.doc.user_data.get("cw_text") or "")
+            m = DATELINE.match(ctx.doc.user_data.get("cw_text") or "")
             place = self._gaz.resolve(m.group(1).strip().title()) if m else None
             if place is None:
                 place = getattr(self._doc_location(ctx.doc), "place", None)
@@ -1012,7 +1006,7 @@ class Extractor:
         if ev is not None and ev not in EVENT_FAMILIES:
             return ev  # (the lede's event is looked up only when needed: the scan is not cheap)
         if ctx.story_event is None:
-            m = _DATELINE.match(ctx.doc.user_data.get("cw_text") or "")
+            m = DATELINE.match(ctx.doc.user_data.get("cw_text") or "")
             ctx.story_event = story_event(ctx.doc, m.end() if m else 0) or ""
         if ev is not None and not (ctx.story_event and same_family(ev, ctx.story_event)):
             return ev
@@ -1457,7 +1451,7 @@ class Extractor:
         ("Floods in X province" over "floods in the country's north"). The dateline is where
         the reporter files from: it is the story's place only when the lead names none."""
         text = doc.user_data.get("cw_text") or doc.text
-        m = _DATELINE.match(text)
+        m = DATELINE.match(text)
         start = m.end() if m else 0
         lede = next((s for s in doc.sents if s.end_char > start and s.text.strip()), None)
         # The lead's words: the dateline city is the scene only where the lead names it.
@@ -1727,25 +1721,6 @@ def _gapped_passive(verb: Token) -> bool:
         and not any(c.dep_ in ("aux", "auxpass", "dobj") for c in verb.children)
         and any(c.dep_ == "auxpass" for c in verb.head.children)
     )
-
-
-def _detach_dateline(text: str) -> str:
-    """The text to parse: the dateline's dash becomes a line break (same length, so every
-    offset still points into the article text), so "WARSAW - Around 4,000 Belarusian
-    soldiers" is not parsed as Warsaw's soldiers and the lede's evidence starts at the lede."""
-    m = _DATELINE.match(text)
-    if m is None:
-        return text
-    dash = max(text.rfind(d, 0, m.end()) for d in ("-", "–", "—"))
-    if dash < 0:
-        return text
-    end = dash + 1
-    while end < m.end() and text[end] in "-–—":
-        end += 1
-    start = dash
-    while start > 0 and text[start - 1] in "-–—":
-        start -= 1
-    return text[:start] + "\n" + " " * (end - start - 1) + text[end:]
 
 
 # Verbs whose bare-number object is people held somewhere ("a centre holding nearly 1,300").
