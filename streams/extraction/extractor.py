@@ -25,8 +25,6 @@ claims unless ``emit_unattributed``.
 from __future__ import annotations
 
 import hashlib
-import re
-from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -39,14 +37,11 @@ from streams.extraction import attribution, filters, place_choice, stance
 from streams.extraction.attribution import SourceMemory, SourceRef
 from streams.extraction.dateline import DATELINE, dateline_tokens, detach_dateline
 from streams.extraction.dates import as_of_for
-from streams.extraction.events import EVENT_FAMILIES, EVENT_NOUNS, event_of, same_family, sentence_event, story_event
+from streams.extraction.events import event_of
 from streams.extraction.locations import (
-    PLACE_NOUNS,
-    RANK,
     Loc,
     best_location,
     enclosing_place,
-    in_source_phrase,
     loc_candidate,
     location_in,
     location_in_sentence,
@@ -82,6 +77,7 @@ from streams.extraction.quantities import (
     sender_nationality,
 )
 from streams.extraction.rejections import EMPTY_TEXT, NOT_ENGLISH, TOO_LONG, RejectedArticle
+from streams.extraction.story import Story, StoryReader
 from streams.extraction.subjects import (
     AREA_UNITS,
     AREA_VERBS,
@@ -149,12 +145,11 @@ class _Draft:
 class _Context:
     article: Article
     doc: Doc
+    story: Story
     memory: SourceMemory = field(default_factory=SourceMemory)
     topic_nat: dict[str, str] = field(default_factory=dict)
     topic: tuple[SubjectRef, Loc] | None = None
     last_loc: dict[str, Loc] = field(default_factory=dict)
-    doc_loc: Loc | None = None
-    doc_loc_done: bool = False
     last_quantity: _Draft | None = None
     quantities: list[_Draft] = field(default_factory=list)
     dateline: set[int] = field(default_factory=set)
@@ -164,8 +159,6 @@ class _Context:
     lede_no: int = 0  # the lede's sentence number (its places make the story's place)
     # Where each source's statement of a sentence was: {name: (sentence number, place)}.
     statement_places: dict[str, tuple[int, Loc]] = field(default_factory=dict)
-    story_event: str | None = None  # "" once looked up and not found
-    story_iso: str | None = None  # the story's country when its place is unresolved; "" for none
     statement_dates: dict[str, datetime] = field(default_factory=dict)
     inventory: place_choice.Inventory = field(default_factory=place_choice.Inventory)
 
@@ -215,6 +208,8 @@ class Extractor:
         # sees the candidates the rules propose.
         self.on_place_candidates: Any = None
         self._gaz = gazetteer()
+        # (the title is parsed by whatever ``self.nlp`` is at the time)
+        self._story_reader = StoryReader(self._gaz, lambda text: self.nlp(text))
 
     # -- public API -------------------------------------------------------------
     def extract(self, article: Article) -> list[ClaimObserved]:
@@ -275,7 +270,7 @@ class Extractor:
     def _claims(self, article: Article, doc: Doc, text: str) -> list[ClaimObserved]:
         # ``doc.text`` is rebuilt token by token on every access: keep the string.
         doc.user_data["cw_text"] = text
-        ctx = _Context(article, doc)
+        ctx = _Context(article, doc, Story(self._story_reader, self._gaz, doc, article.title))
         m = DATELINE.match(text)
         ctx.dateline = dateline_tokens(doc, text)
         drafts: list[_Draft] = []
@@ -343,8 +338,8 @@ class Extractor:
             return
         inv = ctx.inventory
         inv.lede = max(0, ctx.lede_no - 1)
-        inv.story = self._story(ctx)
-        inv.country = self._country_loc(ctx)
+        inv.story = ctx.story.place()
+        inv.country = ctx.story.country_loc()
         inv.title = place_choice.title_places(ctx.article.title)
         inv.title_text = ctx.article.title
         m = DATELINE.match(ctx.doc.user_data.get("cw_text") or "")
@@ -612,7 +607,7 @@ class Extractor:
             scope.append(SCOPE_VERBS[verb.lemma_.lower()])
         if part_of is not None:
             scope = [*part_of.subject.scope, *([part_scope] if part_scope else []), *scope]
-        event = None if cls in _FORCES else self._event(sent, ctx)
+        event = None if cls in _FORCES else ctx.story.event(sent)
         if cls == "protesters" and event in ("protest", "strike"):
             event = None  # protesters already name their event
         subject = SubjectRef(cls, nat, tuple(dict.fromkeys(scope)), event)
@@ -651,7 +646,8 @@ class Extractor:
         if loc is None:
             loc, rule = self._local_official(sent, source_tokens(sent, say) - ctx.dateline, ctx), "official"
         if loc is None and _national(sent, exclude):
-            loc, rule = self._country_loc(ctx), "national"  # "the national toll rose to 46 ... in X": the whole country
+            # "the national toll rose to 46 ... in X": the whole country
+            loc, rule = ctx.story.country_loc(), "national"
         if loc is None:
             exclude |= speaker_setting(say)
             loc, rule = location_in_sentence(sent, exclude, self._gaz, anchor), "sentence"
@@ -663,7 +659,7 @@ class Extractor:
             if prev is not None and prev[0] == ctx.sent_no - 1 and prev[0] != ctx.lede_no:
                 loc, rule = prev[1], "carried"
         if loc is None:
-            loc, rule = self._story(ctx) or ctx.last_loc.get(subject.base_slug), "story"
+            loc, rule = ctx.story.place() or ctx.last_loc.get(subject.base_slug), "story"
             conf -= 0.1
         if loc is not None:
             ctx.last_loc[subject.base_slug] = loc
@@ -791,7 +787,7 @@ class Extractor:
                     cands.append(c)
                     ranks.append(specificity(c[0], c[1], t))
             if area:  # "sent corvettes to the area": where the story is
-                return best_location(cands, ranks) or self._story(ctx) or ctx.recent_place
+                return best_location(cands, ranks) or ctx.story.place() or ctx.recent_place
             noun = there.lemma_.lower()
             if noun in _CITY_NOUNS or noun in _REGION_NOUNS:
                 # "7,200 people from Myanmar were sheltering in the province": a country
@@ -805,7 +801,7 @@ class Extractor:
             return named  # "in the capital, Belo Horizonte": the capital it names
         if capital is not None:
             # "410 cases in the capital": the capital of the story's country.
-            iso = self._story_country(ctx)
+            iso = ctx.story.country()
             cp = self._gaz.capital(iso) if iso else None
             if cp is not None:
                 return make_loc(cp, cp.name)
@@ -823,7 +819,7 @@ class Extractor:
             # "Iran's army said 5,000 troops were on the country's coast": the country just
             # named, else the story's.
             iso = self._country_before(country, ctx) if country.lower_ == "country" else None
-            iso = iso or self._story_country(ctx)
+            iso = iso or ctx.story.country()
             p = self._gaz.country(iso) if iso else None
             if p is not None:
                 return make_loc(p, p.name)
@@ -838,7 +834,7 @@ class Extractor:
         facility = next((t for t in sent if t.i in speaker and t.lemma_.lower() in _FACILITY_NOUNS), None)
         if facility is None:
             return None
-        iso = self._story_country(ctx)
+        iso = ctx.story.country()
         cands: list[tuple[Place | None, str]] = []
         for t in facility.subtree:
             if t.pos_ != "PROPN":
@@ -911,7 +907,7 @@ class Extractor:
                     break
         if area is None or area.place is None:
             return None
-        story = self._story(ctx)
+        story = ctx.story.place()
         if story is None:
             return area
         if story.place is None:
@@ -939,7 +935,7 @@ class Extractor:
             name = doc[k : t.i + 1].text
             place = self._gaz.resolve(name, allow_demonym=False)
             area = make_loc(place, name)
-            story = self._story(ctx)
+            story = ctx.story.place()
             if story is None or specificity(area.place, area.name) > specificity(story.place, story.name):
                 return area
         return self._municipal_official(sent, speaker, ctx)
@@ -952,8 +948,8 @@ class Extractor:
         titles = [t for t in sent if t.i in speaker and t.lemma_.lower() in _MUNICIPAL_TITLES]
         if not titles:
             return None
-        story = self._story(ctx)
-        story_iso = self._story_country(ctx)
+        story = ctx.story.place()
+        story_iso = ctx.story.country()
         for t in titles:
             level = _MUNICIPAL_TITLES[t.lemma_.lower()]
             names = [
@@ -979,44 +975,6 @@ class Extractor:
                     return area
         return None
 
-    def _story_country(self, ctx: _Context) -> str | None:
-        """The country the story happens in: the lede place's, else the dateline's, else
-        the most-named one."""
-        story = self._story(ctx)
-        if story is not None and story.place is not None:
-            return story.place.country
-        if ctx.story_iso is None:  # (looked up once: the document scan is not cheap)
-            m = DATELINE.match(ctx.doc.user_data.get("cw_text") or "")
-            place = self._gaz.resolve(m.group(1).strip().title()) if m else None
-            if place is None:
-                place = getattr(self._doc_location(ctx.doc), "place", None)
-            ctx.story_iso = place.country if place is not None else ""
-        return ctx.story_iso or None
-
-    def _country_loc(self, ctx: _Context) -> Loc | None:
-        """The story's country as a place (for figures about the whole country)."""
-        iso = self._story_country(ctx)
-        p = self._gaz.country(iso) if iso else None
-        return make_loc(p, p.name) if p is not None else None
-
-    def _event(self, sent: Span, ctx: _Context) -> str | None:
-        """The event a figure belongs to: its sentence's, else the lede's; a sentence word of
-        the lede's family ("the storm" in a cyclone story) is the lede's event."""
-        ev = sentence_event(sent)
-        if ev is not None and ev not in EVENT_FAMILIES:
-            return ev  # (the lede's event is looked up only when needed: the scan is not cheap)
-        if ctx.story_event is None:
-            m = DATELINE.match(ctx.doc.user_data.get("cw_text") or "")
-            ctx.story_event = story_event(ctx.doc, m.end() if m else 0) or ""
-        if ev is not None and not (ctx.story_event and same_family(ev, ctx.story_event)):
-            return ev
-        return ctx.story_event or ev
-
-    def _story(self, ctx: _Context) -> Loc | None:
-        if not ctx.doc_loc_done:
-            ctx.doc_loc = self._story_location(ctx.doc, ctx.article.title)
-            ctx.doc_loc_done = True
-        return ctx.doc_loc
 
     def _note_places(self, sent: Span, ctx: _Context) -> None:
         """The last place a sentence names, for "there" in the next one; every place it names,
@@ -1055,10 +1013,10 @@ class Extractor:
             return None
         st = stance.stance_of(anchor, anchor, say, sent)
         exclude = source_tokens(sent, say) | ctx.dateline
-        loc = location_in(anchor, exclude, self._gaz, anchor) or self._story(ctx)
+        loc = location_in(anchor, exclude, self._gaz, anchor) or ctx.story.place()
         as_of = as_of_for(sent, verb, say, ctx.article.published_at)
         conf = 0.75 if sources else 0.5
-        return _Draft(SubjectRef("area", event=self._event(sent, ctx)), measure, loc, q, st, sources, sent, as_of, conf)
+        return _Draft(SubjectRef("area", event=ctx.story.event(sent)), measure, loc, q, st, sources, sent, as_of, conf)
 
     def _owner_name(self, owner: Token) -> str | None:
         """A name for whose forces they are: a country's demonym, an organisation's name, or
@@ -1107,8 +1065,8 @@ class Extractor:
                 continue
             loc = location_in(verb, source_tokens(sent, say) | ctx.dateline, self._gaz, noun)
             if loc is None:
-                loc = _continued_place(sources[0].name, ctx) or self._story(ctx)
-            event = self._event(sent, ctx)
+                loc = _continued_place(sources[0].name, ctx) or ctx.story.place()
+            event = ctx.story.event(sent)
             subject = SubjectRef(cls, None, (), None if cls == "protesters" and event == "protest" else event)
             as_of = as_of_for(sent, verb, say, ctx.article.published_at)
             if as_of == ctx.article.published_at and _carried(say):
@@ -1180,10 +1138,10 @@ class Extractor:
             mentioned = mentioned or not bare_denial
             subj = SubjectRef(force, nat)
             found = presence_places(m, self._gaz)
-            took_part = found is None and _takes_part(m) and self._story(ctx) is not None
+            took_part = found is None and _takes_part(m) and ctx.story.place() is not None
             if took_part:
                 # "Russian fighters had taken part in the clash": present where the event was.
-                story = self._story(ctx)
+                story = ctx.story.place()
                 assert story is not None
                 found = (m.head, [story], m)
             if found is None:
@@ -1195,7 +1153,7 @@ class Extractor:
                     # "Residents of X said officers had arrived in the town": the town just named.
                     earlier = self._named_before(bare, sent, ctx) or _antecedent(bare.lemma_.lower(), ctx)
                 if bare is not None and bare.lemma_.lower() in ("area", "site", "scene"):
-                    earlier = self._story(ctx)  # "in the area", "at the site": where the story is
+                    earlier = ctx.story.place()  # "in the area", "at the site": where the story is
                 found = (m.head, [earlier], m) if earlier is not None else None
             if found is None and _on_the_ground(m):
                 # "... killed in clashes in X, and that allied troops were fighting alongside
@@ -1203,7 +1161,7 @@ class Extractor:
                 # sentence's events are, else where the story is.
                 sources, say = attribution.sources_for(m.head, sent, ctx.memory)
                 here = location_in_sentence(sent, source_tokens(sent, say) | ctx.dateline, self._gaz, m)
-                here = here or self._story(ctx)
+                here = here or ctx.story.place()
                 found = (m.head, [here], m) if here is not None else None
             if found is None:
                 continue
@@ -1443,213 +1401,6 @@ class Extractor:
             refs = attribution.names_of(acc, ctx.memory, sent.doc)
             ctx.memory.remember([r for r in refs if r.explicit])
 
-    def _story_location(self, doc: Doc, title: str | None = None) -> Loc | None:
-        """The event's place for claims whose sentence names none, read from the lead (the
-        lede and the title): the most specific place the lede puts the event in ("quake in
-        eastern Turkey", "in the Ikoyi district of Lagos"); when that is only the country (or
-        the lede names no place of events), a finer place of that country the title names
-        ("Floods in X province" over "floods in the country's north"). The dateline is where
-        the reporter files from: it is the story's place only when the lead names none."""
-        text = doc.user_data.get("cw_text") or doc.text
-        m = DATELINE.match(text)
-        start = m.end() if m else 0
-        lede = next((s for s in doc.sents if s.end_char > start and s.text.strip()), None)
-        # The lead's words: the dateline city is the scene only where the lead names it.
-        lead = f"{title or ''}\n{text[max(start, lede.start_char) : lede.end_char]}" if lede is not None else None
-        if lede is not None:
-            cands: list[tuple[Place | None, str]] = []
-            ranks: list[int] = []
-            speakers: set[int] = set()
-            listed: list[Place] = []
-            for t in lede:
-                if attribution.is_reporting(t):
-                    subj = attribution.subject_of(t)
-                    if subj is not None:
-                        speakers |= {x.i for x in subj.subtree}
-                        speakers |= speaker_setting(t)
-            acc = attribution.according_to(lede)
-            if acc is not None:
-                speakers |= {x.i for x in acc.subtree}
-            # "..., a day after Oman reported activity near Musandam": background, not the event.
-            background = {
-                x.i
-                for t in lede
-                if t.lower_ in _BACKGROUND_MARKERS and t.dep_ in ("prep", "mark")
-                for x in (t.head.subtree if t.dep_ == "mark" else t.subtree)
-            }
-            if any(
-                t.i not in background
-                and t.i not in speakers
-                and t.idx >= start
-                and loc_candidate(t, self._gaz)
-                and (under_loc_prep(t, None) or (t.dep_ == "dobj" and t.ent_type_ in ("GPE", "LOC")))
-                for t in lede
-                if t.ent_iob_ == "B"
-            ):
-                # (Only a place the main clause puts the event in: "X's coast guard rescued 40
-                # after a boat capsized off Y" happened off Y.)
-                speakers |= background
-            for t in lede:
-                if t.idx < start or t.i in speakers or not (t.ent_iob_ == "B" or t.pos_ == "PROPN"):
-                    continue
-                cand = loc_candidate(t, self._gaz)
-                struck = t.dep_ == "dobj" and t.ent_type_ in ("GPE", "LOC")  # "battered northern Lebanon"
-                if cand is None or not (under_loc_prep(t, None) or struck):
-                    continue
-                cands.append(cand)
-                ranks.append(specificity(cand[0], cand[1], t))
-                if any(c.pos_ == "PROPN" for c in t.conjuncts) and cand[0] is not None:
-                    listed.append(cand[0])  # "across Osh, Jalal-Abad and Naryn": one of several
-            spread = _several_subplaces(cands, self._gaz, listed)
-            if spread is not None:
-                return spread  # "across Osh, Jalal-Abad and Naryn regions": the country they are in
-            loc = best_location(cands, ranks)
-            if loc is None or (loc.place is not None and loc.place.kind == "country"):
-                finer = self._headline_place(title, lede, loc, doc)
-                if finer is None and loc is not None:
-                    # "MADURAI, India - rain killed 14 in southern India ... around Madurai".
-                    finer = self._dateline_within(loc, m, lead)
-                if finer is not None:
-                    return finer
-            if loc is not None:
-                return loc
-        # No place in the lede: the place the article names most for events, and only then
-        # the dateline ("WARSAW -" over a story about troops at the Lithuanian border).
-        found = self._doc_location(doc)
-        if found is not None:
-            return self._dateline_within(found, m, lead) or found
-        if m:
-            place = self._gaz.resolve(m.group(1).strip().title())
-            if place is not None:
-                return make_loc(place, m.group(1).strip().title())
-        return None
-
-    def _headline_place(self, title: str | None, lede: Span, lede_loc: Loc | None, doc: Doc) -> Loc | None:
-        """The title's place of the story when the lede gives only the country or no place:
-        the finest name in the title that lies in that country, either a place the gazetteer
-        knows ("Floods in X province") or a name the title gives an event ("the X attack")
-        and the lede places inside the country ("residents of X, a village in Y").
-
-        The country bounds the title (a capitalised headline word that is a town abroad is
-        not the story's place); with no country in the lede, the title's own country or the
-        article's most-named one is the bound."""
-        if not title or not title.strip():
-            return None
-        head = self.nlp(title)
-        runs: list[list[Token]] = []
-        for t in head:
-            if t.is_alpha and t.text[:1].isupper() and not t.is_stop:
-                if runs and runs[-1][-1].i == t.i - 1:
-                    runs[-1].append(t)
-                else:
-                    runs.append([t])
-        named: list[tuple[Place | None, str, list[Token]]] = []
-        for run in runs:
-            last = run[-1]
-            if last.dep_ == "nsubj" and last.head.lemma_.lower() in attribution.SAY_LEMMAS:
-                continue  # "Kabul says 19 killed in the north": the government speaking
-            text = " ".join(t.text for t in run)
-            named.append((self._gaz.resolve(text, allow_demonym=False), text, run))
-        iso = lede_loc.place.country if lede_loc is not None and lede_loc.place is not None else None
-        if iso is None:
-            iso = next((p.country for p, _, _ in named if p is not None and p.kind == "country"), None)
-        if iso is None:
-            found = self._doc_location(doc)
-            iso = found.place.country if found is not None and found.place is not None else None
-        if iso is None:
-            return None
-        best: tuple[int, Loc] | None = None
-        for p, text, run in named:
-            if p is not None:
-                if p.country != iso or (p.kind != "country" and not _placed_in_headline(run)):
-                    continue  # "Capital pledges aid as floods hit X": a town that only acts
-                rank, loc = RANK.get(p.kind, 0), make_loc(p, text)
-            else:
-                outer = self._lede_places_inside(text, lede, iso) if _names_an_event(run) else None
-                if outer is None:
-                    continue
-                rank, loc = RANK.get(outer.kind, 0) + 1, make_loc(None, text)
-            if best is None or rank > best[0]:
-                best = (rank, loc)
-        if best is None or best[0] <= 1:
-            return None if lede_loc is not None else (best[1] if best is not None else None)
-        return best[1]
-
-    def _lede_places_inside(self, name: str, lede: Span, iso: str) -> Place | None:
-        """The place of the country the lede puts ``name`` in ("X, a village in northern Y";
-        "the X district of Y state"), or None when the lede does not place it there."""
-        words = name.split()
-        for t in lede:
-            if t.text != words[-1] or lede.doc[max(lede.start, t.i - len(words) + 1) : t.i + 1].text != name:
-                continue
-            outer = enclosing_place(t)
-            if outer is not None and outer.country == iso:
-                return outer
-        return None
-
-    def _dateline_within(self, story: Loc, m: re.Match[str] | None, lead: str | None = None) -> Loc | None:
-        """ "SYLHET, Bangladesh - floods in northeastern Bangladesh": when the lede only names a
-        country, a dateline city inside it is the scene, unless it is the capital (where wire
-        bureaus file from: "ANKARA - ... quake in eastern Turkey" is not in Ankara). With
-        ``lead`` (the title and lede), only if the lead names the city itself: a city the
-        story mentions only further down is where the reporter is, not the event."""
-        if m is None or story.place is None or story.place.kind != "country":
-            return None
-        name = m.group(1).strip().title()
-        place = self._gaz.resolve(name, allow_demonym=False)
-        if place is None or place.kind == "country" or place.country != story.place.country:
-            return None
-        capital = self._gaz.capital(place.country)
-        if capital is not None and capital.code == place.code:
-            return None
-        text = m.string[m.end() :] if lead is None else lead
-        if not re.search(rf"\b{re.escape(name)}\b", text):
-            return None  # a bureau city the story never mentions again ("ISTANBUL - a quake in Turkey")
-        return make_loc(place, name)
-
-    def _doc_location(self, doc: Doc) -> Loc | None:
-        """The article's main place: the resolved place most often named after a locative
-        preposition ("in Nepal", "to the streets of Buenos Aires"), not as a speaker's
-        home ("U.S. officials", "Officials in Seoul said")."""
-        counts: Counter[str] = Counter()
-        places: dict[str, Place] = {}
-        for t in doc:
-            if not (t.ent_iob_ == "B" or t.pos_ == "PROPN"):
-                continue
-            cand = loc_candidate(t, self._gaz)
-            if cand is None or cand[0] is None or in_source_phrase(t):
-                continue
-            if under_loc_prep(t, None):
-                weight = 2
-            elif t.ent_type_ in ("GPE", "LOC") and not (
-                t.dep_ in ("compound", "amod", "nmod") and t.head.lemma_.lower() not in PLACE_NOUNS
-            ):
-                weight = 1  # "struck southern Turkey", "Morocco's strongest earthquake"
-            else:
-                continue  # "U.S. officials": a modifier of someone, not a place of events
-            counts[cand[0].code] += weight
-            places[cand[0].code] = cand[0]
-        if not counts:
-            # Last resort: the speaker's place ("the mayor of Mosul said").
-            for t in doc:
-                if t.ent_iob_ == "B" or t.pos_ == "PROPN":
-                    cand = loc_candidate(t, self._gaz)
-                    if cand is not None and cand[0] is not None and t.dep_ == "pobj":
-                        counts[cand[0].code] += 1
-                        places[cand[0].code] = cand[0]
-        if not counts:
-            return None
-        # Aggregate by country; a single sub-place stands for it only if nothing else is named.
-        by_country: Counter[str] = Counter()
-        for code, n in counts.items():
-            by_country[places[code].country] += n
-        country = by_country.most_common(1)[0][0]
-        inside = [code for code in counts if places[code].country == country]
-        if len(inside) == 1:
-            p = places[inside[0]]
-        else:
-            p = self._gaz.country(country) or places[max(inside, key=lambda c: counts[c])]
-        return Loc(p.name, p.slug, p)
 
     def _finish(self, article: Article, text: str, drafts: list[_Draft]) -> list[ClaimObserved]:
         out: list[ClaimObserved] = []
@@ -1999,48 +1750,6 @@ _NATIONWIDE = frozenset({"nationwide", "countrywide", "nation-wide", "country-wi
 _TALLY_NOUNS = frozenset({"toll", "total", "tally", "figure", "count", "number"})
 
 
-def _placed_in_headline(run: list[Token]) -> bool:
-    """Whether a headline gives a name as where something happened: after a locative
-    preposition ("floods in X"), struck ("storm batters X"), naming an event ("X floods", "X
-    factory fire") or as the headline's label ("X: ...")."""
-    last = run[-1]
-    if under_loc_prep(last, None) or last.dep_ == "dobj":
-        return True
-    nxt = last.nbor(1) if last.i + 1 < len(last.doc) else None
-    if run[0].i == 0 and nxt is not None and nxt.text == ":":
-        return True
-    if nxt is not None and nxt.lemma_.lower() in EVENT_NOUNS:
-        return True  # "X heatwave:" however the parser reads a headline
-    cur = last
-    for _ in range(4):  # "X knitwear factory fire": through the nouns it modifies
-        if cur.dep_ not in ("compound", "amod", "nmod", "poss") or cur.head == cur:
-            return False
-        cur = cur.head
-        if cur.lemma_.lower() in EVENT_NOUNS:
-            return True
-    return False
-
-
-def _names_an_event(run: list[Token]) -> bool:
-    """ "the X attack", "X floods": a name right before an event noun is where the event
-    happened, unless the name is the event's own ("Cyclone X", "Typhoon X kills")."""
-    last = run[-1]
-    nxt = last.nbor(1) if last.i + 1 < len(last.doc) else None
-    if nxt is None or nxt.lemma_.lower() not in EVENT_NOUNS:
-        return False
-    return not any(t.lower_ in EVENT_NOUNS for t in run)
-
-
-def _several_subplaces(cands: list[tuple[Place | None, str]], gaz: Any, listed: list[Place]) -> Loc | None:
-    """The country when the lede lists places side by side inside one country ("across Osh,
-    Jalal-Abad and Naryn regions"): no single one of them is where the story is."""
-    places = list({p.code: p for p, _ in cands if p is not None}.values())
-    if not listed or not places or len({p.country for p in places}) != 1 or any(p.kind == "country" for p in places):
-        return None
-    country = gaz.country(places[0].country)
-    return make_loc(country, country.name) if country is not None else None
-
-
 # Clauses of a lede that give background ("a day after X reported ...", "before ...").
 _DENY_LEMMAS = frozenset({"deny", "dismiss", "reject", "dispute", "refute"})
 # The level of the place a title's holder speaks for (``specificity`` ranks: city 3, region 2).
@@ -2048,7 +1757,6 @@ _MUNICIPAL_TITLES = {"mayor": 3, "governor": 2}
 _LOCAL_UNITS = frozenset({"commune", "district", "village", "town", "municipality", "county", "ward"})
 _LOCAL_TITLES = frozenset({"chairman", "chairwoman", "chair", "administrator", "chief", "head", "leader", "mayor",
                            "official", "governor", "secretary", "commissioner"})  # fmt: skip
-_BACKGROUND_MARKERS = frozenset({"after", "before", "since", "as"})
 _RECORD_VERBS = frozenset({"record", "confirm", "register", "report", "count", "log", "detect", "see", "have",
                            "suffer", "identify", "document", "tally"})  # fmt: skip
 
