@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -34,9 +33,10 @@ from spacy.tokens import Doc, Span, Token
 
 from schemas.events import Article, ClaimObserved, Evidence, Source, Value
 from streams.extraction import attribution, filters, place_choice, stance
-from streams.extraction.attribution import SourceMemory, SourceRef
+from streams.extraction.attribution import SourceRef
 from streams.extraction.dateline import DATELINE, dateline_tokens, detach_dateline
 from streams.extraction.dates import as_of_for
+from streams.extraction.discourse import Discourse, Draft, set_topic
 from streams.extraction.events import event_of
 from streams.extraction.locations import (
     Loc,
@@ -122,45 +122,6 @@ _FORCES = frozenset({_TROOPS, "vessels", "aircraft"})
 # "reached the country", "had 11,500 personnel in the east": the story's country.
 _COUNTRY_WORDS = frozenset({"country", "nation", "east", "west", "north", "south", "northeast",
                             "northwest", "southeast", "southwest"})  # fmt: skip
-
-
-@dataclass
-class _Draft:
-    subject: SubjectRef
-    measure: str
-    loc: Loc | None
-    quantity: Quantity | None
-    stance: str
-    sources: list[SourceRef]
-    sent: Span
-    as_of: datetime | None
-    confidence: float
-    # Which rule placed the claim, and the token the figure hangs on: the learned place
-    # choice (``place_choice``) weighs the rule's pick against the other places named.
-    loc_rule: str = "other"
-    anchor: int | None = None
-
-
-@dataclass
-class _Context:
-    article: Article
-    doc: Doc
-    story: Story
-    memory: SourceMemory = field(default_factory=SourceMemory)
-    topic_nat: dict[str, str] = field(default_factory=dict)
-    topic: tuple[SubjectRef, Loc] | None = None
-    last_loc: dict[str, Loc] = field(default_factory=dict)
-    last_quantity: _Draft | None = None
-    quantities: list[_Draft] = field(default_factory=list)
-    dateline: set[int] = field(default_factory=set)
-    recent_place: Loc | None = None
-    places: list[Loc] = field(default_factory=list)  # every place named so far, in order
-    sent_no: int = 0
-    lede_no: int = 0  # the lede's sentence number (its places make the story's place)
-    # Where each source's statement of a sentence was: {name: (sentence number, place)}.
-    statement_places: dict[str, tuple[int, Loc]] = field(default_factory=dict)
-    statement_dates: dict[str, datetime] = field(default_factory=dict)
-    inventory: place_choice.Inventory = field(default_factory=place_choice.Inventory)
 
 
 class Extractor:
@@ -270,10 +231,10 @@ class Extractor:
     def _claims(self, article: Article, doc: Doc, text: str) -> list[ClaimObserved]:
         # ``doc.text`` is rebuilt token by token on every access: keep the string.
         doc.user_data["cw_text"] = text
-        ctx = _Context(article, doc, Story(self._story_reader, self._gaz, doc, article.title))
+        ctx = Discourse(article, doc, Story(self._story_reader, self._gaz, doc, article.title), self._gaz)
         m = DATELINE.match(text)
         ctx.dateline = dateline_tokens(doc, text)
-        drafts: list[_Draft] = []
+        drafts: list[Draft] = []
         lede_start = m.end() if m else 0
         for sent in doc.sents:
             ctx.sent_no += 1
@@ -295,7 +256,7 @@ class Extractor:
                     says.append(t)
                 if t.pos_ == "VERB" and lem in _DENY_LEMMAS:
                     has_deny = True
-            sent_drafts: list[_Draft] = []
+            sent_drafts: list[Draft] = []
             if has_num:
                 sent_drafts.extend(self._quantity_drafts(sent, ctx))
                 sent_drafts.extend(self._appended_denials(sent, sent_drafts, ctx))
@@ -321,7 +282,7 @@ class Extractor:
                     ctx.last_quantity = d
                     ctx.quantities.append(d)
                     if d.subject.noun == _TROOPS and d.loc is not None and not d.subject.scope:
-                        _set_topic(ctx, d.subject, d.loc)
+                        set_topic(ctx, d.subject, d.loc)
             if says:
                 self._remember_sources(says, ctx)
             if has_num or has_subject:
@@ -330,7 +291,7 @@ class Extractor:
         self._choose_places(ctx, drafts)
         return self._finish(article, text, drafts)
 
-    def _choose_places(self, ctx: _Context, drafts: list[_Draft]) -> None:
+    def _choose_places(self, ctx: Discourse, drafts: list[Draft]) -> None:
         """Each figure's place, picked by the trained model among the places the article
         names near it (the rules' pick is one candidate); presence claims keep theirs, as
         one sentence can place a force in several places."""
@@ -359,8 +320,8 @@ class Extractor:
                     d.loc = choice.loc
 
     # -- quantities ---------------------------------------------------------------
-    def _quantity_drafts(self, sent: Span, ctx: _Context) -> list[_Draft]:
-        out: list[_Draft] = []
+    def _quantity_drafts(self, sent: Span, ctx: Discourse) -> list[Draft]:
+        out: list[Draft] = []
         groups = list(quantity_groups(sent))
         # "rejected the figure of 46 dead, saying only two hospitals had reported deaths": the
         # denial's reasons are not figures of their own.
@@ -375,8 +336,8 @@ class Extractor:
         return out
 
     def _quantity_draft(
-        self, group: list[Token], q: Quantity, sent: Span, ctx: _Context, earlier: list[_Draft]
-    ) -> _Draft | None:
+        self, group: list[Token], q: Quantity, sent: Span, ctx: Discourse, earlier: list[Draft]
+    ) -> Draft | None:
         gset = {t.i for t in group}
         root = _group_root(group)
         if filters.money(group):
@@ -395,7 +356,7 @@ class Extractor:
             part_subject = SubjectRef(ws.noun, ws.nationality, (*ws.scope, *extra), ws.event)
             conf = whole.confidence - 0.05
             w = whole
-            return _Draft(part_subject, w.measure, w.loc, q, w.stance, w.sources, sent, w.as_of, conf)
+            return Draft(part_subject, w.measure, w.loc, q, w.stance, w.sources, sent, w.as_of, conf)
         denial = _denied_figure(root)
         if denial is not None:
             own = counted_noun(group, root, gset) or noun_after(group)
@@ -684,12 +645,12 @@ class Extractor:
             if not deniers:
                 return None
             conf = max(0.05, conf - 0.1)
-            return _Draft(subject, measure, loc, q, "denies", deniers, sent, as_of, conf, rule, anchor.i)
-        return _Draft(subject, measure, loc, q, st, sources, sent, as_of, max(0.05, conf), rule, anchor.i)
+            return Draft(subject, measure, loc, q, "denies", deniers, sent, as_of, conf, rule, anchor.i)
+        return Draft(subject, measure, loc, q, st, sources, sent, as_of, max(0.05, conf), rule, anchor.i)
 
     def _figure_denial(
-        self, denial: tuple[Token, Token], q: Quantity, sent: Span, ctx: _Context, fresh: bool = False
-    ) -> _Draft | None:
+        self, denial: tuple[Token, Token], q: Quantity, sent: Span, ctx: Discourse, fresh: bool = False
+    ) -> Draft | None:
         """ "The ministry rejected the state's figure of 46 dead": a denial of that figure, about
         what the figure counted (the earlier statement of the same value, else the one the
         figure noun names, else the latest figure), with the denied value itself."""
@@ -716,7 +677,7 @@ class Extractor:
         if target is None:
             return None
         as_of = as_of_for(sent, verb, verb, ctx.article.published_at)
-        return _Draft(target.subject, target.measure, target.loc, q, "denies", deniers, sent, as_of, 0.65)
+        return Draft(target.subject, target.measure, target.loc, q, "denies", deniers, sent, as_of, 0.65)
 
     def _place_subject(
         self, verb: Token, exclude: set[int], anchor: Token | None = None, speakers: frozenset[int] = frozenset()
@@ -757,7 +718,7 @@ class Extractor:
         return make_loc(*c)
 
     def _deictic_location(
-        self, top: Token, sent: Span, exclude: set[int], ctx: _Context, say: Token | None = None
+        self, top: Token, sent: Span, exclude: set[int], ctx: Discourse, say: Token | None = None
     ) -> Loc | None:
         """ "Officials in the town of X said 300 buildings had collapsed there" -> X (the place
         named just before: in the speaker's phrase, else the previous sentence); "reached the
@@ -825,7 +786,7 @@ class Extractor:
                 return make_loc(p, p.name)
         return None
 
-    def _facility_place(self, sent: Span, speaker: set[int], ctx: _Context) -> Loc | None:
+    def _facility_place(self, sent: Span, speaker: set[int], ctx: Discourse) -> Loc | None:
         """ "Doctors at Darbhanga Medical College Hospital said they were treating 40", "a doctor
         at Bir Hospital in Kathmandu said nine were critical": staff of a hospital count the
         patients in it, so the hospital's place is the figure's. The place is the facility's
@@ -859,7 +820,7 @@ class Extractor:
                     return make_loc(p, name)
         return best_location(cands)
 
-    def _country_before(self, tok: Token, ctx: _Context) -> str | None:
+    def _country_before(self, tok: Token, ctx: Discourse) -> str | None:
         """The last country named by name (not by a demonym) before ``tok`` in its sentence."""
         found = None
         for t in tok.sent:
@@ -886,7 +847,7 @@ class Extractor:
         p = self._gaz.resolve(name, allow_demonym=False)
         return make_loc(p, name) if p is not None and p.kind != "country" else None
 
-    def _jurisdiction(self, sent: Span, speaker: set[int], verb: Token | None, ctx: _Context) -> Loc | None:
+    def _jurisdiction(self, sent: Span, speaker: set[int], verb: Token | None, ctx: Discourse) -> Loc | None:
         """A public body speaks for its own area: "the Osh regional administration rejected
         reports of hundreds of cases" is about Osh, "Belo Horizonte's city hall said 4,800
         residents were seen" about Belo Horizonte, "Kazakhstan's health ministry said it had
@@ -918,7 +879,7 @@ class Extractor:
         finer = specificity(area.place, area.name) > specificity(story.place, story.name)
         return area if finer else None
 
-    def _local_official(self, sent: Span, speaker: set[int], ctx: _Context) -> Loc | None:
+    def _local_official(self, sent: Span, speaker: set[int], ctx: Discourse) -> Loc | None:
         """ "according to Tra Mai commune chairman Ho Van Tuan": an official titled by a
         commune, district or village speaks of that place (when it is finer than the story's)."""
         doc = sent.doc
@@ -940,7 +901,7 @@ class Extractor:
                 return area
         return self._municipal_official(sent, speaker, ctx)
 
-    def _municipal_official(self, sent: Span, speaker: set[int], ctx: _Context) -> Loc | None:
+    def _municipal_official(self, sent: Span, speaker: set[int], ctx: Discourse) -> Loc | None:
         """ "The mayor of X said nine residents were missing", "X Mayor Y said": a mayor speaks
         for a town, a governor for a province. Used when that place is finer than the story's
         and (when the gazetteer knows it) in the story's country; a name the gazetteer does
@@ -976,7 +937,7 @@ class Extractor:
         return None
 
 
-    def _note_places(self, sent: Span, ctx: _Context) -> None:
+    def _note_places(self, sent: Span, ctx: Discourse) -> None:
         """The last place a sentence names, for "there" in the next one; every place it names,
         for "the province" or "the strait" later on."""
         aside = other_clauses(sent.root)  # "..., where the Surma river rose": not the focus
@@ -1003,7 +964,7 @@ class Extractor:
             ctx.inventory.mentions.extend(place_choice.sentence_mentions(sent, number, found))
             ctx.inventory.mentions.extend(place_choice.sentence_mentions(sent, number, weak, weak=True))
 
-    def _area_draft(self, group: list[Token], q: Quantity, sent: Span, ctx: _Context, measure: str) -> _Draft | None:
+    def _area_draft(self, group: list[Token], q: Quantity, sent: Span, ctx: Discourse, measure: str) -> Draft | None:
         """An area burned or flooded: the subject is the event's area, placed and attributed
         like any figure."""
         verb, _ = clause_head(group[-1])
@@ -1016,7 +977,7 @@ class Extractor:
         loc = location_in(anchor, exclude, self._gaz, anchor) or ctx.story.place()
         as_of = as_of_for(sent, verb, say, ctx.article.published_at)
         conf = 0.75 if sources else 0.5
-        return _Draft(SubjectRef("area", event=ctx.story.event(sent)), measure, loc, q, st, sources, sent, as_of, conf)
+        return Draft(SubjectRef("area", event=ctx.story.event(sent)), measure, loc, q, st, sources, sent, as_of, conf)
 
     def _owner_name(self, owner: Token) -> str | None:
         """A name for whose forces they are: a country's demonym, an organisation's name, or
@@ -1031,10 +992,10 @@ class Extractor:
             return owner.lemma_.lower()
         return None
 
-    def _zero_drafts(self, sent: Span, ctx: _Context) -> list[_Draft]:
+    def _zero_drafts(self, sent: Span, ctx: Discourse) -> list[Draft]:
         """ "No deaths were reported", "no protesters had been hurt": an assertion of zero.
         Forces are left to presence ("there are no troops" denies their presence)."""
-        out: list[_Draft] = []
+        out: list[Draft] = []
         for t in sent:
             if t.lower_ == "no" and t.dep_ == "det":
                 noun = t.head
@@ -1072,13 +1033,13 @@ class Extractor:
             if as_of == ctx.article.published_at and _carried(say):
                 as_of = ctx.statement_dates.get(sources[0].name, as_of)
             q = Quantity(0.0, 0.0, 0.0, "exact")
-            out.append(_Draft(subject, measure, loc, q, "asserts", sources, sent, as_of, 0.6))
+            out.append(Draft(subject, measure, loc, q, "asserts", sources, sent, as_of, 0.6))
         return out
 
-    def _appended_denials(self, sent: Span, drafts: list[_Draft], ctx: _Context) -> list[_Draft]:
+    def _appended_denials(self, sent: Span, drafts: list[Draft], ctx: Discourse) -> list[Draft]:
         """ "Unions said 15 people died, a claim the ministry denied": the denier disputes
         every figure stated before it, with the same value."""
-        out: list[_Draft] = []
+        out: list[Draft] = []
         for t in sent:
             if t.lemma_.lower() not in stance.REPORT_NOUNS or t.pos_ != "NOUN":
                 continue
@@ -1096,17 +1057,17 @@ class Extractor:
             as_of = as_of_for(sent, rel, rel, ctx.article.published_at)
             for d in drafts:
                 if d.quantity is not None and d.stance == "asserts" and d.sent == sent:
-                    out.append(_Draft(d.subject, d.measure, d.loc, d.quantity, "denies", deniers, sent, as_of, 0.65))
+                    out.append(Draft(d.subject, d.measure, d.loc, d.quantity, "denies", deniers, sent, as_of, 0.65))
         return out
 
     # -- presence -----------------------------------------------------------------
     def _presence_drafts(
-        self, sent: Span, ctx: _Context, has_counts: bool, counts_forces: bool = True
-    ) -> list[_Draft]:
+        self, sent: Span, ctx: Discourse, has_counts: bool, counts_forces: bool = True
+    ) -> list[Draft]:
         """Presence claims of a sentence. A sentence that counts forces already places them
         ("3,000 troops in X" is a count, not also a presence claim); one that counts something
         else ("saw no troops, but counted three houses damaged") can still place forces."""
-        out: list[_Draft] = []
+        out: list[Draft] = []
         mentioned = False
         for m in sent:
             force = _force_class(m)
@@ -1168,7 +1129,7 @@ class Extractor:
             pred, locs, wrapper = found
             loc = locs[0]
             if nat is not None:
-                _set_topic(ctx, subj, loc)
+                set_topic(ctx, subj, loc)
                 ctx.topic_nat[force] = nat
             # "no troops", "none of its troops", "no sightings of troops": denied in the noun phrase.
             denied_here = _denied_in_phrase(m, wrapper)
@@ -1199,7 +1160,7 @@ class Extractor:
                 conf = 0.5
             as_of = as_of_for(sent, pred if pred.pos_ in ("VERB", "AUX") else None, say, ctx.article.published_at)
             # "present in three territories, Rutshuru, Masisi and Nyiragongo": one claim each.
-            out.extend(_Draft(subj, "presence", x, None, st, sources, sent, as_of, conf) for x in locs)
+            out.extend(Draft(subj, "presence", x, None, st, sources, sent, as_of, conf) for x in locs)
             break
         if not mentioned and not has_counts and (ctx.topic is not None or ctx.last_quantity is not None):
             verdict = stance.judgement_on_reports(sent)
@@ -1217,10 +1178,10 @@ class Extractor:
                         # "rejected those estimates": every figure of that statement.
                         targets = [d for d in ctx.quantities if d.sent == lq.sent and d.sources == lq.sources]
                     for d in targets:
-                        out.append(_Draft(d.subject, d.measure, d.loc, d.quantity, st, sources, sent, as_of, conf))
+                        out.append(Draft(d.subject, d.measure, d.loc, d.quantity, st, sources, sent, as_of, conf))
                 elif sources and ctx.topic is not None:
                     subj_ref, loc = ctx.topic
-                    out.append(_Draft(subj_ref, "presence", loc, None, st, sources, sent, as_of, conf))
+                    out.append(Draft(subj_ref, "presence", loc, None, st, sources, sent, as_of, conf))
         return out
 
     def _country_subject(self, verb: Token, role: str) -> str | None:
@@ -1237,7 +1198,7 @@ class Extractor:
         iso = self._gaz.nationality(p.name)
         return str(self._gaz.demonym(iso)) if iso else None
 
-    def _named_before(self, bare: Token, sent: Span, ctx: _Context) -> Loc | None:
+    def _named_before(self, bare: Token, sent: Span, ctx: Discourse) -> Loc | None:
         """The place named earlier in the same sentence that a bare place noun ("the town") can
         mean, the nearest first; the dateline is not such a mention."""
         for t in reversed(sent[: bare.i - sent.start]):
@@ -1248,11 +1209,11 @@ class Extractor:
                 return make_loc(*c)
         return None
 
-    def _pronoun_denials(self, sent: Span, ctx: _Context) -> list[_Draft]:
+    def _pronoun_denials(self, sent: Span, ctx: Discourse) -> list[Draft]:
         """ "The association said 70 miners were working there. The company denied that":
         the figure just given. "The army denied that any of its soldiers had been captured":
         the latest figure of that measure (another source's)."""
-        out: list[_Draft] = []
+        out: list[Draft] = []
         for v in sent:
             if v.pos_ != "VERB" or v.lemma_.lower() not in _DENY_LEMMAS or stance._negated(v):
                 continue
@@ -1299,10 +1260,10 @@ class Extractor:
                 continue
             as_of = as_of_for(sent, v, v, ctx.article.published_at)
             t = target
-            out.append(_Draft(t.subject, t.measure, t.loc, t.quantity, "denies", sources, sent, as_of, 0.6))
+            out.append(Draft(t.subject, t.measure, t.loc, t.quantity, "denies", sources, sent, as_of, 0.6))
         return out
 
-    def _demonstrative_denial(self, sent: Span, ctx: _Context) -> list[_Draft]:
+    def _demonstrative_denial(self, sent: Span, ctx: Discourse) -> list[Draft]:
         """ "Islamic State said it had killed dozens of soldiers. The ministry dismissed that
         claim as propaganda": "that claim" is the figure just given, not the story's topic."""
         verdict = stance.judgement_on_reports(sent)
@@ -1329,9 +1290,9 @@ class Extractor:
             return []
         as_of = as_of_for(sent, verb, say or verb, ctx.article.published_at)
         t = target
-        return [_Draft(t.subject, t.measure, t.loc, t.quantity, "denies", sources, sent, as_of, 0.6)]
+        return [Draft(t.subject, t.measure, t.loc, t.quantity, "denies", sources, sent, as_of, 0.6)]
 
-    def _counter_figure_denials(self, sent: Span, ctx: _Context, drafts: list[_Draft]) -> list[_Draft]:
+    def _counter_figure_denials(self, sent: Span, ctx: Discourse, drafts: list[Draft]) -> list[Draft]:
         """ "The ministry disputed the figure, saying only 12 people had been detained": the
         speaker gives a figure of its own and denies the earlier one."""
         verdict = stance.judgement_on_reports(sent)
@@ -1349,10 +1310,10 @@ class Extractor:
             return []  # the figure itself is restated here ("rejected the figure of 60")
         as_of = as_of_for(sent, verb, say or verb, ctx.article.published_at)
         t = target
-        return [_Draft(t.subject, t.measure, t.loc, t.quantity, "denies", sources, sent, as_of, 0.6)]
+        return [Draft(t.subject, t.measure, t.loc, t.quantity, "denies", sources, sent, as_of, 0.6)]
 
     # -- bookkeeping ----------------------------------------------------------------
-    def _remember_sources(self, says: list[Token], ctx: _Context) -> None:
+    def _remember_sources(self, says: list[Token], ctx: Discourse) -> None:
         """Every explicit attribution in a sentence becomes a candidate for "the agency added"."""
         for t in says:
             subj = attribution.subject_of(t)
@@ -1369,7 +1330,7 @@ class Extractor:
                 for r in refs:
                     ctx.statement_dates.setdefault(r.name, when)
 
-    def _statement_place(self, say: Token, speaker: Token, ctx: _Context) -> Loc | None:
+    def _statement_place(self, say: Token, speaker: Token, ctx: Discourse) -> Loc | None:
         """The most specific place a statement puts its content in (not where the speaker is)."""
         skip = {x.i for x in speaker.subtree} | ctx.dateline
         skip |= speaker_setting(say)  # "told reporters in X"
@@ -1393,7 +1354,7 @@ class Extractor:
                 return None if _side_by_side(cands, toks, self._gaz) else best_location(cands, ranks)
         return None
 
-    def _remember_according(self, sent: Span, ctx: _Context) -> None:
+    def _remember_according(self, sent: Span, ctx: Discourse) -> None:
         """ "according to the Department of X" also names a source the next sentence can call
         "the department"."""
         acc = attribution.according_to(sent)
@@ -1402,7 +1363,7 @@ class Extractor:
             ctx.memory.remember([r for r in refs if r.explicit])
 
 
-    def _finish(self, article: Article, text: str, drafts: list[_Draft]) -> list[ClaimObserved]:
+    def _finish(self, article: Article, text: str, drafts: list[Draft]) -> list[ClaimObserved]:
         out: list[ClaimObserved] = []
         seen: set[tuple[str, str, str, str]] = set()
         published = article.published_at
@@ -1665,7 +1626,7 @@ _REGION_NOUNS = frozenset({"province", "region", "state", "district", "county", 
                            "governorate"})  # fmt: skip
 
 
-def _antecedent(noun: str, ctx: _Context) -> Loc | None:
+def _antecedent(noun: str, ctx: Discourse) -> Loc | None:
     """The latest place named so far that a bare place noun can mean: "the city" a city, "the
     province" a region (or a place named "... Province"), "the strait" a place named "Strait of
     ..." (so "the province" skips the towns named since)."""
@@ -1841,7 +1802,7 @@ def _restated(group: list[Token], sent: Span) -> bool:
     return i - 2 == sent.start and doc[i - 1].lower_ == "the" and doc[i - 2].lower_ == "of"
 
 
-def _continued_place(name: str, ctx: _Context) -> Loc | None:
+def _continued_place(name: str, ctx: Discourse) -> Loc | None:
     """ "Firefighters from the regional Infoca service said a fire forced the evacuation of
     1,200 residents from Aljaraque. Infoca said no homes had been destroyed": the same speaker,
     named again right after, goes on about the place its previous statement was in."""
@@ -1974,21 +1935,6 @@ def _verdict_object(verb: Token) -> Token | None:
     return None
 
 
-def _set_topic(ctx: _Context, subject: SubjectRef, loc: Loc) -> None:
-    """What "the reports" refer to: the latest subject placed somewhere; a place inside
-    the current topic's place (Kursk inside Russia) does not narrow it."""
-    if ctx.topic is not None:
-        old_subj, old_loc = ctx.topic
-        if (
-            old_subj.slug == subject.slug
-            and old_loc.place is not None
-            and loc.place is not None
-            and gazetteer().contains(old_loc.place, loc.place)
-        ):
-            return
-    ctx.topic = (subject, loc)
-
-
 def _figure_measure(obj: Token | None) -> str | None:
     """What a denied figure counted, when its noun says so: "the death toll" and "the toll"
     are deaths, "the number of injured" the injured; "the figure" says nothing."""
@@ -2003,7 +1949,7 @@ def _figure_measure(obj: Token | None) -> str | None:
     return None
 
 
-def _headline(d: _Draft, older: list[_Draft], same_sentence: bool) -> _Draft:
+def _headline(d: Draft, older: list[Draft], same_sentence: bool) -> Draft:
     """The first of a source's run of figures (the next ones are its parts: "1,500 people
     were treated and 40 of them were admitted")."""
     names_d = {s.name for s in d.sources}
@@ -2014,7 +1960,7 @@ def _headline(d: _Draft, older: list[_Draft], same_sentence: bool) -> _Draft:
     return d
 
 
-def _pick_denied(ctx: _Context, obj: Token | None, deniers: list[SourceRef]) -> _Draft | None:
+def _pick_denied(ctx: Discourse, obj: Token | None, deniers: list[SourceRef]) -> Draft | None:
     """Which earlier figure "the police figure" / "the estimate" refers to. A figure noun that
     names what was counted ("rejected the agency's death toll") picks that measure's figure,
     not the headline of another measure the same source gave; a bare "the figure" is the
