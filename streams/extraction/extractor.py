@@ -24,15 +24,14 @@ claims unless ``emit_unattributed``.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
 from typing import Any
 
 from spacy.tokens import Doc, Span, Token
 
-from schemas.events import Article, ClaimObserved, Evidence, Source, Value
+from schemas.events import Article, ClaimObserved
 from streams.extraction import attribution, filters, place_choice, stance
+from streams.extraction.assemble import assemble
 from streams.extraction.attribution import SourceRef
 from streams.extraction.dateline import DATELINE, dateline_tokens, detach_dateline
 from streams.extraction.dates import as_of_for
@@ -69,8 +68,7 @@ from streams.extraction.locations import (
     under_loc_prep,
 )
 from streams.extraction.numbers import VAGUE, Quantity
-from streams.extraction.owners import owner_nationality
-from streams.extraction.parse import clause_head, ent_text, misplaced_clause, of_object, trimmed
+from streams.extraction.parse import clause_head, ent_text, misplaced_clause, of_object
 from streams.extraction.places import Place, gazetteer, slugify
 from streams.extraction.presence import WRAPPER_NOUNS, bare_place_of, is_asserted, presence_places, sighted, stand_in
 from streams.extraction.quantities import (
@@ -104,9 +102,7 @@ from streams.extraction.subjects import (
     SCOPE_ADJECTIVES,
     SCOPE_VERBS,
     SubjectRef,
-    claim_key,
     naval_asset,
-    parent_key,
     subject_class,
 )
 from streams.extraction.text import add_paragraph_component, is_english, strip_html
@@ -284,7 +280,14 @@ class Extractor:
                 self._remember_according(sent, ctx)
             self._note_places(sent, ctx)
         self._choose_places(ctx, drafts)
-        return self._finish(article, text, drafts)
+        return assemble(
+            article,
+            text,
+            drafts,
+            self._gaz,
+            emit_unattributed=self.emit_unattributed,
+            emit_neutral_figures=self.emit_neutral_figures,
+        )
 
     def _choose_places(self, ctx: Discourse, drafts: list[Draft]) -> None:
         """Each figure's place, picked by the trained model among the places the article
@@ -1356,67 +1359,6 @@ class Extractor:
         if acc is not None:
             refs = attribution.names_of(acc, ctx.memory, sent.doc)
             ctx.memory.remember([r for r in refs if r.explicit])
-
-
-    def _finish(self, article: Article, text: str, drafts: list[Draft]) -> list[ClaimObserved]:
-        out: list[ClaimObserved] = []
-        seen: set[tuple[str, str, str, str]] = set()
-        published = article.published_at
-        observed = published or datetime.now(UTC)
-        for d in drafts:
-            if not d.sources and not self.emit_unattributed:
-                continue
-            nat = d.subject.nationality
-            if nat and d.subject.noun in FORCES:
-                # "ANT troops" are "Chadian troops" where the article defines the ANT as the
-                # Chadian National Army: one key per country's force.
-                canonical = owner_nationality(nat, d.sent.doc, self._gaz)
-                if canonical and canonical != nat:
-                    d.subject = SubjectRef(d.subject.noun, canonical, d.subject.scope, d.subject.event)
-            if d.stance == "neutral" and d.quantity is not None and not self.emit_neutral_figures:
-                continue
-            loc_slug = d.loc.slug if d.loc else None
-            key = claim_key(d.subject, d.measure, loc_slug)
-            pkey = parent_key(d.subject, d.measure, loc_slug)
-            start, end = trimmed(d.sent, text)
-            evidence = Evidence(text=text[start:end], start=start, end=end)
-            value = None
-            if d.quantity is not None:
-                q = d.quantity
-                value = Value(low=q.low, best=q.best, high=q.high, hedge=q.hedge)
-            sources = d.sources or [SourceRef(article.outlet or "unattributed", "outlet", "outlet", False)]
-            for s in sources:
-                vkey = f"{value.best if value else ''}"
-                dedupe = (key, s.name.lower(), d.stance, vkey)
-                if dedupe in seen:
-                    continue
-                seen.add(dedupe)
-                raw = f"{article.id}\x1f{key}\x1f{s.name}\x1f{start}:{end}\x1f{vkey}"
-                event_id = hashlib.sha256(raw.encode()).hexdigest()[:32]
-                out.append(
-                    ClaimObserved(
-                        event_id=event_id,
-                        claim_key=key,
-                        subject=d.subject.name,
-                        measure=d.measure,
-                        location=d.loc.name if d.loc else None,
-                        value=value,
-                        stance=d.stance,  # type: ignore[arg-type]
-                        source=Source(name=s.name, kind=s.kind),
-                        outlet=article.outlet,
-                        article_id=article.id,
-                        url=article.url,
-                        published_at=published,
-                        as_of=d.as_of or published,
-                        evidence=evidence,
-                        confidence=round(
-                            min(1.0, d.confidence if s.explicit or not d.sources else d.confidence - 0.1), 3
-                        ),
-                        parent_key=pkey,
-                        observed_at=observed,
-                    )
-                )
-        return out
 
 
 def _gapped_passive(verb: Token) -> bool:
