@@ -27,16 +27,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Token
 
 from schemas.events import Article, ClaimObserved
 from streams.extraction import attribution, place_choice, stance
 from streams.extraction.assemble import assemble
-from streams.extraction.claim_places import (
-    statement_place,
-)
 from streams.extraction.dateline import DATELINE, dateline_tokens, detach_dateline
-from streams.extraction.dates import as_of_for
 from streams.extraction.denials import (
     DENY_LEMMAS,
     appended_denials,
@@ -52,18 +48,11 @@ from streams.extraction.forces import (
     TROOPS,
     force_class,
 )
-from streams.extraction.locations import (
-    Loc,
-    loc_candidate,
-    make_loc,
-    other_clauses,
-    remember_place,
-    under_loc_prep,
-)
 from streams.extraction.numbers import VAGUE
 from streams.extraction.places import gazetteer
 from streams.extraction.presence_drafts import presence_drafts
 from streams.extraction.rejections import EMPTY_TEXT, NOT_ENGLISH, TOO_LONG, RejectedArticle
+from streams.extraction.remember import choose_places, note_places, remember_according, remember_sources
 from streams.extraction.story import Story, StoryReader
 from streams.extraction.text import add_paragraph_component, is_english, strip_html
 
@@ -235,11 +224,11 @@ class Extractor:
                     if d.subject.noun == TROOPS and d.loc is not None and not d.subject.scope:
                         set_topic(ctx, d.subject, d.loc)
             if says:
-                self._remember_sources(says, ctx)
+                remember_sources(says, ctx)
             if has_num or has_subject:
-                self._remember_according(sent, ctx)
-            self._note_places(sent, ctx)
-        self._choose_places(ctx, drafts)
+                remember_according(sent, ctx)
+            note_places(sent, ctx, self.place_model is not None or self.on_place_candidates is not None)
+        choose_places(ctx, drafts, self.place_model, self.on_place_candidates)
         return assemble(
             article,
             text,
@@ -248,90 +237,6 @@ class Extractor:
             emit_unattributed=self.emit_unattributed,
             emit_neutral_figures=self.emit_neutral_figures,
         )
-
-    def _choose_places(self, ctx: Discourse, drafts: list[Draft]) -> None:
-        """Each figure's place, picked by the trained model among the places the article
-        names near it (the rules' pick is one candidate); presence claims keep theirs, as
-        one sentence can place a force in several places."""
-        if self.place_model is None and self.on_place_candidates is None:
-            return
-        inv = ctx.inventory
-        inv.lede = max(0, ctx.lede_no - 1)
-        inv.story = ctx.story.place()
-        inv.country = ctx.story.country_loc()
-        inv.title = place_choice.title_places(ctx.article.title)
-        inv.title_text = ctx.article.title
-        m = DATELINE.match(ctx.doc.user_data.get("cw_text") or "")
-        if m:
-            city = m.group(1).strip().title()
-            place = self._gaz.resolve(city, allow_demonym=False)
-            inv.dateline = make_loc(place, city) if place is not None else None
-        for d in drafts:
-            if d.quantity is None:
-                continue
-            cands = place_choice.candidates(ctx.doc, d.sent, d.anchor, d.loc, d.loc_rule, inv)
-            if self.on_place_candidates is not None:
-                self.on_place_candidates(ctx.article, d, cands)
-            if self.place_model is not None:
-                choice = self.place_model.choose(cands)
-                if choice is not None:
-                    d.loc = choice.loc
-
-
-    def _note_places(self, sent: Span, ctx: Discourse) -> None:
-        """The last place a sentence names, for "there" in the next one; every place it names,
-        for "the province" or "the strait" later on."""
-        aside = other_clauses(sent.root)  # "..., where the Surma river rose": not the focus
-        named: list[Loc] = []
-        found: list[tuple[Token, Loc]] = []
-        weak: list[tuple[Token, Loc]] = []  # names only the place choice weighs ("around Birao")
-        learning = self.place_model is not None or self.on_place_candidates is not None
-        for t in sent:
-            if (t.ent_iob_ == "B" or t.pos_ == "PROPN") and t.i not in ctx.dateline:
-                c = loc_candidate(t, self._gaz)
-                if c is not None:
-                    named.append(make_loc(*c))
-                    found.append((t, named[-1]))
-                    if c[0] is None and under_loc_prep(t, None):
-                        remember_place(sent.doc, named[-1].name)
-                    if t.i not in aside:
-                        ctx.recent_place = named[-1]
-                elif learning and place_choice.weak_place(t):
-                    weak.append((t, place_choice.weak_loc(t, self._gaz)))
-        ctx.places.extend(named)
-        number = ctx.sent_no - 1
-        ctx.inventory.sent_of[sent.start] = number
-        if (found or weak) and learning:
-            ctx.inventory.mentions.extend(place_choice.sentence_mentions(sent, number, found))
-            ctx.inventory.mentions.extend(place_choice.sentence_mentions(sent, number, weak, weak=True))
-
-
-    # -- bookkeeping ----------------------------------------------------------------
-    def _remember_sources(self, says: list[Token], ctx: Discourse) -> None:
-        """Every explicit attribution in a sentence becomes a candidate for "the agency added"."""
-        for t in says:
-            subj = attribution.subject_of(t)
-            if subj is None or subj.pos_ == "PRON" or attribution.not_the_speaker(subj, t):
-                continue
-            refs = attribution.names_of(subj, ctx.memory, t.doc)
-            ctx.memory.remember([r for r in refs if r.explicit])
-            where = statement_place(t, subj, ctx)
-            if where is not None:
-                for r in refs:
-                    ctx.statement_places[r.name] = (ctx.sent_no, where)
-            when = as_of_for(t.sent, t, t, ctx.article.published_at)
-            if when is not None and when != ctx.article.published_at:
-                for r in refs:
-                    ctx.statement_dates.setdefault(r.name, when)
-
-
-    def _remember_according(self, sent: Span, ctx: Discourse) -> None:
-        """ "according to the Department of X" also names a source the next sentence can call
-        "the department"."""
-        acc = attribution.according_to(sent)
-        if acc is not None:
-            refs = attribution.names_of(acc, ctx.memory, sent.doc)
-            ctx.memory.remember([r for r in refs if r.explicit])
 
 
 # ---------------------------------------------------------------------------------
