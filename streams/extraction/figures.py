@@ -11,11 +11,13 @@ discourse record; a figure's subject nationality and place are noted back into i
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from spacy.tokens import Span, Token
 
 from streams.extraction import attribution, filters, stance
+from streams.extraction.attribution import SourceRef
 from streams.extraction.claim_places import (
     continued_place,
     deictic_location,
@@ -38,6 +40,7 @@ from streams.extraction.forces import (
     sent_by_speaker,
 )
 from streams.extraction.locations import (
+    Loc,
     location_in,
     location_in_sentence,
     parts_elsewhere,
@@ -209,6 +212,80 @@ def quantity_drafts(sent: Span, ctx: Discourse) -> list[Draft]:
         if d is not None:
             out.append(d)
     return out
+
+
+def _figure_place(
+    sent: Span,
+    ctx: Discourse,
+    verb: Token | None,
+    anchor: Token,
+    say: Token | None,
+    sources: list[SourceRef],
+    earlier: list[Draft],
+    subject: SubjectRef,
+) -> tuple[Loc | None, str, float]:
+    """The place cascade of a figure: (place, the rule that gave it, the confidence so far).
+    The most specific place its clause names; else a district or recording country as the
+    clause's subject; "there" or "the district"; the hospital whose staff count; the figure
+    just given's place; the area of the public body or official speaking; the country for
+    a national tally; the sentence's place; the speaker's previous statement's place; the
+    story's (or the last place of that subject). The order is the rules' priority: the
+    learned place choice reads the rule's name. Notes the place as the subject's last
+    (``Discourse.last_loc``)."""
+    exclude = source_tokens(sent, say) | ctx.dateline
+    exclude |= parts_elsewhere(verb if verb is not None else anchor, anchor)
+    loc = location_in(verb if verb is not None else anchor, exclude, ctx.gaz, anchor)
+    rule = "clause"
+    if loc is None and verb is not None:
+        speakers = frozenset(source_tokens(sent, say))
+        loc, rule = place_subject(ctx.gaz, verb, exclude, anchor, speakers), "place_subject"
+    conf = 0.85
+    if loc is None:
+        loc, rule = deictic_location(verb if verb is not None else anchor, sent, exclude, ctx, say), "deictic"
+    if loc is None:
+        loc, rule = facility_place(sent, exclude - ctx.dateline, ctx), "facility"
+    if loc is None and earlier:
+        loc, rule = earlier[-1].loc, "earlier"
+        conf -= 0.05
+    if loc is None:
+        loc, rule = jurisdiction(sent, source_tokens(sent, say) - ctx.dateline, verb, ctx), "jurisdiction"
+    if loc is None:
+        loc, rule = local_official(sent, source_tokens(sent, say) - ctx.dateline, ctx), "official"
+    if loc is None and names_the_nation(sent, exclude):
+        # "the national toll rose to 46 ... in X": the whole country
+        loc, rule = ctx.story.country_loc(), "national"
+    if loc is None:
+        exclude |= speaker_setting(say)
+        loc, rule = location_in_sentence(sent, exclude, ctx.gaz, anchor), "sentence"
+    if loc is None and sources and _carried(say):
+        # "The blaze started in Ashulia, officer X said. He said 70 people were rescued":
+        # the same speaker's statement goes on where the previous sentence put it.
+        prev = ctx.statement_places.get(sources[0].name)
+        # (Not after the lede: its places already make the story's place.)
+        if prev is not None and prev[0] == ctx.sent_no - 1 and prev[0] != ctx.lede_no:
+            loc, rule = prev[1], "carried"
+    if loc is None:
+        loc, rule = ctx.story.place() or ctx.last_loc.get(subject.base_slug), "story"
+        conf -= 0.1
+    if loc is not None:
+        ctx.last_loc[subject.base_slug] = loc
+    return loc, rule, conf
+
+
+def _figure_date(
+    sent: Span, ctx: Discourse, verb: Token | None, say: Token | None, sources: list[SourceRef]
+) -> datetime | None:
+    """A figure's as_of: its sentence's date, else (for a statement carried on: "the agency
+    added") the date of that source's previous statement. A date of its own is noted as its
+    sources' statement date (``Discourse.statement_dates``)."""
+    as_of = as_of_for(sent, verb, say, ctx.article.published_at)
+    if as_of == ctx.article.published_at and sources and _carried(say):
+        # "The agency added that ...": the date of that source's statement.
+        as_of = ctx.statement_dates.get(sources[0].name, as_of)
+    if as_of != ctx.article.published_at and as_of is not None:
+        for s in sources:
+            ctx.statement_dates[s.name] = as_of
+    return as_of
 
 
 def quantity_draft(group: list[Token], q: Quantity, sent: Span, ctx: Discourse, earlier: list[Draft]) -> Draft | None:
@@ -466,56 +543,14 @@ def quantity_draft(group: list[Token], q: Quantity, sent: Span, ctx: Discourse, 
             subject = SubjectRef(cls, str(ctx.gaz.demonym(sender)), subject.scope, subject.event)
     predicate = verb if verb is not None else anchor
     st = stance.stance_of(anchor, predicate, say, sent)
-    exclude = source_tokens(sent, say) | ctx.dateline
-    exclude |= parts_elsewhere(verb if verb is not None else anchor, anchor)
-    loc = location_in(verb if verb is not None else anchor, exclude, ctx.gaz, anchor)
-    rule = "clause"
-    if loc is None and verb is not None:
-        speakers = frozenset(source_tokens(sent, say))
-        loc, rule = place_subject(ctx.gaz, verb, exclude, anchor, speakers), "place_subject"
-    conf = 0.85
-    if loc is None:
-        loc, rule = deictic_location(verb if verb is not None else anchor, sent, exclude, ctx, say), "deictic"
-    if loc is None:
-        loc, rule = facility_place(sent, exclude - ctx.dateline, ctx), "facility"
-    if loc is None and earlier:
-        loc, rule = earlier[-1].loc, "earlier"
-        conf -= 0.05
-    if loc is None:
-        loc, rule = jurisdiction(sent, source_tokens(sent, say) - ctx.dateline, verb, ctx), "jurisdiction"
-    if loc is None:
-        loc, rule = local_official(sent, source_tokens(sent, say) - ctx.dateline, ctx), "official"
-    if loc is None and names_the_nation(sent, exclude):
-        # "the national toll rose to 46 ... in X": the whole country
-        loc, rule = ctx.story.country_loc(), "national"
-    if loc is None:
-        exclude |= speaker_setting(say)
-        loc, rule = location_in_sentence(sent, exclude, ctx.gaz, anchor), "sentence"
-    if loc is None and sources and _carried(say):
-        # "The blaze started in Ashulia, officer X said. He said 70 people were rescued":
-        # the same speaker's statement goes on where the previous sentence put it.
-        prev = ctx.statement_places.get(sources[0].name)
-        # (Not after the lede: its places already make the story's place.)
-        if prev is not None and prev[0] == ctx.sent_no - 1 and prev[0] != ctx.lede_no:
-            loc, rule = prev[1], "carried"
-    if loc is None:
-        loc, rule = ctx.story.place() or ctx.last_loc.get(subject.base_slug), "story"
-        conf -= 0.1
-    if loc is not None:
-        ctx.last_loc[subject.base_slug] = loc
+    loc, rule, conf = _figure_place(sent, ctx, verb, anchor, say, sources, earlier, subject)
     if not sources:
         conf -= 0.25
     if q.hedge == "vague":
         conf -= 0.1
     if inherited:
         conf -= 0.1
-    as_of = as_of_for(sent, verb, say, ctx.article.published_at)
-    if as_of == ctx.article.published_at and sources and _carried(say):
-        # "The agency added that ...": the date of that source's statement.
-        as_of = ctx.statement_dates.get(sources[0].name, as_of)
-    if as_of != ctx.article.published_at and as_of is not None:
-        for s in sources:
-            ctx.statement_dates[s.name] = as_of
+    as_of = _figure_date(sent, ctx, verb, say, sources)
     if denial is not None:
         subj = denier(denial[0])
         deniers = attribution.names_of(subj, ctx.memory, sent.doc) if subj is not None else []
