@@ -288,6 +288,81 @@ def _figure_date(
     return as_of
 
 
+def _figure_nationality(
+    ctx: Discourse,
+    cls: str,
+    noun: Token | None,
+    anchor: Token,
+    norp_nat: str | None,
+    part_of: Draft | None,
+    verb: Token | None,
+    role: str,
+    inherited: bool,
+    earlier: list[Draft],
+) -> tuple[str | None, bool]:
+    """Whose the counted are, and whether that is a pronoun's owner still to be named by the
+    speaker ("it had 11,500 personnel"). A part or a continuation of a figure is its whole's;
+    forces are their sender's or owner's, else the nationality forces had before in the
+    article (noted in ``Discourse.topic_nat`` when named)."""
+    # Nationality (only troops carry one across sentences: "3,000 personnel" is still theirs).
+    nat = norp_nat or (nationality(anchor, ctx.gaz, affiliation=cls in FORCES) if noun is not None else None)
+    if part_of is not None:
+        nat = part_of.subject.nationality
+    if nat is None and cls in FORCES:
+        nat = sender_nationality(verb, role, ctx.gaz)
+    if inherited and earlier:
+        nat = earlier[-1].subject.nationality
+    # "it still had 11,500 personnel", "the rebels numbered 6,500 fighters", "the group
+    # lost 5 fighters": the forces belong to that owner, not to the story's last army.
+    owner = owning_subject(verb, role) if cls in FORCES and nat is None else None
+    pending_owner = owner is not None and owner.pos_ == "PRON"
+    if owner is not None and not pending_owner:
+        nat = owner_name(ctx.gaz, owner)
+    if nat is None and cls in FORCES and owner is None:
+        nat = ctx.topic_nat.get(cls)
+    elif nat is not None and cls in FORCES and owner is None:
+        ctx.topic_nat[cls] = nat
+    return nat, pending_owner
+
+
+def _sub_scopes(
+    scope: list[str],
+    noun: Token | None,
+    root: Token,
+    verb: Token | None,
+    role: str,
+    part_of: Draft | None,
+    part_scope: str | None,
+) -> list[str]:
+    """The scope words of a figure after its container's (``scope``): modifiers of the noun
+    or the bare number ("seriously", "1,500 more"), the noun's compounds, the verb
+    ("arrived"); a part of a figure comes after its whole's scope ("31 of them
+    seriously")."""
+    # Sub-scopes: modifiers of the noun / of the bare number, the verb ("arrived").
+    for c in [*(noun.children if noun is not None else []), *root.children]:
+        if c.dep_ in ("amod", "advmod") and c.lower_ in SCOPE_ADJECTIVES and c.lower_ not in scope:
+            scope.append(c.lower_)
+        if c.dep_ in ("amod", "advmod") and c.lower_ in SEVERITY:
+            scope.append(SEVERITY[c.lower_])
+        if c.dep_ == "amod" and c.lower_ == "more" and c.i > root.i and "additional" not in scope:
+            scope.append("additional")  # "1,500 more soldiers"
+    counted_as_measure = noun is not None and (
+        noun.lemma_.lower() in MEASURE_NOUNS or noun.lemma_.lower() in COUNT_HEADS
+    )
+    if noun is not None and not counted_as_measure:
+        scope += compound_scope(noun)
+    if (
+        verb is not None
+        and not counted_as_measure
+        and role in ("nsubj", "nsubjpass")
+        and verb.lemma_.lower() in SCOPE_VERBS
+    ):
+        scope.append(SCOPE_VERBS[verb.lemma_.lower()])
+    if part_of is not None:
+        scope = [*part_of.subject.scope, *([part_scope] if part_scope else []), *scope]
+    return scope
+
+
 def quantity_draft(group: list[Token], q: Quantity, sent: Span, ctx: Discourse, earlier: list[Draft]) -> Draft | None:
     gset = {t.i for t in group}
     root = _group_root(group)
@@ -474,6 +549,7 @@ def quantity_draft(group: list[Token], q: Quantity, sent: Span, ctx: Discourse, 
         and role in ("nsubj", "nsubjpass", "dobj")
     ):
         cls = "protesters"
+    part_scope: str | None = None
     if part_of is not None:
         if measure in (None, "count"):
             measure = part_of.measure
@@ -483,46 +559,8 @@ def quantity_draft(group: list[Token], q: Quantity, sent: Span, ctx: Discourse, 
         else:
             part_scope = None
     measure = measure or "count"
-    # Nationality (only troops carry one across sentences: "3,000 personnel" is still theirs).
-    nat = norp_nat or (nationality(anchor, ctx.gaz, affiliation=cls in FORCES) if noun is not None else None)
-    if part_of is not None:
-        nat = part_of.subject.nationality
-    if nat is None and cls in FORCES:
-        nat = sender_nationality(verb, role, ctx.gaz)
-    if inherited and earlier:
-        nat = earlier[-1].subject.nationality
-    # "it still had 11,500 personnel", "the rebels numbered 6,500 fighters", "the group
-    # lost 5 fighters": the forces belong to that owner, not to the story's last army.
-    owner = owning_subject(verb, role) if cls in FORCES and nat is None else None
-    pending_owner = owner is not None and owner.pos_ == "PRON"
-    if owner is not None and not pending_owner:
-        nat = owner_name(ctx.gaz, owner)
-    if nat is None and cls in FORCES and owner is None:
-        nat = ctx.topic_nat.get(cls)
-    elif nat is not None and cls in FORCES and owner is None:
-        ctx.topic_nat[cls] = nat
-    # Sub-scopes: modifiers of the noun / of the bare number, the verb ("arrived").
-    for c in [*(noun.children if noun is not None else []), *root.children]:
-        if c.dep_ in ("amod", "advmod") and c.lower_ in SCOPE_ADJECTIVES and c.lower_ not in scope:
-            scope.append(c.lower_)
-        if c.dep_ in ("amod", "advmod") and c.lower_ in SEVERITY:
-            scope.append(SEVERITY[c.lower_])
-        if c.dep_ == "amod" and c.lower_ == "more" and c.i > root.i and "additional" not in scope:
-            scope.append("additional")  # "1,500 more soldiers"
-    counted_as_measure = noun is not None and (
-        noun.lemma_.lower() in MEASURE_NOUNS or noun.lemma_.lower() in COUNT_HEADS
-    )
-    if noun is not None and not counted_as_measure:
-        scope += compound_scope(noun)
-    if (
-        verb is not None
-        and not counted_as_measure
-        and role in ("nsubj", "nsubjpass")
-        and verb.lemma_.lower() in SCOPE_VERBS
-    ):
-        scope.append(SCOPE_VERBS[verb.lemma_.lower()])
-    if part_of is not None:
-        scope = [*part_of.subject.scope, *([part_scope] if part_scope else []), *scope]
+    nat, pending_owner = _figure_nationality(ctx, cls, noun, anchor, norp_nat, part_of, verb, role, inherited, earlier)
+    scope = _sub_scopes(scope, noun, root, verb, role, part_of, part_scope)
     event = None if cls in FORCES else ctx.story.event(sent)
     if cls == "protesters" and event in ("protest", "strike"):
         event = None  # protesters already name their event
