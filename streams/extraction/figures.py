@@ -363,37 +363,35 @@ def _sub_scopes(
     return scope
 
 
-def quantity_draft(group: list[Token], q: Quantity, sent: Span, ctx: Discourse, earlier: list[Draft]) -> Draft | None:
-    gset = {t.i for t in group}
-    root = _group_root(group)
+def _not_a_new_count(group: list[Token], root: Token, q: Quantity, sent: Span, ctx: Discourse) -> bool:
+    """A number that is no count of its own: money, "not one" (a denial of presence), or a
+    figure given before restated ("Of the 14 rescued, three were ...")."""
     if filters.money(group):
-        return None
+        return True
     if root.lower_ == "one" and (any(c.dep_ == "neg" for c in root.children) or stance.not_one(root.head)):
-        return None  # "not one soldier was moved there": a denial of presence, not a count of one
-    if _restated(group, sent) and any(d.quantity is not None and d.quantity.best == q.best for d in ctx.quantities):
-        return None  # "Of the 14 rescued, three were ...": the figure given before, not a new claim
-    part = _part_of_them(group, sent) if earlier else None
-    if part is not None:
-        # "112 were injured, 31 of them seriously": a part of the figure just given, of the
-        # same measure and source, whatever the parser hung it on.
-        whole = earlier[-1]
-        extra = (SEVERITY[part.lower_],) if part.lower_ in SEVERITY else ()
-        ws = whole.subject
-        part_subject = SubjectRef(ws.noun, ws.nationality, (*ws.scope, *extra), ws.event)
-        conf = whole.confidence - 0.05
-        w = whole
-        return Draft(part_subject, w.measure, w.loc, q, w.stance, w.sources, sent, w.as_of, conf)
-    denial = denied_figure(root)
-    if denial is not None:
-        own = counted_noun(group, root, gset) or noun_after(group)
-        # "rejected reports of hundreds of hidden cases": a figure with its own counted noun,
-        # new here, is read as usual (only a bare "figure of 46" points back).
-        fresh = own is not None and own.lemma_.lower() not in COUNT_HEADS
-        denied = figure_denial(denial, q, sent, ctx, fresh)
-        if denied is not None:
-            return denied
-        # "rejected a toll of 300 dead given by opposition groups": a figure first stated
-        # here; it is read as usual, then denied by the subject of the verb.
+        return True  # "not one soldier was moved there": a denial of presence, not a count of one
+    # "Of the 14 rescued, three were ...": the figure given before, not a new claim
+    return _restated(group, sent) and any(d.quantity is not None and d.quantity.best == q.best for d in ctx.quantities)
+
+
+def _part_draft(part: Token, q: Quantity, sent: Span, whole: Draft) -> Draft:
+    """ "112 were injured, 31 of them seriously": a part of the figure just given, of the
+    same measure and source, whatever the parser hung it on (its severity a scope)."""
+    extra = (SEVERITY[part.lower_],) if part.lower_ in SEVERITY else ()
+    ws = whole.subject
+    part_subject = SubjectRef(ws.noun, ws.nationality, (*ws.scope, *extra), ws.event)
+    conf = whole.confidence - 0.05
+    w = whole
+    return Draft(part_subject, w.measure, w.loc, q, w.stance, w.sources, sent, w.as_of, conf)
+
+
+def _figure_noun(
+    group: list[Token], root: Token, gset: set[int], earlier: list[Draft]
+) -> tuple[Token | None, bool, Draft | None]:
+    """The noun a number counts (its own, the one after it, or the verb's argument), whether
+    it counts a pronoun ("300 of them": whatever the article was counting; no noun), and the
+    figure it is a part of ("12 civilians, including five children"). "30 others" has no
+    noun of its own: more of the same kind."""
     noun = counted_noun(group, root, gset)
     if noun is None:
         noun = noun_after(group)
@@ -408,6 +406,55 @@ def quantity_draft(group: list[Token], q: Quantity, sent: Span, ctx: Discourse, 
         part_of = earlier[-1]
     if noun is not None and noun.lemma_.lower() in ("other", "others"):
         noun = None  # "and wounded 30 others": more of the same kind
+    return noun, pronoun, part_of
+
+
+def _noun_measure(noun: Token) -> str | None:
+    """The measure a counted noun names ("300 dead"), or the noun it is "of" ("the deaths of
+    300 people", "claimed the lives of 50 people")."""
+    measure = MEASURE_NOUNS.get(noun.lemma_.lower()) or MEASURE_NOUNS.get(noun.lower_)
+    if measure is None and noun.dep_ == "pobj" and noun.head.lower_ == "of":
+        holder = noun.head.head
+        measure = MEASURE_NOUNS.get(holder.lemma_.lower())  # "the deaths of 300 people"
+        if holder.lemma_.lower() == "life" and holder.head.lemma_.lower() in _TAKE_LIFE:
+            measure = "deaths"  # "claimed the lives of 50 people"
+    return measure
+
+
+def _people_named(noun: Token, root: Token, gaz: Any) -> str | None:
+    """The people a counted noun names by nationality or group ("300 Syrians": Syrian;
+    "2,000 Rohingya had arrived", "300 Uighurs were detained"): they are people of that
+    group, whatever the noun."""
+    norp_nat: str | None = None
+    if noun.ent_type_ == "NORP" and subject_class(noun.lemma_) is None:
+        iso = gaz.nationality(noun.text) or gaz.nationality(noun.text.rstrip("s"))
+        if iso:
+            norp_nat = str(gaz.demonym(iso))
+    if norp_nat is None and _people_of_a_group(noun, root, gaz):
+        norp_nat = noun.text  # "2,000 Rohingya had arrived", "300 Uighurs were detained"
+    return norp_nat
+
+
+def quantity_draft(group: list[Token], q: Quantity, sent: Span, ctx: Discourse, earlier: list[Draft]) -> Draft | None:
+    gset = {t.i for t in group}
+    root = _group_root(group)
+    if _not_a_new_count(group, root, q, sent, ctx):
+        return None
+    part = _part_of_them(group, sent) if earlier else None
+    if part is not None:
+        return _part_draft(part, q, sent, earlier[-1])
+    denial = denied_figure(root)
+    if denial is not None:
+        own = counted_noun(group, root, gset) or noun_after(group)
+        # "rejected reports of hundreds of hidden cases": a figure with its own counted noun,
+        # new here, is read as usual (only a bare "figure of 46" points back).
+        fresh = own is not None and own.lemma_.lower() not in COUNT_HEADS
+        denied = figure_denial(denial, q, sent, ctx, fresh)
+        if denied is not None:
+            return denied
+        # "rejected a toll of 300 dead given by opposition groups": a figure first stated
+        # here; it is read as usual, then denied by the subject of the verb.
+    noun, pronoun, part_of = _figure_noun(group, root, gset, earlier)
     scope: list[str] = []
     measure: str | None = None
     counted = False
@@ -452,12 +499,7 @@ def quantity_draft(group: list[Token], q: Quantity, sent: Span, ctx: Discourse, 
     if verb is not None and role == "nsubj" and _gapped_passive(verb):
         role = "nsubjpass"  # "14 people have been detained and two officers injured"
     if noun is not None:
-        measure = MEASURE_NOUNS.get(noun.lemma_.lower()) or MEASURE_NOUNS.get(noun.lower_)
-        if measure is None and noun.dep_ == "pobj" and noun.head.lower_ == "of":
-            holder = noun.head.head
-            measure = MEASURE_NOUNS.get(holder.lemma_.lower())  # "the deaths of 300 people"
-            if holder.lemma_.lower() == "life" and holder.head.lemma_.lower() in _TAKE_LIFE:
-                measure = "deaths"  # "claimed the lives of 50 people"
+        measure = _noun_measure(noun)
     measure = (
         measure
         or measure_from_modifiers(anchor, group)
@@ -465,13 +507,7 @@ def quantity_draft(group: list[Token], q: Quantity, sent: Span, ctx: Discourse, 
         or measure_from_verb(verb, role)
     )
     inherited = False
-    norp_nat: str | None = None
-    if noun is not None and noun.ent_type_ == "NORP" and subject_class(noun.lemma_) is None:
-        iso = ctx.gaz.nationality(noun.text) or ctx.gaz.nationality(noun.text.rstrip("s"))
-        if iso:
-            norp_nat = str(ctx.gaz.demonym(iso))
-    if noun is not None and norp_nat is None and _people_of_a_group(noun, root, ctx.gaz):
-        norp_nat = noun.text  # "2,000 Rohingya had arrived", "300 Uighurs were detained"
+    norp_nat = _people_named(noun, root, ctx.gaz) if noun is not None else None
     if noun is not None and norp_nat is not None:
         cls = "people"
     elif noun is not None:
