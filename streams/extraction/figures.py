@@ -435,6 +435,98 @@ def _people_named(noun: Token, root: Token, gaz: Any) -> str | None:
     return norp_nat
 
 
+def _subject_class(
+    ctx: Discourse,
+    group: list[Token],
+    gset: set[int],
+    noun: Token | None,
+    pronoun: bool,
+    norp_nat: str | None,
+    measure: str | None,
+    counted: bool,
+    part_of: Draft | None,
+    verb: Token | None,
+    role: str,
+    earlier: list[Draft],
+) -> tuple[str, str | None, bool, list[Draft]] | None:
+    """What a figure counts: (class, measure, whether both are inherited from the figure
+    before, the figures before as extended), or None when it counts nothing we claim.
+
+    A noun the lexicon knows gives its class; one it does not is counted only when its verb
+    or a part-of says so ("hired 2,000 nurses", "including three commanders"), and
+    participles and person nouns are people ("2,000 injured", "14 fishermen"). Without a
+    noun, a pronoun's figure is the article's last ("300 of them"), a bare figure after
+    another of its sentence more of the same, and a holding verb's object people ("the
+    centre was holding nearly 1,300")."""
+    inherited = False
+    if noun is not None and norp_nat is not None:
+        cls = "people"
+    elif noun is not None:
+        found_cls = subject_class(noun.lemma_) or subject_class(noun.lower_)
+        if found_cls is None and naval_asset(noun):
+            found_cls = "vessels"  # "12 navy patrol boats"
+        if found_cls is not None:
+            cls = found_cls
+        else:
+            # A noun no lexicon knows is still counted when its verb says so, or when it is
+            # a part of the figure just given ("killed 30 fighters, including three
+            # commanders": the commanders were killed too).
+            measure = measure or count_from_verb(verb, role) or ("count" if counted else None)
+            if measure is None and part_of is not None:
+                measure = part_of.measure
+            # "40 of the injured": a participle with "the" is a noun for people.
+            nominal = (
+                noun.pos_ == "VERB"
+                and noun.lower_ in MEASURE_VERBS
+                and (
+                    noun.dep_ == "pcomp"
+                    or any(c.dep_ == "det" for c in noun.children)
+                    # "dozens of injured", "hundreds of wounded": a participle counted by "of"
+                    or (noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.i in gset)
+                )
+            )  # "the number of missing" too
+            if measure is None or (noun.pos_ not in ("NOUN", "ADJ") and not nominal):
+                return None
+            if noun.lower_ in MEASURE_VERBS and earlier:
+                cls = earlier[-1].subject.noun  # "... and up to 120,000 wounded"
+                inherited = True
+            elif noun.lower_ in MEASURE_VERBS or noun.lemma_.lower() in MEASURE_NOUNS:
+                cls = "people"  # "2,000 injured", "300 dead"
+            elif PERSON_SUFFIX.search(noun.lemma_.lower()) and noun.lemma_.lower() not in NOT_PEOPLE:
+                cls = noun.lower_ if noun.tag_ == "NNS" else noun.lemma_.lower() + "s"  # "14 fishermen"
+            elif _measure_word_after(group):
+                cls = "people"  # "claims of 43 dead 'baseless propaganda'": a bad parse of "43 dead"
+            elif noun.tag_ == "NNS" and noun.pos_ == "NOUN" and noun.lemma_.lower() not in NOT_SUBJECTS:
+                # The verb says it is a count ("deployed 60 boats", "hired 2,000 nurses").
+                cls = noun.lower_
+            else:
+                return None  # "four members of our family": not a countable subject we know
+    elif pronoun and ctx.last_quantity is not None:
+        earlier = [*earlier, ctx.last_quantity]
+        cls = ctx.last_quantity.subject.noun
+        inherited = True
+    elif measure is not None and earlier:
+        cls = earlier[-1].subject.noun
+        inherited = True
+    elif measure is not None:
+        cls = "people"
+    elif earlier:
+        # "127 were arrested in X and 212 in Y", "4,260 cases, including 212 in Y": a bare
+        # figure after another of its sentence is more of the same, measure and all.
+        cls = earlier[-1].subject.noun
+        measure = earlier[-1].measure
+        inherited = True
+    elif pronoun and ctx.last_quantity is not None:
+        earlier = [ctx.last_quantity]
+        cls = ctx.last_quantity.subject.noun
+        inherited = True
+    elif verb is not None and role == "dobj" and verb.lemma_.lower() in _HOLDING_VERBS and verb.tag_ != "VBZ":
+        measure, cls = "count", "people"  # "the centre was holding nearly 1,300" (not "holds 400")
+    else:
+        return None
+    return cls, measure, inherited, earlier
+
+
 def quantity_draft(group: list[Token], q: Quantity, sent: Span, ctx: Discourse, earlier: list[Draft]) -> Draft | None:
     gset = {t.i for t in group}
     root = _group_root(group)
@@ -506,73 +598,13 @@ def quantity_draft(group: list[Token], q: Quantity, sent: Span, ctx: Discourse, 
         or (measure_from_modifiers(root, group) if root != anchor else None)
         or measure_from_verb(verb, role)
     )
-    inherited = False
     norp_nat = _people_named(noun, root, ctx.gaz) if noun is not None else None
-    if noun is not None and norp_nat is not None:
-        cls = "people"
-    elif noun is not None:
-        found_cls = subject_class(noun.lemma_) or subject_class(noun.lower_)
-        if found_cls is None and naval_asset(noun):
-            found_cls = "vessels"  # "12 navy patrol boats"
-        if found_cls is not None:
-            cls = found_cls
-        else:
-            # A noun no lexicon knows is still counted when its verb says so, or when it is
-            # a part of the figure just given ("killed 30 fighters, including three
-            # commanders": the commanders were killed too).
-            measure = measure or count_from_verb(verb, role) or ("count" if counted else None)
-            if measure is None and part_of is not None:
-                measure = part_of.measure
-            # "40 of the injured": a participle with "the" is a noun for people.
-            nominal = (
-                noun.pos_ == "VERB"
-                and noun.lower_ in MEASURE_VERBS
-                and (
-                    noun.dep_ == "pcomp"
-                    or any(c.dep_ == "det" for c in noun.children)
-                    # "dozens of injured", "hundreds of wounded": a participle counted by "of"
-                    or (noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.i in gset)
-                )
-            )  # "the number of missing" too
-            if measure is None or (noun.pos_ not in ("NOUN", "ADJ") and not nominal):
-                return None
-            if noun.lower_ in MEASURE_VERBS and earlier:
-                cls = earlier[-1].subject.noun  # "... and up to 120,000 wounded"
-                inherited = True
-            elif noun.lower_ in MEASURE_VERBS or noun.lemma_.lower() in MEASURE_NOUNS:
-                cls = "people"  # "2,000 injured", "300 dead"
-            elif PERSON_SUFFIX.search(noun.lemma_.lower()) and noun.lemma_.lower() not in NOT_PEOPLE:
-                cls = noun.lower_ if noun.tag_ == "NNS" else noun.lemma_.lower() + "s"  # "14 fishermen"
-            elif _measure_word_after(group):
-                cls = "people"  # "claims of 43 dead 'baseless propaganda'": a bad parse of "43 dead"
-            elif noun.tag_ == "NNS" and noun.pos_ == "NOUN" and noun.lemma_.lower() not in NOT_SUBJECTS:
-                # The verb says it is a count ("deployed 60 boats", "hired 2,000 nurses").
-                cls = noun.lower_
-            else:
-                return None  # "four members of our family": not a countable subject we know
-    elif pronoun and ctx.last_quantity is not None:
-        earlier = [*earlier, ctx.last_quantity]
-        cls = ctx.last_quantity.subject.noun
-        inherited = True
-    elif measure is not None and earlier:
-        cls = earlier[-1].subject.noun
-        inherited = True
-    elif measure is not None:
-        cls = "people"
-    elif earlier:
-        # "127 were arrested in X and 212 in Y", "4,260 cases, including 212 in Y": a bare
-        # figure after another of its sentence is more of the same, measure and all.
-        cls = earlier[-1].subject.noun
-        measure = earlier[-1].measure
-        inherited = True
-    elif pronoun and ctx.last_quantity is not None:
-        earlier = [ctx.last_quantity]
-        cls = ctx.last_quantity.subject.noun
-        inherited = True
-    elif verb is not None and role == "dobj" and verb.lemma_.lower() in _HOLDING_VERBS and verb.tag_ != "VBZ":
-        measure, cls = "count", "people"  # "the centre was holding nearly 1,300" (not "holds 400")
-    else:
+    counted_as = _subject_class(
+        ctx, group, gset, noun, pronoun, norp_nat, measure, counted, part_of, verb, role, earlier
+    )
+    if counted_as is None:
         return None
+    cls, measure, inherited, earlier = counted_as
     if noun is not None and noun.lemma_.lower() in MEASURE_NOUNS and cls not in ("troops",):
         cls = "people"
     if noun is not None and noun.dep_ == "pobj" and noun.head.lower_ == "to" and noun.head.head.lemma_ == "attend":
