@@ -527,37 +527,19 @@ def _subject_class(
     return cls, measure, inherited, earlier
 
 
-def quantity_draft(group: list[Token], q: Quantity, sent: Span, ctx: Discourse, earlier: list[Draft]) -> Draft | None:
-    gset = {t.i for t in group}
-    root = _group_root(group)
-    if _not_a_new_count(group, root, q, sent, ctx):
-        return None
-    part = _part_of_them(group, sent) if earlier else None
-    if part is not None:
-        return _part_draft(part, q, sent, earlier[-1])
-    denial = denied_figure(root)
-    if denial is not None:
-        own = counted_noun(group, root, gset) or noun_after(group)
-        # "rejected reports of hundreds of hidden cases": a figure with its own counted noun,
-        # new here, is read as usual (only a bare "figure of 46" points back).
-        fresh = own is not None and own.lemma_.lower() not in COUNT_HEADS
-        denied = figure_denial(denial, q, sent, ctx, fresh)
-        if denied is not None:
-            return denied
-        # "rejected a toll of 300 dead given by opposition groups": a figure first stated
-        # here; it is read as usual, then denied by the subject of the verb.
-    noun, pronoun, part_of = _figure_noun(group, root, gset, earlier)
+def _unwrap_counted(
+    noun: Token | None, gset: set[int], ctx: Discourse, earlier: list[Draft]
+) -> tuple[Token | None, list[str], str | None, bool, list[Draft]]:
+    """The thing counted behind a count head or a container: (noun, scope words, measure,
+    counted by construction, the figures before as extended). "the number of striking
+    nurses" counts nurses; a bare "the figure at 12,000" is the figure just given (its
+    measure, no noun); a container ("a first batch of about 1,500") and the container a
+    noun is counted in go into the scope."""
     scope: list[str] = []
     measure: str | None = None
     counted = False
     if noun is not None:
         lem = noun.lemma_.lower()
-        area = _area_measure(noun)
-        if area is not None:
-            # "the fire had burned about 18,400 acres": the area is the claim.
-            return area_draft(group, q, sent, ctx, area)
-        if lem in NOT_SUBJECTS or noun.ent_type_ in SKIP_ENTS:
-            return None
         if lem in COUNT_HEADS:
             inner = of_object(noun)
             if inner is not None:
@@ -582,6 +564,37 @@ def quantity_draft(group: list[Token], q: Quantity, sent: Span, ctx: Discourse, 
         if container is not None:
             scope += [c.lower_ for c in container.lefts if c.dep_ == "amod" and c.lower_ in SCOPE_ADJECTIVES]
             scope.append(container.lemma_.lower())
+    return noun, scope, measure, counted, earlier
+
+
+def quantity_draft(group: list[Token], q: Quantity, sent: Span, ctx: Discourse, earlier: list[Draft]) -> Draft | None:
+    gset = {t.i for t in group}
+    root = _group_root(group)
+    if _not_a_new_count(group, root, q, sent, ctx):
+        return None
+    part = _part_of_them(group, sent) if earlier else None
+    if part is not None:
+        return _part_draft(part, q, sent, earlier[-1])
+    denial = denied_figure(root)
+    if denial is not None:
+        own = counted_noun(group, root, gset) or noun_after(group)
+        # "rejected reports of hundreds of hidden cases": a figure with its own counted noun,
+        # new here, is read as usual (only a bare "figure of 46" points back).
+        fresh = own is not None and own.lemma_.lower() not in COUNT_HEADS
+        denied = figure_denial(denial, q, sent, ctx, fresh)
+        if denied is not None:
+            return denied
+        # "rejected a toll of 300 dead given by opposition groups": a figure first stated
+        # here; it is read as usual, then denied by the subject of the verb.
+    noun, pronoun, part_of = _figure_noun(group, root, gset, earlier)
+    if noun is not None:
+        area = _area_measure(noun)
+        if area is not None:
+            # "the fire had burned about 18,400 acres": the area is the claim.
+            return area_draft(group, q, sent, ctx, area)
+        if noun.lemma_.lower() in NOT_SUBJECTS or noun.ent_type_ in SKIP_ENTS:
+            return None
+    noun, scope, measure, counted, earlier = _unwrap_counted(noun, gset, ctx, earlier)
     anchor = noun if noun is not None else root
     verb, role = clause_head(anchor)
     if noun is not None:
