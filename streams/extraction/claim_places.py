@@ -18,6 +18,7 @@ from spacy.tokens import Span, Token
 
 from streams.extraction import attribution
 from streams.extraction.discourse import Discourse
+from streams.extraction.forces import SPEAKER_POSSESSIVES
 from streams.extraction.locations import (
     Loc,
     best_location,
@@ -59,9 +60,6 @@ _REGION_NOUNS = frozenset({"province", "region", "state", "district", "county", 
 
 _INTO_PLACE = frozenset({"in", "at", "across", "to", "into", "throughout", "within"})
 
-
-# "64 bodies in our province": the speaker's own province, the one just named.
-_OWN_PLACE = frozenset({"our", "their", "its"})
 
 _NATIONWIDE = frozenset({"nationwide", "countrywide", "nation-wide", "country-wide", "nationally"})
 
@@ -161,11 +159,14 @@ def _bare_place_noun(t: Token) -> bool:
     ):
         return False
     kids = list(t.children)
+    # "64 bodies in our province": the speaker's own province, the one just named.
     definite = any(
-        (c.dep_ == "det" and c.lower_ in ("the", "this")) or (c.dep_ == "poss" and c.lower_ in _OWN_PLACE) for c in kids
+        (c.dep_ == "det" and c.lower_ in ("the", "this")) or (c.dep_ == "poss" and c.lower_ in SPEAKER_POSSESSIVES)
+        for c in kids
     )
     return definite and not any(
-        c.dep_ in ("compound", "amod", "prep") or (c.dep_ == "poss" and c.lower_ not in _OWN_PLACE) for c in kids
+        c.dep_ in ("compound", "amod", "prep") or (c.dep_ == "poss" and c.lower_ not in SPEAKER_POSSESSIVES)
+        for c in kids
     )
 
 

@@ -86,7 +86,6 @@ _TAKE_LIFE = frozenset({"claim", "take", "cost", "lose"})
 
 
 # Verbs whose bare-number object is people held somewhere ("a centre holding nearly 1,300").
-_HOLDING_VERBS = frozenset({"hold", "house", "shelter", "host", "accommodate"})
 
 
 _HOSPITAL = "hospitalized"
@@ -520,7 +519,7 @@ def _subject_class(
         earlier = [ctx.last_quantity]
         cls = ctx.last_quantity.subject.noun
         inherited = True
-    elif verb is not None and role == "dobj" and verb.lemma_.lower() in _HOLDING_VERBS and verb.tag_ != "VBZ":
+    elif verb is not None and role == "dobj" and verb.lemma_.lower() in filters.STOCK_VERBS and verb.tag_ != "VBZ":
         measure, cls = "count", "people"  # "the centre was holding nearly 1,300" (not "holds 400")
     else:
         return None

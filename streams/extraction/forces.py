@@ -33,7 +33,8 @@ TROOP_LEMMAS = (
 _GENERIC_OWNERS = frozenset({"foreign", "militia", "rebel", "paramilitary", "government", "enemy", "allied",
                              "jihadist", "islamist", "insurgent", "separatist", "opposition", "pro-government",
                              "armed", "tribal", "mercenary"})  # fmt: skip
-_SPEAKER_POSSESSIVES = frozenset({"its", "their", "our"})
+# The speaker's own: "its fighters", "in their district".
+SPEAKER_POSSESSIVES = frozenset({"its", "their", "our"})
 
 # Verbs whose subject owns their object forces: "Kenya has no forces in X", "Egypt sent troops to Y".
 SENDERS_AND_HOLDERS = frozenset({"have", "keep", "maintain", "send", "deploy", "dispatch", "station", "move"})
@@ -78,7 +79,7 @@ def generic_owner(m: Token) -> tuple[str | None, bool]:
     """Whose forces, without a country: ("foreign", False) for "foreign troops", ("militia",
     False) for "militia fighters"; (None, True) for "its fighters" (the speaker's own)."""
     for c in m.lefts:
-        if c.dep_ == "poss" and c.lower_ in _SPEAKER_POSSESSIVES:
+        if c.dep_ == "poss" and c.lower_ in SPEAKER_POSSESSIVES:
             return None, True
         if c.dep_ in ("amod", "compound") and c.lower_ in _GENERIC_OWNERS:
             return c.lower_, False
