@@ -32,6 +32,7 @@ from streams.extraction import attribution
 from streams.extraction.locations import (
     Loc,
     article_countries,
+    is_building,
     make_loc,
     speaker_setting,
     specificity,
@@ -41,7 +42,7 @@ from streams.extraction.places import Place, gazetteer
 
 MODEL_PATH = Path(__file__).with_name("models") / "place_choice.json"
 
-# The rules of ``extractor._quantity_draft`` that can place a figure, in cascade order.
+# The rules of ``figures._figure_place`` that can place a figure, in cascade order.
 RULES = ("clause", "place_subject", "deictic", "facility", "earlier", "jurisdiction", "official",
          "national", "sentence", "carried", "story", "other")  # fmt: skip
 _PREPS = ("in", "at", "near", "of", "to", "from", "across", "on", "into", "around", "off")
@@ -75,6 +76,7 @@ class Mention:
     rank: int  # ``specificity``
     weak: bool = False  # a capitalised name under a locative preposition the gazetteer rules do not take
     possessive: bool = False  # "Doolow's hospital"
+    listed: bool = False  # one of several places named together ("across Osh, Jalal-Abad and Naryn")
 
 
 @dataclass
@@ -123,7 +125,7 @@ def _speaker_tokens(sent: Span) -> set[int]:
 
 
 _WEAK_PREPS = frozenset({"in", "at", "near", "around", "outside", "inside", "into", "across", "from", "off"})
-_NOT_PLACES = frozenset({"PERSON", "DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
+_NOT_PLACES = frozenset({"PERSON", "ORG", "DATE", "TIME", "CARDINAL", "ORDINAL", "MONEY", "PERCENT", "QUANTITY"})
 
 
 def weak_place(tok: Token) -> bool:
@@ -135,6 +137,7 @@ def weak_place(tok: Token) -> bool:
         and tok.head.lower_ in _WEAK_PREPS
         and tok.text[:1].isupper()
         and tok.ent_type_ not in _NOT_PLACES
+        and not is_building(name_run(tok))  # "at Wardha District Hospital" is in Wardha
     )
 
 
@@ -178,6 +181,7 @@ def sentence_mentions(
                 rank=specificity(loc.place, loc.name, tok),
                 weak=weak,
                 possessive=tok.dep_ == "poss" or any(c.dep_ == "case" for c in tok.children),
+                listed=any(c.pos_ == "PROPN" for c in tok.conjuncts),
             )
         )
     return out
@@ -260,6 +264,8 @@ def candidates(
             prep = m.prep if m.prep in _PREPS else ("other" if m.prep else "none")
             if m.possessive:
                 mark(f, "possessive")  # "Doolow's district hospital", "Belgrade's emergency service"
+            if m.listed:
+                mark(f, "listed")  # one of several: the figure may be about all of them
             mark(f, f"prep_{prep}")
             dist = abs(m.tok - head.i)
             mark(f, "near_3" if dist <= 3 else "near_8" if dist <= 8 else "near_15" if dist <= 15 else "far")
@@ -280,6 +286,8 @@ def candidates(
                 mark(f, "located_in_lede")
                 if m.rank >= lede_finest:
                     mark(f, "finest_in_lede")
+                if m.listed:
+                    mark(f, "listed_in_lede")
     for loc in inv.title:
         mark(entry(loc), "in_title")
     title = (inv.title_text or "").lower()
@@ -373,12 +381,15 @@ class PlaceModel:
         return self.rate * sum(t.predict(x) for t in self.trees)
 
     def choose(self, cands: Sequence[Candidate]) -> Candidate | None:
-        if not cands:
-            return None
-        scores = [self.score(c) for c in cands]
-        best = max(range(len(cands)), key=lambda i: scores[i])  # first of the best
         rule = next((i for i, c in enumerate(cands) if c.features.get("is_rule")), None)
-        if rule is not None and scores[best] - scores[rule] <= self.margin:
+        if rule is None:
+            return None  # the rules found no place for it: the model re-ranks, it does not invent
+        # One of several places named together ("across Kutaisi, Batumi and Zugdidi") is no
+        # evidence that a figure outside its clause is about that one alone.
+        eligible = [i for i, c in enumerate(cands) if i == rule or not _one_of_a_list(c)]
+        scores = [self.score(c) for c in cands]
+        best = max(eligible, key=lambda i: scores[i])  # first of the best
+        if scores[best] - scores[rule] <= self.margin:
             return cands[rule]
         return cands[best]
 
@@ -399,6 +410,11 @@ class PlaceModel:
             for f, th, lf, rt, val in data["trees"]
         )
         return cls(tuple(data["features"]), trees, float(data["rate"]), float(data["margin"]))
+
+
+def _one_of_a_list(c: Candidate) -> bool:
+    f = c.features
+    return bool((f.get("listed") or f.get("listed_in_lede")) and not f.get("in_clause"))
 
 
 @lru_cache(maxsize=4)

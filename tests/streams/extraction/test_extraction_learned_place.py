@@ -91,6 +91,29 @@ def test_the_model_keeps_the_rules_pick_unless_another_beats_it_by_the_margin() 
     assert model.choose([]) is None
 
 
+def test_the_model_does_not_place_a_figure_the_rules_left_unplaced() -> None:
+    """With no place from the rules there is no rules' pick to re-rank: a place the sentence
+    names for another reason ("U.S. estimates") must not become the figure's."""
+    only = _cand("United States", in_sent=1.0)
+    assert _one_weight("in_sent", 5.0).choose([only]) is None
+
+
+def test_one_of_several_places_named_together_does_not_replace_the_rules_pick() -> None:
+    rule = _cand("Georgia", is_rule=1.0)
+    listed = _cand("Kutaisi", in_lede=1.0, listed_in_lede=1.0)
+    in_its_clause = _cand("Batumi", listed=1.0, in_clause=1.0)
+    model = _one_weight("in_lede", 5.0)
+    assert model.choose([rule, listed]) is rule
+    assert _one_weight("in_clause", 5.0).choose([rule, listed, in_its_clause]) is in_its_clause
+
+
+def test_a_building_is_not_a_weak_place(extractor: Extractor) -> None:
+    """The guideline places a figure at the city a building is in, never at the building."""
+    text = "NAGPUR - Officials said 30 people were being treated at Wardha District Hospital on Monday."
+    names = {c.loc.name for _, cands in _collect(extractor, _article(text, None)) for c in cands}
+    assert "Wardha District Hospital" not in names
+
+
 def test_the_chosen_place_becomes_the_claims_place_and_key(extractor: Extractor) -> None:
     article = _article()
     rules_only = {c.value.best: c for c in extractor.extract(article) if c.value is not None}
