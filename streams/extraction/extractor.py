@@ -31,7 +31,7 @@ from spacy.tokens import Doc
 from schemas.events import Article, ClaimObserved
 from streams.extraction import place_choice
 from streams.extraction.component import add_claims_component, claims_of
-from streams.extraction.dateline import detach_dateline
+from streams.extraction.dateline import text_to_parse
 from streams.extraction.places import gazetteer
 from streams.extraction.rejections import EMPTY_TEXT, NOT_ENGLISH, TOO_LONG, RejectedArticle
 from streams.extraction.stages import Options, article_claims
@@ -155,7 +155,7 @@ class Extractor:
 
     def _make_doc(self, article: Article, text: str) -> Doc:
         """The unparsed doc of a prepared article, carrying what the claims component reads."""
-        doc = self.nlp.make_doc(detach_dateline(text))
+        doc = self.nlp.make_doc(text_to_parse(text))
         # ``doc.text`` is rebuilt token by token on every access: keep the string.
         doc.user_data["cw_text"] = text
         doc._.cw_article = article

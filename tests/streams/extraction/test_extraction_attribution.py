@@ -8,6 +8,7 @@ from collections.abc import Callable
 import pytest
 
 from schemas.events import ClaimObserved
+from streams.extraction.dateline import text_to_parse
 
 Extract = Callable[..., list[ClaimObserved]]
 
@@ -304,3 +305,11 @@ def test_a_candidates_possessive_is_not_part_of_the_partys_name(extract: Extract
 def test_a_body_named_before_under_another_word(extract: Extract, text: str, value: float, source: str) -> None:
     """ "The group", "the airline": the body the article named before, not the bare noun."""
     assert _source_of(extract(text), value) == source
+
+
+def test_blanking_entry_stamps_keeps_every_offset() -> None:
+    text = "Live\n\n10:02 — The agency said.\n4.15pm: He said.\nAt 10:02 - nothing."
+    parsed = text_to_parse(text)
+    assert len(parsed) == len(text)
+    assert "10:02 —" not in parsed and "4.15pm:" not in parsed
+    assert "At 10:02 - nothing." in parsed  # only at the start of a line
