@@ -385,8 +385,9 @@ class PlaceModel:
         if rule is None:
             return None  # the rules found no place for it: the model re-ranks, it does not invent
         # One of several places named together ("across Kutaisi, Batumi and Zugdidi") is no
-        # evidence that a figure outside its clause is about that one alone.
-        eligible = [i for i, c in enumerate(cands) if i == rule or not _one_of_a_list(c)]
+        # evidence that a figure outside its clause is about that one alone, and the dateline
+        # is where the reporter files from: the story's place only when the text names none.
+        eligible = [i for i, c in enumerate(cands) if i == rule or not (_one_of_a_list(c) or _only_the_dateline(c))]
         scores = [self.score(c) for c in cands]
         best = max(eligible, key=lambda i: scores[i])  # first of the best
         if scores[best] - scores[rule] <= self.margin:
@@ -415,6 +416,14 @@ class PlaceModel:
 def _one_of_a_list(c: Candidate) -> bool:
     f = c.features
     return bool((f.get("listed") or f.get("listed_in_lede")) and not f.get("in_clause"))
+
+
+_NAMED = ("in_sent", "in_prev1", "in_prev2", "in_lede", "in_title", "is_story", "elsewhere")
+
+
+def _only_the_dateline(c: Candidate) -> bool:
+    f = c.features
+    return bool(f.get("is_dateline")) and not any(f.get(k) for k in _NAMED)
 
 
 @lru_cache(maxsize=4)

@@ -107,6 +107,16 @@ def test_one_of_several_places_named_together_does_not_replace_the_rules_pick() 
     assert _one_weight("in_clause", 5.0).choose([rule, listed, in_its_clause]) is in_its_clause
 
 
+def test_the_dateline_alone_does_not_replace_the_rules_pick() -> None:
+    """The dateline is where the reporter files from; it is the story's place only when the
+    text names none, so a dateline the text never names again cannot outscore the rules."""
+    rule = _cand("Lebanon", is_rule=1.0, in_lede=1.0)
+    dateline = _cand("Beirut", is_dateline=1.0)
+    named = _cand("Tripoli", is_dateline=1.0, in_sent=1.0)
+    assert _one_weight("is_dateline", 5.0).choose([rule, dateline]) is rule
+    assert _one_weight("is_dateline", 5.0).choose([rule, named]) is named
+
+
 def test_a_building_is_not_a_weak_place(extractor: Extractor) -> None:
     """The guideline places a figure at the city a building is in, never at the building."""
     text = "NAGPUR - Officials said 30 people were being treated at Wardha District Hospital on Monday."
@@ -118,14 +128,14 @@ def test_the_chosen_place_becomes_the_claims_place_and_key(extractor: Extractor)
     article = _article()
     rules_only = {c.value.best: c for c in extractor.extract(article) if c.value is not None}
     saved = extractor.place_model
-    extractor.place_model = _one_weight("is_dateline", 5.0)
+    extractor.place_model = _one_weight("is_country", 5.0)
     try:
         learned = {c.value.best: c for c in extractor.extract(article) if c.value is not None}
     finally:
         extractor.place_model = saved
-    assert learned[27].location == "Kampala"
-    assert learned[27].claim_key.endswith("@kampala")
-    assert rules_only[27].location != "Kampala"
+    assert learned[27].location == "Uganda"
+    assert learned[27].claim_key.endswith("@uganda")
+    assert rules_only[27].location != "Uganda"
 
 
 def test_a_model_round_trips_through_json() -> None:
