@@ -109,6 +109,32 @@ def shorten_fetch_wait(max_wait_ms: int) -> None:
     thread_cls._create_worker_consumer = create_worker_consumer
 
 
+def flush_producer_buffer_fully() -> None:
+    """Make a flush of Faust's producer buffer wait until the buffer is empty.
+
+    Before committing offsets Faust flushes the producer, and its buffer (where
+    ``send_soon`` puts records: every Table's changelog writes, and the consensus
+    updates) is flushed by waiting for one record to go out at a time, at most
+    0.1 s each: a record that takes longer (a full one-record batch waiting for the
+    request in flight, on a loaded machine) ends the flush with records still
+    queued, and the offsets of the events that wrote them are committed anyway. A
+    crash then loses them. The flush now waits until the buffer is empty (it still
+    raises, as before, when the buffer stops running with records queued).
+    """
+    from faust.transport.producer import ProducerBuffer
+
+    buffer_cls: Any = ProducerBuffer
+    if getattr(buffer_cls.flush, "claimwatch_fully", False):
+        return
+
+    async def flush(self: Any) -> None:
+        while self.size:
+            await self.flush_atmost(None)
+
+    flush.claimwatch_fully = True  # type: ignore[attr-defined]
+    buffer_cls.flush = flush
+
+
 def readmodel_options(app: faust.App, settings: Settings) -> dict[str, Any]:
     """Where the query read model starts (streams/web/feeder.py): with the on-disk store,
     its own store next to the Tables'; always, only a tail of the uncompacted topics."""
@@ -125,6 +151,7 @@ def create_app(settings: Settings | None = None) -> Context:
 
     settings = settings or get_settings()
     register_faust_codec()
+    flush_producer_buffer_fully()
     if settings.tansu_workarounds:
         shorten_fetch_wait(EMBEDDED_FETCH_MAX_WAIT_MS)
     app = faust.App(settings.app_id, autodiscover=False, **faust_settings(settings))

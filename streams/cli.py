@@ -113,11 +113,35 @@ def cmd_replay(args: argparse.Namespace) -> int:
     else:
         # every change as it happens, then what settling on all that was learned moves
         outputs = itertools.chain(replayer.feed_lines(lines, report), replayer.settle_wire())
-    for line in outputs:
-        out.write(line)
-        out.write(b"\n")
-    out.flush()
+    write_lines(out, outputs)
     return bad.status
+
+
+def write_lines(out: IO[bytes], lines: Iterable[bytes], per_write: int = 256) -> None:
+    """Each line and a newline, ``per_write`` lines to a write.
+
+    With ``PYTHONUNBUFFERED`` (the Docker image sets it) ``sys.stdout.buffer`` is
+    the raw file: a write per line and one per newline were two system calls per
+    output. A raw file may also take part of a write, so what is left is written again.
+    """
+    chunk: list[bytes] = []
+    for line in lines:
+        chunk.append(line)
+        if len(chunk) >= per_write:
+            chunk.append(b"")
+            _write_all(out, b"\n".join(chunk))
+            chunk = []
+    if chunk:
+        chunk.append(b"")
+        _write_all(out, b"\n".join(chunk))
+    out.flush()
+
+
+def _write_all(out: IO[bytes], data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        n = out.write(view)
+        view = view[len(view) if n is None else n:]
 
 
 def cmd_produce(args: argparse.Namespace) -> int:

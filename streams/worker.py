@@ -92,6 +92,11 @@ def run_worker(loglevel: str | None = None, settings: Settings | None = None) ->
                 super()._schedule_shutdown(signal)
 
             def on_setup_root_logger(self, logger: logging.Logger, level: int) -> None:
+                # Faust's terminal spinner, at WARN and above, sets the root logger to DEBUG
+                # and spins on every record: every debug call of Faust and aiokafka then
+                # built a record (caller lookup included) that no handler printed, ~6% of a
+                # busy worker's CPU (py-spy, bench stage). No spinner: the root keeps `level`.
+                self.spinner = None
                 super().on_setup_root_logger(logger, level)
                 repeat = RepeatFilter()
                 for handler in logger.handlers:

@@ -118,3 +118,33 @@ def test_produce_without_a_cluster_says_what_to_set() -> None:
         check=False,
     )
     assert out.returncode == 2 and "KAFKA_BOOTSTRAP_SERVERS" in out.stderr
+
+
+class _RawFile:
+    """A raw file that takes at most 5 bytes a write, and counts the writes."""
+
+    def __init__(self) -> None:
+        self.data = bytearray()
+        self.writes = 0
+
+    def write(self, b: bytes | memoryview) -> int:
+        self.writes += 1
+        self.data += bytes(b[:5])
+        return min(5, len(b))
+
+    def flush(self) -> None:
+        pass
+
+
+def test_replay_writes_its_lines_in_chunks_and_all_of_each() -> None:
+    from streams.cli import write_lines
+
+    out = _RawFile()
+    lines = [f"line {i}".encode() for i in range(7)]
+    write_lines(out, iter(lines), per_write=3)  # type: ignore[arg-type]
+    assert bytes(out.data) == b"".join(line + b"\n" for line in lines)
+    chunks: list[bytes] = []
+    whole = _RawFile()
+    whole.write = lambda b: chunks.append(bytes(b)) or len(b)  # type: ignore[method-assign, func-returns-value]
+    write_lines(whole, iter(lines), per_write=3)  # type: ignore[arg-type]
+    assert [c.count(b"\n") for c in chunks] == [3, 3, 1]
