@@ -2,7 +2,7 @@
 
 ``claimwatch_claims`` (registered with ``Language.factory``) reads the article a doc was
 made for from ``Doc._.cw_article`` (with the options in ``Doc._.cw_options`` and the
-article text, before ``detach_dateline``, in ``doc.user_data["cw_text"]``) and writes the
+article text, before ``text_to_parse``, in ``doc.user_data["cw_text"]``) and writes the
 article's claims to ``Doc._.cw_claims``. A doc without an article (a headline parsed for
 the story's place, a bare text) passes through untouched.
 
