@@ -22,7 +22,7 @@ import json
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -371,8 +371,12 @@ class PlaceModel:
     rate: float
     margin: float
 
+    @cached_property
+    def _index(self) -> dict[str, int]:
+        return {n: i for i, n in enumerate(self.features)}
+
     def score(self, c: Candidate) -> float:
-        index = {n: i for i, n in enumerate(self.features)}
+        index = self._index
         x = [0.0] * len(self.features)
         for k, v in c.features.items():
             j = index.get(k)
