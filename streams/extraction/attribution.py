@@ -152,7 +152,7 @@ _AGENCY_LIKE = frozenset({"centre", "center", "commission", "authority", "instit
 # "The group", "the airline", "the organisation" said: a body named before under another word.
 _BODY_WORDS = frozenset({"group", "organisation", "organization", "network", "airline", "company", "firm",
                          "operator", "carrier", "force", "charity", "movement", "coalition", "alliance",
-                         "association", "federation", "body", "agency", "organisers", "organizers"})  # fmt: skip
+                         "association", "federation", "body", "agency"})  # fmt: skip
 _CORPORATE_HEADS = frozenset({"company", "firm", "operator", "owner", "carrier", "utility", "contractor",
                               "developer", "employer", "manufacturer", "insurer", "airline"})  # fmt: skip
 

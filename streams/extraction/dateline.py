@@ -1,8 +1,11 @@
-"""The dateline ("GOMA, DR Congo (Great Rivers Wire) - "): where the reporter files from.
+"""The dateline ("GOMA, DR Congo (Great Rivers Wire) - "): where the reporter files from;
+and a live blog's entry stamps ("10:02 — "): when an entry was posted.
 
-Read from the article text before the parse: the text the parser sees has the dateline's
-dash turned into a line break (``detach_dateline``), and the claim rules skip its tokens
-(``dateline_tokens``) because a bureau city is not a place of the story's events.
+Read from the article text before the parse (``text_to_parse``): the text the parser sees
+has the dateline's dash turned into a line break (``detach_dateline``) and its entry stamps
+blanked (``blank_entry_stamps``), every offset unchanged; the claim rules skip the
+dateline's tokens (``dateline_tokens``) because a bureau city is not a place of the story's
+events.
 """
 
 from __future__ import annotations
