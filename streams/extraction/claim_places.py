@@ -487,7 +487,22 @@ def municipal_official(sent: Span, speaker: set[int], ctx: Discourse) -> Loc | N
             rank = specificity(place, name) if place is not None else level
             if story is None or rank > specificity(story.place, story.name):
                 return area
+            if place is not None and story.place is not None and _sibling(place, story.place, ctx):
+                return area  # "Lambaré's mayor" in a story set in Asunción: his own town
     return None
+
+
+def _sibling(place: Place, story: Place, ctx: Discourse) -> bool:
+    """Another place of the story's kind in the story's country (a neighbouring town, another
+    province), neither containing the other: a mayor or governor of it speaks for it."""
+    return (
+        place.kind == story.kind
+        and place.kind != "country"
+        and place.code != story.code
+        and place.country == story.country
+        and not ctx.gaz.contains(place, story)
+        and not ctx.gaz.contains(story, place)
+    )
 
 
 def named_before(bare: Token, sent: Span, ctx: Discourse) -> Loc | None:

@@ -352,3 +352,14 @@ def test_a_named_local_government_area_that_recorded_cases_is_their_place(extrac
         "The agency said Daura local government area had recorded 540 of the cases and 22 of the deaths."
     )
     assert _loc(cs, 540) == "Daura"
+
+
+def test_a_neighbouring_towns_mayor_speaks_for_his_town(extract: Extract) -> None:
+    """The story is set in one city; the mayor of another town of the same country speaks of
+    his own town, not of the story's city."""
+    cs = extract(
+        "MONTERREY - Floods have killed 14 people in Monterrey, state officials said on Sunday.\n\n"
+        "Torreon's mayor, Javier Diaz, said four people had died in his city."
+    )
+    assert _loc(cs, 14) == "Monterrey"
+    assert _loc(cs, 4) == "Torreon"
