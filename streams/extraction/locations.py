@@ -29,7 +29,8 @@ PLACE_NOUNS = frozenset({"soil", "territory", "base", "bases", "border", "region
                           "land", "front", "frontline", "area", "side", "street", "streets",
                           "district", "state", "country", "camp", "facility", "basis", "island",
                           "county", "division", "zone", "neighbourhood", "neighborhood", "suburb",
-                          "municipality", "prefecture", "governorate", "oblast", "outskirts", "waters", "water",
+                          "municipality", "prefecture", "governorate", "oblast", "canton", "outskirts", "waters",
+                          "water",
                           "airspace", "centre", "center", "heart"})  # fmt: skip
 # Kinds of area a name can be given to ("the Hazira industrial estate", "the X border area"):
 # a name before one of these, placed in a known place, is a place inside it.
@@ -155,7 +156,9 @@ def loc_candidate(tok: Token, gaz: Any) -> tuple[Place | None, str] | None:
         found = _enclosed_name(tok)
     if found is None:
         found = _described_name(tok, gaz)
-    if found is not None and found[0] is None and not _capitalised(found[1]):
+    if found is not None and not _capitalised(found[1]):
+        # Not even when the gazetteer knows the word: the small model tags "the canton" or
+        # "the river" GPE, and "Canton" (Ohio) or "Rivers" (Nigeria) are real places.
         return None
     if found is not None and found[0] is None and is_building(found[1]):
         return None
@@ -356,7 +359,10 @@ def _compound_run(tok: Token) -> str:
     last word of a name (the parser chains them: "Tana" -> "River")."""
     doc = tok.doc
     k = tok.i
-    while k > 0 and doc[k - 1].pos_ == "PROPN" and doc[k - 1].dep_ == "compound" and doc[k - 1].head.i == k:
+    # The parser chains them ("Tana" -> "River") or hangs each on the noun ("Quang" and "Nam"
+    # -> "province"): either way the words up to the noun are one name.
+    last = tok.head.i if tok.dep_ == "compound" and tok.head.i > tok.i else tok.i
+    while k > 0 and doc[k - 1].pos_ == "PROPN" and doc[k - 1].dep_ == "compound" and k <= doc[k - 1].head.i <= last:
         k -= 1
     run = _hyphenated(tok) if k == tok.i else f"{doc[k : tok.i].text} {tok.text}"
     if k >= 2 and doc[k - 1].lower_ in ("'s", "’s") and doc[k - 2].pos_ == "PROPN":
@@ -379,7 +385,7 @@ def _hyphenated(tok: Token) -> str:
 
 _SHARED_EDGES = frozenset({"border", "frontier", "boundary", "borderline"})
 _REGION_KIND_NOUNS = frozenset({"province", "region", "state", "county", "prefecture", "governorate", "department",
-                                "oblast"})  # fmt: skip
+                                "oblast", "canton"})  # fmt: skip
 
 
 def _loc_candidate(tok: Token, gaz: Any) -> tuple[Place | None, str] | None:
@@ -411,11 +417,14 @@ def _loc_candidate_any(tok: Token, gaz: Any) -> tuple[Place | None, str] | None:
             p = resolve_place(run)
             if p is not None:
                 return p, run
-        p = resolve_place(f"{name} {tok.head.text}")
-        if p is not None:
-            return p, f"{name} {tok.head.text}"
-        if tok.head.lemma_.lower() in SUBPLACE_NOUNS and tok.ent_type_ not in _NOT_PLACE_ENTS:
-            return None, f"{run} {tok.head.text}"  # "the Ikoyi district of Lagos"
+        else:  # not the last word alone: "East county" is not the name of "Kapoeta East county"
+            p = resolve_place(f"{name} {tok.head.text}")
+            if p is not None:
+                return p, f"{name} {tok.head.text}"
+        noun = tok.head.lemma_.lower()
+        adjacent = tok.i == tok.head.i - 1  # the name's last word, so the run is the whole name
+        if noun in SUBPLACE_NOUNS | _REGION_KIND_NOUNS and adjacent and tok.ent_type_ not in _NOT_PLACE_ENTS:
+            return None, f"{run} {tok.head.text}"  # "the Ikoyi district of Lagos", "Budi county"
     if (tok.ent_type_ in ("GPE", "LOC", "FAC") and tok.ent_iob_ == "B") or (
         tok.ent_type_ in ("GPE", "LOC") and tok.dep_ in ("pobj", "poss", "compound")
     ):

@@ -510,3 +510,32 @@ def test_a_district_name_the_parser_breaks_up_is_still_the_place(extract: Extrac
     )
     locs = _locs(extract(text))
     assert same_location(locs[17], f"{name} district")
+
+
+def test_lower_case_word_is_never_a_place_even_when_the_gazetteer_knows_it(extract: Extract) -> None:
+    # The small model tags "the canton" / "the river" GPE; "Canton" (Ohio) and "Rivers"
+    # (Nigeria) are real places, but a lower-case word names none of them.
+    cs = extract(
+        "Rescuers said 31 people had been evacuated from homes in the canton, "
+        "and firefighters said 7 houses along the river had been destroyed."
+    )
+    assert all(c.location is None or c.location[:1].isupper() for c in cs)
+    assert not any((c.location or "").lower() in ("canton", "river", "rivers") for c in cs)
+
+
+def test_unknown_county_name_is_kept_whole_not_as_its_last_word(extract: Extract) -> None:
+    # "Lomuro West county" is unknown to the gazetteer; "West" alone is a region of another
+    # country ("West county" must not resolve to it).
+    cs = extract("The relief commission said 8,400 people had been displaced in Lomuro West county.")
+    assert _locs(cs)[8400] == "Lomuro West county"
+
+
+def test_region_named_by_two_words_hung_on_the_noun(extract: Extract) -> None:
+    cs = extract("The death toll in Vietnam's central Quang Ngai province rose to 12, the provincial committee said.")
+    place = resolve_place(_locs(cs)[12] or "")
+    assert place is not None and place.code.startswith("VN-") and place.kind == "region"
+
+
+def test_unknown_canton_is_a_place(extract: Extract) -> None:
+    cs = extract("About 3,000 households in the Una-Sana canton were without electricity, the utility said.")
+    assert same_location(_locs(cs)[3000], "Una-Sana canton")
