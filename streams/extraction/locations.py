@@ -16,6 +16,7 @@ from typing import Any
 from spacy.tokens import Doc, Span, Token
 
 from streams.extraction import attribution
+from streams.extraction.events import EVENT_NOUNS
 from streams.extraction.parse import ent_text
 from streams.extraction.places import Place, gazetteer, resolve_place, slugify
 
@@ -128,6 +129,12 @@ def is_building(text: str) -> bool:
 _COUNTRIES = "cw_countries"
 
 
+def is_event_name(text: str) -> bool:
+    """ "Typhoon Marilou", "Hurricane Oscar": an event's own name, which a tagger may read as
+    a place ("the toll from Typhoon Marilou")."""
+    return any(w.lower() in EVENT_NOUNS for w in text.split()[:1])
+
+
 def article_countries(doc: Doc, gaz: Any) -> frozenset[str]:
     """The countries a document names outright (by name, not by demonym): where its places
     are read first. Read once per document and kept on it."""
@@ -156,6 +163,8 @@ def loc_candidate(tok: Token, gaz: Any) -> tuple[Place | None, str] | None:
         found = _enclosed_name(tok)
     if found is None:
         found = _described_name(tok, gaz)
+    if found is not None and is_event_name(found[1]):
+        return None
     if found is not None and not _capitalised(found[1]):
         # Not even when the gazetteer knows the word: the small model tags "the canton" or
         # "the river" GPE, and "Canton" (Ohio) or "Rivers" (Nigeria) are real places.

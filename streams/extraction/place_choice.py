@@ -33,6 +33,7 @@ from streams.extraction.locations import (
     Loc,
     article_countries,
     is_building,
+    is_event_name,
     make_loc,
     speaker_setting,
     specificity,
@@ -138,6 +139,7 @@ def weak_place(tok: Token) -> bool:
         and tok.text[:1].isupper()
         and tok.ent_type_ not in _NOT_PLACES
         and not is_building(name_run(tok))  # "at Wardha District Hospital" is in Wardha
+        and not is_event_name(name_run(tok))
     )
 
 

@@ -8,7 +8,9 @@ import pytest
 
 from schemas.events import ClaimObserved
 from streams.evaluation.extraction import same_location
-from streams.extraction.places import resolve_place
+from streams.extraction import Extractor, place_choice
+from streams.extraction.locations import is_event_name, loc_candidate
+from streams.extraction.places import gazetteer, resolve_place
 
 Extract = Callable[..., list[ClaimObserved]]
 
@@ -539,3 +541,14 @@ def test_region_named_by_two_words_hung_on_the_noun(extract: Extract) -> None:
 def test_unknown_canton_is_a_place(extract: Extract) -> None:
     cs = extract("About 3,000 households in the Una-Sana canton were without electricity, the utility said.")
     assert same_location(_locs(cs)[3000], "Una-Sana canton")
+
+
+
+def test_a_storm_name_is_neither_a_place_nor_a_weak_candidate(extractor: Extractor) -> None:
+    # "from Typhoon Delia": the tagger reads the storm's name as a place after a preposition;
+    # neither the rules nor the learned choice may weigh it as one.
+    doc = extractor.nlp("The death toll from Typhoon Delia rose to 23 on Tuesday, the council said.")
+    delia = next(t for t in doc if t.text == "Delia")
+    assert loc_candidate(delia, gazetteer()) is None
+    assert not place_choice.weak_place(delia)
+    assert is_event_name("Hurricane Delia") and not is_event_name("Delia")
