@@ -211,6 +211,26 @@ def vague_quantity(words: list[str]) -> Quantity | None:
     return None
 
 
+_TENS = frozenset({"twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"})
+_ONES = frozenset({"one", "two", "three", "four", "five", "six", "seven", "eight", "nine"})
+
+
+def _join_compound_numbers(ws: list[str]) -> list[str]:
+    """["twenty", "-", "two"] -> ["twenty-two"]: the tokenizer splits a compound number word
+    at its hyphen, which would otherwise read as the range 2-20. A tens word and a units word
+    only: "five-six" stays a range."""
+    out: list[str] = []
+    i = 0
+    while i < len(ws):
+        if i + 2 < len(ws) and ws[i] in _TENS and ws[i + 1] == "-" and ws[i + 2] in _ONES:
+            out.append(f"{ws[i]}-{ws[i + 2]}")
+            i += 3
+            continue
+        out.append(ws[i])
+        i += 1
+    return out
+
+
 def quantity_from_words(words: list[str]) -> Quantity | None:
     """A whole quantity phrase as words, hedge included.
 
@@ -227,6 +247,7 @@ def quantity_from_words(words: list[str]) -> Quantity | None:
             ws.append(w)
     if not ws:
         return None
+    ws = _join_compound_numbers(ws)
     for k in range(len(ws) - 2):
         if ws[k] == "half" and ws[k + 1] in ("a", "an") and ws[k + 2] in _MAGNITUDES:
             ws = [*ws[:k], "0.5", *ws[k + 2 :]]  # "half a million"

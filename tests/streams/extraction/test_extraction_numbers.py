@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
+from schemas.events import ClaimObserved
 from streams.extraction.numbers import parse_number, quantity_from_words
 
 
@@ -57,3 +60,28 @@ def test_not_a_number() -> None:
     assert quantity_from_words(["the", "troops"]) is None
     assert parse_number(["troops"]) is None
     assert parse_number(["a", "dozen"]) == 12
+
+
+@pytest.mark.parametrize(
+    ("words", "low", "best", "high", "hedge"),
+    [
+        # spaCy splits "Twenty-two" at the hyphen: it is one number, not the range 2-20.
+        (["Twenty", "-", "two"], 22, 22, 22, "exact"),
+        (["at", "least", "forty", "-", "one"], 41, 41, None, "at_least"),
+        (["twenty", "-", "five", "thousand"], 25_000, 25_000, 25_000, "exact"),
+        # a units word before the hyphen is a range, as before
+        (["five", "-", "six"], 5, 5.5, 6, "range"),
+        (["twenty", "-", "thirty"], 20, 25, 30, "range"),
+    ],
+)
+def test_compound_number_words_split_by_the_tokenizer(
+    words: list[str], low: float, best: float, high: float | None, hedge: str
+) -> None:
+    q = quantity_from_words(words)
+    assert q is not None
+    assert (q.low, q.best, q.high, q.hedge) == (low, best, high, hedge)
+
+
+def test_sentence_initial_compound_number(extract: Callable[..., list[ClaimObserved]]) -> None:
+    cs = extract("Thirty-seven people were arrested on Sunday, police said.")
+    assert [c.value.best for c in cs if c.value is not None] == [37]
