@@ -443,6 +443,15 @@ def _loc_candidate_any(tok: Token, gaz: Any) -> tuple[Place | None, str] | None:
             return None  # "Elgeyo Marakwet county": its name words already name it
         text = ent_text(tok)
         return resolve_place(text), text
+    if tok.ent_type_ in ("ORG", "FAC") and tok.ent_iob_ == "I" and tok.pos_ == "PROPN" and tok.dep_ == "pobj" and (
+        tok.head.lower_ in ("in", "at") and tok.head.ent_iob_ == "I"
+    ):
+        # "the National Congress in Buenos Aires", tagged as one organisation: the name after
+        # "in" inside it is where the building is.
+        run = _compound_run(tok)
+        p = resolve_place(run)
+        if p is not None:
+            return p, run
     if not tok.ent_type_ and tok.pos_ == "PROPN" and tok.dep_ == "compound" and tok.head.lemma_.lower() in PLACE_NOUNS:
         p = resolve_place(f"{tok.text} {tok.head.text}")
         if p is not None:

@@ -552,3 +552,15 @@ def test_a_storm_name_is_neither_a_place_nor_a_weak_candidate(extractor: Extract
     assert loc_candidate(delia, gazetteer()) is None
     assert not place_choice.weak_place(delia)
     assert is_event_name("Hurricane Delia") and not is_event_name("Delia")
+
+
+def test_city_inside_an_organisation_entity_is_the_place(extract: Extract) -> None:
+    # The small model tags "the National Congress in Rio de Janeiro" as one ORG: the city
+    # after "in" is still where the figure is (not a town named once further down).
+    cs = extract(
+        "RIO DE JANEIRO - Thirty people were arrested on Tuesday when police broke up a march by "
+        "pensioners outside the National Congress in Rio de Janeiro, the Ministry of Security said.\n\n"
+        "In Recife, a smaller march drew about 900 people, according to local organisers."
+    )
+    locs = _locs(cs)
+    assert same_location(locs[30], "Rio de Janeiro") and same_location(locs[900], "Recife")
