@@ -604,6 +604,10 @@ def quantity_draft(group: list[Token], q: Quantity, sent: Span, ctx: Discourse, 
         role = "nsubjpass"  # "14 people have been detained and two officers injured"
     if noun is not None:
         measure = _noun_measure(noun)
+    if measure == "survivors":
+        # A survivor is counted by what happens to them: "rescued 61 survivors", "survivors
+        # remained in hospital"; only with no such verb are they survivors.
+        measure = measure_from_verb(verb, role) or measure
     measure = (
         measure
         or measure_from_modifiers(anchor, group)

@@ -332,8 +332,8 @@ def _hospital_care(verb: Token) -> bool:
 
 
 def _in_hospital(verb: Token) -> bool:
-    """ "remained in hospital", "were at the clinic"."""
-    places = ("hospital", "clinic")
+    """ "remained in hospital", "were at the clinic", "remain in its care / wards"."""
+    places = ("hospital", "clinic", "care", "ward")
     return any(
         c.dep_ == "prep" and c.lower_ in ("in", "at") and any(p.lemma_.lower() in places for p in c.children)
         for c in verb.children
@@ -409,6 +409,12 @@ def measure_from_verb(verb: Token | None, role: str) -> str | None:
         return "deaths"  # "17 migrants lost their lives"
     if lem == "treat" and role == "nsubjpass":
         return "hospitalized"  # "60 people were being treated for burns"
+    if (lem == "admit" or (lem == "treat" and verb.tag_ == "VBG")) and role == "dobj" and any(
+        c.dep_ == "nsubj" and c.lemma_.lower() in ("hospital", "clinic") for c in verb.children
+    ):
+        # "the district hospital was treating 11 survivors": in its care now (but "the
+        # hospital had treated 48 people for burns" counts the injured it saw)
+        return "hospitalized"
     if lem in _RESCUE_VERBS and role in ("dobj", "nsubjpass") and any(x.lower_ == "alive" for x in verb.children):
         return "rescued"  # "pulled 14 miners alive from the mine", "23 were brought out alive"
     if role == "nsubj" and lem in _SUFFER_VERBS:

@@ -320,3 +320,21 @@ def test_where_people_sleep_and_what_they_sought_say_what_happened(
     claims = _by_value(extract(text))
     assert value in claims, [(c.claim_key, c.value) for c in claims.values()]
     assert claims[value].measure == measure
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "measure"),
+    [
+        # A survivor is counted by what happens to them; "survivors" is no measure of its own.
+        ("The regional hospital said 14 survivors remained in its care on Friday.", 14, "hospitalized"),
+        ("A nurse said eight survivors were being treated for hypothermia.", 8, "hospitalized"),
+        ("Fishermen said they had rescued 27 survivors from the sea.", 27, "rescued"),
+        ("The director said 16 patients remained in the hospital's wards.", 16, "hospitalized"),
+        # A hospital treating people now holds them; one that "had treated" them saw the injured.
+        ("The district hospital was treating 12 survivors, its director said.", 12, "hospitalized"),
+        ("The field hospital had treated 35 people for burns, the charity said.", 35, "injured"),
+        ("The teaching hospital admitted 19 people overnight, its manager said.", 19, "hospitalized"),
+    ],
+)
+def test_survivors_and_hospital_care(extract: Extract, text: str, value: float, measure: str) -> None:
+    assert _by_value(extract(text))[value].measure == measure
