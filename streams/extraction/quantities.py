@@ -286,16 +286,57 @@ def container_of(noun: Token) -> Token | None:
 _HOME_NOUNS = frozenset({"home", "house", "shelter", "dwelling", "hut", "tent"})
 
 
+_LEAVE_HOME_VERBS = frozenset({"lose", "leave", "flee", "abandon", "desert", "quit"})
+_DRIVE_OUT_VERBS = frozenset({"force", "drive", "chase", "push", "uproot", "evict"})
+
+
 def lost_homes(verb: Token) -> bool:
-    """ "people who had lost their homes", "9,000 families lost their houses": the displaced,
-    not the dead ("lost their lives" stays a death)."""
-    return verb.lemma_.lower() == "lose" and any(
+    """ "people who had lost their homes", "9,000 families lost / left / fled their houses":
+    the displaced, not the dead ("lost their lives" stays a death)."""
+    return verb.lemma_.lower() in _LEAVE_HOME_VERBS and any(
         c.dep_ == "dobj" and c.lemma_.lower() in _HOME_NOUNS for c in verb.children
+    )
+
+
+def driven_from_homes(verb: Token) -> bool:
+    """ "forced 38,000 people from their homes", "were driven from their villages"."""
+    return verb.lemma_.lower() in _DRIVE_OUT_VERBS and any(
+        c.dep_ == "prep"
+        and c.lower_ in ("from", "out")
+        and any(
+            p.lemma_.lower() in _HOME_NOUNS | {"village", "town", "neighbourhood", "neighborhood"}
+            for p in c.subtree
+            if p.dep_ == "pobj"
+        )
+        for c in verb.children
+    )
+
+
+def in_shelter(noun: Token) -> bool:
+    """ "the number of people in camps", "residents in evacuation centres": the displaced."""
+    return any(
+        c.dep_ == "prep"
+        and c.lower_ in ("in", "at")
+        and any(
+            p.dep_ == "pobj"
+            and (
+                p.lemma_.lower() in SHELTER_NOUNS
+                or any(x.dep_ == "compound" and x.lemma_.lower() in SHELTER_NOUNS for x in p.children)
+            )
+            for p in c.children
+        )
+        for c in noun.children
     )
 
 
 def measure_from_modifiers(anchor: Token, group: list[Token]) -> str | None:
     gset = {t.i for t in group}
+    if anchor.pos_ in ("NOUN", "PROPN") and anchor.lemma_.lower() in _FLEEING:
+        holder = anchor.head.head if anchor.dep_ == "pobj" and anchor.head.lower_ == "of" else None
+        if in_shelter(anchor) or (
+            holder is not None and holder.lemma_.lower() in ("number", "total") and in_shelter(holder)
+        ):
+            return "displaced"  # "people in camps", "the number of residents in evacuation centres"
     for c in anchor.children:
         if c.i in gset or (c.lower_ == "close" and c.i + 1 < len(c.doc) and c.doc[c.i + 1].lower_ == "to"):
             continue  # "close to 900 people": a hedge, not "closed"
@@ -385,6 +426,15 @@ def measure_from_verb(verb: Token | None, role: str) -> str | None:
         return "destroyed"  # "1,200 homes burned (down)" (but "300 protesters burned tyres")
     if role == "nsubj" and lost_homes(verb):
         return "displaced"  # "9,000 families lost their homes"
+    if role in ("dobj", "nsubjpass") and driven_from_homes(verb):
+        return "displaced"  # "forced more than 38,000 people from their homes"
+    if (
+        role == "nsubj"
+        and lem == "shelter"
+        and verb.tag_ == "VBG"
+        and any(c.dep_ == "prep" and c.lower_ in ("in", "at", "inside") for c in verb.children)
+    ):
+        return "displaced"  # "6,400 residents were sheltering in schools"
     if (
         role == "nsubj"
         and lem == "sleep"
@@ -409,8 +459,10 @@ def measure_from_verb(verb: Token | None, role: str) -> str | None:
         return "deaths"  # "17 migrants lost their lives"
     if lem == "treat" and role == "nsubjpass":
         return "hospitalized"  # "60 people were being treated for burns"
-    if (lem == "admit" or (lem == "treat" and verb.tag_ == "VBG")) and role == "dobj" and any(
-        c.dep_ == "nsubj" and c.lemma_.lower() in ("hospital", "clinic") for c in verb.children
+    if (
+        (lem == "admit" or (lem == "treat" and verb.tag_ == "VBG"))
+        and role == "dobj"
+        and any(c.dep_ == "nsubj" and c.lemma_.lower() in ("hospital", "clinic") for c in verb.children)
     ):
         # "the district hospital was treating 11 survivors": in its care now (but "the
         # hospital had treated 48 people for burns" counts the injured it saw)

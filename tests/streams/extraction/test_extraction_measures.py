@@ -338,3 +338,23 @@ def test_where_people_sleep_and_what_they_sought_say_what_happened(
 )
 def test_survivors_and_hospital_care(extract: Extract, text: str, value: float, measure: str) -> None:
     assert _by_value(extract(text))[value].measure == measure
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "measure"),
+    [
+        ("The commission said 3,100 families had fled their homes in the valley.", 3100, "displaced"),
+        ("The agency said 1,700 people had left their homes since Monday.", 1700, "displaced"),
+        ("The floods forced more than 52,000 people from their homes, officials said.", 52000, "displaced"),
+        ("Officials said 2,300 villagers were sheltering in churches and schools.", 2300, "displaced"),
+        ("The governor said the number of residents in evacuation centres had reached 4,800.", 4800, "displaced"),
+        # a shelter's capacity is not the displaced
+        ("The mayor said the new gymnasium shelters 400 people.", 400, "count"),
+    ],
+)
+def test_people_out_of_their_homes_are_displaced(extract: Extract, text: str, value: float, measure: str) -> None:
+    found = _by_value(extract(text))
+    if measure == "count":
+        assert value not in found or found[value].measure != "displaced"
+    else:
+        assert found[value].measure == measure
