@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     #: the API, dashboard and metrics on this machine; ``0.0.0.0`` opens every interface.
     web_host: str = "0.0.0.0"
     web_port: int = 6066
+    #: claimwatch's API and dashboard base URL as receivers reach it (Alertmanager's
+    #: ``externalURL``, and the claim's ``generatorURL`` under it); empty: not sent.
+    external_url: str = ""
     #: Seconds a client has to send a request's headers, from connecting (or from the
     #: previous response on a kept-alive connection); slower connections are closed.
     web_header_timeout: float = Field(default=15.0, gt=0)

@@ -2,8 +2,9 @@
 
 Starts the embedded broker (unless ``KAFKA_BOOTSTRAP_SERVERS`` is set), a
 webhook receiver, and a worker process; feeds the bundled sample articles one
-at a time so the story unfolds in order; prints each claim, consensus change,
-alert and webhook as it happens. The worker runs as a child process exactly as
+at a time so the story unfolds in order; once each article has gone quiet,
+tells its claims, then the consensus changes they caused, then the alerts and
+the webhooks received (:class:`Narrator`). The worker runs as a child process exactly as
 ``claimwatch worker`` would, so the demo exercises what an operator deploys.
 """
 
@@ -55,57 +56,130 @@ def _fmt_value(v: dict[str, Any] | None) -> str:
 
 
 class Narrator:
-    """Prints what flows, and notices when the pipeline has gone quiet."""
+    """Tells what flows, each article in causal order, and notices when the pipeline is quiet.
+
+    The records do not arrive in the order that caused them: the demo reads
+    ``claims.observed``, ``consensus.updated`` and ``alerts.contradictions``
+    (several partitions each) with one consumer, which returns whichever
+    partition's records it fetched first, and the webhook receiver runs beside
+    it. Printed as they came, a consensus line or a webhook receipt often came
+    before the claim that caused it. So records are held (:meth:`on_event`,
+    :meth:`on_webhook`) and told by :meth:`flush` once the article has gone
+    quiet: its claims, then the consensus versions they caused (a version
+    re-settled from one told before, as source reliability moved, says
+    ``settled``), then the alerts, then the webhooks received. A record whose
+    cause has not been told yet (its trigger claim, its observation, its alert)
+    waits for a later flush, so nothing is ever told before its cause;
+    ``flush(force=True)`` tells whatever is left at the end.
+    """
 
     def __init__(self) -> None:
         self.counts = {"claims": 0, "updates": 0, "alerts": 0, "webhooks": 0, "deadletters": 0}
         self.last_activity = 0.0
+        self._claims: list[dict[str, Any]] = []
+        self._updates: list[dict[str, Any]] = []
+        self._alerts: list[dict[str, Any]] = []
+        self._webhooks: list[tuple[str, bool]] = []
+        self._deadletters: list[tuple[str, dict[str, Any]]] = []
+        self._told_claims: set[str] = set()  # event ids
+        self._told_alerts: set[str] = set()  # alert ids
+        self._told_versions: set[tuple[str, str]] = set()  # (claim key, trigger event id)
 
     def touch(self) -> None:
         self.last_activity = asyncio.get_running_loop().time()
 
     def say(self, tag: str, text: str) -> None:
         print(f"{tag:<10} {text}", flush=True)
-        self.touch()
 
     def on_event(self, topic: str, value: Any) -> None:
+        """Hold one record read from ``topic`` until :meth:`flush`."""
         if not isinstance(value, dict):
             return
         if topic == topics.CLAIMS:
             self.counts["claims"] += 1
-            stance = value.get("stance")
-            what = _fmt_value(value.get("value")) if value.get("value") else f"presence ({stance})"
-            hedge = (value.get("value") or {}).get("hedge")
-            self.say(
-                "claim",
-                f"{value['claim_key']}  {what}{f' [{hedge}]' if hedge and hedge != 'exact' else ''}"
-                f"  — {value['source']['name']} ({value.get('outlet') or 'unknown outlet'})",
-            )
+            self._claims.append(value)
         elif topic == topics.CONSENSUS:
             self.counts["updates"] += 1
-            est = value.get("estimate")
-            pres = value.get("presence")
-            what = _fmt_value(est) if est else (f"P(presence)={pres['probability']:.2f}" if pres else "-")
-            n = value["n_sources"]
-            self.say("consensus", f"{value['claim_key']} v{value['version']}  {what}  from {n} source(s)")
+            self._updates.append(value)
         elif topic == topics.ALERTS:
             self.counts["alerts"] += 1
-            self.say("ALERT", f"[{value['severity']}] {value['kind']}: {value['reason']}")
+            self._alerts.append(value)
         elif topic in (topics.ARTICLES_DEADLETTER, topics.CLAIMS_DEADLETTER, topics.ALERTS_DEADLETTER):
             self.counts["deadletters"] += 1
+            self._deadletters.append((topic, value))
+        else:
+            return
+        self.touch()
+
+    def on_webhook(self, alert_id: str, verified: bool) -> None:
+        """Hold one webhook received until :meth:`flush`."""
+        self.counts["webhooks"] += 1
+        self._webhooks.append((alert_id, verified))
+        self.touch()
+
+    def flush(self, force: bool = False) -> None:
+        """Tell what is held, in causal order; keep what waits for a cause not told yet."""
+        for topic, value in self._deadletters:
             self.say("deadletter", f"{topic}: {value.get('reason')}: {value.get('message')}")
+        self._deadletters = []
+        for claim in self._claims:
+            self._told_claims.add(str(claim.get("event_id")))
+            self._tell_claim(claim)
+        self._claims = []
+        waiting: list[dict[str, Any]] = []
+        for update in self._updates:
+            if force or update.get("trigger_event_id") in self._told_claims:
+                self._tell_update(update)
+            else:
+                waiting.append(update)
+        self._updates = waiting
+        waiting = []
+        for alert in self._alerts:
+            if force or (alert.get("observation") or {}).get("event_id") in self._told_claims:
+                self._told_alerts.add(str(alert.get("alert_id")))
+                self.say("ALERT", f"[{alert['severity']}] {alert['kind']}: {alert['reason']}"
+                                  f"  (alert {str(alert.get('alert_id'))[:16]})")
+            else:
+                waiting.append(alert)
+        self._alerts = waiting
+        hooks: list[tuple[str, bool]] = []
+        for alert_id, verified in self._webhooks:
+            if force or alert_id in self._told_alerts:
+                self.say("webhook", f"received alert {alert_id[:16]}… signature "
+                                    f"{'verified' if verified else 'INVALID'}")
+            else:
+                hooks.append((alert_id, verified))
+        self._webhooks = hooks
+
+    def _tell_claim(self, value: dict[str, Any]) -> None:
+        stance = value.get("stance")
+        what = _fmt_value(value.get("value")) if value.get("value") else f"presence ({stance})"
+        hedge = (value.get("value") or {}).get("hedge")
+        self.say(
+            "claim",
+            f"{value['claim_key']}  {what}{f' [{hedge}]' if hedge and hedge != 'exact' else ''}"
+            f"  — {value['source']['name']} ({value.get('outlet') or 'unknown outlet'})",
+        )
+
+    def _tell_update(self, value: dict[str, Any]) -> None:
+        est = value.get("estimate")
+        pres = value.get("presence")
+        what = _fmt_value(est) if est else (f"P(presence)={pres['probability']:.2f}" if pres else "-")
+        disputed = any(s.get("stance") == "denies" for s in value.get("supporting") or ())
+        if est and pres and disputed:  # the probability is news only where someone denies
+            what += f"  P(presence)={pres['probability']:.2f}"
+        cause = (value["claim_key"], str(value.get("trigger_event_id")))
+        settled = "  (settled)" if cause in self._told_versions else ""
+        self._told_versions.add(cause)
+        n = value["n_sources"]
+        self.say("consensus", f"{value['claim_key']} v{value['version']}  {what}  from {n} source(s){settled}")
 
 
 async def _receiver(narrator: Narrator, port: int) -> web.AppRunner:
     async def hook(request: web.Request) -> web.Response:
         body = await request.read()
         ok = verify(body, DEMO_SECRET, request.headers.get(SIGNATURE_HEADER))
-        narrator.counts["webhooks"] += 1
-        narrator.say(
-            "webhook",
-            f"received alert {request.headers.get(ALERT_ID_HEADER, '?')[:16]}… "
-            f"signature {'verified' if ok else 'INVALID'}",
-        )
+        narrator.on_webhook(request.headers.get(ALERT_ID_HEADER, "?"), ok)
         return web.Response(status=200 if ok else 401)
 
     app = web.Application()
@@ -177,7 +251,9 @@ async def _main(servers: str, embedded: bool, once: bool, articles: list[Article
                 await send_all(servers, topics.ARTICLES, [record], embedded=one_per_batch,
                                headers=kafka_headers("Article"))
                 await _wait_quiet(narrator, QUIET_SECONDS, PER_ARTICLE_WAIT)
+                narrator.flush()
             await _wait_quiet(narrator, QUIET_SECONDS, timeout)
+            narrator.flush(force=True)
             c = narrator.counts
             print(
                 f"\ndemo: {len(articles)} articles → {c['claims']} claims, {c['updates']} consensus updates, "
@@ -185,7 +261,7 @@ async def _main(servers: str, embedded: bool, once: bool, articles: list[Article
             )
             if not once:
                 print(f"demo: the worker keeps running — dashboard {base}/ — press Ctrl-C to stop")
-                await _forever(proc)
+                await _forever(proc, narrator)
         finally:
             follower.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
@@ -194,9 +270,11 @@ async def _main(servers: str, embedded: bool, once: bool, articles: list[Article
     return 0 if narrator.counts["claims"] else 1
 
 
-async def _forever(proc: subprocess.Popen[bytes]) -> None:
+async def _forever(proc: subprocess.Popen[bytes], narrator: Narrator) -> None:
+    """Until the worker exits, tell what it still publishes (settle ticks, the dashboard's users)."""
     while proc.poll() is None:
         await asyncio.sleep(0.5)
+        narrator.flush()
     print(f"demo: worker exited with status {proc.returncode}", file=sys.stderr)
 
 

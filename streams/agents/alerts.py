@@ -36,7 +36,7 @@ from schemas import ContradictionDetected
 from schemas.codec import decode, dumps
 from streams import deadletter, metrics
 from streams.delivery import Dispatcher, Endpoint, FailedDelivery, PendingDelivery
-from streams.delivery.endpoints import FILE_ENV, SECRET_ENV, URLS_ENV, load_endpoints
+from streams.delivery.endpoints import EXTERNAL_URL_ENV, FILE_ENV, SECRET_ENV, URLS_ENV, load_endpoints
 
 if TYPE_CHECKING:
     import faust
@@ -56,6 +56,7 @@ def endpoints_from_settings(settings: Settings | None) -> list[Endpoint]:
         URLS_ENV: settings.webhook_urls,
         SECRET_ENV: settings.webhook_secret.get_secret_value(),
         FILE_ENV: settings.webhooks_file,
+        EXTERNAL_URL_ENV: getattr(settings, "external_url", ""),
     }
     return load_endpoints(env)
 

@@ -81,25 +81,56 @@ def _statement(claim_key: str, o: Obs) -> tuple[Any, ...]:
 def _material(
     before: Snapshot, est: tuple[float, float, float] | None, open_high: bool,
     p: float | None, sups: tuple[Any, ...], epsilon: float,
+    thresholds: tuple[float, ...] = (),
 ) -> bool:
-    """Whether a consensus differs from the published one in what a reader acts on:
-    the estimate, the presence probability by more than ``epsilon``, or the set of
-    supporting statements (source, value, stance, event). The supporters' weights
-    alone are not: they move a little whenever any source's reliability does, and
-    republishing the same estimate under new weights is noise to every consumer."""
+    """Whether a consensus says something new against the last published one
+    (``before``): only then is a version published.
+
+    Material, in order of the checks:
+
+    * the estimate: its low, best or high, or whether its upper bound is open
+      (each is a figure a source gave, so any change is one a reader sees);
+    * who supports what: a source joins or leaves, or a source's current
+      statement is another one (another figure, hedge or stance, or the same
+      words in a later statement, which moves the event time the consensus
+      stands at). A repeat of the same statement never gets here (the engine
+      drops it before), and the supporters' weights moving alone are not
+      material: they move a little whenever any source's reliability does;
+    * the presence probability appearing or disappearing, or crossing one of
+      ``thresholds`` (the alert rules' presence bounds and even odds: a
+      reader's verdict, and what decides whether a later denial or assertion
+      is news), however small the move;
+    * otherwise the probability moving by more than ``epsilon`` from the
+      published one, but only on a contested claim (some statement asserts and
+      another denies). When every statement takes the same side, nothing about
+      the claim is in question and the probability is a function of how far
+      the engine trusts those sources, the same information as their weights:
+      it drifts with every reliability update (a toll nobody disputes went
+      0.93 -> 0.96 on a settle tick), so it is republished only with the next
+      material change or a threshold crossing.
+
+    Drift is measured from the published value, not the previous computation,
+    so a slow drift on a contested claim is published once it adds up.
+    """
     if before.estimate != est or before.open_high != open_high:
         return True
     bp = before.presence
     if (bp is None) != (p is None):
         return True
-    if bp is not None and p is not None and abs(p - bp) > epsilon:
-        return True
     old = before.supporters
     if len(old) != len(sups):
         return True
     # (source, raw, stance, weight, event_id): all but the weight
-    return any(a[0] != b[0] or a[4] != b[4] or a[2] != b[2] or a[1] != b[1]
-               for a, b in zip(old, sups, strict=True))
+    if any(a[0] != b[0] or a[4] != b[4] or a[2] != b[2] or a[1] != b[1]
+           for a, b in zip(old, sups, strict=True)):
+        return True
+    if bp is None or p is None:
+        return False
+    if any((bp >= t) != (p >= t) for t in thresholds):
+        return True
+    stances = {sup[2] for sup in sups}
+    contested = "denies" in stances and "asserts" in stances
+    return contested and abs(p - bp) > epsilon
 
 
 class Step:
@@ -180,6 +211,9 @@ class ConsensusEngine:
     def __init__(self, settings: EngineSettings | None = None, book: ReliabilityBook | None = None):
         self.settings = settings or EngineSettings()
         self.reliability = book if book is not None else ReliabilityBook()
+        a = self.settings.alerts
+        #: presence probabilities whose crossing is always material (see ``_material``)
+        self._thresholds = (a.presence_low, 0.5, a.presence_high)
         # claim_key → (book generation, last event_id, version) of the last
         # consensus computed here: lets ``recompute`` skip claims whose inputs
         # have not moved. A cache only (never serialised): a miss just recomputes.
@@ -583,7 +617,7 @@ class ConsensusEngine:
         if p is not None:
             p = round(p, s.weight_digits)
         if before is not None and not _material(before, est, open_high, p, sups,
-                                                s.presence_epsilon):
+                                                s.presence_epsilon, self._thresholds):
             return None
         version = before.version + 1 if before is not None else 1
         as_of = state.horizon[0] if state.horizon is not None else None

@@ -469,7 +469,8 @@ class Dispatcher:
         since = ingested_at if ingested_at is not None else now
         for lane in lanes:
             body = formats.render(alert, lane.endpoint.format, receiver=lane.endpoint.name,
-                                  external_url=lane.endpoint.external_url, starts_at=_utc(since))
+                                  external_url=lane.endpoint.external_url, starts_at=_utc(since),
+                                  resolve_after=lane.endpoint.resolve_after_seconds)
             job = _Job(
                 alert=alert,
                 body=body,
@@ -511,7 +512,8 @@ class Dispatcher:
         job = _Job(
             alert=pending.alert,
             body=formats.render(pending.alert, lane.endpoint.format, receiver=lane.endpoint.name,
-                                external_url=lane.endpoint.external_url, starts_at=_utc(since)),
+                                external_url=lane.endpoint.external_url, starts_at=_utc(since),
+                                resolve_after=lane.endpoint.resolve_after_seconds),
             tracker=tracker,
             attempts=pending.attempts,
             first_attempt_at=pending.first_attempt_at.timestamp(),

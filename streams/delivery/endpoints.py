@@ -21,7 +21,9 @@ Two ways to configure them, which add up:
         format: slack
 
   Optional per endpoint: ``external_url`` (claimwatch's address, the
-  Alertmanager body's ``externalURL``), ``kinds`` (the alert kinds it receives; default
+  Alertmanager body's ``externalURL``; default ``CLAIMWATCH_EXTERNAL_URL``),
+  ``resolve_after_seconds`` (Alertmanager: how long a firing alert lasts unless
+  resolved first, default 86400), ``kinds`` (the alert kinds it receives; default
   every kind but ``update``, a cumulative figure growing as the story unfolds,
   which pages no one unless an endpoint lists it: ``kinds: [update, dispute,
   retraction, ...]``; the kinds are ``streams.contradiction.KINDS``), ``concurrency`` (requests in flight, default 4),
@@ -49,6 +51,8 @@ from streams.delivery.retry import RetryPolicy
 URLS_ENV = "CLAIMWATCH_WEBHOOK_URLS"
 SECRET_ENV = "CLAIMWATCH_WEBHOOK_SECRET"
 FILE_ENV = "CLAIMWATCH_WEBHOOKS_FILE"
+#: claimwatch's API and dashboard base URL, the ``external_url`` of endpoints that give none
+EXTERNAL_URL_ENV = "CLAIMWATCH_EXTERNAL_URL"
 #: kinds no endpoint receives unless it lists them in ``kinds``: a cumulative
 #: figure growing (``streams.contradiction.UPDATE``) is the story unfolding
 UNPAGED_KINDS = frozenset(("update",))
@@ -85,8 +89,12 @@ class Endpoint(BaseModel):
     max_delay_seconds: float = Field(default=60.0, ge=0)
     concurrency: int = Field(default=4, ge=1, le=256)
     headers: dict[str, str] = Field(default_factory=dict)
-    #: claimwatch's own address for receivers (Alertmanager's ``externalURL``)
+    #: claimwatch's own address for receivers (Alertmanager's ``externalURL``); empty:
+    #: ``CLAIMWATCH_EXTERNAL_URL``
     external_url: str = ""
+    #: Alertmanager format: a firing alert's ``endsAt`` is this long after ``startsAt``
+    #: (it expires then unless a resolved notification came first)
+    resolve_after_seconds: float = Field(default=86400.0, gt=0)
     #: alert kinds delivered here; None: every kind but those in ``UNPAGED_KINDS``
     kinds: frozenset[str] | None = None
 
@@ -215,6 +223,10 @@ def load_endpoints(env: Mapping[str, str] | None = None) -> list[Endpoint]:
         endpoints.extend(load_file(env[FILE_ENV]))
     if env.get(URLS_ENV):
         endpoints.extend(from_urls(env[URLS_ENV], env.get(SECRET_ENV) or None))
+    base = (env.get(EXTERNAL_URL_ENV) or "").strip()
+    if base:
+        endpoints = [ep if ep.external_url else ep.model_copy(update={"external_url": base})
+                     for ep in endpoints]
     seen: set[str] = set()
     for ep in endpoints:
         if ep.name in seen:

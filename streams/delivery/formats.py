@@ -8,21 +8,34 @@ Each endpoint chooses the shape its receiver already understands:
 ``alertmanager``
     The Prometheus Alertmanager webhook payload (``version: "4"``), so anything
     that already takes Alertmanager notifications (an incident tool, a paging
-    bridge) can take claimwatch alerts unchanged. One alert per request,
-    ``status: "firing"``; the labels carry the claim key and the kind, so the
-    receiver's own grouping and silencing rules apply. ``externalURL`` is
-    claimwatch's own address (the endpoint's ``external_url``, empty when not
-    configured), as Alertmanager puts its own there; the article is the
-    ``generatorURL`` and the ``article_url`` annotation.
+    bridge) can take claimwatch alerts unchanged. One alert per request. The
+    labels say which contradiction it is: the claim key, the kind, the source,
+    the measure, the place and the severity; the ``fingerprint`` is
+    Alertmanager's own hash of that label set (:func:`fingerprint`), so a later
+    statement of the same source contradicting the same claim the same way
+    updates the same alert, and a ``resolved`` notification pairs with its
+    ``firing`` one as Alertmanager pairs them.
 
-    Never ``resolved``: an alert is a point event (this statement contradicted
-    the consensus as it then stood), and nothing on ``alerts.contradictions``
-    says when a contradiction ends. Clearing would need the engine to decide
-    when one is over (the consensus comes round to the source, the source
-    withdraws its figure, or the contradicting statement is superseded) and
-    publish that as its own event, which the delivery agent, seeing alerts
-    only, cannot infer; until then ``endsAt`` stays Alertmanager's zero time
-    and receivers expire alerts by their own resolve timeout.
+    A ``firing`` notification carries ``endsAt`` = ``startsAt`` + the
+    endpoint's ``resolve_after_seconds`` (default a day): the documented
+    expiry. Alertmanager, and receivers that follow its model, consider the
+    alert resolved at ``endsAt`` unless it fires again (before, ``endsAt`` was
+    the zero time and the alert never ended). :func:`alertmanager` with
+    ``resolved_at`` renders the matching ``resolved`` notification (same
+    labels and fingerprint, ``endsAt`` the time it was seen settled), and
+    ``streams.contradiction.resolution.settled`` decides from a later
+    ``ConsensusUpdated`` when a contradiction is settled (the consensus came
+    within tolerance of the source's figure, the source came round or
+    withdrew, or a denial or an assertion no longer goes against the presence
+    probability). Not yet done: the delivery agent does not read
+    ``consensus.updated``, so nothing sends that notification early; every
+    alert ends at its expiry.
+
+    ``externalURL`` is claimwatch's own address (the endpoint's
+    ``external_url``, else ``CLAIMWATCH_EXTERNAL_URL``: the API and dashboard
+    base URL), as Alertmanager puts its own there; ``generatorURL`` is the
+    claim on that API when it is known (else the article), and the article
+    stays in the ``article_url`` annotation.
 ``slack``
     A Slack incoming-webhook message: ``text`` (the notification fallback) and
     Block Kit ``blocks``. Also accepted by Mattermost and Rocket.Chat.
@@ -33,8 +46,7 @@ a redelivery carries the same body and the same signature.
 
 from __future__ import annotations
 
-import hashlib
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal, get_args
 
 import orjson
@@ -46,9 +58,13 @@ from schemas.events import Value
 Format = Literal["native", "alertmanager", "slack"]
 FORMATS: tuple[str, ...] = get_args(Format)
 
-#: Alertmanager's "zero time", used as ``endsAt`` of an alert that has not resolved.
-_ZERO_TIME = "0001-01-01T00:00:00Z"
 ALERT_NAME = "ClaimContradiction"
+#: How long a firing Alertmanager alert lasts when nothing resolves it earlier (``endsAt``).
+DEFAULT_RESOLVE_AFTER_SECONDS = 86400.0
+#: Alertmanager's label-set hash: 64-bit FNV-1a, names and values separated by 0xff
+_FNV_OFFSET = 14695981039346656037
+_FNV_PRIME = 1099511628211
+_SEPARATOR = 0xFF
 
 
 def _iso(dt: Any) -> str:
@@ -85,6 +101,29 @@ def native(alert: ContradictionDetected) -> dict[str, Any]:
     return alert.model_dump(mode="json")
 
 
+def fingerprint(label_set: dict[str, str]) -> str:
+    """Alertmanager's fingerprint of a label set (``model.LabelSet.Fingerprint`` in
+    prometheus/common): FNV-1a 64 over the names in order, each name and value followed
+    by the byte 0xff, as 16 hex digits. The same labels always give the same
+    fingerprint, which is how Alertmanager pairs a resolved alert with its firing one."""
+    h = _FNV_OFFSET
+    for name in sorted(label_set):
+        for part in (name, label_set[name]):
+            for byte in part.encode():
+                h = ((h ^ byte) * _FNV_PRIME) & 0xFFFFFFFFFFFFFFFF
+            h = ((h ^ _SEPARATOR) * _FNV_PRIME) & 0xFFFFFFFFFFFFFFFF
+    return f"{h:016x}"
+
+
+def claim_url(external_url: str, claim_key: str) -> str:
+    """The claim on claimwatch's API (``<base>/api/claims/<key>``), or "" without a base."""
+    if not external_url:
+        return ""
+    from urllib.parse import quote
+
+    return f"{external_url.rstrip('/')}/api/claims/{quote(claim_key, safe='')}"
+
+
 def labels(alert: ContradictionDetected) -> dict[str, str]:
     """Alertmanager labels: what identifies and routes the alert (strings only)."""
     obs = alert.observation
@@ -107,12 +146,16 @@ def alertmanager(
     receiver: str = "claimwatch",
     external_url: str = "",
     starts_at: datetime | None = None,
+    resolve_after: float = DEFAULT_RESOLVE_AFTER_SECONDS,
+    resolved_at: datetime | None = None,
 ) -> dict[str, Any]:
-    """An Alertmanager v4 webhook payload carrying this one alert.
+    """An Alertmanager v4 webhook payload carrying this one alert, ``firing``, or
+    ``resolved`` when ``resolved_at`` is given (then ``endsAt`` is that time).
 
     ``startsAt`` is when the alert started firing: ``starts_at`` (the dispatcher passes
     the time the alert was written to Kafka, the same on every attempt), else now. Never
     ``detected_at``, which is event time (the statement's date, years ago for an archive).
+    A firing alert ends ``resolve_after`` seconds later unless it is resolved first.
     """
     obs = alert.observation
     before = alert.consensus_before
@@ -135,6 +178,9 @@ def alertmanager(
         annotations["consensus_presence_probability"] = f"{before.presence.probability:.2f}"
     if obs.url:
         annotations["article_url"] = obs.url
+    starts = starts_at or datetime.now(UTC)
+    status = "firing" if resolved_at is None else "resolved"
+    ends = resolved_at if resolved_at is not None else starts + timedelta(seconds=resolve_after)
     group_labels = {"alertname": ALERT_NAME, "claim_key": alert.claim_key}
     # quoted as Alertmanager quotes label values (Go's %q), so a claim key holding `"` or `,`
     # cannot add a label to the group key
@@ -143,7 +189,7 @@ def alertmanager(
         "version": "4",
         "groupKey": group_key,
         "truncatedAlerts": 0,
-        "status": "firing",
+        "status": status,
         "receiver": receiver,
         "groupLabels": group_labels,
         "commonLabels": lbls,
@@ -151,15 +197,13 @@ def alertmanager(
         "externalURL": external_url,
         "alerts": [
             {
-                "status": "firing",
+                "status": status,
                 "labels": lbls,
                 "annotations": annotations,
-                "startsAt": _iso(starts_at or datetime.now(UTC)),
-                "endsAt": _ZERO_TIME,
-                "generatorURL": obs.url or "",
-                # Alertmanager's fingerprint is a hash of the label set; the alert id
-                # is already unique per alert, so derive it from that (16 hex digits).
-                "fingerprint": hashlib.sha256(alert.alert_id.encode()).hexdigest()[:16],
+                "startsAt": _iso(starts),
+                "endsAt": _iso(ends),
+                "generatorURL": claim_url(external_url, alert.claim_key) or obs.url or "",
+                "fingerprint": fingerprint(lbls),
             }
         ],
     }
@@ -259,12 +303,16 @@ def render(
     receiver: str = "claimwatch",
     external_url: str = "",
     starts_at: datetime | None = None,
+    resolve_after: float = DEFAULT_RESOLVE_AFTER_SECONDS,
+    resolved_at: datetime | None = None,
 ) -> bytes:
-    """The request body (UTF-8 JSON bytes) of ``alert`` in format ``fmt``."""
+    """The request body (UTF-8 JSON bytes) of ``alert`` in format ``fmt``; with
+    ``resolved_at``, its resolution (Alertmanager only: the other formats have none)."""
     if fmt == "native":
         return dumps(native(alert))
     if fmt == "alertmanager":
-        return dumps(alertmanager(alert, receiver=receiver, external_url=external_url, starts_at=starts_at))
+        return dumps(alertmanager(alert, receiver=receiver, external_url=external_url, starts_at=starts_at,
+                                  resolve_after=resolve_after, resolved_at=resolved_at))
     if fmt == "slack":
         return dumps(slack(alert))
     raise ValueError(f"unknown webhook format {fmt!r} (expected one of {', '.join(FORMATS)})")

@@ -66,9 +66,11 @@ class EngineSettings:
     #: pseudo-weight (in units of an unknown source's weight) pulling the
     #: presence probability towards 0.5 so that one voice never gives 0 or 1.
     presence_prior_weight: float = 0.25
-    #: a new version is published when the estimate, the supporting statements
-    #: or the presence probability moves by more than this; the supporters'
-    #: weights alone moving (as reliability is learned) publish nothing.
+    #: a new version is published when the estimate or the supporting statements
+    #: change, when the presence probability crosses 0.5 or an alert threshold,
+    #: or when it moves by more than this on a contested claim (assertions and
+    #: denials); the supporters' weights alone moving (as reliability is
+    #: learned) publish nothing (``streams.consensus.engine._material``).
     presence_epsilon: float = 0.01
     #: rounding of published supporter weights, so that tiny reliability moves
     #: do not produce a stream of meaningless updates.

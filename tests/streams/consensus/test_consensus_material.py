@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from streams.consensus import ConsensusEngine, EngineSettings, ReliabilityBook
+from streams.consensus import ConsensusEngine, EngineSettings, ReliabilityBook, aggregate
 from streams.consensus.engine import _material
 from streams.domain.state import Snapshot, Sup
 
@@ -27,11 +27,34 @@ def test_weights_alone_moving_is_not_material() -> None:
                      (a, b._replace(event_id="e3")), 0.01)
 
 
+TH = (0.3, 0.5, 0.7)
+YES = Sup("Coast guard", None, "asserts", 0.6, "e1")
+NO = Sup("Port authority", None, "denies", 0.4, "e2")
+
+
 def test_presence_moves_within_epsilon_are_not_material() -> None:
-    before = _snap(est=None, p=0.80)
-    assert not _material(before, None, False, 0.805, (), 0.01)
-    assert _material(before, None, False, 0.83, (), 0.01)
-    assert _material(before, None, False, None, (), 0.01)
+    before = _snap(est=None, p=0.80, sups=(YES, NO))
+    assert not _material(before, None, False, 0.805, (YES, NO), 0.01, TH)
+    assert _material(before, None, False, 0.83, (YES, NO), 0.01, TH)
+    assert _material(before, None, False, None, (YES, NO), 0.01, TH)
+
+
+def test_an_uncontested_probability_drifting_with_trust_is_not_material() -> None:
+    """Nobody denies: the probability only says how far the engine trusts the
+    asserting sources, as their weights do; it is published when it crosses a
+    threshold, however little it moved, and otherwise with the next material change."""
+    before = _snap(est=None, p=0.80, sups=(YES,))
+    assert not _material(before, None, False, 0.86, (YES._replace(weight=0.9),), 0.01, TH)
+    assert not _material(before, None, False, 0.72, (YES,), 0.01, TH)
+    assert _material(before, None, False, 0.699, (YES,), 0.01, TH)
+    # a figure nobody disputes: the settle tick that moved a toll's probability 0.93 -> 0.96
+    toll = Sup("Health Ministry", (None, 4850.0, None, "exact"), "asserts", 1.0, "e3")
+    was = _snap(est=(4850.0, 4850.0, 4850.0), p=0.9324, sups=(toll,))
+    assert not _material(was, (4850.0, 4850.0, 4850.0), False, 0.9576, (toll,), 0.01, TH)
+    # the same drift on a contested claim is the verdict moving
+    contested = _snap(est=None, p=0.62, sups=(YES, NO))
+    assert _material(contested, None, False, 0.66, (YES, NO), 0.01, TH)
+    assert _material(contested, None, False, 0.49, (YES, NO), 0.01, TH)
 
 
 def test_settling_after_a_reliability_move_republishes_nothing_identical(make: Any) -> None:
@@ -55,3 +78,58 @@ def test_settling_after_a_reliability_move_republishes_nothing_identical(make: A
             other = step.state
     assert engine.recompute(state) is None
     assert state.version == 2
+
+
+def _learn(engine: ConsensusEngine, make: Any, source: str, agrees: bool) -> None:
+    """``source`` on three other claims, with two other offices: agreeing or far off."""
+    for i in range(3):
+        key = f"storm-damage-{i}:count@lake-kivu"
+        state = None
+        for src, val in (("Harbour office", 40), ("Coast guard", 40), (source, 40 if agrees else 400)):
+            step = engine.apply(state, make(f"{source}-{i}-{src}", src, val, key=key))
+            for k, v in step.reliability:
+                engine.reliability.ingest(k, v)
+            state = step.state
+
+
+def _apply(engine: ConsensusEngine, make: Any, events: list[Any]) -> Any:
+    state = None
+    for ev in events:
+        step = engine.apply(state, ev)
+        for k, v in step.reliability:
+            engine.reliability.ingest(k, v)
+        state = step.state
+    return state
+
+
+def test_a_settle_moving_only_an_undisputed_tolls_probability_publishes_nothing(make: Any) -> None:
+    """One ministry's toll, nobody disputing it; the ministry proves right on three
+    other claims, so its probability moves by more than the epsilon, but the toll,
+    its interval and its supporter are as published: no version."""
+    engine = ConsensusEngine(EngineSettings(), ReliabilityBook())
+    toll = _apply(engine, make, [make("t1", "Health Ministry", 4850, measure="deaths")])
+    published = toll.last.presence
+    _learn(engine, make, "Health Ministry", agrees=True)
+    assert engine.recompute(toll) is None
+    assert toll.version == 1 and toll.last.presence == published
+    book = engine.reliability
+    _, _, now, _ = aggregate.consensus(
+        toll.observations.values(), book.weigher(), engine.settings,
+        engine.settings.presence_prior_weight * book.default_weight())
+    assert now is not None and abs(now - published) > engine.settings.presence_epsilon
+
+
+def test_a_settle_moving_a_disputed_presence_publishes_it(make: Any) -> None:
+    """The same move of trust on a claim one source asserts and another denies is the
+    verdict moving: a new version."""
+    engine = ConsensusEngine(EngineSettings(), ReliabilityBook())
+    key = "militia:presence@lake-kivu"
+    state = _apply(engine, make, [
+        make("p1", "Health Ministry", key=key, measure="presence"),
+        make("p2", "Port authority", key=key, measure="presence", stance="denies"),
+    ])
+    before = state.last.presence
+    _learn(engine, make, "Health Ministry", agrees=True)
+    update = engine.recompute(state)
+    assert update is not None and update.presence is not None
+    assert abs(update.presence.probability - before) > engine.settings.presence_epsilon

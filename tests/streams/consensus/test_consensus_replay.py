@@ -110,10 +110,11 @@ def content(updates: list[ConsensusUpdated]) -> dict[str, Any]:
     """What a consumer reads from a consensus, without the version counter.
 
     A version is published only for a material change (estimate, supporting
-    statements, presence beyond ``presence_epsilon``), so the supporters'
-    weights are those of the last material change, which depends on when each
-    worker learned what: they are left out, and presence is compared apart
-    (:func:`assert_same_content`), to within that epsilon."""
+    statements, presence crossing a threshold, or beyond ``presence_epsilon`` on
+    a contested claim: ``engine._material``), so the supporters' weights are
+    those of the last material change, which depends on when each worker
+    learned what: they are left out, and presence is compared apart
+    (:func:`assert_same_content`)."""
     out = {}
     for u in updates:
         d = u.model_dump(mode="json", exclude={"version", "updated_at", "trigger_event_id"})
@@ -125,12 +126,23 @@ def content(updates: list[ConsensusUpdated]) -> dict[str, Any]:
 
 
 def assert_same_content(got: list[ConsensusUpdated], want: list[ConsensusUpdated]) -> None:
+    """The same content; presence to within twice ``presence_epsilon`` on a contested
+    claim, and on the same side of every threshold on an uncontested one (its
+    probability only follows the supporters' trust, republished with the next
+    material change: ``engine._material``)."""
     assert content(got) == content(want)
-    eps = EngineSettings().presence_epsilon
+    s = EngineSettings()
+    eps = s.presence_epsilon
+    thresholds = (s.alerts.presence_low, 0.5, s.alerts.presence_high)
     p_want = {u.claim_key: u.presence.probability for u in want if u.presence is not None}
     for u in got:
-        if u.presence is not None:
-            assert abs(u.presence.probability - p_want[u.claim_key]) <= 2 * eps + 1e-9, u.claim_key
+        if u.presence is None:
+            continue
+        p, q = u.presence.probability, p_want[u.claim_key]
+        assert all((p >= t) == (q >= t) for t in thresholds), u.claim_key
+        stances = {x.stance for x in u.supporting}
+        if {"asserts", "denies"} <= stances:
+            assert abs(p - q) <= 2 * eps + 1e-9, u.claim_key
 
 
 class Worker:

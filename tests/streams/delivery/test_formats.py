@@ -62,18 +62,28 @@ def test_alertmanager_v4_webhook_shape(alert: ContradictionDetected) -> None:
     assert am["annotations"]["description"] == alert.reason
     assert am["annotations"]["alert_id"] == alert.alert_id
     assert am["startsAt"] != "2026-03-01T08:01:00Z"  # not detected_at (event time): now, or the ingestion time
-    assert am["endsAt"] == "0001-01-01T00:00:00Z"
+    assert am["endsAt"] != "0001-01-01T00:00:00Z"  # the documented expiry: startsAt + a day
     assert len(am["fingerprint"]) == 16
     assert alert.claim_key in body["groupKey"]
     assert body["groupLabels"]["claim_key"] == alert.claim_key
 
 
-def test_alertmanager_fingerprint_differs_between_alerts(make_alert) -> None:
-    prints = {
-        orjson.loads(formats.render(make_alert(i), "alertmanager"))["alerts"][0]["fingerprint"]
-        for i in range(20)
-    }
-    assert len(prints) == 20
+def test_alertmanager_fingerprint_is_alertmanagers_hash_of_the_labels(make_alert) -> None:
+    """Alertmanager pairs a resolved alert with its firing one by the label set's
+    fingerprint: FNV-1a 64 as prometheus/common computes it (an empty set hashes to
+    the FNV offset basis), the same for the same labels and another for other ones."""
+    assert formats.fingerprint({}) == "cbf29ce484222325"
+    assert formats.fingerprint({"a": "b"}) == formats.fingerprint({"a": "b"})
+    assert formats.fingerprint({"a": "b"}) != formats.fingerprint({"a": "c"})
+    assert formats.fingerprint({"ab": ""}) != formats.fingerprint({"a": "b"})  # the separator counts
+    prints = {}
+    for i in range(20):
+        alert = make_alert(i)
+        am = orjson.loads(formats.render(alert, "alertmanager"))["alerts"][0]
+        assert am["fingerprint"] == formats.fingerprint(am["labels"])
+        prints.setdefault(am["fingerprint"], set()).add(tuple(sorted(am["labels"].items())))
+    assert all(len(label_sets) == 1 for label_sets in prints.values())
+    assert len(prints) > 1
 
 
 def test_slack_message_has_fallback_text_and_blocks(alert: ContradictionDetected) -> None:

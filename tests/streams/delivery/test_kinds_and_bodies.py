@@ -4,13 +4,14 @@ claimwatch's own address rather than the article."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
 
 from streams.contradiction import KINDS, UPDATE
 from streams.delivery import Dispatcher, formats
-from streams.delivery.endpoints import UNPAGED_KINDS, parse_entries
+from streams.delivery.endpoints import UNPAGED_KINDS, load_endpoints, parse_entries
 
 
 def test_update_is_unpaged_by_default_and_endpoints_opt_in(endpoint: Any) -> None:
@@ -53,4 +54,28 @@ def test_alertmanager_external_url_is_claimwatch_not_the_article(make_alert: Any
     body = orjson.loads(formats.render(alert, "alertmanager",
                                        external_url="https://claimwatch.example.org/dashboard"))
     assert body["externalURL"] == "https://claimwatch.example.org/dashboard"
-    assert body["status"] == "firing"  # point events: see the formats module docstring
+    [am] = body["alerts"]
+    assert am["generatorURL"].startswith("https://claimwatch.example.org/dashboard/api/claims/")
+    assert am["annotations"]["article_url"] == alert.observation.url
+
+
+def test_alertmanager_firing_then_resolved_pair_by_labels(make_alert: Any) -> None:
+    alert = make_alert(0)
+    starts = datetime(2027, 1, 15, 8, 0, tzinfo=UTC)
+    firing = orjson.loads(formats.render(alert, "alertmanager", starts_at=starts, resolve_after=3600))
+    later = datetime(2027, 1, 15, 8, 20, tzinfo=UTC)
+    resolved = orjson.loads(formats.render(alert, "alertmanager", starts_at=starts, resolved_at=later))
+    [f], [r] = firing["alerts"], resolved["alerts"]
+    assert (firing["status"], f["status"]) == ("firing", "firing")
+    assert f["endsAt"] == "2027-01-15T09:00:00Z"  # expires an hour on unless resolved
+    assert (resolved["status"], r["status"]) == ("resolved", "resolved")
+    assert r["endsAt"] == "2027-01-15T08:20:00Z" and r["startsAt"] == f["startsAt"]
+    assert r["labels"] == f["labels"] and r["fingerprint"] == f["fingerprint"]
+    assert resolved["groupKey"] == firing["groupKey"]
+
+
+def test_external_url_from_the_environment_for_endpoints_without_one() -> None:
+    env = {"CLAIMWATCH_WEBHOOK_URLS": "http://127.0.0.1:9/hook",
+           "CLAIMWATCH_EXTERNAL_URL": "https://claimwatch.example.org"}
+    [ep] = load_endpoints(env)
+    assert ep.external_url == "https://claimwatch.example.org"
