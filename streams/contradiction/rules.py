@@ -44,8 +44,8 @@ KINDS: tuple[str, ...] = (
 #: measures that only grow as a story unfolds (counts of a force deployed are
 #: cumulative too; the engine says so through ``Context.cumulative``)
 CUMULATIVE_MEASURES = frozenset((
-    "deaths", "killed", "dead", "injured", "wounded", "missing", "displaced", "arrested",
-    "detained", "cases", "casualties", "deployed",
+    "deaths", "killed", "dead", "injured", "wounded", "missing", "displaced", "evacuated", "rescued",
+    "arrested", "detained", "cases", "casualties", "deployed",
 ))
 
 

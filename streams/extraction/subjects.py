@@ -80,7 +80,7 @@ MEASURE_VERBS = {
     "injure": "injured", "wound": "injured", "hurt": "injured", "injured": "injured",
     "wounded": "injured", "hospitalize": "hospitalized", "hospitalise": "hospitalized",
     "miss": "missing", "missing": "missing", "displace": "displaced",
-    "evacuate": "displaced", "flee": "displaced", "homeless": "displaced",
+    "evacuate": "evacuated", "flee": "displaced", "homeless": "displaced",
     "displaced": "displaced", "arrest": "arrested", "detain": "arrested",
     "capture": "captured", "recapture": "captured", "abduct": "captured", "kidnap": "captured",
     "rescue": "rescued", "lose": "deaths", "trap": "trapped",

@@ -56,9 +56,9 @@ def test_source_carried_over_to_the_agency_added(extract: Extract) -> None:
         "The national disaster agency BNPB said 120 people had been killed by the floods in Sumatra. "
         "Around 9,000 residents have been evacuated, the agency added."
     )
-    displaced = one(cs, measure="displaced")
-    assert "BNPB" in displaced.source.name
-    assert one(cs, measure="deaths").source.name == displaced.source.name
+    evacuated = one(cs, measure="evacuated")
+    assert "BNPB" in evacuated.source.name
+    assert one(cs, measure="deaths").source.name == evacuated.source.name
 
 
 def test_quote_attribution(extract: Extract) -> None:

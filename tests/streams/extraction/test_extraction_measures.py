@@ -138,7 +138,7 @@ def test_being_somewhere_is_a_count(extract: Extract) -> None:
     ("sentence", "value", "hedge", "measure"),
     [
         ("Police said close to 900 people were arrested.", 900, "nearly", "arrested"),
-        ("Police said as many as 3,000 people had been evacuated.", 3000, "up_to", "displaced"),
+        ("Police said as many as 3,000 people had been evacuated.", 3000, "up_to", "evacuated"),
         ("Officials said upwards of 500 homes were destroyed.", 500, "more_than", "destroyed"),
         ("Rescuers said some 200 people were missing.", 200, "approximately", "missing"),
         ("The army said no more than 60 soldiers were wounded.", 60, "at_most", "injured"),
