@@ -614,6 +614,8 @@ def quantity_draft(group: list[Token], q: Quantity, sent: Span, ctx: Discourse, 
         or (measure_from_modifiers(root, group) if root != anchor else None)
         or measure_from_verb(verb, role)
     )
+    if measure == "injured" and measure_from_verb(verb, role) == "hospitalized":
+        measure = "hospitalized"  # "14 wounded soldiers had been admitted / taken to hospital"
     norp_nat = _people_named(noun, root, ctx.gaz) if noun is not None else None
     counted_as = _subject_class(
         ctx, group, gset, noun, pronoun, norp_nat, measure, counted, part_of, verb, role, earlier

@@ -358,3 +358,15 @@ def test_people_out_of_their_homes_are_displaced(extract: Extract, text: str, va
         assert value not in found or found[value].measure != "displaced"
     else:
         assert found[value].measure == measure
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("The clinic said 37 wounded villagers had been admitted since Friday.", 37),
+        ("Medics said nine wounded soldiers had been taken to hospital in the capital.", 9),
+        ("The provincial hospital said it had admitted 22 of the injured.", 22),
+    ],
+)
+def test_the_wounded_in_hospital_are_hospitalized(extract: Extract, text: str, value: float) -> None:
+    assert _by_value(extract(text))[value].measure == "hospitalized"
