@@ -209,8 +209,11 @@ def _keyed(claims: list[ClaimObserved]) -> set[tuple[str, float]]:
 
 
 def test_vague_count_of_a_participle(extract: Extract) -> None:
-    text = "Rail officials said on Tuesday that dozens of wounded were being treated in two clinics."
+    text = "Rail officials said on Tuesday that dozens of wounded had been reported at two stations."
     assert ("injured", 36) in _keyed(extract(text, published_at=_PUB))
+    # ... and the wounded being treated in clinics are in hospital (the annotation's hospitalized)
+    text = "Rail officials said on Tuesday that dozens of wounded were being treated in two clinics."
+    assert ("hospitalized", 36) in _keyed(extract(text, published_at=_PUB))
 
 
 def test_a_toll_that_rose_to_a_number_tagged_as_a_time(extract: Extract) -> None:
