@@ -454,6 +454,16 @@ def measure_from_verb(verb: Token | None, role: str) -> str | None:
         and any(c.dep_ == "nsubj" and (c.lemma_.lower() in _FLEEING or c.ent_type_ == "NORP") for c in verb.children)
     ):
         return "displaced"  # "800 people had crossed into Sudan" to escape the fighting
+    if role in ("nsubj", "nsubjpass", "dobj") and any(
+        c.dep_ == "prep" and c.lower_ == "to" and any(p.lower_ == "death" for p in c.children) for c in verb.children
+    ):
+        return "deaths"  # "150 people have starved / burned / been beaten to death"
+    if role == "nsubj" and lem == "be":
+        among = [
+            p for c in verb.children if c.dep_ == "prep" and c.lower_ == "among" for p in c.children if p.dep_ == "pobj"
+        ]
+        if among and among[0].lower_ in MEASURE_NOUNS:
+            return MEASURE_NOUNS[among[0].lower_]  # "two of its citizens were among the dead"
     lives = any(c.dep_ == "dobj" and c.lemma_.lower() == "life" for c in verb.children)
     if role == "nsubj" and lem == "lose" and lives:
         return "deaths"  # "17 migrants lost their lives"

@@ -76,7 +76,7 @@ AREA_VERBS = {"burn": "burned", "scorch": "burned", "char": "burned", "blacken":
 # Verb (or participle) lemmas that make the counted thing a measure.
 MEASURE_VERBS = {
     "kill": "deaths", "die": "deaths", "perish": "deaths", "drown": "deaths",
-    "dead": "deaths", "execute": "deaths", "massacre": "deaths", "murder": "deaths",
+    "dead": "deaths", "execute": "deaths", "massacre": "deaths", "murder": "deaths", "bury": "deaths",
     "injure": "injured", "wound": "injured", "hurt": "injured", "injured": "injured",
     "wounded": "injured", "hospitalize": "hospitalized", "hospitalise": "hospitalized",
     "miss": "missing", "missing": "missing", "displace": "displaced",

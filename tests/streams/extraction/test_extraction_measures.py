@@ -370,3 +370,17 @@ def test_people_out_of_their_homes_are_displaced(extract: Extract, text: str, va
 )
 def test_the_wounded_in_hospital_are_hospitalized(extract: Extract, text: str, value: float) -> None:
     assert _by_value(extract(text))[value].measure == "hospitalized"
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "measure"),
+    [
+        ("Villagers said they had buried 17 people on Thursday, the district chief said.", 17, "deaths"),
+        ("The council said at least 90 people had starved to death since June.", 90, "deaths"),
+        ("The consulate said four of its nationals were among the dead.", 4, "deaths"),
+        ("The ministry said six Polish citizens were among the injured.", 6, "injured"),
+        ("Police said 40 students were among the protesters.", 40, "count"),
+    ],
+)
+def test_deaths_in_other_words(extract: Extract, text: str, value: float, measure: str) -> None:
+    assert _by_value(extract(text))[value].measure == measure
