@@ -866,6 +866,18 @@ def is_place(tok: Token | None) -> bool:
     return tok.ent_type_ in ("GPE", "LOC", "") or (p.kind == "country" and p.name.lower() == name.lower())
 
 
+def _recorded_at(subj: Token | None, verb: Token) -> bool:
+    """ "Kasama had recorded 902 cases": a town name the tagger read as a person, subject of
+    a recording verb (not of "said"), is the place the figure was recorded in."""
+    if subj is None or subj.pos_ != "PROPN" or subj.ent_type_ != "PERSON" or verb.lemma_.lower() not in _RECORDS:
+        return False
+    name = " ".join(t.text for t in subj.subtree if t.pos_ == "PROPN")
+    return gazetteer().resolve(name, allow_demonym=False) is not None
+
+
+_RECORDS = frozenset({"record", "register", "log", "count", "tally", "report", "confirm", "list"})
+
+
 _NOT_SPEAKERS = frozenset({"crowd", "people", "protester", "demonstrator", "toll", "number", "figure",
                            "estimate", "death", "casualty"})  # fmt: skip
 
@@ -883,23 +895,35 @@ def _own_counters(subj: Token) -> bool:
     return subj.pos_ == "NOUN" and any(c.dep_ == "poss" and c.lower_ in _OWN_POSSESSIVES for c in subj.children)
 
 
+# Area nouns that, with "the" or a possessive, stand for a place already named ("the
+# district had recorded", "his municipality has registered").
+_BARE_AREA_HEADS = _AREA_HEADS | frozenset({"country", "city", "town", "village", "canton"})
+
+
 def _area_subject(subj: Token | None) -> bool:
-    """ "X local government area had recorded 612 cases", "Y district has confirmed 40": an
-    administrative area named with its area noun is where the figure is, not who states it
-    (the bare name is already a place by ``is_place``)."""
-    if subj is None or subj.lemma_.lower() not in _AREA_HEADS:
+    """ "X local government area had recorded 612 cases", "Y district has confirmed 40", "the
+    district had recorded 9,870 admissions", "his municipality had recorded 1,120": an
+    administrative area is where the figure is, not who states it (the bare name is already
+    a place by ``is_place``; the caller keeps "said" for speakers)."""
+    if subj is None or subj.lemma_.lower() not in _BARE_AREA_HEADS:
         return False
     named = any(
         t.pos_ == "PROPN" for c in subj.lefts if c.dep_ in ("compound", "nmod", "amod") for t in c.subtree
     )
-    return named and not any(c.dep_ in ("det", "poss") for c in subj.children)
+    if named:
+        return subj.lemma_.lower() in _AREA_HEADS and not any(c.dep_ in ("det", "poss") for c in subj.children)
+    # the bare noun: "the district", "his municipality" (not "a district", nor "districts")
+    return subj.tag_ == "NN" and any(
+        (c.dep_ == "det" and c.lower_ in ("the", "this")) or (c.dep_ == "poss" and c.pos_ == "PRON")
+        for c in subj.children
+    )
 
 
 def not_the_speaker(subj: Token, verb: Token) -> bool:
     """A subject of a reporting verb that states nothing itself: a place that "has recorded"
     (not one that "said"), or the speaker's own staff under another reporting verb ("MSF said
     its teams had recorded ..."). Such subjects are not remembered as sources."""
-    if verb.lemma_.lower() not in _PLACE_SPEAKS and (is_place(subj) or _area_subject(subj)):
+    if verb.lemma_.lower() not in _PLACE_SPEAKS and (is_place(subj) or _area_subject(subj) or _recorded_at(subj, verb)):
         return True
     return _own_counters(subj) and verb.head != verb and reporting_verb(verb.head) is not None
 
@@ -940,7 +964,9 @@ def sources_for(
         up_subj = subject_of(up) if up is not None else None
         if up is not None and up_subj is not None and up_subj.pos_ != "PRON":
             verb = up
-    place_subject = verb is not None and (is_place(subject_of(verb)) or _area_subject(subject_of(verb)))
+    place_subject = verb is not None and (
+        is_place(subject_of(verb)) or _area_subject(subject_of(verb)) or _recorded_at(subject_of(verb), verb)
+    )
     if near is not None and verb is not None and place_subject and verb.lemma_.lower() not in _PLACE_SPEAKS:
         # "Kyrgyzstan has recorded 3,412 cases, the ministry said": the place is where the
         # figure is, the speaker is whoever else says it.

@@ -98,8 +98,9 @@ def _gapped_place_subject(verb: Token, anchor: Token) -> Token | None:
 def _reported_town(subj: Token, verb: Token) -> bool:
     """ "She said Portel had 22 confirmed cases": a lone name the gazetteer knows as a town or
     region, subject of a counting verb inside someone's statement, is that place even when the
-    small model tags it ORG (a body that counts is the speaker, not the reported clause's subject)."""
-    if subj.pos_ != "PROPN" or subj.ent_type_ != "ORG" or any(True for _ in subj.children):
+    small model tags it ORG or PERSON (a body that counts is the speaker, not the reported
+    clause's subject)."""
+    if subj.pos_ != "PROPN" or subj.ent_type_ not in ("ORG", "PERSON") or any(True for _ in subj.children):
         return False
     if verb.dep_ != "ccomp" or not attribution.is_reporting(verb.head):
         return False

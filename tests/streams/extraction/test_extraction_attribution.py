@@ -313,3 +313,19 @@ def test_blanking_entry_stamps_keeps_every_offset() -> None:
     assert len(parsed) == len(text)
     assert "10:02 —" not in parsed and "4.15pm:" not in parsed
     assert "At 10:02 - nothing." in parsed  # only at the start of a line
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "speaker"),
+    [
+        # An area that "has recorded" a figure is where it is, not who states it.
+        ("The civil surgeon, Dr. Amina Rahman, said the district had recorded 4,100 admissions.", 4100, "Rahman"),
+        ("The mayor said his municipality had recorded 1,120 cases.", 1120, "mayor"),
+        ("The province has recorded 5,870 cases, the health director said.", 5870, "health director"),
+        # a town the tagger reads as a person, subject of "had recorded" inside a statement
+        ("In its bulletin, the ministry said Kasama had recorded 902 cases.", 902, "ministry"),
+    ],
+)
+def test_a_recording_area_is_not_the_speaker(extract: Extract, text: str, value: float, speaker: str) -> None:
+    found = {c.value.best: c for c in extract(text) if c.value is not None}
+    assert speaker in found[value].source.name
