@@ -594,6 +594,8 @@ def _resolve(ref: SourceRef, head: Token, memory: SourceMemory, doc: Doc) -> Sou
         hits = memory.matching(ref.head_lemma)
         if not hits and ref.head_lemma in _BODY_WORDS:
             hits = memory.latest_named_body()
+        if not hits and ref.head_lemma in _CORPORATE_HEADS:
+            hits = _company_named_before(head)
         # "the health ministry" is not the interior ministry named before: its own words must fit.
         own = {c.lower_ for c in head.lefts if c.dep_ in ("compound", "amod") and c.pos_ in ("NOUN", "ADJ")}
         if hits and all(w in hits[0].name.lower() or w in hits[0].descr.lower() for w in own):
@@ -608,6 +610,26 @@ def _resolve(ref: SourceRef, head: Token, memory: SourceMemory, doc: Doc) -> Sou
                     prefix = _span_text(doc, [x.i for x in c.subtree]) + " "
             return SourceRef(_clean_name(prefix + body), "intelligence", ref.head_lemma)
     return ref
+
+
+def _company_named_before(head: Token) -> list[SourceRef]:
+    """ "A Coastal Wings plane crashed ... The airline said": the company a corporate noun
+    stands for when it has not spoken yet, the latest organisation the text names before it
+    that is neither a public body nor a place."""
+    doc = head.doc
+    for ent in reversed([e for e in doc.ents if e.end <= head.i and e.label_ == "ORG"]):
+        name = _clean_name(ent.text)
+        public = any(w in name.lower() for w in _PUBLIC_WORDS)
+        place = gazetteer().resolve(name, allow_demonym=False)
+        if not public and place is None and source_kind(name) in (None, "organization"):
+            return [SourceRef(name, "organization", head.lemma_.lower())]
+    return []
+
+
+# Words of a public body's name: not a company ("the company said" is not the ministry).
+_PUBLIC_WORDS = ("ministry", "department", "council", "commission", "office", "agency", "authority",
+                 "government", "army", "forces", "police", "service", "directorate", "bureau", "court",
+                 "parliament", "congress", "assembly", "united nations", "red cross", "red crescent")  # fmt: skip
 
 
 def _person_names(doc: Doc) -> list[str]:

@@ -329,3 +329,13 @@ def test_blanking_entry_stamps_keeps_every_offset() -> None:
 def test_a_recording_area_is_not_the_speaker(extract: Extract, text: str, value: float, speaker: str) -> None:
     found = {c.value.best: c for c in extract(text) if c.value is not None}
     assert speaker in found[value].source.name
+
+
+def test_the_airline_is_the_company_named_before(extract: Extract) -> None:
+    # "the airline" has not spoken before: it is the organisation the text named (not the police).
+    cs = extract(
+        "A Coastal Wings plane crashed near the town on Monday, killing 21 people, police said. "
+        "The airline said 31 people were on the flight."
+    )
+    found = {c.value.best: c for c in cs if c.value is not None}
+    assert found[31].source.name == "Coastal Wings" and found[21].source.name == "police"
