@@ -125,3 +125,24 @@ def test_the_city_of_a_name_is_still_that_city() -> None:
     doc = nlp("Floods hit the Black Sea city of Poti on Monday.")
     poti = next(t for t in doc if t.text == "Poti")
     assert enclosing_place(poti) is None  # "city of Poti" names Poti, it is not around it
+
+
+def test_a_region_named_in_english_keys_the_claim_by_its_english_name(
+    extract: Callable[..., list[ClaimObserved]],
+) -> None:
+    # ISO 3166-2 spells it "Kríti"; "south of Crete" locates the figure in Crete.
+    cs = extract(
+        "ATHENS - A boat carrying migrants capsized south of Crete on Tuesday. At least 40 people "
+        "were missing, the Greek coast guard said."
+    )
+    hit = next(c for c in cs if c.value is not None and c.value.best == 40)
+    assert hit.location == "Crete" and hit.claim_key.endswith("@crete")
+
+
+def test_an_english_region_name_is_not_its_namesake_town_abroad(
+    extract: Callable[..., list[ClaimObserved]],
+) -> None:
+    cs = extract("ROME - Floods in Tuscany killed 6 people on Thursday, the civil protection agency said.")
+    hit = next(c for c in cs if c.value is not None and c.value.best == 6)
+    place = resolve_place(hit.location or "")
+    assert place is not None and place.code == "IT-52" and hit.claim_key.endswith("@tuscany")
