@@ -32,9 +32,12 @@ from streams.extraction import attribution
 from streams.extraction.locations import (
     Loc,
     article_countries,
+    circumstances,
     is_building,
     is_event_name,
     make_loc,
+    other_clauses,
+    parts_elsewhere,
     speaker_setting,
     specificity,
     under_loc_prep,
@@ -234,6 +237,9 @@ def candidates(
     while clause.pos_ not in ("VERB", "AUX") and clause.head != clause:
         clause = clause.head
     clause_span = {t.i for t in clause.subtree}
+    # What the place rules set aside inside the clause: another statement or relative clause,
+    # a part of the figure placed elsewhere ("three in X and two in Y"), the circumstances.
+    aside = other_clauses(clause) | parts_elsewhere(clause, head) | circumstances(clause, head)
     found: dict[str, tuple[Loc, dict[str, float]]] = {}
 
     def entry(loc: Loc) -> dict[str, float]:
@@ -263,6 +269,8 @@ def candidates(
                 mark(f, "speaker_in_sent")
             if m.tok in clause_span and not m.speaker:
                 mark(f, "in_clause")
+            if m.tok in aside:
+                mark(f, "set_aside")  # the rules read it as about something else
             prep = m.prep if m.prep in _PREPS else ("other" if m.prep else "none")
             if m.possessive:
                 mark(f, "possessive")  # "Doolow's district hospital", "Belgrade's emergency service"
@@ -391,9 +399,15 @@ class PlaceModel:
         if rule is None:
             return None  # the rules found no place for it: the model re-ranks, it does not invent
         # One of several places named together ("across Kutaisi, Batumi and Zugdidi") is no
-        # evidence that a figure outside its clause is about that one alone, and the dateline
-        # is where the reporter files from: the story's place only when the text names none.
-        eligible = [i for i, c in enumerate(cands) if i == rule or not (_one_of_a_list(c) or _only_the_dateline(c))]
+        # evidence that a figure outside its clause is about that one alone; a place the rules
+        # read as about something else (another statement, a part of the figure: "five died,
+        # three in X and two in Y") is not the figure's; and the dateline is where the reporter
+        # files from: the story's place only when the text names none.
+        eligible = [
+            i
+            for i, c in enumerate(cands)
+            if i == rule or not (_one_of_a_list(c) or _only_the_dateline(c) or c.features.get("set_aside"))
+        ]
         scores = [self.score(c) for c in cands]
         best = max(eligible, key=lambda i: scores[i])  # first of the best
         if scores[best] - scores[rule] <= self.margin:
