@@ -25,7 +25,8 @@ PRESENCE_VERBS = frozenset({"deploy", "arrive", "send", "station", "be", "operat
                              "cross", "reach", "land", "report", "observe", "detect", "track",
                              "sight", "monitor", "patrol", "sail", "violate", "fly", "penetrate", "anchor",
                              "dock", "moor", "dig", "entrench", "remain", "stay", "travel", "redeploy",
-                             "relocate", "assemble", "concentrate", "converge", "garrison", "return"})  # fmt: skip
+                             "relocate", "assemble", "concentrate", "converge", "garrison", "return", "post",
+                             "guard"})  # fmt: skip
 # Verbs of taking ground place their subject, never their passive subject ("troops occupied
 # the heights above X" places them; "soldiers were captured near X" does not).
 TAKING_VERBS = frozenset({"occupy", "seize", "capture", "storm", "overrun", "infiltrate", "encircle", "surround"})
@@ -75,9 +76,12 @@ def predicate_of(slot: Token) -> Token:
 
 
 def takes_posts(v: Token) -> bool:
-    """ "took up positions", "set up checkpoints", "established a base": a verb whose object is
-    a post the subject holds."""
-    return v.lemma_.lower() in ("take", "set", "establish", "build", "man", "hold") and any(
+    """ "took up positions", "set up checkpoints", "established a base", "set foot in": a verb
+    whose object is a post the subject holds."""
+    lem = v.lemma_.lower()
+    if lem == "set" and any(c.dep_ == "dobj" and c.lower_ == "foot" for c in v.children):
+        return True  # "no soldier had set foot in X": where the feet are is where the force is
+    return lem in ("take", "set", "establish", "build", "man", "hold") and any(
         c.dep_ == "dobj" and c.lemma_.lower() in _POST_NOUNS for c in v.children
     )
 
@@ -176,9 +180,10 @@ def presence_places(m: Token, gaz: Any) -> tuple[Token, list[Loc], Token] | None
         taking = slot.dep_ == "nsubj" and v.lemma_.lower() in TAKING_VERBS
         # "fighters had taken up positions around X", "set up checkpoints near X": the posts' place.
         posts = [c for c in v.children if c.dep_ == "dobj" and c.lemma_.lower() in _POST_NOUNS]
-        if slot.dep_ != "nsubj" or not takes_posts(v):
+        held = slot.dep_ == "nsubj" and takes_posts(v)
+        if not held:
             posts = []
-        if v.lemma_.lower() in PRESENCE_VERBS or holding or taking or posts:
+        if v.lemma_.lower() in PRESENCE_VERBS or holding or taking or held:
             # "troops are in Libya", "troops are present in Libya" (the place on the adjective)
             heads = [v, *posts, *[c for c in v.children if c.dep_ in ("acomp", "advmod") and c.lower_ in _THERE_WORDS]]
             if v.lemma_.lower() in OBSERVING_VERBS:

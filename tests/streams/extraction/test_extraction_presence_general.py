@@ -198,3 +198,13 @@ def test_reports_of_a_force_called_false_are_a_denial(extract: Extract) -> None:
     _one(cs, "denies", "Benghazi")
     cs = extract("The ministry said the reports that Qatari troops had arrived in Tripoli were baseless.")
     _one(cs, "denies", "Tripoli")
+
+
+def test_setting_foot_somewhere_places_the_force(extract: Extract) -> None:
+    _one(extract("Kigali denied that any Rwandan soldier had set foot in Goma."), "denies", "Goma")
+    _one(extract("Residents said Burundian soldiers had set foot in Uvira on Monday."), "asserts", "Uvira")
+
+
+def test_posted_and_guarding_place_the_force(extract: Extract) -> None:
+    _one(extract("The ministry said Ugandan soldiers had been posted around the airport in Bunia."), "asserts", "Bunia")
+    _one(extract("The army said Ugandan troops were still guarding the bridge at Kasindi."), "asserts", "Kasindi")
