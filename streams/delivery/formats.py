@@ -307,7 +307,11 @@ def render(
     resolved_at: datetime | None = None,
 ) -> bytes:
     """The request body (UTF-8 JSON bytes) of ``alert`` in format ``fmt``; with
-    ``resolved_at``, its resolution (Alertmanager only: the other formats have none)."""
+    ``resolved_at``, its resolution (Alertmanager only: the other formats have none, and
+    rendering one for them is a ``ValueError`` rather than a body that reads as the alert
+    firing again)."""
+    if resolved_at is not None and fmt != "alertmanager":
+        raise ValueError(f"the {fmt!r} format has no resolution message (only alertmanager has)")
     if fmt == "native":
         return dumps(native(alert))
     if fmt == "alertmanager":
