@@ -154,24 +154,21 @@ def without(stored: Stored | None, alert_ids: Iterable[str], now: float) -> Stor
 
 
 class RecentUpdates:
-    """The last ``ConsensusUpdated`` (and its record time) of the ``capacity`` claims updated
-    most recently. In memory only: after a restart it fills again from the updates read."""
+    """The last ``consensus.updated`` record (its raw bytes, decoded only when an alert of
+    the claim asks for it) and its record time, for the ``capacity`` claims updated most
+    recently. In memory only: after a restart it fills again from the records read."""
 
     def __init__(self, capacity: int = RECENT_CLAIMS) -> None:
         self.capacity = capacity
-        self._last: OrderedDict[str, tuple[ConsensusUpdated, float]] = OrderedDict()
+        self._last: OrderedDict[str, tuple[bytes, float]] = OrderedDict()
 
-    def remember(self, update: ConsensusUpdated, at: float) -> None:
-        key = update.claim_key
-        held = self._last.get(key)
-        if held is not None and held[0].version > update.version:
-            return  # an older version read again
-        self._last[key] = (update, at)
-        self._last.move_to_end(key)
+    def remember(self, claim_key: str, raw: bytes, at: float) -> None:
+        self._last[claim_key] = (raw, at)
+        self._last.move_to_end(claim_key)
         while len(self._last) > self.capacity:
             self._last.popitem(last=False)
 
-    def get(self, claim_key: str) -> tuple[ConsensusUpdated, float] | None:
+    def get(self, claim_key: str) -> tuple[bytes, float] | None:
         return self._last.get(claim_key)
 
     def __len__(self) -> int:

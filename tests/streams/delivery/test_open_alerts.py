@@ -96,13 +96,11 @@ def test_resolved_at_is_never_before_the_alert_fired(make: Any) -> None:
     assert res.resolved_at == datetime.fromtimestamp(T, tz=UTC)
 
 
-def test_recent_updates_keep_the_newest_version_of_the_newest_claims(make: Any) -> None:
-    _, before, after = story(make)
+def test_recent_updates_keep_the_last_record_of_the_newest_claims() -> None:
     recent = RecentUpdates(capacity=2)
-    recent.remember(after[-1], T + 60)
-    recent.remember(before[0], T)  # an older version read again
-    held = recent.get(after[-1].claim_key)
-    assert held is not None and held[0] is after[-1]
-    recent.remember(after[-1].model_copy(update={"claim_key": "b"}), T)
-    recent.remember(after[-1].model_copy(update={"claim_key": "c"}), T)
-    assert len(recent) == 2 and recent.get(after[-1].claim_key) is None
+    recent.remember("a", b"v1", T)
+    recent.remember("a", b"v2", T + 1)
+    assert recent.get("a") == (b"v2", T + 1)
+    recent.remember("b", b"x", T)
+    recent.remember("c", b"y", T)
+    assert len(recent) == 2 and recent.get("a") is None and recent.get("c") == (b"y", T)
