@@ -18,24 +18,41 @@ The thin Faust shell around :class:`streams.delivery.Dispatcher`:
   ``alerts.deadletter`` as ``DeadLetter`` records with the last error; the
   source record is acknowledged only after the broker accepted that record.
 
+* With an ``alertmanager`` endpoint configured, two more agents send
+  Alertmanager's ``resolved`` (:func:`register_resolutions`):
+  ``claimwatch.track_alerts`` keeps, in the changelog-backed Table
+  ``open_alerts`` (key: claim key, the key of both ``alerts.contradictions`` and
+  ``consensus.updated``, so the two are co-partitioned with the Table), the
+  alerts that went to alertmanager endpoints; ``claimwatch.resolve`` reads
+  ``consensus.updated`` and, when a later consensus settles an open alert
+  (:mod:`streams.delivery.open_alerts`), hands its resolution to
+  ``alerts.retry`` (one ``PendingDelivery`` with ``resolved_at`` per endpoint,
+  due at once) and waits for the broker *before* it drops the alert from the
+  Table. The retry agent delivers it. A crash before the Table write reads the
+  update again and writes the same resolution again (same body, same
+  ``<alert_id>:resolved`` key: receivers deduplicate); after it, the update read
+  again finds the alert gone: no second resolution.
+
 Topics used: ``alerts`` (alerts.contradictions), ``alerts_retry``
-(alerts.retry: same partition count, delete policy, keyed by alert_id) and
-``alerts_deadletter``.
+(alerts.retry: same partition count, delete policy, keyed by alert_id),
+``alerts_deadletter`` and, for resolutions, ``consensus`` (consensus.updated).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import AsyncIterator, Callable, Mapping, Sequence
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from schemas import ContradictionDetected
+from schemas import ConsensusUpdated, ContradictionDetected
 from schemas.codec import decode, dumps
 from streams import deadletter, metrics
-from streams.delivery import Dispatcher, Endpoint, FailedDelivery, PendingDelivery
+from streams.delivery import Dispatcher, Endpoint, FailedDelivery, PendingDelivery, open_alerts
 from streams.delivery.endpoints import EXTERNAL_URL_ENV, FILE_ENV, SECRET_ENV, URLS_ENV, load_endpoints
 
 if TYPE_CHECKING:
@@ -46,6 +63,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 T = TypeVar("T", bound=BaseModel)
+
+#: The Table of alerts still firing on alertmanager endpoints, per claim key.
+OPEN_ALERTS_TABLE = "open_alerts"
 
 
 def endpoints_from_settings(settings: Settings | None) -> list[Endpoint]:
@@ -85,6 +105,36 @@ class DeliveryService:
 
     async def defer(self, pending: PendingDelivery) -> None:
         await self._send(self.topics.alerts_retry, pending.alert.alert_id, dumps(pending))
+
+    async def resolve(self, res: open_alerts.Resolution) -> None:
+        """Hand a resolution over for delivery to the alertmanager endpoints its alert went to.
+
+        With ``alerts.retry``: one ``PendingDelivery`` (``resolved_at`` set, due now) per
+        endpoint, each acknowledged by the broker before this returns, so the caller may
+        then forget the alert; the retry agent delivers them. Without (embedding, tests):
+        straight to the dispatcher, in memory.
+        """
+        current = {ep.name for ep in self.endpoints if ep.format == "alertmanager"}
+        names = [name for name in res.endpoints if name in current]
+        if not names:
+            return
+        if not self.can_defer:
+            dispatcher = await self.acquire()
+            try:
+                await dispatcher.submit_resolution(res.alert, res.resolved_at, endpoints=names, fired_at=res.fired_at)
+            finally:
+                await self.release()
+            return
+        now = datetime.now(UTC)
+        for name in names:
+            await self.defer(PendingDelivery(
+                alert=res.alert,
+                endpoint=name,
+                first_attempt_at=now,
+                next_attempt_at=now,
+                ingested_at=datetime.fromtimestamp(res.fired_at, tz=UTC),
+                resolved_at=res.resolved_at,
+            ))
 
     async def acquire(self) -> Dispatcher:
         async with self._lock:
@@ -208,4 +258,90 @@ def register(
             finally:
                 await service.release()
 
+    if any(ep.format == "alertmanager" for ep in eps):
+        register_resolutions(app, topics, service, store_on_disk=bool(settings and settings.store_on_disk))
     return service
+
+
+def register_resolutions(app: faust.App, topics: Any, service: DeliveryService, *, store_on_disk: bool) -> Any:
+    """Add the Table ``open_alerts`` and the two agents that send Alertmanager's ``resolved``
+    (see the module docstring); returns the Table. The decisions are
+    :mod:`streams.delivery.open_alerts`'s; this only reads, writes and hands over."""
+    from streams.agents.consensus import rocksdb_options
+
+    table: Any = app.Table(
+        OPEN_ALERTS_TABLE,
+        default=None,
+        partitions=topics.partitions,
+        key_type=str,
+        options=rocksdb_options() if store_on_disk else None,
+        help="Per claim_key: the alerts still firing on alertmanager endpoints (the newest few).",
+    )
+    recent = open_alerts.RecentUpdates()
+
+    async def hand_over(key: str, resolutions: list[open_alerts.Resolution], now: float) -> None:
+        """Send the resolutions (durably), then drop their alerts and the expired ones."""
+        for res in resolutions:
+            log.info("alert %s on %s resolved: %s", res.alert.alert_id, key, res.reason)
+            await service.resolve(res)
+        # read again: the other agent may have added an alert while the sends were awaited
+        current = table.get(key)
+        pruned = open_alerts.without(current, [r.alert.alert_id for r in resolutions], now)
+        if pruned is current:
+            return
+        if pruned is None:
+            del table[key]
+        else:
+            table[key] = pruned
+
+    @app.agent(topics.alerts, name="claimwatch.track_alerts")
+    async def track_alerts(stream: Any) -> None:
+        async for event in stream.events():
+            try:
+                alert = decode(event.value, ContradictionDetected)
+            except (ValueError, ValidationError):
+                continue  # the delivery agent dead-letters it
+            names, resolve_after = open_alerts.targets(alert, service.endpoints)
+            if not names:
+                continue
+            fired_at = metrics.record_seconds(event.message.timestamp) or time.time()
+            key = alert.claim_key
+            stored = table.get(key)
+            tracked = open_alerts.track(stored, alert, fired_at=fired_at, endpoints=names,
+                                        resolve_after=resolve_after)
+            if tracked is stored:
+                continue  # read again after a restart: already open (or already resolved and gone)
+            table[key] = tracked
+            held = recent.get(key)
+            if held is None:
+                continue
+            # the update that settles it may have been read first (the topics are read apart)
+            try:
+                update = decode(held[0], ConsensusUpdated)
+            except (ValueError, ValidationError):
+                continue
+            resolutions = open_alerts.settle(tracked, update, held[1])
+            if resolutions:
+                await hand_over(key, resolutions, held[1])
+
+    @app.agent(topics.consensus, name="claimwatch.resolve")
+    async def resolve(stream: Any) -> None:
+        async for event in stream.events():
+            raw = event.value
+            at = metrics.record_seconds(event.message.timestamp) or time.time()
+            key = event.key.decode("utf-8", "replace") if isinstance(event.key, bytes) else None
+            if key is not None:
+                recent.remember(key, raw, at)
+                if table.get(key) is None:
+                    continue  # nothing open on this claim: not even decoded
+            try:
+                update = decode(raw, ConsensusUpdated)
+            except (ValueError, ValidationError):
+                continue  # not claimwatch's: consumers of this topic skip it
+            key = update.claim_key
+            stored = table.get(key)
+            if stored is None:
+                continue
+            await hand_over(key, open_alerts.settle(stored, update, at), at)
+
+    return table

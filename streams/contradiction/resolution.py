@@ -15,9 +15,10 @@ that source:
 
 The alert's own step never settles it (the consensus that step published is
 the one the alert describes: a ``revision`` already agrees with its source).
-Pure. Meant for the delivery agent, with each later ``ConsensusUpdated`` of
-an alert's claim, to send Alertmanager's ``resolved`` before the alert's expiry
-(``streams.delivery.formats``); that wiring is not built yet.
+Pure. Called by ``streams.delivery.open_alerts.settle`` with each later
+``ConsensusUpdated`` of an alert's claim (the ``claimwatch.resolve`` agent reads
+them), to send Alertmanager's ``resolved`` before the alert's expiry
+(``streams.delivery.formats``).
 """
 
 from __future__ import annotations

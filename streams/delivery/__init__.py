@@ -4,7 +4,9 @@ The pure-ish core behind ``streams.agents.alerts``: :mod:`.signing` (HMAC
 headers and receiver verification), :mod:`.formats` (native, Alertmanager and
 Slack bodies), :mod:`.endpoints` (configuration), :mod:`.retry` (backoff
 policy), :mod:`.records` (retry and dead-letter records) and
-:mod:`.dispatcher` (per-endpoint lanes, no Kafka in it).
+:mod:`.dispatcher` (per-endpoint lanes, no Kafka in it) and :mod:`.open_alerts`
+(the alerts still firing on Alertmanager endpoints, and which a later consensus
+settles).
 """
 
 from streams.delivery.dispatcher import DeliveryReport, Dispatcher

@@ -23,6 +23,13 @@ How nothing gets lost (at-least-once, the same ``alert_id`` every time):
   loses a pending delivery nor restarts its schedule, and commits keep moving.
 * Without ``on_defer`` (tests, benchmarks, embedding) lanes retry in memory.
 
+Resolutions (:meth:`Dispatcher.submit_resolution`): an alert that a later consensus
+settled gets Alertmanager's ``status: resolved`` on the ``alertmanager`` endpoints it
+went to, through the same lanes, retries, deferral and dead letters, under its own
+idempotency key ``<alert_id>:resolved``. A deferred resolution keeps ``resolved_at`` on
+its ``PendingDelivery``, so it is resumed as a resolution. The native and Slack formats
+have none (:func:`streams.delivery.formats.render` refuses to render one).
+
 Metrics: ``claimwatch_webhook_deliveries_total{outcome}`` counts attempts that
 ended ``delivered`` or ``failed`` and deliveries ``deadlettered``;
 ``claimwatch_webhook_retries_total`` counts failed attempts that will be
@@ -49,7 +56,7 @@ from schemas import ContradictionDetected
 from streams import metrics
 from streams.delivery import formats, signing
 from streams.delivery.endpoints import Endpoint, redact_url
-from streams.delivery.records import FailedDelivery, PendingDelivery
+from streams.delivery.records import FailedDelivery, PendingDelivery, resolution_id
 from streams.delivery.retry import RetryPolicy, is_retryable_status, parse_retry_after
 
 log = logging.getLogger(__name__)
@@ -129,6 +136,13 @@ class _Job:
     #: When the alert entered the pipeline's Kafka topic (Unix seconds): alert_to_delivery
     #: counts from here.
     ingested_at: float = 0.0
+    #: Set for the alert's resolution (Unix seconds: the ``endsAt`` of ``status: resolved``).
+    resolved_at: float | None = None
+
+    @property
+    def delivery_id(self) -> str:
+        """The idempotency key: the alert id, or ``<alert_id>:resolved`` for its resolution."""
+        return self.alert.alert_id if self.resolved_at is None else resolution_id(self.alert.alert_id)
 
 
 @dataclass(frozen=True)
@@ -235,7 +249,8 @@ class _Lane:
         metrics.PROCESSING_SECONDS.labels(stage="deliver").observe(time.perf_counter() - started)
         if result.ok:
             metrics.WEBHOOK_DELIVERIES.labels(outcome="delivered").inc()
-            metrics.observe_span("alert_to_delivery", job.ingested_at, self.owner.clock())
+            if job.resolved_at is None:  # a resolution's ingested_at is its alert's
+                metrics.observe_span("alert_to_delivery", job.ingested_at, self.owner.clock())
             job.tracker.finish(self.endpoint.name, "delivered")
             return
         metrics.WEBHOOK_DELIVERIES.labels(outcome="failed").inc()
@@ -257,7 +272,7 @@ class _Lane:
         log.info(
             "webhook %s: alert %s attempt %d failed (%s); retrying in %.1fs",
             self.endpoint.name,
-            job.alert.alert_id,
+            job.delivery_id,
             job.attempts,
             result.error,
             delay,
@@ -276,6 +291,7 @@ class _Lane:
                 secret=ep.secret_value,
                 timestamp=int(self.owner.clock()),
                 attempt=job.attempts,
+                idempotency_key=job.delivery_id,
             )
         )
         try:
@@ -314,11 +330,12 @@ class _Lane:
             last_error=job.last_error or reason,
             last_status=job.last_status,
             reason=reason,  # type: ignore[arg-type]
+            resolved_at=_utc(job.resolved_at) if job.resolved_at is not None else None,
         )
         log.warning(
             "webhook %s: alert %s dead-lettered after %d attempts (%s): %s",
             self.endpoint.name,
-            job.alert.alert_id,
+            job.delivery_id,
             job.attempts,
             reason,
             failed.last_error,
@@ -342,6 +359,7 @@ class _Lane:
             last_error=job.last_error,
             last_status=job.last_status,
             ingested_at=_utc(job.ingested_at),
+            resolved_at=_utc(job.resolved_at) if job.resolved_at is not None else None,
         )
         await self.owner.record(
             self.owner.on_defer, pending, lambda: job.tracker.finish(self.endpoint.name, "deferred")
@@ -487,19 +505,23 @@ class Dispatcher:
     async def resume(self, pending: PendingDelivery, on_done: DoneFn | None = None) -> asyncio.Future[DeliveryReport]:
         """Continue a deferred delivery (a record from ``alerts.retry``) where it stopped."""
         lane = self._lanes.get(pending.endpoint)
-        tracker = await self._tracker(pending.alert.alert_id, 1, on_done)
+        tracker = await self._tracker(pending.delivery_id, 1, on_done)
         now = self.clock()
-        if lane is None:
-            # the endpoint was removed from the configuration while this waited
+        resolving = pending.resolved_at is not None
+        if lane is None or (resolving and lane.endpoint.format != "alertmanager"):
+            # the endpoint was removed from the configuration while this waited (or, for a
+            # resolution, no longer takes Alertmanager bodies: the others have no resolution)
             failed = FailedDelivery(
                 alert=pending.alert,
                 endpoint=pending.endpoint,
                 attempts=pending.attempts,
                 first_attempt_at=pending.first_attempt_at,
                 last_attempt_at=None,
-                last_error=f"endpoint {pending.endpoint!r} is no longer configured",
+                last_error=(f"endpoint {pending.endpoint!r} is no longer configured" if lane is None
+                            else f"endpoint {pending.endpoint!r} is no longer an alertmanager endpoint"),
                 last_status=pending.last_status,
                 reason="unknown_endpoint",
+                resolved_at=pending.resolved_at,
             )
 
             def recorded() -> None:
@@ -513,7 +535,8 @@ class Dispatcher:
             alert=pending.alert,
             body=formats.render(pending.alert, lane.endpoint.format, receiver=lane.endpoint.name,
                                 external_url=lane.endpoint.external_url, starts_at=_utc(since),
-                                resolve_after=lane.endpoint.resolve_after_seconds),
+                                resolve_after=lane.endpoint.resolve_after_seconds,
+                                resolved_at=pending.resolved_at),
             tracker=tracker,
             attempts=pending.attempts,
             first_attempt_at=pending.first_attempt_at.timestamp(),
@@ -522,8 +545,52 @@ class Dispatcher:
             last_error=pending.last_error,
             last_status=pending.last_status,
             ingested_at=since,
+            resolved_at=pending.resolved_at.timestamp() if pending.resolved_at is not None else None,
         )
         lane.schedule(job)
+        return tracker.future
+
+    async def submit_resolution(
+        self,
+        alert: ContradictionDetected,
+        resolved_at: datetime,
+        *,
+        endpoints: Iterable[str],
+        fired_at: float | None = None,
+        on_done: DoneFn | None = None,
+    ) -> asyncio.Future[DeliveryReport]:
+        """Start delivering the resolution of ``alert`` (Alertmanager ``status: resolved``,
+        ``endsAt`` = ``resolved_at``) to the named endpoints the alert went to.
+
+        Only ``alertmanager`` endpoints get one: the native and Slack formats have no
+        resolution message, so the names of other endpoints (and of endpoints no longer
+        configured) are skipped. The idempotency key is ``<alert_id>:resolved``, so a
+        receiver that deduplicates does not drop it as a repeat of the firing alert, and a
+        second copy of the resolution (a redelivery) carries the same key. ``fired_at`` is
+        when the alert was written to Kafka (Unix seconds): the same ``startsAt`` as the
+        firing notification.
+        """
+        wanted = set(endpoints)
+        lanes = [lane for lane in self._lanes.values()
+                 if lane.endpoint.name in wanted and lane.endpoint.format == "alertmanager"]
+        tracker = await self._tracker(resolution_id(alert.alert_id), len(lanes), on_done)
+        now = self.clock()
+        since = fired_at if fired_at is not None else now
+        for lane in lanes:
+            body = formats.render(alert, "alertmanager", receiver=lane.endpoint.name,
+                                  external_url=lane.endpoint.external_url, starts_at=_utc(since),
+                                  resolve_after=lane.endpoint.resolve_after_seconds, resolved_at=resolved_at)
+            lane.schedule(_Job(
+                alert=alert,
+                body=body,
+                tracker=tracker,
+                attempts=0,
+                first_attempt_at=now,
+                next_attempt_at=now,
+                hold_until=now + self.hold_seconds,
+                ingested_at=since,
+                resolved_at=resolved_at.timestamp(),
+            ))
         return tracker.future
 
     async def deliver(self, alert: ContradictionDetected) -> DeliveryReport:

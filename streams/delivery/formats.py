@@ -27,9 +27,13 @@ Each endpoint chooses the shape its receiver already understands:
     ``ConsensusUpdated`` when a contradiction is settled (the consensus came
     within tolerance of the source's figure, the source came round or
     withdrew, or a denial or an assertion no longer goes against the presence
-    probability). Not yet done: the delivery agent does not read
-    ``consensus.updated``, so nothing sends that notification early; every
-    alert ends at its expiry.
+    probability). The worker sends it: with an ``alertmanager`` endpoint
+    configured, ``streams.agents.alerts`` keeps the open alerts per claim
+    (:mod:`streams.delivery.open_alerts`), reads ``consensus.updated``, and
+    hands each settled alert's resolution to the dispatcher
+    (``Dispatcher.submit_resolution``, idempotency key ``<alert_id>:resolved``),
+    to every alertmanager endpoint the alert went to. An alert nothing settles
+    ends at its expiry.
 
     ``externalURL`` is claimwatch's own address (the endpoint's
     ``external_url``, else ``CLAIMWATCH_EXTERNAL_URL``: the API and dashboard
@@ -39,6 +43,10 @@ Each endpoint chooses the shape its receiver already understands:
 ``slack``
     A Slack incoming-webhook message: ``text`` (the notification fallback) and
     Block Kit ``blocks``. Also accepted by Mattermost and Rocket.Chat.
+
+Only ``alertmanager`` has a resolution: ``native`` is the alert event itself, and
+``slack`` sends no follow-up per settled contradiction; :func:`render` refuses to
+render a resolution for them (a body that read as the alert firing again).
 
 Rendering is deterministic: the same alert gives the same bytes, so a retry or
 a redelivery carries the same body and the same signature.
@@ -307,7 +315,11 @@ def render(
     resolved_at: datetime | None = None,
 ) -> bytes:
     """The request body (UTF-8 JSON bytes) of ``alert`` in format ``fmt``; with
-    ``resolved_at``, its resolution (Alertmanager only: the other formats have none)."""
+    ``resolved_at``, its resolution (Alertmanager only: the other formats have none, and
+    rendering one for them is a ``ValueError`` rather than a body that reads as the alert
+    firing again)."""
+    if resolved_at is not None and fmt != "alertmanager":
+        raise ValueError(f"the {fmt!r} format has no resolution message (only alertmanager has)")
     if fmt == "native":
         return dumps(native(alert))
     if fmt == "alertmanager":

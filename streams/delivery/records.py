@@ -43,6 +43,21 @@ class PendingDelivery(BaseModel):
     #: When the alert record was written to Kafka (its record timestamp): the start of
     #: alert_to_delivery and Alertmanager's ``startsAt``, kept across deferrals.
     ingested_at: datetime | None = None
+    #: Set when this is the alert's resolution (Alertmanager ``status: resolved``,
+    #: ``endsAt`` = this time) rather than the alert itself: kept across deferrals, so a
+    #: retried resolution still renders as resolved. Idempotency key ``<alert_id>:resolved``.
+    resolved_at: datetime | None = None
+
+    @property
+    def delivery_id(self) -> str:
+        """The idempotency key: the alert id, or ``<alert_id>:resolved`` for its resolution."""
+        return resolution_id(self.alert.alert_id) if self.resolved_at is not None else self.alert.alert_id
+
+
+def resolution_id(alert_id: str) -> str:
+    """The idempotency key of an alert's resolution (never the alert's own, which a
+    receiver that saw the firing alert would drop as a duplicate)."""
+    return f"{alert_id}:resolved"
 
 
 @dataclass(frozen=True)
@@ -57,9 +72,14 @@ class FailedDelivery:
     last_error: str
     last_status: int | None
     reason: Literal["attempts_exhausted", "too_old", "rejected", "unknown_endpoint"]
+    #: Set when the failed delivery was the alert's resolution, not the alert.
+    resolved_at: datetime | None = None
 
     def as_deadletter(self, source_topic: str = "alerts.contradictions") -> dict[str, Any]:
-        """The ``alerts.deadletter`` record: the alert (replayable) and why it failed."""
+        """The ``alerts.deadletter`` record: the alert (replayable) and why it failed
+        (with ``resolved_at`` when it was the alert's resolution)."""
+        # only on a resolution: an alert's dead letter is as it was
+        extra: dict[str, Any] = {"resolved_at": self.resolved_at.isoformat()} if self.resolved_at else {}
         return deadletter.record(
             reason=f"webhook_{self.reason}",
             message=self.last_error,
@@ -74,4 +94,5 @@ class FailedDelivery:
             last_attempt_at=self.last_attempt_at.isoformat() if self.last_attempt_at else None,
             last_error=self.last_error,
             last_status=self.last_status,
+            **extra,
         )

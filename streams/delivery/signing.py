@@ -151,12 +151,18 @@ def headers(
     secret: str | bytes | None,
     timestamp: int,
     attempt: int,
+    idempotency_key: str | None = None,
 ) -> dict[str, str]:
-    """All claimwatch headers of one delivery attempt (content type included)."""
+    """All claimwatch headers of one delivery attempt (content type included).
+
+    ``Idempotency-Key`` is ``idempotency_key`` when given (an alert's resolution:
+    ``<alert_id>:resolved``, so a receiver does not drop it as a duplicate of the firing
+    alert), else the alert id; ``X-Claimwatch-Alert-Id`` is always the alert id.
+    """
     out = {
         "Content-Type": "application/json",
         TIMESTAMP_HEADER: str(timestamp),
-        IDEMPOTENCY_HEADER: alert_id,
+        IDEMPOTENCY_HEADER: idempotency_key or alert_id,
         ALERT_ID_HEADER: alert_id,
         ATTEMPT_HEADER: str(attempt),
     }
