@@ -31,7 +31,7 @@ PLACE_NOUNS = frozenset({"soil", "territory", "base", "bases", "border", "region
                           "district", "state", "country", "camp", "facility", "basis", "island",
                           "county", "division", "zone", "neighbourhood", "neighborhood", "suburb",
                           "municipality", "prefecture", "governorate", "oblast", "canton", "outskirts", "waters",
-                          "water",
+                          "water", "township",
                           "airspace", "centre", "center", "heart"})  # fmt: skip
 # Kinds of area a name can be given to ("the Hazira industrial estate", "the X border area"):
 # a name before one of these, placed in a known place, is a place inside it.
@@ -42,7 +42,8 @@ AREA_NOUNS = PLACE_NOUNS | frozenset({"estate", "zone", "belt", "valley", "reser
                                       "pass"})  # fmt: skip
 # Named parts of a city or region: "the Ikoyi district of Lagos" is more specific than Lagos.
 SUBPLACE_NOUNS = frozenset({"district", "county", "island", "town", "village", "neighbourhood",
-                            "neighborhood", "suburb", "municipality", "commune", "quarter"})  # fmt: skip
+                            "neighborhood", "suburb", "municipality", "commune", "quarter", "township",
+                            "camp"})  # fmt: skip
 # "the <name> city of X", "the <name> port of X": X is that city or port, so the name before
 # it describes X rather than lying inside it (unlike "the X district of Y").
 _SAME_AS_OF = frozenset({"city", "town", "village", "port", "capital", "province", "state", "region",

@@ -564,3 +564,10 @@ def test_city_inside_an_organisation_entity_is_the_place(extract: Extract) -> No
     )
     locs = _locs(cs)
     assert same_location(locs[30], "Rio de Janeiro") and same_location(locs[900], "Recife")
+
+
+def test_a_named_township_or_camp_is_the_place(extract: Extract) -> None:
+    cs = extract("In Harare's Mbare township, one person was killed and four injured, police said.")
+    assert same_location(_locs(cs)[1], "Mbare township") and same_location(_locs(cs)[4], "Mbare township")
+    cs = extract("At Bidi Bidi camp, the camp manager said four children had died of measles.")
+    assert same_location(_locs(cs)[4], "Bidi Bidi camp")
