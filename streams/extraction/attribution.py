@@ -209,7 +209,7 @@ class SourceMemory:
                 words = r.name.replace("'s", "").split()
                 if (
                     r.kind != "person"
-                    and r.head_lemma not in _BODY_HEADS
+                    and r.head_lemma not in BODY_HEADS
                     and r.head_lemma not in _PERSON_HEADS
                     and len(words) >= 2
                     and all(w[:1].isupper() for w in words)
@@ -429,7 +429,7 @@ def _dateline_tokens(doc: Doc) -> set[int]:
 
 _MEMBER_HEADS = frozenset({"official", "source", "staff", "member", "representative", "worker", "employee",
                            "officer", "personnel", "people", "firefighter", "rescuer"})  # fmt: skip
-_BODY_HEADS = frozenset({
+BODY_HEADS = frozenset({
     "agency", "ministry", "department", "authority", "service", "office", "government", "council",
     "commission", "institute", "organisation", "organization", "administration", "directorate", "bureau",
     "board", "centre", "center", "committee", "police", "army", "military", "force", "hospital", "company",
@@ -448,9 +448,9 @@ def _body_of_members(h: Token) -> Token | None:
     for c in h.rights:
         if c.dep_ == "prep" and c.lower_ in ("of", "at", "from", "with", "in"):
             body = next((p for p in c.children if p.dep_ == "pobj"), None)
-            if body is not None and (body.lemma_.lower() in _BODY_HEADS or body.ent_type_ == "ORG"):
+            if body is not None and (body.lemma_.lower() in BODY_HEADS or body.ent_type_ == "ORG"):
                 # "officials in Kidal" stay officials, even when the model tags the town ORG.
-                town = body.pos_ == "PROPN" and body.lemma_.lower() not in _BODY_HEADS and _names_place(body.text)
+                town = body.pos_ == "PROPN" and body.lemma_.lower() not in BODY_HEADS and _names_place(body.text)
                 return None if is_place(body) or town else body
     return None
 
@@ -695,7 +695,7 @@ def _body_or_person(subj: Token | None) -> bool:
     listed 212 passengers" is a document the speaker cites, not a speaker."""
     if subj is None:
         return False
-    return subj.ent_type_ in ("ORG", "PERSON", "NORP") or subj.lemma_.lower() in _BODY_HEADS | _PERSON_HEADS
+    return subj.ent_type_ in ("ORG", "PERSON", "NORP") or subj.lemma_.lower() in BODY_HEADS | _PERSON_HEADS
 
 
 def reporting_verb(tok: Token) -> Token | None:

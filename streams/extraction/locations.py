@@ -464,6 +464,11 @@ def _loc_candidate_any(tok: Token, gaz: Any) -> tuple[Place | None, str] | None:
             return p, text
         if _known_place(tok.doc, text):
             return None, text  # "inside Wadi Zam": a name the article already placed
+    # "46 schools in Kapoeta North", "people in Gode Zone": the small model tags many two-word
+    # district names ORG; one with no word of a body is the place it seems.
+    org_in = tok.pos_ == "PROPN" and tok.dep_ == "pobj" and tok.ent_type_ == "ORG" and tok.head.lower_ == "in"
+    if org_in and tok.i == _name_end(tok) and _place_like_org(ent_text(tok)):
+        return None, ent_text(tok)
     if tok.pos_ == "PROPN" and tok.dep_ == "pobj" and tok.ent_type_ in ("NORP", "PERSON", ""):
         # "crushed by a wall in Cauayan": the small model tags many unfamiliar town names as a
         # people or a person; the object of "in"/"at"/"near" that is no demonym is a place.
@@ -478,6 +483,25 @@ def _loc_candidate_any(tok: Token, gaz: Any) -> tuple[Place | None, str] | None:
         if p is not None:
             return p, p.name
     return None
+
+
+# Words of a body's name ("in the Ministry of Health", "in Hope Hospital"): not a place.
+_BODY_NAME_WORDS = attribution.BODY_HEADS | frozenset({
+    "party", "bank", "group", "university", "school", "church", "parliament", "congress", "assembly", "court",
+    "inc", "ltd", "corp", "corporation", "fund", "foundation",
+})  # fmt: skip
+
+
+def _place_like_org(name: str) -> bool:
+    """A name tagged ORG that reads as a place: two or more capitalised words, none of them a
+    body's ("Kapoeta North", "Gode Zone"; not "Hope Hospital", "the Liberal Party", "NATO")."""
+    words = name.removeprefix("the ").split()
+    return (
+        len(words) >= 2
+        and all(w[:1].isupper() and not w.isupper() for w in words)
+        and not any(w.lower().strip(".,") in _BODY_NAME_WORDS for w in words)
+        and not is_building(name)
+    )
 
 
 def departed_from(tok: Token) -> bool:

@@ -571,3 +571,11 @@ def test_a_named_township_or_camp_is_the_place(extract: Extract) -> None:
     assert same_location(_locs(cs)[1], "Mbare township") and same_location(_locs(cs)[4], "Mbare township")
     cs = extract("At Bidi Bidi camp, the camp manager said four children had died of measles.")
     assert same_location(_locs(cs)[4], "Bidi Bidi camp")
+
+
+def test_a_district_name_tagged_as_an_organisation_is_a_place(extract: Extract) -> None:
+    # The small model tags "Kapoeta North" ORG; a name with no word of a body is a place.
+    cs = extract("UNICEF said 71 schools in Kapoeta North had closed.")
+    assert same_location(_locs(cs)[71], "Kapoeta North")
+    cs = extract("The party said 40 of its members in the Liberal Party caucus had resigned.")
+    assert not any("liberal" in (c.location or "").lower() for c in cs)
