@@ -30,8 +30,9 @@ from spacy.tokens import Doc
 
 from schemas.events import Article, ClaimObserved
 from streams.extraction import place_choice
-from streams.extraction.component import add_claims_component, claims_of
+from streams.extraction.component import CLAIMS_COMPONENT, add_claims_component, claims_of
 from streams.extraction.dateline import text_to_parse
+from streams.extraction.names import add_names_component
 from streams.extraction.places import gazetteer
 from streams.extraction.rejections import EMPTY_TEXT, NOT_ENGLISH, TOO_LONG, RejectedArticle
 from streams.extraction.stages import Options, article_claims
@@ -67,6 +68,7 @@ class Extractor:
 
             nlp = spacy.load(MODEL)
         add_paragraph_component(nlp)
+        add_names_component(nlp, before=CLAIMS_COMPONENT)
         add_claims_component(nlp)
         self.nlp = nlp
         self.max_chars = max_chars
