@@ -134,6 +134,15 @@ def resolve_date(phrase: str, published_at: datetime | None) -> datetime | None:
     return None
 
 
+# Events a crowd is counted at: its size is a figure of that day.
+_GATHERINGS = frozenset({"march", "rally", "protest", "demonstration", "vigil", "gathering", "procession",
+                         "pilgrimage", "festival", "concert", "match", "sit-in"})  # fmt: skip
+# ... by verbs of taking part (not "detained 38 during Saturday's rally", a count of its own day;
+# nor "joined Wednesday's strike", which can last for days).
+_TAKING_PART = frozenset({"take", "attend", "join", "march", "gather", "turn", "participate", "throng",
+                          "flock", "fill", "pack", "come"})  # fmt: skip
+
+
 def as_of_for(sent: Span, verb: Token | None, say: Token | None, published: datetime | None) -> datetime | None:
     """The date the claim is about: a date on its own verb, else on the reporting verb."""
     ranked: list[tuple[int, str]] = []
@@ -146,6 +155,14 @@ def as_of_for(sent: Span, verb: Token | None, say: Token | None, published: date
             continue  # "at 3 p.m." dates nothing; "Wednesday night" does
         ent = ent_span(t)
         if ent.root.dep_ == "poss":
+            if (
+                ent.root.head.lemma_.lower() in _GATHERINGS
+                and verb is not None
+                and verb.lemma_.lower() in _TAKING_PART
+                and ent.root.i in scope
+            ):
+                # "2,800 took part in Wednesday's march": a crowd is counted on its day
+                ranked.append((0, ent.text))
             continue  # "Monday's earthquake" names an event, not the date of the figure
         if t.i > 0 and t.doc[t.i - 1].lower_ in ("since", "from"):
             continue  # "since Friday" is where a count started, not its date

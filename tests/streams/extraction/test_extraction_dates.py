@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 import pytest
 
+from schemas.events import ClaimObserved
 from streams.extraction.dates import resolve_date
 
 PUB = datetime(2024, 10, 23, 18, 0, tzinfo=UTC)  # a Wednesday
@@ -44,3 +46,14 @@ def test_last_week_is_the_middle_of_the_previous_week() -> None:
 @pytest.mark.parametrize("phrase", ["two and a half years", "months of grueling fighting", "decades"])
 def test_durations_are_not_dates(phrase: str) -> None:
     assert resolve_date(phrase, PUB) is None
+
+
+def test_a_crowd_is_counted_on_the_day_of_its_gathering(extract: Callable[..., list[ClaimObserved]]) -> None:
+    # Published on a Wednesday (2024-10-23): "Monday's march" is the 21st.
+    cs = extract("Police said on Tuesday that 4,000 people had taken part in Monday's march.")
+    assert [c.as_of.date().isoformat() for c in cs if c.as_of is not None] == ["2024-10-21"]
+    # ... but a toll of "Monday's earthquake" is as of the statement, and arrests at a rally too
+    cs = extract("The governor said on Tuesday that 40 people died in Monday's earthquake.")
+    assert [c.as_of.date().isoformat() for c in cs if c.as_of is not None] == ["2024-10-22"]
+    cs = extract("Police said on Tuesday they had detained 38 people during Monday's rally.")
+    assert [c.as_of.date().isoformat() for c in cs if c.as_of is not None] == ["2024-10-22"]
