@@ -411,6 +411,7 @@ def count_from_verb(verb: Token | None, role: str) -> str | None:
 # Only harm to people adds up to casualties; "destroyed or damaged" houses are not casualties.
 _HARM_MEASURES = frozenset({"deaths", "injured", "hospitalized", "missing"})
 _HOSPITAL_STAY_VERBS = frozenset({"remain", "stay", "be", "lie", "recover"})
+_CUSTODY = frozenset({"detention", "custody", "jail", "prison"})
 _RESCUE_VERBS = frozenset({"pull", "bring", "dig", "free", "extract", "carry", "lift", "winch", "airlift", "find"})
 
 
@@ -464,6 +465,15 @@ def measure_from_verb(verb: Token | None, role: str) -> str | None:
         ]
         if among and among[0].lower_ in MEASURE_NOUNS:
             return MEASURE_NOUNS[among[0].lower_]  # "two of its citizens were among the dead"
+    if role in ("nsubj", "nsubjpass") and lem in _HOSPITAL_STAY_VERBS and any(
+        c.dep_ == "prep" and c.lower_ in ("in", "under") and any(p.lemma_.lower() in _CUSTODY for p in c.children)
+        for c in verb.children
+    ):
+        return "arrested"  # "31 people were now in detention", "remain in police custody"
+    if role == "nsubjpass" and lem == "hold" and any(
+        c.dep_ == "prep" and c.lower_ in ("over", "for", "on") for c in verb.children
+    ):
+        return "arrested"  # "16 people were being held over the attack"
     lives = any(c.dep_ == "dobj" and c.lemma_.lower() == "life" for c in verb.children)
     if role == "nsubj" and lem == "lose" and lives:
         return "deaths"  # "17 migrants lost their lives"

@@ -384,3 +384,15 @@ def test_the_wounded_in_hospital_are_hospitalized(extract: Extract, text: str, v
 )
 def test_deaths_in_other_words(extract: Extract, text: str, value: float, measure: str) -> None:
     assert _by_value(extract(text))[value].measure == measure
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "measure"),
+    [
+        ("The governor said 31 people were now in detention.", 31, "arrested"),
+        ("Police said 12 suspects remained in custody on Friday.", 12, "arrested"),
+        ("Prosecutors said 16 people were being held over the attack.", 16, "arrested"),
+    ],
+)
+def test_people_held_in_custody_are_arrested(extract: Extract, text: str, value: float, measure: str) -> None:
+    assert _by_value(extract(text))[value].measure == measure
