@@ -192,3 +192,14 @@ def as_of_for(sent: Span, verb: Token | None, say: Token | None, published: date
         if d is not None:
             return d
     return published
+
+
+def date_in(phrase: Token, published: datetime | None) -> datetime | None:
+    """The date a phrase names ("from 23 on Tuesday", "from the 27 he reported on Monday"),
+    or None when it names none."""
+    for t in phrase.subtree:
+        if t.ent_iob_ == "B" and t.ent_type_ in ("DATE", "TIME"):
+            d = resolve_date(ent_span(t).text, published)
+            if d is not None:
+                return d
+    return None

@@ -27,7 +27,7 @@ from streams.extraction.claim_places import (
     names_the_nation,
     place_subject,
 )
-from streams.extraction.dates import as_of_for
+from streams.extraction.dates import as_of_for, date_in
 from streams.extraction.denials import (
     denied_figure,
     denier,
@@ -675,6 +675,10 @@ def quantity_draft(group: list[Token], q: Quantity, sent: Span, ctx: Discourse, 
     if inherited:
         conf -= 0.1
     as_of = _figure_date(sent, ctx, verb, say, sources)
+    frm = filters.earlier_figure(group)
+    if frm is not None:
+        # "up from 23 on Tuesday": the source's own figure, as of the day it gave it
+        as_of = date_in(frm, ctx.article.published_at) or as_of
     if denial is not None:
         subj = denier(denial[0])
         deniers = attribution.names_of(subj, ctx.memory, sent.doc) if subj is not None else []

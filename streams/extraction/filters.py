@@ -149,7 +149,12 @@ def standing_stock(verb: Token | None) -> bool:
 
 
 def comparison(group: list[Token], noun: Token | None) -> bool:
-    """ "down from 41,200 in the same period", "up from a few hundred", "compared with 300"."""
+    """ "down from 41,200 in the same period", "up from a few hundred", "compared with 300".
+    Not the source's own figure of a few days before ("up from 19 on Monday", "up from the 27
+    he reported on Tuesday", "up from 19 in its morning bulletin"): that is a claim of its own,
+    as of that day (``earlier_figure``)."""
+    if earlier_figure(group) is not None:
+        return False
     for t in (*group, noun):
         if t is None:
             continue
@@ -165,6 +170,34 @@ def comparison(group: list[Token], noun: Token | None) -> bool:
                 break
             cur = cur.head
     return False
+
+
+_RECENT_WORDS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+                           "yesterday", "morning", "evening", "bulletin", "update", "overnight"})  # fmt: skip
+_EARLIER_STATEMENT_VERBS = frozenset({"report", "give", "announce", "say", "put", "publish", "issue", "confirm"})
+
+
+def earlier_figure(group: list[Token]) -> Token | None:
+    """The "from" of "up / down from N" when N is the source's own figure of a few days before:
+    the phrase names a weekday, a bulletin or yesterday, or the figure "it gave / reported"
+    ("up from 19 on Monday", "down from a peak of 23,000 on Monday night", "up from the 27 he
+    reported on Tuesday"); not "the same period of 2025", "in June" or "a year ago"."""
+    if not group:
+        return None
+    cur = group[-1]
+    for _ in range(4):
+        if cur.dep_ == "pobj" and cur.head.lower_ == "from" and cur.head.head.lower_ in ("up", "down"):
+            frm = cur.head
+            words = {t.lower_ for t in frm.subtree}
+            if words & _RECENT_WORDS or any(
+                t.lemma_.lower() in _EARLIER_STATEMENT_VERBS and t.dep_ in ("relcl", "acl") for t in frm.subtree
+            ):
+                return frm
+            return None
+        if cur.head == cur:
+            break
+        cur = cur.head
+    return None
 
 
 def rate(noun: Token | None, verb: Token | None) -> bool:

@@ -57,3 +57,17 @@ def test_a_crowd_is_counted_on_the_day_of_its_gathering(extract: Callable[..., l
     assert [c.as_of.date().isoformat() for c in cs if c.as_of is not None] == ["2024-10-22"]
     cs = extract("Police said on Tuesday they had detained 38 people during Monday's rally.")
     assert [c.as_of.date().isoformat() for c in cs if c.as_of is not None] == ["2024-10-22"]
+
+
+def test_the_sources_own_figure_of_a_day_before_is_a_claim_as_of_that_day(
+    extract: Callable[..., list[ClaimObserved]],
+) -> None:
+    # Published on a Wednesday (2024-10-23).
+    cs = extract("The agency said 14 people were still missing, down from 22 on Monday.")
+    got = sorted((c.value.best, c.measure, c.as_of.date().isoformat()) for c in cs if c.value and c.as_of)
+    assert got == [(14, "missing", "2024-10-23"), (22, "missing", "2024-10-21")]
+    cs = extract("The brigade said it now had 650 soldiers in the search, up from the 400 it announced on Monday.")
+    assert sorted(c.value.best for c in cs if c.value) == [400, 650]
+    # a figure of another period is no claim
+    cs = extract("The ministry said it had recorded 640 cases this year, down from 1,100 in the same period of 2023.")
+    assert [c.value.best for c in cs if c.value] == [640]
