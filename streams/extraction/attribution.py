@@ -304,6 +304,9 @@ def _modifier_tokens(tok: Token, exclude: set[int]) -> list[int]:
 
 def names_of(head: Token, memory: SourceMemory, doc: Doc) -> list[SourceRef]:
     """The source(s) a noun phrase names, split on coordination, resolved when generic."""
+    if head.dep_ == "csubj":  # "Save the Children" read as a clause: the words are the name
+        name = _span_text(doc, [t.i for t in head.subtree])
+        return [SourceRef(name, source_kind(name) or "organization", head.lemma_.lower())]
     heads = [head, *[c for c in head.conjuncts if c.i > head.i and c.pos_ in ("NOUN", "PROPN")]]
     out: list[SourceRef] = []
     for h in heads:
@@ -737,6 +740,10 @@ def subject_of(verb: Token) -> Token | None:
                             return p
             return None
         return c
+    # "Save the Children said": a name the parser reads as a clause ("Save" a verb).
+    for c in verb.children:
+        if c.dep_ == "csubj" and c.i < verb.i and _title_words(list(c.subtree)):
+            return c
     # "appears to show": the subject sits on the governing verb.
     if verb.dep_ in ("xcomp",) and verb.head != verb:
         for c in verb.head.children:
@@ -872,6 +879,18 @@ def trailing_reporting_verb(sent: Span, skip_places: bool = False) -> Token | No
 # recorded 3,412 cases") the place is where the figure is, not who states it.
 _PLACE_SPEAKS = frozenset({"say", "tell", "announce", "deny", "claim", "insist", "warn", "accuse", "reject",
                            "dismiss", "allege", "admit", "acknowledge", "declare", "argue", "maintain"})  # fmt: skip
+
+
+_NAME_LINKS = frozenset({"the", "of", "for", "and", "without", "in", "on"})
+
+
+def _title_words(toks: list[Token]) -> bool:
+    """ "Save the Children", "Doctors Without Borders": capitalised words (two at least) with
+    only the small words of a name between them."""
+    caps = [t for t in toks if t.text[:1].isupper()]
+    return len(caps) >= 2 and toks[0].text[:1].isupper() and all(
+        t.text[:1].isupper() or t.lower_ in _NAME_LINKS for t in toks
+    )
 
 
 def is_place(tok: Token | None) -> bool:

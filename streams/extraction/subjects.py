@@ -98,7 +98,8 @@ MEASURE_VERBS = {
     "collapse": "collapsed", "topple": "collapsed",
 }  # fmt: skip
 # Verbs whose grammatical subject is the counted thing only when intransitive.
-INTRANSITIVE_MEASURES = frozenset({"die", "perish", "drown", "flee", "miss", "missing", "dead", "collapse"})
+INTRANSITIVE_MEASURES = frozenset({"die", "perish", "drown", "flee", "miss", "missing", "dead", "collapse", "close",
+                                   "shut"})
 PROTEST_VERBS = frozenset({
     "march", "rally", "protest", "demonstrate", "gather", "join", "turn", "attend",
     "fill", "flood", "throng", "take", "assemble", "strike", "converge",

@@ -339,3 +339,9 @@ def test_the_airline_is_the_company_named_before(extract: Extract) -> None:
     )
     found = {c.value.best: c for c in cs if c.value is not None}
     assert found[31].source.name == "Coastal Wings" and found[21].source.name == "police"
+
+
+def test_a_name_read_as_a_clause_is_the_speaker(extract: Extract) -> None:
+    # The small model parses "Save" in "Save the Children said" as a verb.
+    cs = extract("Save the Children said on Monday that 46 schools had closed.")
+    assert [(c.source.name, c.measure) for c in cs] == [("Save the Children", "closed")]
