@@ -94,8 +94,10 @@ def _material(
       statement is another one (another figure, hedge or stance, or the same
       words in a later statement, which moves the event time the consensus
       stands at). A repeat of the same statement never gets here (the engine
-      drops it before), and the supporters' weights moving alone are not
-      material: they move a little whenever any source's reliability does;
+      drops it before). The supporters' weights moving alone are not
+      material (they move a little whenever any source's reliability does)
+      unless their order changes: who counts most is what a reader sees in
+      the supporting list, and what the learned reliability is for;
     * the presence probability appearing or disappearing, or crossing one of
       ``thresholds`` (the alert rules' presence bounds and even odds: a
       reader's verdict, and what decides whether a later denial or assertion
@@ -124,6 +126,8 @@ def _material(
     if any(a[0] != b[0] or a[4] != b[4] or a[2] != b[2] or a[1] != b[1]
            for a, b in zip(old, sups, strict=True)):
         return True
+    if _order_reversed(old, sups):
+        return True  # who counts more changed: the order a reader sees the supporters in
     if bp is None or p is None:
         return False
     if any((bp >= t) != (p >= t) for t in thresholds):
@@ -131,6 +135,17 @@ def _material(
     stances = {sup[2] for sup in sups}
     contested = "denies" in stances and "asserts" in stances
     return contested and abs(p - bp) > epsilon
+
+
+def _order_reversed(old: tuple[Any, ...], new: tuple[Any, ...]) -> bool:
+    """Whether two supporters swapped places: one weighed strictly more than the other before
+    and strictly less now (a tie on either side is no swap)."""
+    before = {sup[0]: sup[3] for sup in old}
+    now = {sup[0]: sup[3] for sup in new}
+    names = [n for n in now if n in before]
+    return any(
+        (before[a] - before[b]) * (now[a] - now[b]) < 0 for i, a in enumerate(names) for b in names[i + 1 :]
+    )
 
 
 class Step:

@@ -133,3 +133,25 @@ def test_a_settle_moving_a_disputed_presence_publishes_it(make: Any) -> None:
     update = engine.recompute(state)
     assert update is not None and update.presence is not None
     assert abs(update.presence.probability - before) > engine.settings.presence_epsilon
+
+
+def test_two_supporters_swapping_places_is_material() -> None:
+    # The learned reliability moved the union above the harbour office: the supporting list a
+    # reader sees changed order, so the version is published (a tie breaking is not a swap).
+    before = Snapshot(
+        version=1, estimate=(10.0, 10.0, 10.0), presence=None, at=0, trigger="e1", open_high=False, as_of=None,
+        supporters=(
+            Sup("Harbour office", (None, 10.0, None, "exact"), "asserts", 0.6, "e1"),
+            Sup("Fishermen's union", (None, 10.0, None, "exact"), "asserts", 0.4, "e2"),
+        ),
+    )
+    swapped = (
+        Sup("Harbour office", (None, 10.0, None, "exact"), "asserts", 0.45, "e1"),
+        Sup("Fishermen's union", (None, 10.0, None, "exact"), "asserts", 0.55, "e2"),
+    )
+    drifted = (
+        Sup("Harbour office", (None, 10.0, None, "exact"), "asserts", 0.65, "e1"),
+        Sup("Fishermen's union", (None, 10.0, None, "exact"), "asserts", 0.35, "e2"),
+    )
+    assert _material(before, (10.0, 10.0, 10.0), False, None, swapped, 0.01)
+    assert not _material(before, (10.0, 10.0, 10.0), False, None, drifted, 0.01)
