@@ -35,7 +35,7 @@ train: $(STAMP)
 
 # Extraction on the seed article (../shared/data), on our annotated dev set (used while
 # developing) and on held-out test sets (never used for development), then truth discovery.
-EXTRACTION_SETS := dev test test2 test3 test4 test5 test6 test7 test8 test9 test10 test11 test12 blind_final test13 test14
+EXTRACTION_SETS := dev test test2 test3 test4 test5 test6 test7 test8 test9 test10 test11 test12 blind_final test13 test14 test15
 eval: $(STAMP)
 	$(BIN)/python -m streams.evaluation.extraction
 	@for set in $(EXTRACTION_SETS); do \
