@@ -16,7 +16,7 @@ from typing import Any
 
 from schemas.events import ClaimObserved, ConsensusUpdated, ContradictionDetected
 from streams.consensus import ClaimState, ConsensusEngine
-from streams.consensus.evidence import presence_evidence
+from streams.consensus.evidence import COUNT_MEASURES, presence_evidence
 from streams.consensus.observed import Observed, from_json
 
 #: what the replay methods take: validated models or their light records
@@ -41,15 +41,20 @@ def with_evidence(events: Events) -> Iterator[ClaimObserved | Observed]:
     pending: list[ClaimObserved | Observed] = []
     article: str | None = None
     for obs in events:
-        aid = _article_of(obs)
+        # the article id of a plain line's record, read here (the common case);
+        # the rest through _article_of
+        origin = obs[15] if type(obs) is Observed else None
+        aid = origin.get("article_id") if type(origin) is dict else _article_of(obs)
         if pending and aid != article:
             yield from pending
             pending = []
         article = aid
         yield obs
-        derived = presence_evidence(obs)
-        if derived:
-            pending.extend(derived)
+        # presence_evidence's own first test, inlined: most statements imply none
+        if obs.measure in COUNT_MEASURES and obs.stance == "asserts":
+            derived = presence_evidence(obs)
+            if derived:
+                pending.extend(derived)
     yield from pending
 
 
