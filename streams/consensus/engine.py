@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from operator import itemgetter
 from typing import Any
 
 import orjson
@@ -41,7 +42,7 @@ from streams.consensus.observed import Observed, from_model
 from streams.consensus.reliability import NAN_RECORD, ReliabilityBook, record_key
 from streams.contradiction import CUMULATIVE_MEASURES, Context, Finding, alert_id, cooling_down, detect
 from streams.contradiction.rules import within_tolerance
-from streams.domain.intervals import _tidy, hedge_interval
+from streams.domain.intervals import INF, _tidy, hedge_interval
 from streams.domain.settings import EngineSettings
 from streams.domain.state import ClaimState, Obs, Snapshot, from_us
 
@@ -58,6 +59,10 @@ _new_obs: Callable[[tuple[Any, ...]], Obs] = partial(tuple.__new__, Obs)  # type
 _new_snapshot: Callable[[tuple[Any, ...]], Snapshot] = partial(  # type: ignore[assignment]
     tuple.__new__, Snapshot
 )
+
+
+_OBS_OF = itemgetter(1)  # a log entry's Obs
+_SOURCE_OF = itemgetter(1)  # an Obs's source
 
 
 def _event_time(entry: tuple[int, Obs]) -> tuple[int, int]:
@@ -299,10 +304,14 @@ class ConsensusEngine:
         snap = self._consensus(nxt, before)
         if snap is not None:
             nxt.last = snap
-        self._computed[nxt.claim_key] = (self.reliability.generation, nxt.event_id, nxt.version)
+        # the book's generation and the state's version, read without their properties
+        last = nxt.last
+        self._computed[nxt.claim_key] = (
+            self.reliability._generation, nxt.event_id, last.version if last is not None else 0
+        )
         if snap is not None:
             step._snap, step._build = snap, self
-            if before is not None and outcome != REPEAT:
+            if before is not None and outcome != REPEAT and not self._agrees(new, before):
                 finding = self._contradiction(nxt, obs, new, prev, before, snap,
                                               nxt.observations)
                 if finding is not None:
@@ -421,7 +430,8 @@ class ConsensusEngine:
         log = state.log
         if per <= 0 or len(log) <= per:
             return
-        sources = {o.source for _, o in log}
+        # the sources of the log's statements, without a Python frame per entry
+        sources = set(map(_SOURCE_OF, map(_OBS_OF, log)))
         sources.update(state.base)
         limit = per * len(sources)
         if len(log) <= limit:
@@ -686,6 +696,30 @@ class ConsensusEngine:
         for the update. A test keeps the two byte-for-byte equal.
         """
         return orjson.dumps(self._update_dict(state, snap), option=orjson.OPT_UTC_Z)
+
+    def _agrees(self, new: Obs, before: Snapshot) -> bool:
+        """``within_tolerance`` of the rules, inlined: the figure meets the consensus
+        before it, so there is nothing to alert on (most statements; the check
+        ``_contradiction`` starts with, without its calls and attribute lookups)."""
+        est = before.estimate
+        if new[4] is None or est is None or new[2] == "denies":  # (point, stance)
+            return False
+        lo1, hi1 = new[3], new[5]
+        assert lo1 is not None and hi1 is not None
+        a = self.settings.alerts
+        lo, best, hi = est
+        if before.open_high:
+            hi = INF
+        tol = a.tolerance * abs(best)
+        if tol < a.abs_tolerance:
+            tol = a.abs_tolerance
+        # interval_gap(lo1, hi1, lo - tol, hi + tol) <= 0.0, as within_tolerance computes it
+        lo2, hi2 = lo - tol, hi + tol
+        if hi1 < lo2:
+            return lo2 - hi1 <= 0.0
+        if hi2 < lo1:
+            return lo1 - hi2 <= 0.0
+        return True
 
     def _contradiction(
         self, state: ClaimState, obs: Observed, new: Obs, prev: Obs | None,

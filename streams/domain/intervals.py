@@ -28,21 +28,23 @@ def hedge_interval(
     missing. ``point`` is the single number used for the weighted median: the
     stated best for most hedges, the bound itself for one-sided ones.
     """
-    h = (hedge or "exact").lower().replace("-", "_").replace(" ", "_")
-    if h == "range":
+    h = _KIND.get(hedge) if hedge else _EXACT
+    if h is None:
+        h = _hedge_kind(hedge)
+    if h is _RANGE:
         lo = low if low is not None else best
         hi = high if high is not None else best
-    elif h in _LOWER:
+    elif h is _LOWER_KIND:
         lo = low if low is not None else best
         hi = high if high is not None and high > lo else INF
-    elif h in _UPPER:
+    elif h is _UPPER_KIND:
         hi = high if high is not None else best
         # counts are not negative; a negative bound (a temperature) stays closed
         lo = low if low is not None and low < hi else (0.0 if hi >= 0 else hi)
-    elif h in _NEARLY:
+    elif h is _NEARLY_KIND:
         lo = low if low is not None else best * (1.0 - approx_tolerance)
         hi = high if high is not None else best
-    elif h in _APPROX:
+    elif h is _APPROX_KIND:
         span = abs(best) * approx_tolerance
         lo = low if low is not None else best - span
         hi = high if high is not None else best + span
@@ -53,6 +55,27 @@ def hedge_interval(
         lo, hi = hi, lo
     point = min(max(best, lo), hi)
     return _tidy(lo), point, _tidy(hi)
+
+
+_RANGE, _LOWER_KIND, _UPPER_KIND, _NEARLY_KIND, _APPROX_KIND, _EXACT = (
+    "range", "lower", "upper", "nearly", "approx", "exact"
+)
+#: hedge as written → its kind (a memo: the spelling is normalised once per
+#: distinct string, not three string copies per statement)
+_KIND: dict[str, str] = {}
+
+
+def _hedge_kind(hedge: str) -> str:
+    """The kind of a hedge however it is spelled (``At-Least``, ``at least``)."""
+    h = hedge.lower().replace("-", "_").replace(" ", "_")
+    kind = (
+        _RANGE if h == "range" else _LOWER_KIND if h in _LOWER else _UPPER_KIND if h in _UPPER
+        else _NEARLY_KIND if h in _NEARLY else _APPROX_KIND if h in _APPROX else _EXACT
+    )
+    if len(_KIND) >= 1024:
+        _KIND.clear()  # bounded: hostile input may spell hedges any way it likes
+    _KIND[hedge] = kind
+    return kind
 
 
 def _tidy(x: float) -> float:

@@ -31,8 +31,12 @@ def to_us(dt: datetime) -> int:
 
 
 def from_us(us: int) -> datetime:
-    """The inverse of :func:`to_us`, in UTC."""
-    return _EPOCH + timedelta(0, 0, us)
+    """The inverse of :func:`to_us`, in UTC.
+
+    ``_ONE_US * us`` is the same timedelta as ``timedelta(0, 0, us)`` without
+    the constructor's argument normalisation (a third cheaper; every update a
+    replay writes converts two times)."""
+    return _EPOCH + _ONE_US * us
 
 
 def _f(x: float | None) -> float | None:

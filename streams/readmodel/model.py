@@ -18,8 +18,11 @@ kept, never more than ``max_history`` versions or ``max_claim_alerts`` alerts; t
 ``q`` searches is rebuilt from the observations kept. At most ``max_alerts``
 alerts overall; at most ``max_claims`` claims (the least recently touched is
 evicted). So a claim stops growing once its sources are known, however many
-statements they repeat. The trade-off: a claim's history shows each source's
-newest statements and the newest versions only, and ``as_of`` a time before
+statements they repeat. The kept observations, versions and alerts are held
+as their JSON bytes (with the few fields the fold reads) and decoded only by
+the queries that show them: as pydantic models they cost 4-13 kB each.
+The trade-off: a claim's history shows each source's newest statements and
+the newest versions only, and ``as_of`` a time before
 them is recomputed from what is kept (``complete: false``); the log of record
 (``claims.observed``) still has every statement, for ``claimwatch replay``.
 Answers say when history was truncated.
@@ -28,15 +31,17 @@ Answers say when history was truncated.
 from __future__ import annotations
 
 from collections import OrderedDict, deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from itertools import islice
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
+from schemas.codec import decode, dumps
 from schemas.events import ClaimObserved, ConsensusUpdated, ContradictionDetected
 
 JSON = dict[str, Any]
+M = TypeVar("M", covariant=True)
 #: Recomputes a consensus from observations (``streams.readmodel.recompute``).
 Recompute = Callable[[Sequence[ClaimObserved]], ConsensusUpdated | None]
 
@@ -58,6 +63,74 @@ def _iso(t: datetime | None) -> str | None:
     return t.isoformat().replace("+00:00", "Z") if t is not None else None
 
 
+def _packed(event: ClaimObserved | ConsensusUpdated | ContradictionDetected) -> bytes:
+    """The event's JSON bytes, in a bytes object of their own size.
+
+    Copied: the object ``orjson.dumps`` returns keeps its whole output buffer
+    (about 8 kB measured with tracemalloc for a 600-byte observation), more
+    than the pydantic model it replaces here (about 5 kB).
+    """
+    return bytes(memoryview(dumps(event)))
+
+
+@dataclass(slots=True, frozen=True)
+class _StoredObservation:
+    """An observation as kept per claim: its JSON bytes, plus what the fold reads.
+
+    Why bytes: as pydantic models (four nested models, three datetimes) each
+    kept observation, version and alert cost 4-13 kB, and a claim keeps two
+    of each per source: the live worker's RSS grew with every round of
+    repeated statements (README, the load bench). The queries that show them
+    decode the few they answer with (:meth:`model`).
+    """
+
+    event_id: str
+    source: str
+    #: the evidence sentence, lower-cased, for ``q`` (rebuilt from these on a trim)
+    text: str
+    raw: bytes
+
+    @classmethod
+    def of(cls, event: ClaimObserved) -> _StoredObservation:
+        text = event.evidence.text.lower() if event.evidence.text else ""
+        return cls(event.event_id, event.source.name, text, _packed(event))
+
+    def model(self) -> ClaimObserved:
+        return decode(self.raw, ClaimObserved)
+
+
+@dataclass(slots=True, frozen=True)
+class _StoredVersion:
+    """A consensus version as kept per claim: its number and JSON bytes (see
+    :class:`_StoredObservation`)."""
+
+    version: int
+    raw: bytes
+
+    @classmethod
+    def of(cls, event: ConsensusUpdated) -> _StoredVersion:
+        return cls(event.version, _packed(event))
+
+    def model(self) -> ConsensusUpdated:
+        return decode(self.raw, ConsensusUpdated)
+
+
+@dataclass(slots=True, frozen=True)
+class _StoredAlert:
+    """An alert as kept (per claim and among the newest): its id and JSON bytes
+    (see :class:`_StoredObservation`)."""
+
+    alert_id: str
+    raw: bytes
+
+    @classmethod
+    def of(cls, event: ContradictionDetected) -> _StoredAlert:
+        return cls(event.alert_id, _packed(event))
+
+    def model(self) -> ContradictionDetected:
+        return decode(self.raw, ContradictionDetected)
+
+
 @dataclass
 class _Claim:
     """Everything kept about one claim_key."""
@@ -67,9 +140,9 @@ class _Claim:
     measure: str | None = None
     location: str | None = None
     parent_key: str | None = None
-    observations: deque[ClaimObserved] = field(default_factory=deque)
-    versions: deque[ConsensusUpdated] = field(default_factory=deque)
-    alerts: deque[ContradictionDetected] = field(default_factory=deque)
+    observations: deque[_StoredObservation] = field(default_factory=deque)
+    versions: deque[_StoredVersion] = field(default_factory=deque)
+    alerts: deque[_StoredAlert] = field(default_factory=deque)
     observation_ids: set[str] = field(default_factory=set)
     latest: ConsensusUpdated | None = None
     n_observations: int = 0
@@ -115,7 +188,7 @@ class ReadModel:
         self.max_claims = max_claims
         self.recompute = recompute
         self._claims: OrderedDict[str, _Claim] = OrderedDict()
-        self._alerts: deque[ContradictionDetected] = deque()
+        self._alerts: deque[_StoredAlert] = deque()
         self._alert_ids: set[str] = set()
         self.events_seen = 0
         #: True when observations from before this model's start were not read (a start
@@ -178,7 +251,8 @@ class ReadModel:
         if event.event_id in claim.observation_ids:
             return False
         self._describe(claim, event.subject, event.measure, event.location, event.parent_key)
-        claim.observations.append(event)
+        stored = _StoredObservation.of(event)
+        claim.observations.append(stored)
         claim.observation_ids.add(event.event_id)
         claim.n_observations += 1
         name = event.source.name
@@ -194,7 +268,7 @@ class ReadModel:
         else:
             if name.lower() not in claim.search_text:
                 claim.search_text += "\n" + name.lower()
-            text = event.evidence.text.lower() if event.evidence.text else ""
+            text = stored.text
             if text and text not in claim.search_text and len(claim.search_text) < 20_000:
                 claim.search_text += "\n" + text
         self._touch(claim, event.observed_at)
@@ -202,7 +276,7 @@ class ReadModel:
 
     def _trim_source(self, claim: _Claim, name: str) -> bool:
         """Drops the source's oldest observations beyond ``per_source``; whether any went."""
-        mine = [o for o in claim.observations if o.source.name == name]
+        mine = [o for o in claim.observations if o.source == name]
         if len(mine) <= self.per_source:
             return False
         gone = {id(o) for o in mine[:len(mine) - self.per_source]}
@@ -226,7 +300,7 @@ class ReadModel:
         self._describe(claim, event.subject, event.measure, event.location, event.parent_key)
         if claim.latest is None or event.version > claim.latest.version:
             claim.latest = event
-        claim.versions.append(event)
+        claim.versions.append(_StoredVersion.of(event))
         if len(claim.versions) > 1 and claim.versions[-2].version > event.version:
             # Out of order (e.g. a compacted topic read after a replay): keep sorted.
             ordered = sorted(claim.versions, key=lambda v: v.version)
@@ -244,14 +318,15 @@ class ReadModel:
         self.events_seen += 1
         if event.alert_id in self._alert_ids:
             return False
-        self._alerts.append(event)
+        stored = _StoredAlert.of(event)
+        self._alerts.append(stored)
         self._alert_ids.add(event.alert_id)
         while len(self._alerts) > self.max_alerts:
             self._alert_ids.discard(self._alerts.popleft().alert_id)
         claim = self._claim(event.claim_key)
         obs = event.observation
         self._describe(claim, obs.subject, obs.measure, obs.location, obs.parent_key)
-        claim.alerts.append(event)
+        claim.alerts.append(stored)
         claim.n_alerts += 1
         while len(claim.alerts) > min(self.max_claim_alerts, self._max_versions(claim)):
             claim.alerts.popleft()
@@ -297,7 +372,7 @@ class ReadModel:
                 self._touch(claim, datetime.fromisoformat(str(snapshot[name]).replace("Z", "+00:00")))
         if latest is not None:
             claim.latest = latest
-            claim.versions = deque([latest])
+            claim.versions = deque([_StoredVersion.of(latest)])
             claim.dropped_versions = latest.version - 1
         self.partial_history = True
 
@@ -305,13 +380,14 @@ class ReadModel:
         """Bring back one of the newest alerts (its claim's counts were restored already)."""
         if event.alert_id in self._alert_ids:
             return
-        self._alerts.append(event)
+        stored = _StoredAlert.of(event)
+        self._alerts.append(stored)
         self._alert_ids.add(event.alert_id)
         while len(self._alerts) > self.max_alerts:
             self._alert_ids.discard(self._alerts.popleft().alert_id)
         claim = self._claims.get(event.claim_key)
         if claim is not None:
-            claim.alerts.append(event)
+            claim.alerts.append(stored)
             while len(claim.alerts) > min(self.max_claim_alerts, self._max_versions(claim)):
                 claim.alerts.popleft()
 
@@ -379,7 +455,7 @@ class ReadModel:
         out = _summary(c)
         out["consensus"] = _consensus(c.latest) if c.latest is not None else None
         out["supporting"] = _supporters(c.latest) if c.latest is not None else []
-        out["recent_alerts"] = [_alert(a) for a in list(c.alerts)[-10:]][::-1]
+        out["recent_alerts"] = [_alert(a.model()) for a in list(c.alerts)[-10:]][::-1]
         return out
 
     def history(self, claim_key: str) -> JSON | None:
@@ -397,9 +473,10 @@ class ReadModel:
             "subject": c.subject,
             "measure": c.measure,
             "location": c.location,
-            "observations": [_observation(o) for o in sorted(c.observations, key=event_time)],
-            "consensus": [_consensus(v) for v in c.versions],
-            "alerts": [_alert(a) for a in sorted(c.alerts, key=lambda a: event_time(a.observation))],
+            "observations": [_observation(o) for o in sorted(_models(c.observations), key=event_time)],
+            "consensus": [_consensus(v) for v in _models(c.versions)],
+            "alerts": [_alert(a) for a in sorted(_models(c.alerts),
+                                                key=lambda a: event_time(a.observation))],
             "truncated": c.dropped_observations > 0 or c.dropped_versions > 0 or self.partial_history,
             "n_observations": c.n_observations,
         }
@@ -426,16 +503,17 @@ class ReadModel:
             return None
         t = _aware(t)
         version: ConsensusUpdated | None = None
-        for v in c.versions:
+        versions = _models(c.versions)
+        for v in versions:
             if _stands_at(v) <= t and (version is None or v.version > version.version):
                 version = v
-        arrived = list(c.observations)
+        arrived = _models(c.observations)
         seen = sorted((o for o in arrived if event_time(o) <= t), key=event_time)
-        alerts = [a for a in c.alerts if event_time(a.observation) <= t]
+        alerts = [a for a in _models(c.alerts) if event_time(a.observation) <= t]
         # Versions before the oldest held are missing (trimmed here, or compacted away
         # on consensus.updated before this worker read it).
         missing_versions = c.dropped_versions > 0 or not c.versions or c.versions[0].version > 1
-        if version is not None and _misses_a_late_report(c, version, t):
+        if version is not None and _misses_a_late_report(versions, arrived, version, t):
             version, missing_versions = None, True
         basis: str | None = "log" if version is not None else None
         if version is None and seen and missing_versions and self.recompute is not None:
@@ -461,7 +539,7 @@ class ReadModel:
         """The newest alerts first."""
         if limit < 0:
             raise ValueError("limit must not be negative")
-        return [_alert(a) for a in list(self._alerts)[::-1][:limit]]
+        return [_alert(a.model()) for a in list(self._alerts)[::-1][:limit]]
 
 
 def _search_text(c: _Claim) -> str:
@@ -471,7 +549,7 @@ def _search_text(c: _Claim) -> str:
         if word and word.lower() not in parts:
             parts.append(word.lower())
     for o in c.observations:
-        text = o.evidence.text.lower() if o.evidence.text else ""
+        text = o.text
         if text and text not in parts:
             parts.append(text)
     return "\n".join(parts)[:20_000]
@@ -492,20 +570,32 @@ def event_time(o: ClaimObserved) -> datetime:
     return _aware(o.observed_at)
 
 
-def _misses_a_late_report(c: _Claim, version: ConsensusUpdated, t: datetime) -> bool:
+class _Decodes(Protocol[M]):
+    def model(self) -> M: ...
+
+
+def _models(stored: Iterable[_Decodes[M]]) -> list[M]:
+    """The kept events decoded, in their order (for a query's answer)."""
+    return [s.model() for s in stored]
+
+
+def _misses_a_late_report(
+    versions: Sequence[ConsensusUpdated], observations: Sequence[ClaimObserved],
+    version: ConsensusUpdated, t: datetime,
+) -> bool:
     """Whether an observation of event time at or before ``t`` arrived late (after
     a version standing later than it) and after ``version``'s trigger, so that
     ``version`` does not hold it. An observation that only arrived after the
     version, in event-time order, is the usual lag between a report and its
     consensus, as in any live view."""
     standing: dict[str, datetime] = {}
-    for v in c.versions:
+    for v in versions:
         at = _stands_at(v)
         if v.trigger_event_id not in standing or standing[v.trigger_event_id] < at:
             standing[v.trigger_event_id] = at
     newest: datetime | None = None  # the latest moment a version seen so far stands at
     after = False
-    for o in c.observations:
+    for o in observations:
         et = event_time(o)
         if after and et <= t and newest is not None and et < newest:
             return True

@@ -342,3 +342,20 @@ def test_a_claims_history_is_bounded_by_its_sources_not_its_statements(events: E
     assert [o["event_id"] for o in hist["observations"]] == ["e58", "e59"]
     # the searched text is rebuilt from what is kept: it does not grow either
     assert sizes[-1][3] <= sizes[10][3] + 10
+
+
+def test_kept_events_decode_to_the_models_folded_in(events: Events) -> None:
+    """The model keeps observations, versions and alerts as their JSON bytes and
+    decodes them for the queries: every kept event must come back equal to the
+    one folded in, naive timestamps (read as UTC) included."""
+    from streams.readmodel.model import _StoredAlert, _StoredObservation, _StoredVersion
+
+    obs = events.observation("e1", source="Civil protection", best=12, low=11, high=13, minute=0)
+    naive = obs.model_copy(update={"observed_at": obs.observed_at.replace(tzinfo=None),
+                                   "as_of": None, "published_at": None})
+    version = events.consensus(1, best=12, low=11, high=13, minute=0.1, trigger="e1")
+    alert = events.alert("al-1", obs, version, minute=0.2)
+    for event in (obs, naive):
+        assert _StoredObservation.of(event).model() == event
+    assert _StoredVersion.of(version).model() == version
+    assert _StoredAlert.of(alert).model() == alert
