@@ -346,11 +346,13 @@ def facility_place(sent: Span, speaker: set[int], ctx: Discourse) -> Loc | None:
         return None
     iso = ctx.story.country()
     cands: list[tuple[Place | None, str]] = []
-    for t in facility.subtree:
+    # "University Hospital Olomouc": the parser may hang the facility noun on the town's name
+    holder = facility.head if facility.dep_ == "compound" and facility.head.pos_ == "PROPN" else facility
+    for t in holder.subtree:
         if t.pos_ != "PROPN":
             continue
         c = loc_candidate(t, ctx.gaz) if t.dep_ == "pobj" else None
-        if c is None and t.dep_ == "compound":  # a word of the facility's name
+        if c is None and (t.dep_ == "compound" or t == holder != facility):  # a word of the facility's name
             p = ctx.gaz.resolve(t.text, allow_demonym=False)
             c = (p, t.text) if p is not None and p.kind != "country" else None
         if c is not None and c[0] is not None and c[0].country == iso:

@@ -121,6 +121,11 @@ BUILDING_NOUNS = frozenset({"stadium", "arena", "hospital", "clinic", "prison", 
                             "center", "hall", "house", "office", "court", "museum", "theatre", "theater"})  # fmt: skip
 
 
+# Buildings a town's name is given to ("the Opava hospital", "Lenakel market").
+_TOWN_BUILDINGS = frozenset({"hospital", "clinic", "market", "prison", "jail", "airport", "stadium", "station",
+                             "port", "school", "mosque", "church"})  # fmt: skip
+
+
 def is_building(text: str) -> bool:
     """ "Aliu Mahama Stadium", "Kamiti prison": a name whose last word is a building or site noun."""
     words = text.lower().split()
@@ -170,6 +175,13 @@ def loc_candidate(tok: Token, gaz: Any) -> tuple[Place | None, str] | None:
         # Not even when the gazetteer knows the word: the small model tags "the canton" or
         # "the river" GPE, and "Canton" (Ohio) or "Rivers" (Nigeria) are real places.
         return None
+    if found is None and tok.pos_ == "PROPN" and tok.dep_ == "compound" and tok.head.lemma_.lower() in _TOWN_BUILDINGS:
+        # "turned away from the Opava hospital": a building named after its town is in that town
+        name = _compound_run(tok)
+        if tok.i == tok.head.i - 1 and name[:1].isupper():
+            p = gaz.resolve(name, allow_demonym=False)
+            if p is not None and p.kind != "country":
+                return gaz.namesake(p, article_countries(tok.doc, gaz)) or p, name
     if found is not None and found[0] is None and is_building(found[1]):
         return None
     if found is not None and found[0] is not None and found[0].kind != "country":

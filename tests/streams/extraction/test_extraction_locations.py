@@ -579,3 +579,17 @@ def test_a_district_name_tagged_as_an_organisation_is_a_place(extract: Extract) 
     assert same_location(_locs(cs)[71], "Kapoeta North")
     cs = extract("The party said 40 of its members in the Liberal Party caucus had resigned.")
     assert not any("liberal" in (c.location or "").lower() for c in cs)
+
+
+def test_a_hospital_named_after_its_town_is_in_that_town(extract: Extract) -> None:
+    # "University Hospital Brno": the parser hangs "Hospital" on the town's name.
+    text = (
+        "PRAGUE - A ransomware attack shut four hospitals in Czechia on Sunday, the government said. "
+        "The University Hospital Brno says it is treating 71 patients."
+    )
+    assert same_location(_locs(extract(text))[71], "Brno")
+    text = (
+        "PRAGUE - A ransomware attack shut four hospitals in Czechia on Sunday, the government said. "
+        "The union said 12 patients were moved to the Jihlava hospital on Monday."
+    )
+    assert same_location(_locs(extract(text))[12], "Jihlava")
