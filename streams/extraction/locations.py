@@ -160,8 +160,9 @@ def article_countries(doc: Doc, gaz: Any) -> frozenset[str]:
 def loc_candidate(tok: Token, gaz: Any) -> tuple[Place | None, str] | None:
     """A place a token names: (the gazetteer's place or None, the text's words for it).
 
-    A lower-case word is never an unresolved place ("tents, mosques and school gyms"), nor is a
-    building's name (the figure is where the building is). A name inside a phrase placed in
+    A lower-case word is never a place ("tents, mosques and school gyms", "the canton"), nor is
+    an event's own name ("Typhoon Marilou") or a building's name (the figure is where the
+    building is: "the Opava hospital" is in Opava). A name inside a phrase placed in
     a larger place ("the X border area of Y state", "the X estate in Y") is read as a place in
     that larger one: a gazetteer reading in another country is a namesake, not this place."""
     found = _loc_candidate(tok, gaz)
