@@ -407,6 +407,9 @@ def _hyphenated(tok: Token) -> str:
 
 
 _SHARED_EDGES = frozenset({"border", "frontier", "boundary", "borderline"})
+# Ground a place owns: "Tanna's east coast", "Goma's outskirts" are in Tanna and Goma.
+_OWNED_GROUND = frozenset({"coast", "shore", "coastline", "outskirts", "edge", "interior", "hinterland", "waters",
+                           "hills", "highlands", "countryside", "suburbs", "heart", "centre", "center"})  # fmt: skip
 _REGION_KIND_NOUNS = frozenset({"province", "region", "state", "county", "prefecture", "governorate", "department",
                                 "oblast", "canton"})  # fmt: skip
 
@@ -448,6 +451,23 @@ def _loc_candidate_any(tok: Token, gaz: Any) -> tuple[Place | None, str] | None:
         adjacent = tok.i == tok.head.i - 1  # the name's last word, so the run is the whole name
         if noun in SUBPLACE_NOUNS | _REGION_KIND_NOUNS and adjacent and tok.ent_type_ not in _NOT_PLACE_ENTS:
             return None, f"{run} {tok.head.text}"  # "the Ikoyi district of Lagos", "Budi county"
+    ground = tok.head.lemma_.lower() in _OWNED_GROUND or tok.head.lower_ in _OWNED_GROUND
+    if (
+        ground
+        and tok.pos_ == "PROPN"
+        and tok.dep_ == "poss"
+        and tok.head.dep_ == "pobj"
+        and tok.head.head.lower_ in LOC_PREPS
+        and tok.ent_type_ not in ("ORG", "NORP")
+    ):
+        # "dead on Tanna's east coast", "on the outskirts of X" said as "X's outskirts": the
+        # ground's owner is the place, whatever the tagger calls the name
+        name = _compound_run(tok)
+        if name[:1].isupper() and not is_event_name(name):
+            p = resolve_place(name)
+            if p is not None and p.kind != "country" and p.country not in article_countries(tok.doc, gaz):
+                p = None  # "Tanna" is no town in India: a namesake abroad is not this ground's owner
+            return p, name
     if (tok.ent_type_ in ("GPE", "LOC", "FAC") and tok.ent_iob_ == "B") or (
         tok.ent_type_ in ("GPE", "LOC") and tok.dep_ in ("pobj", "poss", "compound")
     ):

@@ -593,3 +593,14 @@ def test_a_hospital_named_after_its_town_is_in_that_town(extract: Extract) -> No
         "The union said 12 patients were moved to the Jihlava hospital on Monday."
     )
     assert same_location(_locs(extract(text))[12], "Jihlava")
+
+
+def test_the_owner_of_a_coast_or_outskirts_is_the_place(extract: Extract) -> None:
+    text = "GOMA - Fighting spread in Congo on Monday, the army said. Doctors said 14 people died on Goma's outskirts."
+    assert same_location(_locs(extract(text))[14], "Goma")
+    # a namesake abroad is not the ground's owner: the name is kept as written
+    text = (
+        "PORT VILA - A tsunami struck Vanuatu on Friday, officials said. "
+        "The disaster office says three people are confirmed dead on Tanna's east coast."
+    )
+    assert _locs(extract(text))[3] == "Tanna"
