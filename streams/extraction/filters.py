@@ -11,6 +11,7 @@ figure (grammar, not story words), so it carries to any story.
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import datetime
 
@@ -172,8 +173,9 @@ def comparison(group: list[Token], noun: Token | None) -> bool:
     return False
 
 
-_RECENT_WORDS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
-                           "yesterday", "morning", "evening", "bulletin", "update", "overnight"})  # fmt: skip
+_RECENT_WORDS = frozenset(d.lower() for d in calendar.day_name) | {
+    "yesterday", "morning", "evening", "bulletin", "update", "overnight"
+}
 _EARLIER_STATEMENT_VERBS = frozenset({"report", "give", "announce", "say", "put", "publish", "issue", "confirm"})
 
 
