@@ -489,18 +489,25 @@ class Dispatcher:
             body = formats.render(alert, lane.endpoint.format, receiver=lane.endpoint.name,
                                   external_url=lane.endpoint.external_url, starts_at=_utc(since),
                                   resolve_after=lane.endpoint.resolve_after_seconds)
-            job = _Job(
-                alert=alert,
-                body=body,
-                tracker=tracker,
-                attempts=0,
-                first_attempt_at=now,
-                next_attempt_at=now,
-                hold_until=now + self.hold_seconds,
-                ingested_at=since,
-            )
-            lane.schedule(job)
+            lane.schedule(self._first_job(alert, body, tracker, now, since))
         return tracker.future
+
+    def _first_job(
+        self, alert: ContradictionDetected, body: bytes, tracker: _Tracker, now: float, since: float,
+        resolved_at: float | None = None,
+    ) -> _Job:
+        """A delivery's job on one lane before any attempt (a firing alert, or its resolution)."""
+        return _Job(
+            alert=alert,
+            body=body,
+            tracker=tracker,
+            attempts=0,
+            first_attempt_at=now,
+            next_attempt_at=now,
+            hold_until=now + self.hold_seconds,
+            ingested_at=since,
+            resolved_at=resolved_at,
+        )
 
     async def resume(self, pending: PendingDelivery, on_done: DoneFn | None = None) -> asyncio.Future[DeliveryReport]:
         """Continue a deferred delivery (a record from ``alerts.retry``) where it stopped."""
@@ -580,17 +587,7 @@ class Dispatcher:
             body = formats.render(alert, "alertmanager", receiver=lane.endpoint.name,
                                   external_url=lane.endpoint.external_url, starts_at=_utc(since),
                                   resolve_after=lane.endpoint.resolve_after_seconds, resolved_at=resolved_at)
-            lane.schedule(_Job(
-                alert=alert,
-                body=body,
-                tracker=tracker,
-                attempts=0,
-                first_attempt_at=now,
-                next_attempt_at=now,
-                hold_until=now + self.hold_seconds,
-                ingested_at=since,
-                resolved_at=resolved_at.timestamp(),
-            ))
+            lane.schedule(self._first_job(alert, body, tracker, now, since, resolved_at.timestamp()))
         return tracker.future
 
     async def deliver(self, alert: ContradictionDetected) -> DeliveryReport:
